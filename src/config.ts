@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const snowflake = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)')
+    .optional(),
+);
+
+const EnvSchema = z.object({
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: snowflake,
+  DISCORD_GUILD_ID: snowflake,
+  DISCORD_API_BASE: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })
+      .default('https://discord.com/api'),
+  ),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+  RESCAN_INTERVAL_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0 (off) or more')
+      .default(60),
+  ),
+});
+
+/** Validated settings, camelCase and frozen. Secrets are never printed. */
+export interface Config {
+  readonly discordToken: string | undefined;
+  readonly discordApplicationId: string | undefined;
+  readonly discordGuildId: string | undefined;
+  /** REST base URL, without a trailing slash (`https://discord.com/api`). */
+  readonly discordApiBase: string;
+  readonly dataDir: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Fallback rescan of `raw/` for missed file events; 0 turns it off. */
+  readonly rescanIntervalSeconds: number;
+}
+
+/** Thrown with every problem in the environment at once, each naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates settings from an environment map (pass `process.env`). Pure. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      // Never echo the received value: it may be a secret.
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    discordToken: e.DISCORD_TOKEN,
+    discordApplicationId: e.DISCORD_APPLICATION_ID,
+    discordGuildId: e.DISCORD_GUILD_ID,
+    discordApiBase: e.DISCORD_API_BASE.replace(/\/+$/, ''),
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    rescanIntervalSeconds: e.RESCAN_INTERVAL_SECONDS,
+  });
+}

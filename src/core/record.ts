@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** A press contact as printed in a page's contact block. */
+export const ContactSchema = z.object({
+  name: z.string().min(1),
+  office: z.string().min(1).nullable(),
+  phones: z.array(z.string().min(1)),
+  email: z.email().nullable(),
+});
+export type Contact = z.infer<typeof ContactSchema>;
+
+/** The `- / label / value` fields of a project page, typed. */
+export const ProjectFieldsSchema = z.object({
+  startDate: z.string().nullable(),
+  endDate: z.string().nullable(),
+  status: z.string().nullable(),
+  type: z.string().nullable(),
+  budgetUsd: z.number().nonnegative().nullable(),
+  coverage: z.string().nullable(),
+  year: z.number().int().nullable(),
+  region: z.string().nullable(),
+  primaId: z.string().nullable(),
+  projectId: z.string().nullable(),
+  memberStates: z.array(z.string().min(1)),
+  /** Labels we do not know yet, kept verbatim rather than lost. */
+  extra: z.record(z.string(), z.string()),
+});
+export type ProjectFields = z.infer<typeof ProjectFieldsSchema>;
+
+export const DocumentKindSchema = z.enum(['article', 'project']);
+export type DocumentKind = z.infer<typeof DocumentKindSchema>;
+
+/**
+ * One parsed page. This is the contract of the CLI's JSON output: field names must not change,
+ * new fields may be added.
+ */
+export const DocumentRecordSchema = z.object({
+  /** File name without extension. */
+  id: z.string().min(1),
+  kind: DocumentKindSchema,
+  title: z.string().min(1),
+  /** Dateline country for articles, first benefiting member state for projects. */
+  country: z.string().min(1).nullable(),
+  paragraphs: z.array(z.string().min(1)),
+  contacts: z.array(ContactSchema),
+  project: ProjectFieldsSchema.nullable(),
+  /** Path relative to the data folder, with forward slashes (`raw/000_x.txt`). */
+  source: z.string().min(1),
+  /** sha256 of the file's bytes, hex. */
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type DocumentRecord = z.infer<typeof DocumentRecordSchema>;
