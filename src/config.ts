@@ -80,3 +80,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     rescanIntervalSeconds: e.RESCAN_INTERVAL_SECONDS,
   });
 }
+
+/**
+ * The process environment, with a `.env` file in the working directory applied first when present
+ * (real environment variables win). The one place that touches `process.env`.
+ */
+export function readEnvironment(envFile = '.env'): Readonly<Record<string, string | undefined>> {
+  try {
+    process.loadEnvFile(envFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return process.env;
+}

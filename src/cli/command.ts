@@ -1,0 +1,45 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../core/errors.js';
+
+/** Where a CLI command writes; tests pass buffers, the real tool passes process streams. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** `DATA_DIR`, already resolved by the caller. */
+  readonly dataDir: string;
+}
+
+/** Exit codes: 0 success, 1 the command ran but failed (bad data, unknown id), 2 wrong usage. */
+export type ExitCode = 0 | 1 | 2;
+
+/** One subcommand of `npm run cli -- <name>`. */
+export interface CliCommand {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** Full `--help` text. */
+  readonly help: string;
+  readonly run: (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
+}
+
+/** Wrong usage of a command: reported with exit code 2 and a hint to `--help`. */
+export class UsageError extends UserError {
+  constructor(message: string) {
+    super('usage', message);
+  }
+}
+
+/**
+ * `node:util` parseArgs with errors turned into UsageError, so every command reports bad flags the
+ * same way.
+ */
+export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
