@@ -3,7 +3,7 @@
  * hyphen, en or em dash with spaces around it. Hyphenated names ("Timor-Leste") stay whole.
  */
 const DATELINE =
-  /^(\p{Lu}[\p{L}'’.()]*(?:[ /-](?:\p{Lu}|de\b|of\b|and\b|the\b|d'|del\b)[\p{L}'’.()]*){0,4}),?\s+[-–—]\s+(\S.*)$/u;
+  /^(\p{Lu}[\p{L}'’.()]*(?:[ /-](?:\p{Lu}|(?:de|of|and|the|del|la|du)\b|d['’])[\p{L}'’.()]*){0,4}),?\s+[-–—]\s+(\S.*)$/u;
 
 export interface Dateline {
   readonly country: string | null;

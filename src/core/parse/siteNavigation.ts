@@ -103,7 +103,7 @@ export function findNavigationEnd(lines: readonly string[], model: readonly stri
     // A nav item dropped from the site: the page line matches a later model line.
     const ahead = model.slice(j + 1, j + 1 + MAX_SKIP).indexOf(key);
     if (ahead >= 0 && hasWords(key)) {
-      j += ahead + 1;
+      j += ahead + 2;
       i++;
       end = i;
       continue;
