@@ -1,0 +1,64 @@
+/**
+ * Schema migrations, in order: entry k brings the database from user_version k to k+1. Never edit a
+ * shipped entry; append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+
+  -- Append-only. AUTOINCREMENT so a sequence number is never reused, even after the last row is deleted.
+  CREATE TABLE ingestion_log (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id       TEXT NOT NULL,
+    content_hash TEXT,
+    kind         TEXT CHECK (kind IN ('article', 'project')),
+    event        TEXT NOT NULL CHECK (event IN ('new', 'updated', 'removed')),
+    at           TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX ingestion_log_doc ON ingestion_log (doc_id, seq);
+
+  CREATE TABLE subscriptions (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    guild_id      TEXT NOT NULL,
+    channel_id    TEXT NOT NULL,
+    cron          TEXT NOT NULL,
+    timezone      TEXT NOT NULL,
+    query         TEXT,
+    status        TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+    paused_reason TEXT,
+    cursor_seq    INTEGER NOT NULL,
+    backfill      INTEGER NOT NULL DEFAULT 0 CHECK (backfill BETWEEN 0 AND 25),
+    created_by    TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    last_run_at   TEXT
+  ) STRICT;
+  CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
+
+  CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    from_seq        INTEGER NOT NULL,
+    to_seq          INTEGER NOT NULL,
+    item_count      INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered')),
+    created_at      TEXT NOT NULL,
+    delivered_at    TEXT
+  ) STRICT;
+  -- At most one delivery in flight per subscription: the cursor moves in one line.
+  CREATE UNIQUE INDEX deliveries_one_pending ON deliveries (subscription_id) WHERE status = 'pending';
+
+  CREATE TABLE delivery_parts (
+    delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+    part        INTEGER NOT NULL,
+    nonce       TEXT NOT NULL UNIQUE,
+    payload     TEXT NOT NULL,
+    message_id  TEXT,
+    posted_at   TEXT,
+    PRIMARY KEY (delivery_id, part)
+  ) STRICT;
+  `,
+];
