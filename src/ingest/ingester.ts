@@ -1,0 +1,195 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DocumentKind, DocumentRecord } from '../core/record.js';
+import type { LogAppend, LogEntry, Store } from '../store/store.js';
+import { documentId, hashBytes, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
+
+/** Where ingested documents go besides the log: the search library (its upsert/remove facade). */
+export interface LibraryWriter {
+  upsert(record: DocumentRecord): void;
+  remove(id: string): void;
+}
+
+/** What one pass over `raw/` changed. */
+export interface IngestReport {
+  /** Log entries appended, in sequence order. */
+  readonly logged: readonly LogEntry[];
+  readonly added: readonly DocumentRecord[];
+  readonly updated: readonly DocumentRecord[];
+  readonly removed: readonly string[];
+  /** Files that could not be parsed this pass (each reported once per content). */
+  readonly rejected: readonly ParseFailure[];
+  /** Files whose content was already logged. */
+  readonly unchanged: number;
+}
+
+export interface IngesterOptions {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly library?: LibraryWriter;
+  /** After a pass that changed something, e.g. to rewrite the index snapshot. Errors are reported, not thrown. */
+  readonly onChanged?: (report: IngestReport) => Promise<void> | void;
+  /** Bad files and hook failures; never fatal. */
+  readonly warn?: (message: string) => void;
+  /** The clock for log times (tests pass a fixed one). */
+  readonly now?: () => Date;
+}
+
+const isPageFile = (name: string) => !name.startsWith('.') && !name.endsWith('~');
+
+/**
+ * Keeps the ingestion log and the library in step with `DATA_DIR/raw`. Each pass compares the folder
+ * with the log (the log is the memory across restarts), so a file added while the bot was down is
+ * logged `new` exactly once, a changed file `updated`, a vanished one `removed`. Passes never overlap.
+ */
+export class Ingester {
+  private running: Promise<IngestReport> | undefined;
+  private queued: Promise<IngestReport> | undefined;
+  /** file → content hash of rejected files already reported, so a rescan does not repeat itself. */
+  private readonly reported = new Map<string, string>();
+  private readonly hashes = new Map<string, { key: string; hash: string }>();
+
+  constructor(private readonly options: IngesterOptions) {}
+
+  /**
+   * One reconciliation pass. A call during a pass gets one follow-up pass (shared by every such
+   * call), so a burst of file events costs at most two passes and none is missed.
+   */
+  sync(): Promise<IngestReport> {
+    if (!this.running) {
+      this.running = this.pass().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.sync();
+      });
+    return this.queued;
+  }
+
+  /** Resolves when no pass is running or queued. */
+  async idle(): Promise<void> {
+    while (this.running ?? this.queued) await (this.queued ?? this.running)?.catch(() => undefined);
+  }
+
+  /** sha256 of a file, cached by size and mtime so a rescan of a big folder reads only what changed. */
+  private async hashOf(file: string): Promise<string | undefined> {
+    try {
+      const info = await stat(file);
+      const key = `${info.size}:${info.mtimeMs}`;
+      const cached = this.hashes.get(file);
+      if (cached?.key === key) return cached.hash;
+      const hash = hashBytes(await readFile(file));
+      this.hashes.set(file, { key, hash });
+      return hash;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  private async pass(): Promise<IngestReport> {
+    const { dataDir, store } = this.options;
+    const dir = rawDir(dataDir);
+    let names: string[];
+    try {
+      names = (await readdir(dir, { withFileTypes: true }))
+        .filter((e) => e.isFile() && isPageFile(e.name))
+        .map((e) => e.name)
+        .sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      names = [];
+    }
+
+    const states = store.documentStates();
+    const toParse: string[] = [];
+    const present = new Set<string>();
+    const rejected: ParseFailure[] = [];
+    let unchanged = 0;
+    const fileHashes = new Map<string, string>();
+    const duplicates: ParseFailure[] = [];
+    const files: Array<{ name: string; id: string; file: string; hash: string }> = [];
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const hash = await this.hashOf(file);
+      if (hash === undefined) continue; // Vanished between listing and reading: the next pass sees it gone.
+      fileHashes.set(`raw/${name}`, hash);
+      files.push({ name, id: documentId(name), file, hash });
+    }
+    const byId = new Map<string, typeof files>();
+    for (const f of files) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+    for (const [id, group] of byId) {
+      const state = states.get(id);
+      const known = state && state.event !== 'removed' ? state.contentHash : null;
+      // Two files with one id (a.txt, a.md): keep the one already logged, so passes do not flip-flop.
+      const keep = group.find((f) => f.hash === known) ?? (group[0] as (typeof group)[number]);
+      for (const other of group) {
+        if (other !== keep) {
+          duplicates.push({
+            file: `raw/${other.name}`,
+            reason: `duplicate id "${id}" (also raw/${keep.name})`,
+          });
+        }
+      }
+      present.add(id);
+      if (keep.hash === known) unchanged++;
+      else toParse.push(keep.file);
+    }
+
+    const parsed = toParse.length > 0 ? await parseFiles(toParse, dataDir) : { documents: [], errors: [] };
+    for (const failure of [...duplicates, ...parsed.errors]) {
+      const hash = fileHashes.get(failure.file) ?? '';
+      if (this.reported.get(failure.file) === hash) continue;
+      this.reported.set(failure.file, hash);
+      rejected.push(failure);
+      this.options.warn?.(`ingest: ${failure.file}: ${failure.reason}`);
+    }
+
+    const appends: LogAppend[] = [];
+    const added: DocumentRecord[] = [];
+    const updated: DocumentRecord[] = [];
+    for (const record of parsed.documents) {
+      this.reported.delete(record.source);
+      const state = states.get(record.id);
+      // An id ever announced comes back as `updated`: a digest never posts the same article twice.
+      const event = state ? 'updated' : 'new';
+      appends.push({ docId: record.id, contentHash: record.contentHash, kind: record.kind, event });
+      (event === 'new' ? added : updated).push(record);
+    }
+    const removed: string[] = [];
+    for (const [id, state] of states) {
+      if (state.event === 'removed' || present.has(id)) continue;
+      removed.push(id);
+      appends.push({
+        docId: id,
+        contentHash: null,
+        kind: state.kind as DocumentKind | null,
+        event: 'removed',
+      });
+    }
+
+    // Library first, log second: once the log says `new`, a digest can look the record up.
+    const library = this.options.library;
+    if (library) {
+      for (const record of [...added, ...updated]) library.upsert(record);
+      for (const id of removed) library.remove(id);
+    }
+    const logged = appends.length > 0 ? store.appendLog(appends, this.options.now?.() ?? new Date()) : [];
+    const report: IngestReport = { logged, added, updated, removed, rejected, unchanged };
+    if (logged.length > 0 && this.options.onChanged) {
+      try {
+        await this.options.onChanged(report);
+      } catch (error) {
+        this.options.warn?.(
+          `ingest: after-change hook failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    return report;
+  }
+}
