@@ -127,7 +127,7 @@ export class Ingester {
       const state = states.get(id);
       const known = state && state.event !== 'removed' ? state.contentHash : null;
       // Two files with one id (a.txt, a.md): keep the one already logged, so passes do not flip-flop.
-      const keep = group.find((f) => f.hash === known) ?? (group[0] as (typeof group)[number]);
+      const keep = group.find((f) => f.hash === known) ?? group[0];
       for (const other of group) {
         if (other !== keep) {
           duplicates.push({
@@ -168,7 +168,7 @@ export class Ingester {
       appends.push({
         docId: id,
         contentHash: null,
-        kind: state.kind as DocumentKind | null,
+        kind: state.kind,
         event: 'removed',
       });
     }
