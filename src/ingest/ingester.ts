@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DocumentKind, DocumentRecord } from '../core/record.js';
+import type { DocumentRecord } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
 import { documentId, hashBytes, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 
