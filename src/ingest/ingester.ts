@@ -127,7 +127,9 @@ export class Ingester {
       const state = states.get(id);
       const known = state && state.event !== 'removed' ? state.contentHash : null;
       // Two files with one id (a.txt, a.md): keep the one already logged, so passes do not flip-flop.
-      const keep = group.find((f) => f.hash === known) ?? group[0];
+      const [first] = group;
+      if (!first) continue;
+      const keep = group.find((f) => f.hash === known) ?? first;
       for (const other of group) {
         if (other !== keep) {
           duplicates.push({
