@@ -32,14 +32,8 @@ export const DIGEST_LIMITS = {
   /** 5 action rows of 5 buttons. */
   buttonsPerMessage: 25,
   buttonLabel: 80,
-  customId: 100,
   nonce: 25,
 } as const;
-
-/** The "Read" button's custom_id: the Discord adapter opens the document ephemerally. */
-export const READ_BUTTON_PREFIX = 'digest:read:';
-export const readButtonId = (docId: string) =>
-  `${READ_BUTTON_PREFIX}${docId}`.slice(0, DIGEST_LIMITS.customId);
 
 export interface DigestField {
   readonly name: string;
@@ -52,9 +46,10 @@ export interface DigestEmbed {
   readonly fields: readonly DigestField[];
   readonly footer: string | null;
 }
+/** A "Read" button; the Discord adapter gives it a custom_id that opens the document ephemerally. */
 export interface DigestButton {
   readonly label: string;
-  readonly customId: string;
+  readonly docId: string;
 }
 /** One Discord message of a digest, as plain data; the adapter turns it into an API payload. */
 export interface DigestMessage {
@@ -323,7 +318,7 @@ function pack(header: DigestEmbed, blocks: readonly Block[]): Array<Omit<DigestM
     message.chars += cost;
     message.buttons.push({
       label: fit(`Read ${block.number}`, L.buttonLabel),
-      customId: readButtonId(block.docId),
+      docId: block.docId,
     });
   }
   return messages.map(({ embeds, buttons }) => ({ embeds, buttons }));

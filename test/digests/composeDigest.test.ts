@@ -4,7 +4,6 @@ import {
   composeDigest,
   DIGEST_LIMITS,
   digestNonce,
-  readButtonId,
   selectDigestItems,
   summarize,
   type DigestItem,
@@ -72,7 +71,6 @@ function expectWithinLimits(messages: readonly DigestMessage[]) {
     }
     for (const b of m.buttons) {
       expect(b.label.length).toBeLessThanOrEqual(DIGEST_LIMITS.buttonLabel);
-      expect(b.customId.length).toBeLessThanOrEqual(DIGEST_LIMITS.customId);
     }
   }
 }
@@ -202,7 +200,7 @@ describe('digest', () => {
       expect(message?.buttons).toEqual(
         ['c1', 'k1', 'k2', 'n1', 'p1'].map((id, k) => ({
           label: `Read ${k + 1}`,
-          customId: readButtonId(id),
+          docId: id,
         })),
       );
     });
@@ -233,11 +231,11 @@ describe('digest', () => {
       const digest = composeDigest({ items, window: { fromSeq: 0, toSeq: 130, since: null }, now: NOW });
       expect(digest.messages.length).toBeGreaterThan(5);
       expectWithinLimits(digest.messages);
-      const ids = digest.messages.flatMap((m) => m.buttons.map((b) => b.customId));
+      const ids = digest.messages.flatMap((m) => m.buttons.map((b) => b.docId));
       const expected = [
         ...items.filter((i) => i.record.country === 'Chad'),
         ...items.filter((i) => i.record.country === 'Mali'),
-      ].map((i) => readButtonId(i.record.id));
+      ].map((i) => i.record.id);
       expect(ids).toEqual(expected);
       expect(digest.messages.map((m) => m.content)).toEqual(
         digest.messages.map((_, k) => `Migration news digest, part ${k + 1} of ${digest.messages.length}`),
@@ -271,8 +269,8 @@ describe('digest', () => {
             now: NOW,
           });
           expectWithinLimits(digest.messages);
-          const posted = digest.messages.flatMap((m) => m.buttons.map((b) => b.customId)).sort();
-          expect(posted).toEqual(items.map((i) => readButtonId(i.record.id)).sort());
+          const posted = digest.messages.flatMap((m) => m.buttons.map((b) => b.docId)).sort();
+          expect(posted).toEqual(items.map((i) => i.record.id).sort());
         }),
         { numRuns: 60 },
       );
