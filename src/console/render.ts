@@ -1,0 +1,102 @@
+import type { APIEmbed } from 'discord.js';
+import { ButtonStyle, ComponentType, MessageFlags } from 'discord.js';
+
+/** Something a console user can trigger by number: a button, or one option of a select menu. */
+export type ConsoleAction =
+  | { readonly kind: 'button'; readonly customId: string; readonly label: string; readonly url?: undefined }
+  | { readonly kind: 'select'; readonly customId: string; readonly value: string; readonly label: string };
+
+/** The message options discord.js would receive (plain JSON or builders with toJSON). */
+export interface RenderableMessage {
+  readonly content?: string | null | undefined;
+  readonly embeds?: readonly unknown[] | undefined;
+  readonly components?: readonly unknown[] | undefined;
+  readonly files?:
+    readonly { readonly attachment: unknown; readonly name?: string | null | undefined }[] | undefined;
+  readonly flags?: unknown;
+}
+
+const json = (value: unknown): Record<string, unknown> =>
+  (value && typeof value === 'object' && 'toJSON' in value && typeof value.toJSON === 'function'
+    ? (value.toJSON as () => unknown)()
+    : value) as Record<string, unknown>;
+
+/** Discord markdown escapes, undone for a terminal. */
+const plain = (text: string) => text.replace(/\\([\\*_`~|>#\-[\]().!+:])/g, '$1');
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+const indent = (text: string, prefix = '  ') =>
+  text
+    .split('\n')
+    .map((line) => prefix + line)
+    .join('\n');
+
+function renderEmbed(embed: APIEmbed): string {
+  const lines: string[] = [];
+  if (embed.author?.name) lines.push(plain(embed.author.name));
+  if (embed.title) lines.push(`== ${plain(embed.title)} ==`);
+  if (embed.url) lines.push(embed.url);
+  if (embed.description) lines.push(plain(embed.description));
+  for (const field of embed.fields ?? []) {
+    const value = plain(field.value);
+    if (!value.includes('\n') && value.length <= 80) lines.push(`${plain(field.name)}: ${value}`);
+    else lines.push(`${plain(field.name)}:`, indent(value));
+  }
+  if (embed.footer?.text) lines.push(`-- ${plain(embed.footer.text)}`);
+  return lines.join('\n');
+}
+
+/**
+ * A reply as text: content, embeds (title, description, fields, footer), attachments (text files
+ * printed), and buttons and menu options numbered from `firstNumber` for `click <n>`.
+ */
+export function renderMessage(
+  message: RenderableMessage,
+  firstNumber: number,
+): { text: string; actions: ConsoleAction[] } {
+  const parts: string[] = [];
+  const flags = typeof message.flags === 'number' ? message.flags : 0;
+  if (flags & MessageFlags.Ephemeral) parts.push('(only you can see this)');
+  if (message.content) parts.push(plain(message.content));
+  for (const embed of message.embeds ?? []) parts.push(renderEmbed(json(embed)));
+  for (const file of message.files ?? []) {
+    const data = Buffer.isBuffer(file.attachment) ? file.attachment : Buffer.from(String(file.attachment));
+    parts.push(
+      `[attachment ${file.name ?? 'file'}, ${data.length} bytes]\n${indent(data.toString('utf8').trimEnd(), '  | ')}`,
+    );
+  }
+  const actions: ConsoleAction[] = [];
+  const controls: string[] = [];
+  for (const row of message.components ?? []) {
+    for (const raw of (json(row).components as unknown[] | undefined) ?? []) {
+      const component = json(raw);
+      if (component.type === ComponentType.Button) {
+        const label = str(component.label) ?? str(component.custom_id) ?? 'button';
+        if (component.style === ButtonStyle.Link) {
+          controls.push(`[link] ${label}: ${String(component.url)}`);
+        } else if (component.disabled) {
+          controls.push(`[-] ${label}`);
+        } else {
+          actions.push({ kind: 'button', customId: String(component.custom_id), label });
+          controls.push(`[${firstNumber + actions.length - 1}] ${label}`);
+        }
+      } else if (component.type === ComponentType.StringSelect) {
+        const placeholder = str(component.placeholder) ?? 'Choose';
+        const options = (component.options as { label: string; value: string }[] | undefined) ?? [];
+        controls.push(`${placeholder}:`);
+        for (const option of options) {
+          actions.push({
+            kind: 'select',
+            customId: String(component.custom_id),
+            value: option.value,
+            label: option.label,
+          });
+          controls.push(`  [${firstNumber + actions.length - 1}] ${option.label}`);
+        }
+      }
+    }
+  }
+  if (controls.length) parts.push(`Buttons (type click <n>):\n${indent(controls.join('\n'))}`);
+  return { text: parts.join('\n\n'), actions };
+}

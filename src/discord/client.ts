@@ -1,0 +1,37 @@
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { Config } from '../config.js';
+import type { SlashCommand } from './command.js';
+import type { CommandContext } from './context.js';
+import { createDispatcher } from './dispatch.js';
+import { NO_MENTIONS } from './reply.js';
+
+/** A client that needs nothing but the Guilds intent, talking to `config.discordApiBase`. */
+export function createClient(config: Pick<Config, 'discordApiBase'>): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: config.discordApiBase },
+    allowedMentions: NO_MENTIONS,
+  });
+}
+
+/**
+ * Logs in and serves the commands until the returned client is destroyed. Resolves once the client
+ * is ready. Commands are never (re)registered here: that is deploy-commands' job.
+ */
+export async function startBot(
+  config: Pick<Config, 'discordApiBase' | 'discordToken'>,
+  commands: readonly SlashCommand[],
+  ctx: CommandContext,
+): Promise<Client> {
+  if (!config.discordToken) throw new Error('startBot: DISCORD_TOKEN is not set');
+  const client = createClient(config);
+  const dispatch = createDispatcher(commands, ctx);
+  client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
+  client.on(Events.Error, (error) => ctx.logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => ctx.logger.warn({ message }, 'discord client warning'));
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(config.discordToken);
+  await ready;
+  ctx.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'logged in to Discord');
+  return client;
+}

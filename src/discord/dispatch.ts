@@ -1,0 +1,112 @@
+import { performance } from 'node:perf_hooks';
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Interaction,
+  StringSelectMenuInteraction,
+} from 'discord.js';
+import { UserError, isUserError } from '../core/errors.js';
+import type { ComponentHandler, SlashCommand } from './command.js';
+import type { CommandContext } from './context.js';
+import { decodeCustomId } from './customId.js';
+import { sendReply } from './reply.js';
+
+export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again later.';
+export const STALE_COMPONENT =
+  'This button belongs to an older message and no longer works. Please run the command again.';
+
+/**
+ * Routes every interaction to its command, one dispatcher per interaction type, behind the single
+ * catch point: a UserError becomes an ephemeral reply with its message; anything else is logged
+ * with the command, user and guild ids and the user gets a short ephemeral apology.
+ */
+export function createDispatcher(
+  commands: readonly SlashCommand[],
+  ctx: CommandContext,
+): (interaction: Interaction) => Promise<void> {
+  const byName = new Map<string, SlashCommand>();
+  const byAction = new Map<string, ComponentHandler>();
+  for (const command of commands) {
+    if (byName.has(command.data.name)) throw new Error(`duplicate command name: ${command.data.name}`);
+    byName.set(command.data.name, command);
+    for (const [action, handler] of Object.entries(command.components ?? {})) {
+      if (byAction.has(action)) throw new Error(`duplicate component action: ${action}`);
+      byAction.set(action, handler);
+    }
+  }
+
+  const chatInput = async (interaction: ChatInputCommandInteraction) => {
+    const command = byName.get(interaction.commandName);
+    if (!command)
+      throw new UserError('unknown-command', `The command /${interaction.commandName} is not available.`);
+    await command.execute(interaction, ctx);
+  };
+
+  const autocomplete = async (interaction: AutocompleteInteraction) => {
+    const command = byName.get(interaction.commandName);
+    if (command?.autocomplete) await command.autocomplete(interaction, ctx);
+    else await interaction.respond([]);
+  };
+
+  const component = async (interaction: ButtonInteraction | StringSelectMenuInteraction) => {
+    const decoded = decodeCustomId(interaction.customId);
+    const handler = decoded.ok ? byAction.get(decoded.value.action) : undefined;
+    if (!decoded.ok || !handler) throw new UserError('stale-component', STALE_COMPONENT);
+    await handler(interaction, decoded.value.args, ctx);
+  };
+
+  return async (interaction: Interaction) => {
+    const started = performance.now();
+    const label = describe(interaction);
+    try {
+      if (interaction.isChatInputCommand()) await chatInput(interaction);
+      else if (interaction.isAutocomplete()) await autocomplete(interaction);
+      else if (interaction.isButton()) await component(interaction);
+      else if (interaction.isStringSelectMenu()) await component(interaction);
+      else return;
+      ctx.logger.debug({ ...label, ms: round(performance.now() - started) }, 'interaction handled');
+    } catch (error) {
+      await reportFailure(interaction, error, label, ctx);
+    }
+  };
+}
+
+function describe(interaction: Interaction) {
+  return {
+    interactionId: interaction.id,
+    type: interaction.type,
+    command: 'commandName' in interaction ? interaction.commandName : undefined,
+    customId: 'customId' in interaction ? interaction.customId : undefined,
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+  };
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+async function reportFailure(
+  interaction: Interaction,
+  error: unknown,
+  label: ReturnType<typeof describe>,
+  ctx: CommandContext,
+): Promise<void> {
+  if (isUserError(error)) {
+    ctx.logger.debug({ ...label, code: error.code }, 'user error');
+  } else {
+    ctx.logger.error({ ...label, err: error }, 'interaction failed');
+  }
+  if (interaction.isAutocomplete()) {
+    // An autocomplete cannot show a message; an empty list is the polite answer.
+    if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+    return;
+  }
+  if (!interaction.isRepliable()) return;
+  const message = isUserError(error) ? error.message : APOLOGY;
+  try {
+    await sendReply(interaction, { content: message, ephemeral: true });
+  } catch (replyError) {
+    ctx.logger.warn({ ...label, err: replyError }, 'could not tell the user about a failure');
+  }
+}

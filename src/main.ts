@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { commands } from '../commands/index.js';
+import { ConfigError, loadConfig, readEnvironment } from './config.js';
+import { runConsole } from './console/console.js';
+import { startBot } from './discord/client.js';
+import { createLogger } from './discord/logger.js';
+import { createCommandContext, loadLibrary } from './discord/services.js';
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/**
+ * The one place that wires everything: config, logs, the library over DATA_DIR, then either the
+ * Discord bot (with a token) or the console mode (without one).
+ */
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(readEnvironment());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const consoleMode = !config.discordToken;
+  // In console mode stdout carries the replies, so logs go to stderr.
+  const logger = createLogger(config.logLevel, consoleMode ? 'stderr' : 'stdout');
+  const { library, documentCount, failures } = await loadLibrary(config.dataDir, logger);
+  const ctx = createCommandContext(library, logger, { version: VERSION });
+
+  if (consoleMode) {
+    const banner =
+      `Migration News Bot ${VERSION}: console mode (DISCORD_TOKEN is not set).\n` +
+      `Loaded ${documentCount} documents from ${config.dataDir}${failures ? ` (${failures} could not be read, see the logs)` : ''}.`;
+    const stop = () => process.stdin.destroy();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await runConsole({
+      input: process.stdin,
+      output: process.stdout,
+      commands,
+      ctx,
+      interactive: process.stdin.isTTY === true,
+      banner,
+    });
+    return 0;
+  }
+
+  const client = await startBot(config, commands, ctx);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down');
+      void client.destroy().finally(resolve);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  logger.info('stopped');
+  logger.flush();
+  return 0;
+}
+
+process.exitCode = await main();
