@@ -1,0 +1,168 @@
+/**
+ * One measurement in its own process, so one side's garbage never slows the other's queries:
+ *
+ *   measure.ts --task prepare --data DIR            parse DIR/raw with the real loader, cache records
+ *   measure.ts --task raw|ours --data DIR [--rounds N] [--seed S]
+ *                                                   build, snapshot write/load, search, autocomplete
+ *
+ * Prints one JSON line on stdout; progress goes to stderr. Run under `node --expose-gc`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { DocumentRecord } from '../src/core/record.js';
+import { loadCorpus } from '../src/ingest/loadCorpus.js';
+import { buildPrefixMix, buildQueryMix, type QueryClass } from './queries.js';
+import { percentiles, type Percentiles, type PrepareResult, type SideResult } from './results.js';
+import type { Answerer, SideName } from './side.js';
+import { loadSide } from './sides.js';
+
+/** Where the prepare task leaves the parsed records for the side tasks (v8 format: no size cap). */
+const documentsCache = (dataDir: string) => path.join(dataDir, 'bench-documents.v8');
+
+const log = (line: string) => process.stderr.write(`  ${line}\n`);
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, (performance.now() - started) / 1000];
+}
+
+async function prepare(dataDir: string): Promise<PrepareResult> {
+  log('parsing with loadCorpus');
+  const [{ documents, errors }, parseSeconds] = await timed(() =>
+    loadCorpus(dataDir, {
+      onProgress: (done, total) => {
+        if (done % 20_000 === 0 || done === total) log(`read ${done}/${total} files`);
+      },
+    }),
+  );
+  writeFileSync(documentsCache(dataDir), serialize(documents));
+  return {
+    task: 'prepare',
+    documents: documents.length,
+    articles: documents.filter((d) => d.kind === 'article').length,
+    projects: documents.filter((d) => d.kind === 'project').length,
+    errors: errors.length,
+    firstErrors: errors.slice(0, 5),
+    parseSeconds,
+  };
+}
+
+async function latencies(
+  items: readonly unknown[],
+  rounds: number,
+  run: (item: never) => number | Promise<number>,
+): Promise<{ times: number[]; empty: number }> {
+  const call = run as (item: unknown) => number | Promise<number>;
+  for (const item of items) await call(item); // warm-up: JIT and lazily built structures
+  gc();
+  const times: number[] = [];
+  let empty = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const item of items) {
+      const started = performance.now();
+      const hits = await call(item);
+      times.push(performance.now() - started);
+      if (round === 0 && hits === 0) empty++;
+    }
+  }
+  return { times, empty };
+}
+
+async function measureSide(
+  name: SideName,
+  dataDir: string,
+  rounds: number,
+  seed: number,
+): Promise<SideResult> {
+  const side = await loadSide(name);
+  const documents = deserialize(readFileSync(documentsCache(dataDir))) as DocumentRecord[];
+  const empty: Percentiles = { samples: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  if (!side) {
+    return {
+      task: name,
+      available: false,
+      documents: documents.length,
+      buildSeconds: 0,
+      snapshotBytes: 0,
+      snapshotWriteSeconds: 0,
+      snapshotLoadSeconds: 0,
+      search: empty,
+      searchByClass: { exact: empty, prefix: empty, typo: empty, filtered: empty },
+      searchEmpty: 0,
+      suggest: empty,
+      heapAfterBuildBytes: 0,
+    };
+  }
+  gc();
+  log(`${name}: building the index over ${documents.length} documents`);
+  const [, buildSeconds] = await timed(() => side.build(documents));
+  gc();
+  const heapAfterBuildBytes = process.memoryUsage().heapUsed;
+  log(`${name}: built in ${buildSeconds.toFixed(2)} s; writing the snapshot`);
+  const [snapshot, snapshotWriteSeconds] = await timed(() => side.writeSnapshot(dataDir));
+  gc();
+  log(
+    `${name}: snapshot ${(snapshot.bytes / 1e6).toFixed(1)} MB in ${snapshotWriteSeconds.toFixed(2)} s; loading it`,
+  );
+  const [answerer, snapshotLoadSeconds] = await timed<Answerer>(() => side.loadSnapshot(dataDir, documents));
+  gc();
+
+  const queries = buildQueryMix(seed);
+  log(`${name}: ${queries.length} queries x ${rounds} rounds`);
+  const searched = await latencies(queries, rounds, (q: (typeof queries)[number]) => answerer.search(q));
+  const byClass = (cls: QueryClass) =>
+    percentiles(searched.times.filter((_, k) => queries[k % queries.length]?.class === cls));
+  const prefixes = buildPrefixMix(seed);
+  log(`${name}: ${prefixes.length} autocomplete prefixes x ${rounds} rounds`);
+  const suggested = await latencies(prefixes, rounds, (p: string) => answerer.suggest(p));
+  return {
+    task: name,
+    available: true,
+    documents: documents.length,
+    buildSeconds,
+    snapshotBytes: snapshot.bytes,
+    snapshotWriteSeconds,
+    snapshotLoadSeconds,
+    search: percentiles(searched.times),
+    searchByClass: {
+      exact: byClass('exact'),
+      prefix: byClass('prefix'),
+      typo: byClass('typo'),
+      filtered: byClass('filtered'),
+    },
+    searchEmpty: searched.empty,
+    suggest: percentiles(suggested.times),
+    heapAfterBuildBytes,
+  };
+}
+
+function option(argv: readonly string[], name: string): string | undefined {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 ? argv[at + 1] : undefined;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const task = option(argv, 'task');
+  const dataDir = option(argv, 'data');
+  if (!dataDir || (task !== 'prepare' && task !== 'raw' && task !== 'ours')) {
+    throw new Error('usage: measure.ts --task prepare|raw|ours --data DIR [--rounds N] [--seed S]');
+  }
+  const result =
+    task === 'prepare'
+      ? await prepare(dataDir)
+      : await measureSide(
+          task,
+          dataDir,
+          Number(option(argv, 'rounds') ?? 5),
+          Number(option(argv, 'seed') ?? 1),
+        );
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

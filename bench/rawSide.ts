@@ -1,0 +1,96 @@
+/**
+ * The baseline: MiniSearch 7 with default options over the same parsed documents (title + the
+ * paragraphs joined), asked the same query strings. Query-time options mirror what our library
+ * promises (all words must match, the last one as a prefix, typo tolerance for longer words), so
+ * the comparison is of implementations, not of semantics.
+ */
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import MiniSearch, { type SearchOptions } from 'minisearch';
+import type { DocumentRecord } from '../src/core/record.js';
+import { loadCorpus } from '../src/ingest/loadCorpus.js';
+import type { BenchQuery } from './queries.js';
+import type { Answerer, BenchSide, SnapshotInfo } from './side.js';
+
+interface RawDocument {
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** The defaults a MiniSearch user starts with. */
+export const RAW_OPTIONS = { fields: ['title', 'text'], storeFields: ['title'] };
+
+/** Words of at least this many characters get typo tolerance (as in ours). */
+const FUZZY_MIN_LENGTH = 5;
+
+const SNAPSHOT_FILE = 'bench-raw-minisearch.json';
+
+export const toRawDocument = (d: DocumentRecord): RawDocument => ({
+  id: d.id,
+  title: d.title,
+  text: d.paragraphs.join('\n'),
+});
+
+function answerer(index: MiniSearch<RawDocument>, documents: readonly DocumentRecord[] | null): Answerer {
+  // Filters are answered from a side table rather than stored fields, so the index options stay the
+  // defaults; the lookup costs the same as reading a stored field.
+  const facts = new Map(documents?.map((d) => [d.id, { kind: d.kind, country: d.country }]));
+  return {
+    search(query: BenchQuery): number {
+      const options: SearchOptions = {
+        combineWith: 'AND',
+        prefix: (_term, i, terms) => i === terms.length - 1,
+        fuzzy: (term) => (term.length >= FUZZY_MIN_LENGTH ? 0.2 : false),
+      };
+      const filter = query.filter;
+      if (filter) {
+        options.filter = (result) => {
+          const fact = facts.get(String(result.id));
+          return (
+            (filter.kind === undefined || fact?.kind === filter.kind) &&
+            (filter.country === undefined || fact?.country === filter.country)
+          );
+        };
+      }
+      return index.search(query.text, options).length;
+    },
+    suggest(prefix: string): number {
+      return index.autoSuggest(prefix).slice(0, 25).length;
+    },
+  };
+}
+
+/** A fresh raw side: one index at a time, as a process would hold. */
+export function createRawSide(): BenchSide {
+  let built: MiniSearch<RawDocument> | null = null;
+  return {
+    name: 'raw',
+    build(documents) {
+      const index = new MiniSearch<RawDocument>(RAW_OPTIONS);
+      index.addAll(documents.map(toRawDocument));
+      built = index;
+      return Promise.resolve(answerer(index, documents));
+    },
+    async writeSnapshot(dataDir): Promise<SnapshotInfo> {
+      if (!built) throw new Error('raw side: build before writing a snapshot');
+      const file = path.join(dataDir, SNAPSHOT_FILE);
+      await writeFile(file, JSON.stringify(built));
+      return { bytes: (await stat(file)).size, files: [file] };
+    },
+    async loadSnapshot(dataDir, documents) {
+      const json = await readFile(path.join(dataDir, SNAPSHOT_FILE), 'utf8');
+      built = MiniSearch.loadJSON<RawDocument>(json, RAW_OPTIONS);
+      return answerer(built, documents);
+    },
+    async coldOpen(dataDir, mode) {
+      if (mode === 'snapshot') {
+        // A raw MiniSearch service needs nothing but its index to answer.
+        const json = await readFile(path.join(dataDir, SNAPSHOT_FILE), 'utf8');
+        return answerer(MiniSearch.loadJSON<RawDocument>(json, RAW_OPTIONS), null);
+      }
+      const { documents } = await loadCorpus(dataDir);
+      return this.build(documents);
+    },
+  };
+}

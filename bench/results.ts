@@ -1,0 +1,55 @@
+/** The numbers each measurement process reports, shared by measure.ts, coldStart.ts and run.ts. */
+import type { QueryClass } from './queries.js';
+import type { SideName } from './side.js';
+
+export interface Percentiles {
+  readonly samples: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface PrepareResult {
+  readonly task: 'prepare';
+  readonly documents: number;
+  readonly articles: number;
+  readonly projects: number;
+  readonly errors: number;
+  readonly firstErrors: ReadonlyArray<{ file: string; reason: string }>;
+  readonly parseSeconds: number;
+}
+
+export interface SideResult {
+  readonly task: SideName;
+  readonly available: boolean;
+  readonly documents: number;
+  readonly buildSeconds: number;
+  readonly snapshotBytes: number;
+  readonly snapshotWriteSeconds: number;
+  readonly snapshotLoadSeconds: number;
+  /** Milliseconds per query. */
+  readonly search: Percentiles;
+  readonly searchByClass: Readonly<Record<QueryClass, Percentiles>>;
+  /** Queries that found nothing: a sanity check that both sides answer the same mix sensibly. */
+  readonly searchEmpty: number;
+  readonly suggest: Percentiles;
+  readonly heapAfterBuildBytes: number;
+}
+
+/** Nearest-rank percentiles of latencies in milliseconds. */
+export function percentiles(samples: readonly number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
+  return { samples: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+}
+
+export interface ColdStartResult {
+  /** Milliseconds since the process started (node's time origin) when the first answer was ready. */
+  readonly answeredAtMs: number;
+  readonly hits: number;
+  /** After the answer and a full GC: what the serving process keeps. */
+  readonly heapUsedBytes: number;
+  readonly rssBytes: number;
+}

@@ -1,0 +1,430 @@
+/**
+ * `npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--json]`
+ *
+ * Our search library against raw MiniSearch (default options) on the same synthetic corpus, at
+ * each size: parse, index build, snapshot size/write/load, process cold start to the first answer
+ * with and without the snapshot, search and autocomplete latency percentiles over a fixed seeded
+ * query mix, and heap/RSS of a serving process. Every measurement runs in its own child process so
+ * one side's garbage or heap never pollutes the other's numbers.
+ *
+ * Prints a table (ours, raw, ratio = ours / raw) and PASS/FAIL for the targets at 100k documents;
+ * with --json the same numbers as JSON on stdout. Progress goes to stderr.
+ *
+ * Hook for the digest fan-out benchmark: when bench/digestFanout.ts exists it is run once at the end
+ * as `digestFanout.ts --json`; its last stdout line must be a JSON object of numbers (e.g.
+ * `{"subscriptions":1000,"deliveriesPerSecond":850}`), which the report prints as its own section.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureCorpus, makeWorkDir } from './corpusCache.js';
+import type { ColdStartResult, Percentiles, PrepareResult, SideResult } from './results.js';
+import type { SideName } from './side.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+interface BenchArgs {
+  readonly sizes: readonly number[];
+  readonly seed: number;
+  readonly json: boolean;
+  /** Rounds over the query mix; default 5, 3 from 100k documents. */
+  readonly rounds: number | null;
+}
+
+const USAGE = 'usage: npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--json]';
+
+function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  let sizes: number[] = [1000, 10_000, 100_000];
+  let seed = 1;
+  let json = false;
+  let rounds: number | null = null;
+  for (let k = 0; k < argv.length; k++) {
+    const arg = argv[k];
+    const value = argv[k + 1];
+    if (arg === '--json') json = true;
+    else if (arg === '--sizes' && value !== undefined) {
+      sizes = value.split(',').map((s) => Number(s.replace(/[_k]/g, (m) => (m === 'k' ? '000' : ''))));
+      if (sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error(`--sizes: "${value}" ${USAGE}`);
+      k++;
+    } else if (arg === '--seed' && value !== undefined && Number.isInteger(Number(value))) {
+      seed = Number(value);
+      k++;
+    } else if (arg === '--rounds' && value !== undefined && Number(value) >= 1) {
+      rounds = Math.floor(Number(value));
+      k++;
+    } else throw new Error(`unknown or incomplete option "${arg ?? ''}"\n${USAGE}`);
+  }
+  return { sizes, seed, json, rounds };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+interface ChildRun {
+  /** Every stdout line that parsed as JSON, in order. */
+  readonly results: unknown[];
+  /** Milliseconds from spawn to the first stdout line. */
+  readonly firstLineMs: number;
+}
+
+function runChild(script: string, args: readonly string[]): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', path.join(here, script), ...args],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let firstLineMs = -1;
+    let buffered = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (firstLineMs < 0 && chunk.includes('\n')) firstLineMs = performance.now() - started;
+      buffered += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`${script} ${args.join(' ')} exited with ${code ?? 'a signal'}`));
+        return;
+      }
+      const results = buffered
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as unknown);
+      resolve({ results, firstLineMs });
+    });
+  });
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+};
+
+interface ColdStart {
+  /** Spawn to first answer, median over repeats, in seconds. */
+  readonly seconds: number;
+  readonly runs: number;
+  readonly hits: number;
+  readonly heapUsedBytes: number;
+  readonly rssBytes: number;
+}
+
+async function coldStarts(
+  side: SideName,
+  mode: 'snapshot' | 'rebuild',
+  dataDirFor: () => { dataDir: string; cleanup: () => void },
+  repeats: number,
+): Promise<ColdStart> {
+  const times: number[] = [];
+  let last: ColdStartResult | null = null;
+  for (let k = 0; k < repeats; k++) {
+    const work = dataDirFor();
+    try {
+      const run = await runChild('coldStart.ts', [
+        '--side',
+        side,
+        '--mode',
+        mode,
+        '--data',
+        work.dataDir,
+        '--query',
+        COLD_QUERY,
+      ]);
+      times.push(run.firstLineMs / 1000);
+      last = run.results.at(-1) as ColdStartResult;
+    } finally {
+      work.cleanup();
+    }
+  }
+  return {
+    seconds: median(times),
+    runs: repeats,
+    hits: last?.hits ?? 0,
+    heapUsedBytes: last?.heapUsedBytes ?? 0,
+    rssBytes: last?.rssBytes ?? 0,
+  };
+}
+
+const COLD_QUERY = 'border management';
+
+// ---------------------------------------------------------------------------------------------
+// One size
+
+interface SizeReport {
+  readonly size: number;
+  readonly corpusGeneratedSeconds: number;
+  readonly prepare: PrepareResult;
+  readonly sides: Readonly<Record<SideName, SideResult>>;
+  readonly cold: Readonly<Record<SideName, { snapshot: ColdStart | null; rebuild: ColdStart | null }>>;
+}
+
+async function benchSize(size: number, args: BenchArgs): Promise<SizeReport> {
+  log(`\n== ${size.toLocaleString('en-US')} documents ==`);
+  const corpus = await ensureCorpus(size, args.seed, log);
+  const work = makeWorkDir(corpus.rawDir);
+  const rounds = args.rounds ?? (size >= 100_000 ? 3 : 5);
+  const repeats = size >= 100_000 ? 1 : 3;
+  try {
+    log('prepare: parsing the corpus');
+    const prepare = (await runChild('measure.ts', ['--task', 'prepare', '--data', work.dataDir])).results.at(
+      -1,
+    ) as PrepareResult;
+    log(
+      `prepare: ${prepare.documents} documents, ${prepare.errors} errors, ${prepare.parseSeconds.toFixed(1)} s`,
+    );
+    const measureSide = async (side: SideName) => {
+      log(`${side}: measuring`);
+      const run = await runChild('measure.ts', [
+        '--task',
+        side,
+        '--data',
+        work.dataDir,
+        '--rounds',
+        String(rounds),
+        '--seed',
+        String(args.seed),
+      ]);
+      return run.results.at(-1) as SideResult;
+    };
+    const raw = await measureSide('raw');
+    const ours = await measureSide('ours');
+    const cold: Record<SideName, { snapshot: ColdStart | null; rebuild: ColdStart | null }> = {
+      raw: { snapshot: null, rebuild: null },
+      ours: { snapshot: null, rebuild: null },
+    };
+    // The snapshot cold starts reuse the work folder the measurement wrote its snapshot into; the
+    // rebuilds each get a fresh folder with no snapshot at all.
+    const shared = () => ({ dataDir: work.dataDir, cleanup: () => undefined });
+    const fresh = () => makeWorkDir(corpus.rawDir);
+    for (const side of ['raw', 'ours'] as const) {
+      if (!(side === 'raw' ? raw : ours).available) continue;
+      log(`${side}: cold start from the snapshot (${repeats}x)`);
+      cold[side].snapshot = await coldStarts(side, 'snapshot', shared, repeats);
+      log(`${side}: cold start with a rebuild (${repeats}x)`);
+      cold[side].rebuild = await coldStarts(side, 'rebuild', fresh, repeats);
+    }
+    return {
+      size,
+      corpusGeneratedSeconds: corpus.generatedSeconds,
+      prepare,
+      sides: { raw, ours },
+      cold,
+    };
+  } finally {
+    work.cleanup();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+interface Row {
+  readonly metric: string;
+  readonly unit: string;
+  readonly ours: number | null;
+  readonly raw: number | null;
+  readonly ratio: number | null;
+}
+
+const MB = 1e6;
+
+function rowsOf(report: SizeReport): Row[] {
+  const { raw, ours } = report.sides;
+  const row = (metric: string, unit: string, pick: (side: SideName) => number | null): Row => {
+    const o = ours.available ? pick('ours') : null;
+    const r = pick('raw');
+    return { metric, unit, ours: o, raw: r, ratio: o !== null && r !== null && r > 0 ? o / r : null };
+  };
+  const side = (name: SideName) => (name === 'ours' ? ours : raw);
+  const cold = (name: SideName, mode: 'snapshot' | 'rebuild') => report.cold[name][mode];
+  const p = (name: SideName, pick: (s: SideResult) => Percentiles, key: 'p50' | 'p95' | 'p99') =>
+    pick(side(name))[key];
+  return [
+    row('index build', 's', (n) => side(n).buildSeconds),
+    row('index build', 'docs/s', (n) => report.size / Math.max(1e-9, side(n).buildSeconds)),
+    row('snapshot size', 'MB', (n) => side(n).snapshotBytes / MB),
+    row('snapshot write', 's', (n) => side(n).snapshotWriteSeconds),
+    row('snapshot load', 's', (n) => side(n).snapshotLoadSeconds),
+    row('cold start, snapshot', 's', (n) => cold(n, 'snapshot')?.seconds ?? null),
+    row('cold start, rebuild', 's', (n) => cold(n, 'rebuild')?.seconds ?? null),
+    row('snapshot / rebuild start', '%', (n) => {
+      const s = cold(n, 'snapshot');
+      const b = cold(n, 'rebuild');
+      return s && b ? (100 * s.seconds) / b.seconds : null;
+    }),
+    row('search p50', 'ms', (n) => p(n, (s) => s.search, 'p50')),
+    row('search p95', 'ms', (n) => p(n, (s) => s.search, 'p95')),
+    row('search p99', 'ms', (n) => p(n, (s) => s.search, 'p99')),
+    row('  exact p99', 'ms', (n) => p(n, (s) => s.searchByClass.exact, 'p99')),
+    row('  prefix p99', 'ms', (n) => p(n, (s) => s.searchByClass.prefix, 'p99')),
+    row('  typo p99', 'ms', (n) => p(n, (s) => s.searchByClass.typo, 'p99')),
+    row('  filtered p99', 'ms', (n) => p(n, (s) => s.searchByClass.filtered, 'p99')),
+    row('queries with no hit', 'of 200', (n) => side(n).searchEmpty),
+    row('autocomplete p50', 'ms', (n) => p(n, (s) => s.suggest, 'p50')),
+    row('autocomplete p99', 'ms', (n) => p(n, (s) => s.suggest, 'p99')),
+    row('heap after load (snapshot)', 'MB', (n) => (cold(n, 'snapshot')?.heapUsedBytes ?? NaN) / MB),
+    row('RSS after load (snapshot)', 'MB', (n) => (cold(n, 'snapshot')?.rssBytes ?? NaN) / MB),
+    row('heap after load (rebuild)', 'MB', (n) => (cold(n, 'rebuild')?.heapUsedBytes ?? NaN) / MB),
+    row('RSS after load (rebuild)', 'MB', (n) => (cold(n, 'rebuild')?.rssBytes ?? NaN) / MB),
+  ].map((r) =>
+    Number.isNaN(r.ours) || Number.isNaN(r.raw) ? { ...r, ours: null, raw: null, ratio: null } : r,
+  );
+}
+
+interface Target {
+  readonly name: string;
+  readonly atSize: number;
+  readonly measured: number | null;
+  readonly limit: string;
+  readonly pass: boolean | null;
+}
+
+function targetsOf(report: SizeReport): Target[] {
+  const { raw, ours } = report.sides;
+  const snap = report.cold.ours.snapshot;
+  const rebuild = report.cold.ours.rebuild;
+  const searchRatio = ours.available && raw.search.p99 > 0 ? ours.search.p99 / raw.search.p99 : null;
+  const startShare = snap && rebuild ? snap.seconds / rebuild.seconds : null;
+  const suggest = ours.available ? ours.suggest.p99 : null;
+  return [
+    {
+      name: 'search p99 within 1.2x raw MiniSearch',
+      atSize: report.size,
+      measured: searchRatio,
+      limit: '<= 1.2 (ratio)',
+      pass: searchRatio === null ? null : searchRatio <= 1.2,
+    },
+    {
+      name: 'autocomplete p99 <= 10 ms',
+      atSize: report.size,
+      measured: suggest,
+      limit: '<= 10 ms',
+      pass: suggest === null ? null : suggest <= 10,
+    },
+    {
+      name: 'cold start from snapshot <= 25% of rebuild',
+      atSize: report.size,
+      measured: startShare === null ? null : startShare * 100,
+      limit: '<= 25 %',
+      pass: startShare === null ? null : startShare <= 0.25,
+    },
+  ];
+}
+
+function format(value: number | null, unit: string): string {
+  if (value === null || !Number.isFinite(value)) return '-';
+  if (unit === 'docs/s' || unit === 'of 200') return Math.round(value).toLocaleString('en-US');
+  if (unit === '%') return value.toFixed(1);
+  if (unit === 'ms') return value < 10 ? value.toFixed(2) : value.toFixed(1);
+  return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+function renderTable(
+  reports: readonly SizeReport[],
+  targets: readonly Target[],
+  fanout: unknown,
+  seed: number,
+): string {
+  const out: string[] = [];
+  const first = reports[0];
+  out.push(
+    `Benchmark: ours vs raw MiniSearch (default options) — seed ${seed}, node ${process.version}, ${cpus().length} CPUs`,
+  );
+  if (first && !first.sides.ours.available) {
+    out.push('NOTE: our library adapter (bench/oursSide.ts) is not available yet: raw MiniSearch only.');
+  }
+  for (const report of reports) {
+    const { prepare } = report;
+    out.push('');
+    out.push(
+      `${report.size.toLocaleString('en-US')} documents (${prepare.articles} articles, ${prepare.projects} projects, ` +
+        `${prepare.errors} parse errors); parse with loadCorpus: ${prepare.parseSeconds.toFixed(1)} s ` +
+        `(${Math.round(prepare.documents / prepare.parseSeconds).toLocaleString('en-US')} docs/s)`,
+    );
+    const rows = rowsOf(report);
+    const header = ['metric', 'unit', 'ours', 'raw', 'ratio'];
+    const cells = rows.map((r) => [
+      r.metric,
+      r.unit,
+      format(r.ours, r.unit),
+      format(r.raw, r.unit),
+      r.ratio === null ? '-' : r.ratio.toFixed(2),
+    ]);
+    const widths = header.map((h, k) => Math.max(h.length, ...cells.map((c) => (c[k] ?? '').length)));
+    const line = (c: readonly string[]) =>
+      c.map((cell, k) => (k < 2 ? cell.padEnd(widths[k] ?? 0) : cell.padStart(widths[k] ?? 0))).join('  ');
+    out.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line));
+  }
+  out.push('');
+  for (const t of targets) {
+    const verdict = t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL';
+    const measured = t.measured === null ? 'not measured' : t.measured.toFixed(2);
+    const note =
+      t.atSize < 100_000 ? ` (measured at ${t.atSize.toLocaleString('en-US')}; target is for 100k)` : '';
+    out.push(
+      `${verdict}  ${t.name}: ${measured} (${t.limit}) at ${t.atSize.toLocaleString('en-US')} docs${note}`,
+    );
+  }
+  if (fanout !== null) {
+    out.push('', 'Digest fan-out (bench/digestFanout.ts):');
+    for (const [key, value] of Object.entries(fanout as Record<string, unknown>)) {
+      out.push(
+        `  ${key}: ${typeof value === 'number' ? value.toLocaleString('en-US') : JSON.stringify(value)}`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+async function digestFanout(): Promise<unknown> {
+  if (!existsSync(path.join(here, 'digestFanout.ts'))) {
+    log('\ndigest fan-out: bench/digestFanout.ts not present, skipped');
+    return null;
+  }
+  log('\n== digest fan-out ==');
+  try {
+    return (await runChild('digestFanout.ts', ['--json'])).results.at(-1) ?? null;
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseBenchArgs(argv);
+  const started = performance.now();
+  const reports: SizeReport[] = [];
+  for (const size of args.sizes) reports.push(await benchSize(size, args));
+  const largest = reports.reduce((a, b) => (b.size > a.size ? b : a));
+  const targets = targetsOf(largest);
+  const fanout = await digestFanout();
+  log(`\nbenchmark done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (args.json) {
+    const json = {
+      seed: args.seed,
+      node: process.version,
+      cpus: cpus().length,
+      sizes: reports.map((r) => ({ ...r, rows: rowsOf(r) })),
+      targets,
+      digestFanout: fanout,
+    };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${renderTable(reports, targets, fanout, args.seed)}\n`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
