@@ -368,8 +368,7 @@ function renderTable(
   for (const t of targets) {
     const verdict = t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL';
     const measured = t.measured === null ? 'not measured' : t.measured.toFixed(2);
-    const note =
-      t.atSize < 100_000 ? ` (measured at ${t.atSize.toLocaleString('en-US')}; target is for 100k)` : '';
+    const note = t.atSize < 100_000 ? ' (the target is defined at 100k)' : '';
     out.push(
       `${verdict}  ${t.name}: ${measured} (${t.limit}) at ${t.atSize.toLocaleString('en-US')} docs${note}`,
     );
