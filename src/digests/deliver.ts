@@ -1,0 +1,241 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  composeDigest,
+  digestNonce,
+  selectDigestItems,
+  type Digest,
+  type DigestMessage,
+} from '../core/digest.js';
+import type { DocumentRecord } from '../core/record.js';
+import type { Delivery, Store, Subscription } from '../store/store.js';
+
+/** What digests need from the search library. */
+export interface DigestLibrary {
+  document(id: string): DocumentRecord | undefined;
+  /** A predicate for "matches this topic", computed once per digest. Throws UserError for a bad query. */
+  matcher(query: string): (record: DocumentRecord) => boolean;
+}
+
+/** Posts one digest message; resolves with the created (or, for a repeated nonce, the earlier) message id. */
+export interface MessagePoster {
+  post(channelId: string, message: DigestMessage, nonce: string): Promise<{ id: string }>;
+}
+
+/** How a posting error is handled. */
+export type Failure =
+  | { readonly kind: 'pause'; readonly reason: string }
+  | { readonly kind: 'transient'; readonly reason: string };
+
+/** Decides what an error from the poster means; the Discord adapter knows Discord's codes. */
+export type FailureClassifier = (error: unknown) => Failure;
+
+export type RunOutcome =
+  | {
+      readonly kind: 'delivered';
+      readonly deliveryIds: readonly number[];
+      readonly items: number;
+      readonly parts: number;
+    }
+  | { readonly kind: 'nothing-new' }
+  | { readonly kind: 'paused'; readonly reason: string }
+  /** A transient failure after every retry; the delivery stays pending and is finished later. */
+  | { readonly kind: 'pending'; readonly reason: string }
+  | { readonly kind: 'not-active'; readonly status: 'paused' | 'missing' };
+
+export interface DeliveryLog {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+}
+
+export interface DeliveryOptions {
+  readonly store: Store;
+  readonly library: DigestLibrary;
+  readonly poster: MessagePoster;
+  readonly classify: FailureClassifier;
+  readonly now?: () => Date;
+  readonly log?: DeliveryLog;
+  /** Attempts per message on transient errors (on top of the REST client's own retries). Default 4. */
+  readonly attempts?: number;
+  /** First backoff delay, doubled each attempt. Default 2000 ms. */
+  readonly backoffMs?: number;
+}
+
+const silent: DeliveryLog = { info: () => undefined, warn: () => undefined };
+
+/**
+ * Composes and delivers digests with the guarantee that each matching article ingested after a
+ * subscription's cursor is posted exactly once: compose → record pending (with every part and its
+ * nonce) → post each part not yet acknowledged (nonce + enforce_nonce, so a re-post after a crash is
+ * deduplicated by Discord) → mark delivered and advance the cursor in one transaction.
+ */
+export class DigestDelivery {
+  private readonly locks = new Map<number, Promise<unknown>>();
+  private readonly now: () => Date;
+  private readonly log: DeliveryLog;
+
+  constructor(private readonly options: DeliveryOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? silent;
+  }
+
+  /**
+   * The digest a subscription would get now (nothing is recorded). With `limitToBackfill`, a
+   * stand-alone preview of the latest articles for a topic.
+   */
+  preview(subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt' | 'createdAt'>): {
+    digest: Digest;
+    toSeq: number;
+  } {
+    const { store, library } = this.options;
+    const toSeq = store.latestSeq();
+    const items = selectDigestItems({
+      entries: store.logEntries(subscription.cursorSeq, toSeq),
+      backfill: store.latestNewArticles(subscription.cursorSeq, subscription.backfill),
+      lookup: (id) => library.document(id),
+      ...(subscription.query ? { matches: library.matcher(subscription.query) } : {}),
+    });
+    const digest = composeDigest({
+      items,
+      window: {
+        fromSeq: subscription.cursorSeq,
+        toSeq,
+        since: subscription.lastRunAt ?? subscription.createdAt,
+      },
+      now: this.now(),
+      query: subscription.query,
+    });
+    return { digest, toSeq };
+  }
+
+  /**
+   * Runs one subscription now: finishes its pending delivery if any, then (unless `pendingOnly`)
+   * composes and delivers what is new. Runs of one subscription never overlap.
+   */
+  run(subscriptionId: number, options: { pendingOnly?: boolean } = {}): Promise<RunOutcome> {
+    const previous = this.locks.get(subscriptionId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.runLocked(subscriptionId, options));
+    this.locks.set(subscriptionId, next);
+    void next.finally(() => {
+      if (this.locks.get(subscriptionId) === next) this.locks.delete(subscriptionId);
+    });
+    return next;
+  }
+
+  /** Resolves when no run is in progress. */
+  async idle(): Promise<void> {
+    while (this.locks.size > 0) await Promise.allSettled([...this.locks.values()]);
+  }
+
+  private async runLocked(id: number, options: { pendingOnly?: boolean }): Promise<RunOutcome> {
+    const { store } = this.options;
+    const initial = store.getSubscription(id);
+    if (!initial) return { kind: 'not-active', status: 'missing' };
+    if (initial.status !== 'active') return { kind: 'not-active', status: 'paused' };
+
+    const deliveryIds: number[] = [];
+    let items = 0;
+    let parts = 0;
+    const pending = store.pendingDelivery(id);
+    if (pending) {
+      const outcome = await this.post(initial, pending);
+      if (outcome) return outcome;
+      deliveryIds.push(pending.id);
+      items += pending.itemCount;
+      parts += pending.parts.length;
+    }
+    if (!options.pendingOnly) {
+      const subscription = store.getSubscription(id);
+      if (!subscription) return { kind: 'not-active', status: 'missing' };
+      const { digest, toSeq } = this.preview(subscription);
+      if (digest.messages.length === 0) {
+        if (toSeq > subscription.cursorSeq || subscription.backfill > 0) store.skipTo(id, toSeq, this.now());
+        else store.markRun(id, this.now());
+      } else {
+        const instanceId = store.instanceId;
+        const delivery = store.createDelivery(
+          {
+            subscriptionId: id,
+            fromSeq: subscription.cursorSeq,
+            toSeq,
+            itemCount: digest.articleCount + digest.projectCount,
+            payloads: digest.messages,
+            nonce: (deliveryId, part) => digestNonce(instanceId, id, deliveryId, part),
+          },
+          this.now(),
+        );
+        const outcome = await this.post(subscription, delivery);
+        if (outcome) return outcome;
+        deliveryIds.push(delivery.id);
+        items += delivery.itemCount;
+        parts += delivery.parts.length;
+      }
+    }
+    return deliveryIds.length > 0
+      ? { kind: 'delivered', deliveryIds, items, parts }
+      : { kind: 'nothing-new' };
+  }
+
+  /** Posts the parts not yet acknowledged; undefined when all went out and the delivery is complete. */
+  private async post(subscription: Subscription, delivery: Delivery): Promise<RunOutcome | undefined> {
+    const { store, poster, classify } = this.options;
+    const attempts = this.options.attempts ?? 4;
+    const backoffMs = this.options.backoffMs ?? 2000;
+    for (const part of delivery.parts) {
+      if (part.messageId !== null) continue;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const message = await poster.post(
+            subscription.channelId,
+            part.payload as DigestMessage,
+            part.nonce,
+          );
+          store.markPartPosted(delivery.id, part.part, message.id, this.now());
+          break;
+        } catch (error) {
+          const failure = classify(error);
+          const context = { subscription: subscription.id, delivery: delivery.id, part: part.part, attempt };
+          if (failure.kind === 'pause') {
+            store.setStatus(subscription.id, 'paused', failure.reason, this.now());
+            this.log.warn({ ...context, reason: failure.reason }, 'digest subscription paused');
+            return { kind: 'paused', reason: failure.reason };
+          }
+          if (attempt >= attempts) {
+            this.log.warn({ ...context, reason: failure.reason }, 'digest delivery kept pending');
+            return { kind: 'pending', reason: failure.reason };
+          }
+          this.log.info({ ...context, reason: failure.reason }, 'digest post failed, retrying');
+          await sleep(backoffMs * 2 ** (attempt - 1));
+        }
+      }
+    }
+    store.completeDelivery(delivery.id, this.now());
+    this.log.info(
+      {
+        subscription: subscription.id,
+        delivery: delivery.id,
+        items: delivery.itemCount,
+        parts: delivery.parts.length,
+      },
+      'digest delivered',
+    );
+    return undefined;
+  }
+}
+
+/** Runs tasks with at most `limit` at a time, in order of start; results in input order. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++;
+      results[k] = await task(items[k] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

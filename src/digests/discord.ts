@@ -1,0 +1,114 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  DiscordAPIError,
+  HTTPError,
+  Routes,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  type APIMessage,
+  type REST,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
+import type { DigestMessage } from '../core/digest.js';
+import { encodeCustomId } from '../discord/customId.js';
+import { fitEmbeds } from '../discord/format/embeds.js';
+import { DISCORD_LIMITS } from '../discord/format/limits.js';
+import type { Failure, MessagePoster } from './deliver.js';
+
+/** The custom_id action of a digest's "Read" button (handled by commands/digest.ts). */
+export const READ_ACTION = 'digest-read';
+
+/**
+ * The REST body of one digest message: embeds (clamped by the shared formatter as a safety net; the
+ * composer already packs within limits), numbered Read buttons in rows of five, the nonce with
+ * enforce_nonce so Discord deduplicates a re-post, and no mentions.
+ */
+export function toMessageBody(message: DigestMessage, nonce: string): RESTPostAPIChannelMessageJSONBody {
+  const embeds: APIEmbed[] = message.embeds.map((e) => ({
+    title: e.title,
+    ...(e.description ? { description: e.description } : {}),
+    color: e.color,
+    ...(e.fields.length > 0 ? { fields: e.fields.map((f) => ({ name: f.name, value: f.value })) } : {}),
+    ...(e.footer ? { footer: { text: e.footer } } : {}),
+  }));
+  const buttons: APIButtonComponent[] = [];
+  for (const b of message.buttons) {
+    const customId = encodeCustomId(READ_ACTION, b.docId);
+    if (customId === undefined) continue; // An id too long for a button: the embed still lists it.
+    buttons.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: b.label,
+      custom_id: customId,
+    });
+  }
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (
+    let k = 0;
+    k < buttons.length && rows.length < DISCORD_LIMITS.actionRows;
+    k += DISCORD_LIMITS.buttonsPerRow
+  ) {
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: buttons.slice(k, k + DISCORD_LIMITS.buttonsPerRow),
+    });
+  }
+  return {
+    ...(message.content ? { content: message.content } : {}),
+    embeds: fitEmbeds(embeds),
+    components: rows,
+    nonce,
+    enforce_nonce: true,
+    allowed_mentions: { parse: [] },
+  };
+}
+
+/**
+ * Posts through @discordjs/rest, which waits out 429s (Retry-After / retry_after, per route and
+ * global buckets) and retries 5xx a few times before giving up.
+ */
+export function restPoster(rest: REST): MessagePoster {
+  return {
+    async post(channelId, message, nonce) {
+      const created = (await rest.post(Routes.channelMessages(channelId), {
+        body: toMessageBody(message, nonce),
+      })) as APIMessage;
+      return { id: created.id };
+    },
+  };
+}
+
+/** Discord error codes after which posting to the channel cannot succeed until someone acts. */
+const PAUSE_CODES: Readonly<Record<number, string>> = {
+  10003: 'Unknown Channel: the channel was deleted or the bot cannot see it.',
+  10004: 'Unknown Guild: the bot is no longer in this server.',
+  50001: 'Missing Access: the bot cannot view the channel.',
+  50013: 'Missing Permissions: the bot needs View Channel, Send Messages and Embed Links in the channel.',
+  50008: 'Cannot send messages in this kind of channel.',
+};
+
+/**
+ * Pause on anything a retry cannot fix (permissions, unknown channel or guild, a 4xx Discord rejects
+ * our message with); retry later on 5xx and network errors.
+ */
+export function classifyDiscordError(error: unknown): Failure {
+  if (error instanceof DiscordAPIError) {
+    const code = typeof error.code === 'number' ? error.code : Number(error.code);
+    const known = PAUSE_CODES[code];
+    if (known) return { kind: 'pause', reason: known };
+    if (error.status >= 500) return { kind: 'transient', reason: `Discord answered ${error.status}` };
+    if (error.status === 403) return { kind: 'pause', reason: `Forbidden (${code}): ${error.message}` };
+    if (error.status === 404) return { kind: 'pause', reason: `Not found (${code}): ${error.message}` };
+    if (error.status === 429) return { kind: 'transient', reason: 'rate limited' };
+    return { kind: 'pause', reason: `Discord rejected the digest (${code}): ${error.message}` };
+  }
+  if (error instanceof HTTPError) {
+    return error.status >= 500 || error.status === 429
+      ? { kind: 'transient', reason: `Discord answered ${error.status}` }
+      : { kind: 'pause', reason: `Discord answered ${error.status}` };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'transient', reason: `network: ${message}` };
+}

@@ -1,0 +1,269 @@
+import type { APIMessage } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { digestNonce, type DigestMessage } from '../../src/core/digest.js';
+import { READ_ACTION, toMessageBody } from '../../src/digests/discord.js';
+import { encodeCustomId } from '../../src/discord/customId.js';
+import { dropArticle } from './articles.js';
+import { startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const general = () => h.server.channel('general').id;
+const posts = () => h.server.requestsTo('POST', `/channels/${general()}/messages`);
+const subscribe = (over: Partial<Parameters<Harness['service']['subscribe']>[0]> = {}) =>
+  h.service.subscribe({
+    guildId: h.server.guild.id,
+    channelId: general(),
+    cron: '0 9 * * *',
+    timezone: 'Europe/Paris',
+    query: null,
+    backfill: 0,
+    ...over,
+  });
+/** Document ids the Read buttons of the channel's messages point at, in order. */
+const postedIds = (messages: readonly APIMessage[]) =>
+  messages.flatMap((m) =>
+    (m.components ?? []).flatMap((row) =>
+      'components' in row
+        ? row.components.map((c) => ('custom_id' in c ? c.custom_id.split(':')[2] : ''))
+        : [],
+    ),
+  );
+
+describe('digests', () => {
+  describe('DigestDelivery.run', () => {
+    it('posts what is new since the cursor once, with nonce, enforce_nonce and no mentions, then nothing', async () => {
+      const s = subscribe();
+      const id = dropArticle(h.data.raw, 1);
+      await h.ingester.sync();
+      const outcome = await h.service.send(s.id);
+      expect(outcome).toMatchObject({ kind: 'delivered', items: 1, parts: 1 });
+      const [request] = posts();
+      const delivery = h.store.deliveries(s.id)[0];
+      expect(request?.body).toMatchObject({
+        nonce: digestNonce(h.store.instanceId, s.id, delivery?.id ?? 0, 0),
+        enforce_nonce: true,
+        allowed_mentions: { parse: [] },
+      });
+      const messages = h.server.channelMessages(general());
+      expect(messages).toHaveLength(1);
+      expect(messages[0]?.embeds.map((e) => e.title)).toEqual(['Migration news digest: 1 article', 'Kenya']);
+      expect(postedIds(messages)).toEqual([id]);
+      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(6);
+
+      expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
+      expect(posts()).toHaveLength(1);
+    });
+
+    it('starts at the end of the log, so the shipped pages are not posted, except as a backfill', async () => {
+      const plain = subscribe();
+      expect(await h.service.send(plain.id)).toEqual({ kind: 'nothing-new' });
+      const backfilled = subscribe({ backfill: 2 });
+      expect(await h.service.send(backfilled.id)).toMatchObject({ kind: 'delivered', items: 2 });
+      expect(postedIds(h.server.channelMessages(general()))).toEqual([
+        // China first, then the page without a dateline under "Other news".
+        '003_bfb7b29f8f6badf6',
+        '002_6920415c55e1d6e5',
+      ]);
+      expect(await h.service.send(backfilled.id)).toEqual({ kind: 'nothing-new' });
+    });
+
+    it('filters by topic and moves the cursor past what does not match without posting', async () => {
+      const s = subscribe({ query: 'drought' });
+      dropArticle(h.data.raw, 1, 'Kenya', 'flood response');
+      const match = dropArticle(h.data.raw, 2, 'Somalia', 'drought relief');
+      await h.ingester.sync();
+      expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 1 });
+      expect(postedIds(h.server.channelMessages(general()))).toEqual([match]);
+      dropArticle(h.data.raw, 3, 'Chad', 'flood response');
+      await h.ingester.sync();
+      expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
+      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(8);
+    });
+
+    it('posts a large digest as several messages in order, every article once', async () => {
+      const s = subscribe();
+      const ids = Array.from({ length: 60 }, (_, k) => dropArticle(h.data.raw, k, k % 2 ? 'Chad' : 'Peru'));
+      await h.ingester.sync();
+      const outcome = await h.service.send(s.id);
+      expect(outcome).toMatchObject({ kind: 'delivered', items: 60 });
+      const messages = h.server.channelMessages(general());
+      expect(messages.length).toBeGreaterThanOrEqual(3);
+      expect(messages.map((m) => m.content)).toEqual(
+        messages.map((_, k) => `Migration news digest, part ${k + 1} of ${messages.length}`),
+      );
+      expect([...postedIds(messages)].sort()).toEqual([...ids].sort());
+      expect(new Set(posts().map((r) => (r.body as { nonce: string }).nonce)).size).toBe(messages.length);
+    });
+  });
+
+  describe('faults', () => {
+    it('waits out a 429 with Retry-After through the REST client and delivers once', async () => {
+      const s = subscribe();
+      dropArticle(h.data.raw, 1);
+      await h.ingester.sync();
+      h.server.inject({
+        method: 'POST',
+        path: /\/channels\/\d+\/messages/,
+        fault: { kind: 'rateLimit', retryAfter: 0.2 },
+      });
+      expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered' });
+      expect(posts().map((r) => r.status)).toEqual([429, 200]);
+      expect(h.server.channelMessages(general())).toHaveLength(1);
+    });
+
+    it('keeps the delivery pending through a 500 storm, then finishes it with the same nonces', async () => {
+      const s = subscribe();
+      dropArticle(h.data.raw, 1);
+      await h.ingester.sync();
+      h.server.inject({
+        method: 'POST',
+        path: /\/channels\/\d+\/messages/,
+        fault: { kind: 'serverError', status: 500 },
+        times: Infinity,
+      });
+      const outcome = await h.service.send(s.id);
+      expect(outcome).toEqual({ kind: 'pending', reason: 'Discord answered 500' });
+      expect(posts().map((r) => r.status)).toEqual([500, 500]);
+      const pending = h.store.pendingDelivery(s.id);
+      expect(pending?.parts[0]?.messageId).toBeNull();
+      expect(h.store.getSubscription(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
+
+      h.server.clearFaults();
+      expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', deliveryIds: [pending?.id] });
+      expect(new Set(posts().map((r) => (r.body as { nonce: string }).nonce))).toEqual(
+        new Set([pending?.parts[0]?.nonce]),
+      );
+      expect(h.server.channelMessages(general())).toHaveLength(1);
+      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(6);
+    });
+
+    it.each([
+      [
+        'missingPermissions',
+        'Missing Permissions: the bot needs View Channel, Send Messages and Embed Links in the channel.',
+      ],
+      ['missingAccess', 'Missing Access: the bot cannot view the channel.'],
+      ['unknownChannel', 'Unknown Channel: the channel was deleted or the bot cannot see it.'],
+    ] as const)(
+      'pauses on %s with the reason, keeps the cursor, and resumes where it stopped',
+      async (kind, reason) => {
+        const s = subscribe();
+        const id = dropArticle(h.data.raw, 1);
+        await h.ingester.sync();
+        h.server.inject({ method: 'POST', path: /\/channels\/\d+\/messages/, fault: { kind } });
+        expect(await h.service.send(s.id)).toEqual({ kind: 'paused', reason });
+        expect(h.service.get(h.server.guild.id, s.id)).toMatchObject({
+          status: 'paused',
+          pausedReason: reason,
+          cursorSeq: 5,
+          nextRunAt: undefined,
+        });
+        expect(await h.service.send(s.id)).toEqual({ kind: 'not-active', status: 'paused' });
+        h.service.resume(h.server.guild.id, s.id);
+        expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 1 });
+        expect(postedIds(h.server.channelMessages(general()))).toEqual([id]);
+      },
+    );
+
+    it('pauses on a real permission change in the channel, not only an injected one', async () => {
+      const s = subscribe();
+      dropArticle(h.data.raw, 1);
+      await h.ingester.sync();
+      h.server.updateChannel(general(), (c) => {
+        c.overwrites = [{ id: h.server.guild.id, type: 'role', allow: 0n, deny: 1n << 14n }];
+      });
+      expect(await h.service.send(s.id)).toMatchObject({
+        kind: 'paused',
+        reason: expect.stringMatching(/^Missing Permissions/) as unknown,
+      });
+    });
+
+    it('pauses every subscription of a guild the bot left', () => {
+      const a = subscribe();
+      const b = subscribe({ cron: '0 18 * * *' });
+      expect(h.service.pauseGuild(h.server.guild.id)).toBe(2);
+      expect(h.service.list(h.server.guild.id).map((v) => [v.id, v.status, v.pausedReason])).toEqual([
+        [a.id, 'paused', 'The bot is no longer in this server.'],
+        [b.id, 'paused', 'The bot is no longer in this server.'],
+      ]);
+    });
+  });
+
+  describe('recovery', () => {
+    it('finishes a delivery interrupted between posting and recording, without a duplicate', async () => {
+      const s = subscribe();
+      const ids = Array.from({ length: 40 }, (_, k) => dropArticle(h.data.raw, k));
+      await h.ingester.sync();
+      // A crash after Discord accepted part 0 but before the store heard of it: compose and record,
+      // post part 0 by hand with its nonce, and restart.
+      const { digest, toSeq } = h.service.delivery.preview(h.store.getSubscription(s.id)!);
+      const delivery = h.store.createDelivery({
+        subscriptionId: s.id,
+        fromSeq: 5,
+        toSeq,
+        itemCount: 40,
+        payloads: digest.messages,
+        nonce: (d, p) => digestNonce(h.store.instanceId, s.id, d, p),
+      });
+      const first = delivery.parts[0]!;
+      await h.rest.post(`/channels/${general()}/messages`, {
+        body: toMessageBody(first.payload as DigestMessage, first.nonce),
+      });
+      const service = h.restart();
+      const { finished, caughtUp } = await service.recover();
+      expect(finished).toEqual([
+        { kind: 'delivered', deliveryIds: [delivery.id], items: 40, parts: delivery.parts.length },
+      ]);
+      expect(caughtUp).toEqual([]);
+      const messages = h.server.channelMessages(general());
+      expect(messages).toHaveLength(delivery.parts.length);
+      expect([...postedIds(messages)].sort()).toEqual([...ids].sort());
+    });
+
+    it('gives a subscription one catch-up digest after downtime, not one per missed slot', async () => {
+      const created = new Date('2026-11-20T10:00:00Z');
+      let now = created;
+      const service = h.restart({ now: () => now });
+      const s = service.subscribe({
+        guildId: h.server.guild.id,
+        channelId: general(),
+        cron: '0 * * * *',
+        timezone: 'UTC',
+        query: null,
+        backfill: 0,
+      });
+      expect(s.nextRunAt?.toISOString()).toBe('2026-11-20T11:00:00.000Z');
+      dropArticle(h.data.raw, 1);
+      await h.ingester.sync();
+      now = new Date('2026-11-20T10:59:00Z');
+      expect((await h.restart({ now: () => now }).recover()).caughtUp).toEqual([]);
+      now = new Date('2026-11-20T17:30:00Z'); // six slots missed
+      const { caughtUp } = await h.restart({ now: () => now }).recover();
+      expect(caughtUp).toEqual([expect.objectContaining({ kind: 'delivered', items: 1 })]);
+      expect(h.server.channelMessages(general())).toHaveLength(1);
+      expect((await h.restart({ now: () => now }).recover()).caughtUp).toEqual([]);
+    });
+  });
+
+  describe('toMessageBody', () => {
+    it('turns Read buttons into rows of five with the digest-read custom_id', () => {
+      const body = toMessageBody(
+        {
+          content: null,
+          embeds: [],
+          buttons: Array.from({ length: 7 }, (_, k) => ({ label: `Read ${k + 1}`, docId: `doc${k}` })),
+        },
+        'n',
+      );
+      expect(body.components?.map((r) => ('components' in r ? r.components.length : 0))).toEqual([5, 2]);
+      expect(JSON.stringify(body.components)).toContain(JSON.stringify(encodeCustomId(READ_ACTION, 'doc6')));
+    });
+  });
+});
