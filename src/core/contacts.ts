@@ -1,0 +1,526 @@
+import type { DocumentRecord } from './record.js';
+import { fold, foldPhrase } from './search/text.js';
+
+/** A person named in a document's text, with the role given next to the name when there is one. */
+export interface Mention {
+  readonly name: string;
+  readonly role: string | null;
+}
+
+/** Where a person appears: as the press contact of a page, or named in its text. */
+export interface ContactDocument {
+  readonly id: string;
+  readonly title: string;
+  readonly as: 'contact' | 'mention';
+}
+
+/** One person across all documents. The CLI's `contact --json` contract: names must not change. */
+export interface ContactEntry {
+  /** Best spelling: from a contact block first, then with diacritics, then the most frequent. */
+  readonly name: string;
+  /** Other spellings seen. */
+  readonly aliases: string[];
+  readonly offices: string[];
+  readonly phones: string[];
+  readonly emails: string[];
+  /** Roles from the text, e.g. "Head of Office, IOM Beijing". */
+  readonly roles: string[];
+  readonly documents: ContactDocument[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'professor', 'sir', 'dame', 'he']);
+
+/**
+ * The key people are merged on: folded (case, diacritics), honorifics and punctuation dropped.
+ * `Mr. Pär  Liljert` and `par liljert` give the same key.
+ */
+export function normalizeName(name: string): string {
+  return foldPhrase(name)
+    .split(' ')
+    .filter((word, i, words) => !(HONORIFICS.has(word) && i < words.length - 1))
+    .join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mentions in text
+
+/** Words that make a phrase a role ("Head of Office", "Vice Minister"); never part of a name. */
+const ROLE_WORDS = new Set([
+  'adviser',
+  'advisor',
+  'ambassador',
+  'assistant',
+  'chair',
+  'chairman',
+  'chairperson',
+  'chairwoman',
+  'chief',
+  'coordinator',
+  'commissioner',
+  'consul',
+  'counsellor',
+  'delegate',
+  'deputy',
+  'director',
+  'envoy',
+  'expert',
+  'general',
+  'governor',
+  'head',
+  'leader',
+  'manager',
+  'mayor',
+  'minister',
+  'officer',
+  'office',
+  'president',
+  'prime',
+  'rapporteur',
+  'representative',
+  'secretary',
+  'senator',
+  'specialist',
+  'spokesman',
+  'spokesperson',
+  'spokeswoman',
+  'vice',
+]);
+
+/** Capitalized words that are not given names or surnames. */
+const NOT_NAME_WORDS = new Set([
+  ...[
+    'january',
+    'february',
+    'march',
+    'april',
+    'may',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+    'monday',
+    'tuesday',
+    'wednesday',
+    'thursday',
+    'friday',
+    'saturday',
+    'sunday',
+  ],
+  ...[
+    'the',
+    'a',
+    'an',
+    'in',
+    'on',
+    'at',
+    'of',
+    'for',
+    'and',
+    'but',
+    'with',
+    'this',
+    'that',
+    'these',
+    'those',
+    'it',
+    'he',
+    'she',
+    'we',
+    'they',
+    'his',
+    'her',
+    'our',
+    'their',
+    'mission',
+    'ministry',
+    'ministries',
+    'department',
+    'government',
+    'organization',
+    'international',
+    'national',
+    'union',
+    'agency',
+    'police',
+    'academy',
+    'province',
+    'commission',
+    'affairs',
+    'security',
+    'migration',
+    'centre',
+    'center',
+    'division',
+    'forum',
+    'conference',
+    'seminar',
+    'law',
+    'project',
+    'programme',
+    'program',
+    'republic',
+    'people',
+    'people’s',
+    "people's",
+    'state',
+    'states',
+    'united',
+    'nations',
+    'interior',
+    'foreign',
+    'public',
+    'council',
+    'embassy',
+    'committee',
+  ],
+]);
+
+/** Lower-case words allowed inside a role phrase ("Head of Office", "Minister at China's ..."). */
+const ROLE_CONNECTORS = new Set(['of', 'for', 'and', 'in', 'on', 'the', 'at', 'to']);
+
+const NAME_WORD_RE = /^\p{Lu}[\p{L}'’-]*\p{Ll}[\p{L}'’-]*$/u;
+const TOKEN_RE = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|[\p{L}\p{N}]|[,;:.!?"“”()]/gu;
+
+interface Token {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const isWord = (t: Token | undefined): t is Token => t !== undefined && /^[\p{L}\p{N}]/u.test(t.text);
+const lower = (t: Token) => fold(t.text);
+const isRoleWord = (t: Token) => ROLE_WORDS.has(lower(t).replace(/['’]s$/, ''));
+const isNameWord = (t: Token) =>
+  NAME_WORD_RE.test(t.text) && !ROLE_WORDS.has(lower(t)) && !NOT_NAME_WORDS.has(lower(t));
+/** Words that may appear in a role phrase: capitalized words, acronyms, connectors, role words. */
+const isRolePhraseWord = (t: Token) =>
+  isWord(t) && (/^\p{Lu}/u.test(t.text) || ROLE_CONNECTORS.has(t.text) || isRoleWord(t));
+
+/** Joins tokens back into the text they came from. */
+const span = (text: string, tokens: readonly Token[]) =>
+  tokens.length === 0 ? '' : text.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
+
+function trimConnectors(tokens: Token[]): Token[] {
+  let a = 0;
+  let b = tokens.length;
+  while (a < b && !/^\p{Lu}/u.test(tokens[a]!.text) && !isRoleWord(tokens[a]!)) a++;
+  while (b > a && ROLE_CONNECTORS.has(tokens[b - 1]!.text)) b--;
+  return tokens.slice(a, b);
+}
+
+/** "IOM Beijing Head of Office" → "Head of Office, IOM Beijing"; other phrases stay as written. */
+function formatRole(text: string, phrase: Token[]): string | null {
+  const tokens = trimConnectors(phrase);
+  const first = tokens.findIndex(isRoleWord);
+  if (first < 0) return null;
+  const role = span(text, tokens.slice(first));
+  const org = span(text, tokens.slice(0, first));
+  if (org && /^[\p{Lu}\d]{2,}\b/u.test(org)) return `${role}, ${org}`;
+  return org ? `${org} ${role}` : role;
+}
+
+/**
+ * People named in a text next to a role: "said IOM Beijing Head of Office Par Liljert",
+ * "IOM Director General, Brunson McKinley", "Zhang Ming, Assistant Minister at ...". Names are 2 to
+ * 4 capitalized words. Names without a role are returned too (`role: null`): the directory keeps
+ * them only when they match a known person, whichever document comes first.
+ */
+export function extractMentions(paragraphs: readonly string[]): Mention[] {
+  const found = new Map<string, Mention>();
+  for (const text of paragraphs) {
+    const tokens: Token[] = [];
+    for (const m of text.matchAll(TOKEN_RE))
+      tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+    let i = 0;
+    while (i < tokens.length) {
+      if (!isNameWord(tokens[i]!)) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (
+        j < tokens.length &&
+        isNameWord(tokens[j]!) &&
+        (j === i || adjacent(text, tokens[j - 1]!, tokens[j]!))
+      )
+        j++;
+      const run = tokens.slice(i, j);
+      i = j;
+      if (run.length < 2 || run.length > 4) continue;
+      const name = span(text, run).replace(/['’]s$/, '');
+      const key = normalizeName(name);
+      const role = roleBefore(text, tokens, run[0]!) ?? roleAfter(text, tokens, j);
+      const previous = found.get(key);
+      if (!previous || (previous.role === null && role !== null)) found.set(key, { name, role });
+    }
+  }
+  return [...found.values()];
+}
+
+/** Two tokens separated by exactly one space (names do not span punctuation or line breaks). */
+const adjacent = (text: string, a: Token, b: Token) => b.start === a.end + 1 && text[a.end] === ' ';
+
+function roleBefore(text: string, tokens: readonly Token[], first: Token): string | null {
+  let k = tokens.indexOf(first) - 1;
+  if (k >= 0 && tokens[k]!.text === ',') k--; // "IOM Director General, Brunson McKinley"
+  const phrase: Token[] = [];
+  while (k >= 0 && isRolePhraseWord(tokens[k]!) && phrase.length < 12) phrase.unshift(tokens[k--]!);
+  return formatRole(text, phrase);
+}
+
+function roleAfter(text: string, tokens: readonly Token[], next: number): string | null {
+  if (tokens[next]?.text !== ',') return null; // "Zhang Ming, Assistant Minister at ..."
+  const phrase: Token[] = [];
+  let k = next + 1;
+  while (k < tokens.length && isRolePhraseWord(tokens[k]!) && phrase.length < 12) phrase.push(tokens[k++]!);
+  const trimmed = trimConnectors(phrase);
+  if (trimmed.length === 0 || (!isRoleWord(trimmed[0]!) && !trimmed.slice(0, 3).some(isRoleWord)))
+    return null;
+  return formatRole(text, trimmed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The directory
+
+/** Per-document input of the directory: its record and the people found in its text. */
+export interface DirectorySource {
+  readonly record: DocumentRecord;
+  readonly mentions: readonly Mention[];
+}
+
+interface Sighting {
+  readonly name: string;
+  readonly fromContact: boolean;
+}
+
+interface Builder {
+  sightings: Sighting[];
+  offices: Set<string>;
+  phones: Set<string>;
+  emails: Set<string>;
+  roles: Set<string>;
+  documents: Map<string, ContactDocument>;
+}
+
+/**
+ * Every person across the documents, merged by normalized name and by e-mail. Press contacts and
+ * people named with a role get an entry; a name without a role counts only when it matches one.
+ */
+export class ContactDirectory {
+  readonly entries: readonly ContactEntry[];
+  private readonly byKey = new Map<string, ContactEntry>();
+  private readonly searchKeys: ReadonlyArray<{ entry: ContactEntry; names: string[]; other: string[] }>;
+
+  constructor(sources: Iterable<DirectorySource>) {
+    const parent = new Map<string, string>();
+    const find = (k: string): string => {
+      let root = k;
+      while (parent.get(root) !== root) root = parent.get(root) ?? root;
+      parent.set(k, root);
+      return root;
+    };
+    const union = (a: string, b: string) => {
+      if (!parent.has(a)) parent.set(a, a);
+      if (!parent.has(b)) parent.set(b, b);
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent.set(rb, ra);
+    };
+    const list = [...sources];
+    for (const { record, mentions } of list) {
+      for (const c of record.contacts) {
+        const key = normalizeName(c.name);
+        if (!key) continue;
+        union(key, key);
+        if (c.email) union(key, `@${c.email.toLowerCase()}`);
+      }
+      for (const m of mentions) {
+        const key = normalizeName(m.name);
+        if (key && m.role !== null) union(key, key);
+      }
+    }
+    const builders = new Map<string, Builder>();
+    const builder = (key: string) => {
+      const root = find(key);
+      let b = builders.get(root);
+      if (!b) {
+        b = {
+          sightings: [],
+          offices: new Set(),
+          phones: new Set(),
+          emails: new Set(),
+          roles: new Set(),
+          documents: new Map(),
+        };
+        builders.set(root, b);
+      }
+      return b;
+    };
+    for (const { record, mentions } of list) {
+      for (const c of record.contacts) {
+        const key = normalizeName(c.name);
+        if (!key) continue;
+        const b = builder(key);
+        b.sightings.push({ name: c.name.trim(), fromContact: true });
+        if (c.office) b.offices.add(c.office);
+        for (const phone of c.phones) b.phones.add(phone);
+        if (c.email) b.emails.add(c.email);
+        addDocument(b, record, 'contact');
+      }
+      for (const m of mentions) {
+        const key = normalizeName(m.name);
+        if (!parent.has(key)) continue;
+        const b = builder(key);
+        b.sightings.push({ name: m.name, fromContact: false });
+        if (m.role) b.roles.add(m.role);
+        addDocument(b, record, 'mention');
+      }
+    }
+    const entries: ContactEntry[] = [];
+    for (const b of builders.values()) {
+      const name = bestSpelling(b.sightings);
+      const aliases = [...new Set(b.sightings.map((s) => s.name))].filter((n) => n !== name);
+      entries.push({
+        name,
+        aliases,
+        offices: [...b.offices],
+        phones: [...b.phones],
+        emails: [...b.emails],
+        roles: [...b.roles],
+        documents: [...b.documents.values()].sort((x, y) =>
+          x.id < y.id ? -1 : x.id > y.id ? 1 : x.as < y.as ? -1 : 1,
+        ),
+      });
+    }
+    entries.sort((a, b) => compareText(normalizeName(a.name), normalizeName(b.name)));
+    this.entries = entries;
+    for (const entry of entries) {
+      for (const n of [entry.name, ...entry.aliases]) this.byKey.set(normalizeName(n), entry);
+      for (const e of entry.emails) this.byKey.set(`@${e.toLowerCase()}`, entry);
+    }
+    this.searchKeys = entries.map((entry) => ({
+      entry,
+      names: [entry.name, ...entry.aliases].map(foldPhrase),
+      other: [...entry.offices.map(foldPhrase), ...entry.emails.map((e) => fold(e))],
+    }));
+  }
+
+  /** The entry whose name, alias or e-mail is exactly `nameOrEmail` (after normalization). */
+  get(nameOrEmail: string): ContactEntry | undefined {
+    const text = nameOrEmail.trim();
+    return text.includes('@')
+      ? this.byKey.get(`@${text.toLowerCase()}`)
+      : this.byKey.get(normalizeName(text));
+  }
+
+  /**
+   * Entries matching any part of a name, office or e-mail, folded: exact names first, then names
+   * starting with the query, names containing it, offices and e-mails.
+   */
+  search(query: string, limit = 25): ContactEntry[] {
+    const q = query.includes('@') ? fold(query.trim()) : foldPhrase(query);
+    if (!q) return [];
+    const exact = this.get(query);
+    const ranked: Array<{ entry: ContactEntry; rank: number }> = [];
+    for (const { entry, names, other } of this.searchKeys) {
+      let rank = -1;
+      if (entry === exact) rank = 0;
+      else if (names.some((n) => n.startsWith(q) || n.includes(` ${q}`))) rank = 1;
+      else if (names.some((n) => n.includes(q))) rank = 2;
+      else if (other.some((o) => o.includes(q))) rank = 3;
+      if (rank >= 0) ranked.push({ entry, rank });
+    }
+    ranked.sort((a, b) => a.rank - b.rank);
+    return ranked.slice(0, limit).map((r) => r.entry);
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+}
+
+function addDocument(b: Builder, record: DocumentRecord, as: ContactDocument['as']) {
+  const key = `${record.id}\u0000${as}`;
+  if (!b.documents.has(key)) b.documents.set(key, { id: record.id, title: record.title, as });
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function bestSpelling(sightings: readonly Sighting[]): string {
+  const score = new Map<string, number>();
+  for (const s of sightings) {
+    const base = (s.fromContact ? 1000 : 0) + (/[^\p{ASCII}]/u.test(s.name) ? 100 : 0);
+    score.set(s.name, Math.max(score.get(s.name) ?? 0, base) + 1);
+  }
+  let best = sightings[0]?.name ?? '';
+  let bestScore = -1;
+  for (const [name, value] of score) {
+    if (value > bestScore) {
+      best = name;
+      bestScore = value;
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// vCard
+
+/** vCard text value escaping (RFC 6350 §3.4): backslash, comma, semicolon, newline. */
+export function escapeVCardText(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/,/g, '\\,')
+    .replace(/;/g, '\\;')
+    .replace(/\r\n|\r|\n/g, '\\n');
+}
+
+/** Folds a content line at 75 octets (RFC 6350 §3.2), never inside a UTF-8 character. */
+function foldLine(line: string): string {
+  const encoder = new TextEncoder();
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const ch of line) {
+    const size = encoder.encode(ch).length;
+    const limit = parts.length === 0 ? 75 : 74; // continuation lines start with a space
+    if (octets + size > limit) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += ch;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+/** One entry as a vCard 4.0 (CRLF line ends, escaped values, lines folded at 75 octets). */
+export function toVCard(entry: ContactEntry): string {
+  const words = entry.name.trim().split(/\s+/);
+  const family = words.length > 1 ? words[words.length - 1]! : '';
+  const given = words.length > 1 ? words.slice(0, -1).join(' ') : (words[0] ?? '');
+  const lines = [
+    'BEGIN:VCARD',
+    'VERSION:4.0',
+    `FN:${escapeVCardText(entry.name)}`,
+    `N:${escapeVCardText(family)};${escapeVCardText(given)};;;`,
+    ...entry.offices.map((o) => `ORG:${escapeVCardText(o)}`),
+    ...entry.phones.map((p) => `TEL;VALUE=text:${escapeVCardText(p)}`),
+    ...entry.emails.map((e) => `EMAIL:${escapeVCardText(e)}`),
+  ];
+  const notes = [
+    ...entry.roles,
+    ...(entry.aliases.length > 0 ? [`Also written: ${entry.aliases.join(', ')}`] : []),
+  ];
+  if (notes.length > 0) lines.push(`NOTE:${escapeVCardText(notes.join('\n'))}`);
+  lines.push('END:VCARD');
+  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,366 @@
+/**
+ * The library: every document with its search index, autocomplete, contact directory and project
+ * catalog, kept consistent under live updates. The one object adapters (Discord, CLI, digests) talk
+ * to; they get it through their context, never as a module singleton.
+ *
+ * ```ts
+ * const library = createLibrary(records);               // or openLibrary(dataDir, records) (src/ingest/snapshot.ts)
+ * library.search('beijing office', { kind: 'article', page: 1 });  // SearchPage; UserError on bad queries
+ * library.getDocument('002_6920415c55e1d6e5');          // DocumentRecord; UserError 'unknown-id'
+ * library.related('002_6920415c55e1d6e5');              // RelatedDocument[] (never itself)
+ * library.contacts.search('liljert');                   // ContactEntry[]
+ * library.contacts.get('Par Liljert');                  // ContactEntry | undefined (name, alias or e-mail)
+ * library.contacts.vcard(entry);                        // vCard 4.0 text (CRLF)
+ * library.projects.find('CN10P0002');                   // ProjectRecord[] (id exact, else title words)
+ * library.projects.list({ status: 'Completed', sort: 'budget' });
+ * library.suggest('title', 'mig');                      // ≤ 25 {name, value}, each ≤ 100 chars
+ * library.stats();                                      // {documents, articles, projects, contacts}
+ * library.upsert(record); library.remove(id);           // live ingestion
+ * library.toSnapshot(); Library.fromSnapshot(text, records);  // Result: reason string on mismatch
+ * ```
+ *
+ * Errors: `search` throws UserError `empty-query`, `query-too-long` or `bad-page`; `getDocument` and
+ * `related` throw UserError `unknown-id`; `suggest` throws UserError `unknown-field`. Nothing else
+ * throws on user input.
+ */
+import { ContactDirectory, extractMentions, toVCard, type ContactEntry, type Mention } from './contacts.js';
+import { err, ok, UserError, type Result } from './errors.js';
+import { ProjectCatalog, type ProjectListOptions, type ProjectRecord } from './projects.js';
+import type { DocumentRecord } from './record.js';
+import { clip, PrefixIndex, type Suggestion } from './search/autocomplete.js';
+import {
+  SearchIndex,
+  toIndexedDocument,
+  type RelatedDocument,
+  type SearchPage,
+  type SearchRequest,
+} from './search/searchIndex.js';
+import { corpusFingerprint, parseSnapshot, serializeSnapshot } from './search/snapshot.js';
+
+export type { ContactEntry, ContactDocument, Mention } from './contacts.js';
+export type { ProjectFilters, ProjectListOptions, ProjectRecord, ProjectSort } from './projects.js';
+export type { Suggestion } from './search/autocomplete.js';
+export type {
+  RelatedDocument,
+  SearchFilters,
+  SearchHit,
+  SearchPage,
+  SearchRequest,
+} from './search/searchIndex.js';
+
+/** What `suggest` can complete. */
+export const SUGGEST_FIELDS = ['title', 'contact', 'country', 'project'] as const;
+export type SuggestField = (typeof SUGGEST_FIELDS)[number];
+
+/** Counts for status lines. */
+export interface LibraryStats {
+  readonly documents: number;
+  readonly articles: number;
+  readonly projects: number;
+  readonly contacts: number;
+}
+
+/** The contact directory as the library exposes it (always current). */
+export interface ContactsApi {
+  /** Entries matching part of a name, office or e-mail (folded), best first, at most `limit`. */
+  search(query: string, limit?: number): ContactEntry[];
+  /** The entry for an exact name, alias or e-mail (case, accents and honorifics ignored). */
+  get(nameOrEmail: string): ContactEntry | undefined;
+  /** Every entry, by name. */
+  all(): readonly ContactEntry[];
+  /** vCard 4.0 text of an entry. */
+  vcard(entry: ContactEntry): string;
+}
+
+/** The project catalog as the library exposes it (always current). */
+export interface ProjectsApi {
+  /** By Prima ID or Projects ID (exact, case-insensitive), else by title words. */
+  find(query: string): ProjectRecord[];
+  /** With filters and sorting. */
+  list(options?: ProjectListOptions): ProjectRecord[];
+}
+
+/** The project's id shown and completed: Prima ID, else Projects ID, else the document id. */
+const projectKey = (r: DocumentRecord) => r.project?.primaId ?? r.project?.projectId ?? r.id;
+
+/** See the file comment for the API. */
+export class Library {
+  private readonly records = new Map<string, DocumentRecord>();
+  private readonly mentions = new Map<string, readonly Mention[]>();
+  private readonly index: SearchIndex;
+  private readonly titles = new PrefixIndex();
+  private readonly countries = new PrefixIndex();
+  private readonly countryCounts = new Map<string, number>();
+  private readonly projectIds = new PrefixIndex();
+  private directoryCache:
+    | { directory: ContactDirectory; suggest: PrefixIndex; byDocument: Map<string, ContactEntry[]> }
+    | undefined;
+  private catalogCache: ProjectCatalog | undefined;
+  private sortedIdsCache: string[] | undefined;
+
+  readonly contacts: ContactsApi = {
+    search: (query, limit) => this.directory().directory.search(query, limit),
+    get: (nameOrEmail) => this.directory().directory.get(nameOrEmail),
+    all: () => this.directory().directory.entries,
+    vcard: (entry) => toVCard(entry),
+  };
+
+  readonly projects: ProjectsApi = {
+    find: (query) => this.catalog().find(query),
+    list: (options) => this.catalog().list(options),
+  };
+
+  private constructor(
+    records: readonly DocumentRecord[],
+    loadIndex: ((getRecord: (id: string) => DocumentRecord | undefined) => SearchIndex) | null,
+    mentions: ReadonlyMap<string, readonly Mention[]> | null,
+  ) {
+    for (const record of records) {
+      if (this.records.has(record.id)) throw new Error(`Library: duplicate document id "${record.id}"`);
+      this.records.set(record.id, record);
+      this.mentions.set(
+        record.id,
+        mentions ? (mentions.get(record.id) ?? []) : extractMentions(record.paragraphs),
+      );
+      this.addLookups(record);
+    }
+    const getRecord = (id: string) => this.records.get(id);
+    if (loadIndex) {
+      this.index = loadIndex(getRecord);
+    } else {
+      this.index = SearchIndex.create(getRecord);
+      this.index.addAll(records.map((r) => toIndexedDocument(r, this.mentions.get(r.id) ?? [])));
+    }
+  }
+
+  /** Builds a library over records (ids must be unique: a duplicate is a bug and throws). */
+  static create(records: readonly DocumentRecord[]): Library {
+    return new Library(records, null, null);
+  }
+
+  /**
+   * A library from snapshot text written by {@link toSnapshot} for these very records, without
+   * re-tokenizing them. Any mismatch or damage gives the reason instead of a library.
+   */
+  static fromSnapshot(text: string, records: readonly DocumentRecord[]): Result<Library, string> {
+    const parsed = parseSnapshot(text, records);
+    if (!parsed.ok) return parsed;
+    const data = parsed.value;
+    if (data.documents !== records.length) return err('corrupt: document count does not match');
+    try {
+      const mentions = new Map(Object.entries(data.mentions));
+      const library = new Library(records, (getRecord) => SearchIndex.load(data.index, getRecord), mentions);
+      if (library.index.documentCount !== records.length || !records.every((r) => library.index.has(r.id))) {
+        return err('corrupt: the index does not hold the documents it claims');
+      }
+      return ok(library);
+    } catch (error) {
+      return err(`corrupt: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** The snapshot text for this library: index, derived data, and what it is tied to. */
+  toSnapshot(): string {
+    const mentions: Record<string, readonly Mention[]> = {};
+    for (const [id, list] of this.mentions) if (list.length > 0) mentions[id] = list;
+    return serializeSnapshot({
+      corpus: corpusFingerprint(this.records.values()),
+      documents: this.records.size,
+      index: this.index.toJSON(),
+      mentions,
+    });
+  }
+
+  /** See {@link SearchIndex.search}. */
+  search(query: string, request: SearchRequest = {}): SearchPage {
+    return this.index.search(query, request);
+  }
+
+  /** The record with this id, or UserError `unknown-id` naming it and suggesting close ids/titles. */
+  getDocument(id: string): DocumentRecord {
+    const record = this.records.get(id.trim());
+    if (record) return record;
+    const close = this.closeDocuments(id.trim());
+    const hint =
+      close.length > 0
+        ? ` Did you mean ${close.map((r) => `${r.id} ("${clip(r.title, 60)}")`).join(', ')}?`
+        : '';
+    throw new UserError('unknown-id', `No document with id "${clip(id, 100)}".${hint}`);
+  }
+
+  /** Whether a document with this id exists. */
+  has(id: string): boolean {
+    return this.records.has(id);
+  }
+
+  /** Every record, in id order. */
+  documents(): DocumentRecord[] {
+    return this.sortedIds().map((id) => this.records.get(id)!);
+  }
+
+  /** Documents related to `id` (shared rare terms, same country, same people), never itself. */
+  related(id: string, limit = 5): RelatedDocument[] {
+    const record = this.getDocument(id);
+    const sharing = new Set<string>();
+    for (const entry of this.directory().byDocument.get(record.id) ?? []) {
+      for (const d of entry.documents) sharing.add(d.id);
+    }
+    sharing.delete(record.id);
+    return this.index.related(record, sharing, limit);
+  }
+
+  /** Autocomplete: ≤ 25 choices, names and values ≤ 100 characters. */
+  suggest(field: SuggestField, prefix: string): Suggestion[] {
+    switch (field) {
+      case 'title':
+        return this.titles.lookup(prefix);
+      case 'country':
+        return this.countries.lookup(prefix);
+      case 'project':
+        return this.projectIds.lookup(prefix);
+      case 'contact':
+        return this.directory().suggest.lookup(prefix);
+      default:
+        throw new UserError(
+          'unknown-field',
+          `Cannot suggest "${String(field)}"; use one of ${SUGGEST_FIELDS.join(', ')}.`,
+        );
+    }
+  }
+
+  stats(): LibraryStats {
+    let articles = 0;
+    for (const r of this.records.values()) if (r.kind === 'article') articles++;
+    return {
+      documents: this.records.size,
+      articles,
+      projects: this.records.size - articles,
+      contacts: this.directory().directory.size,
+    };
+  }
+
+  /** Adds a document or replaces the one with its id, everywhere (index, lookups, directory). */
+  upsert(record: DocumentRecord): void {
+    const previous = this.records.get(record.id);
+    if (previous) this.removeLookups(previous);
+    this.records.set(record.id, record);
+    const mentions = extractMentions(record.paragraphs);
+    this.mentions.set(record.id, mentions);
+    this.addLookups(record);
+    this.index.upsert(toIndexedDocument(record, mentions));
+    this.changed();
+  }
+
+  /** Removes a document everywhere; returns false when there was none with this id. */
+  remove(id: string): boolean {
+    const previous = this.records.get(id);
+    if (!previous) return false;
+    this.removeLookups(previous);
+    this.records.delete(id);
+    this.mentions.delete(id);
+    this.index.remove(id);
+    this.changed();
+    return true;
+  }
+
+  private changed(): void {
+    this.directoryCache = undefined;
+    this.catalogCache = undefined;
+    this.sortedIdsCache = undefined;
+  }
+
+  private addLookups(record: DocumentRecord): void {
+    this.titles.set(record.id, record.title, [record.title]);
+    if (record.country) {
+      const count = this.countryCounts.get(record.country) ?? 0;
+      this.countryCounts.set(record.country, count + 1);
+      if (count === 0) this.countries.set(record.country, record.country, [record.country]);
+    }
+    if (record.project) {
+      const p = record.project;
+      const ids = [p.primaId, p.projectId].filter((v): v is string => Boolean(v));
+      const name = `${ids.join(' · ') || record.id} — ${record.title}`;
+      this.projectIds.set(projectKey(record), name, ids.length > 0 ? ids : [record.id]);
+    }
+  }
+
+  private removeLookups(record: DocumentRecord): void {
+    this.titles.delete(record.id);
+    if (record.country) {
+      const count = (this.countryCounts.get(record.country) ?? 1) - 1;
+      if (count <= 0) {
+        this.countryCounts.delete(record.country);
+        this.countries.delete(record.country);
+      } else this.countryCounts.set(record.country, count);
+    }
+    if (record.project) this.projectIds.delete(projectKey(record));
+  }
+
+  private directory() {
+    if (!this.directoryCache) {
+      const directory = new ContactDirectory(
+        [...this.records.values()].map((record) => ({
+          record,
+          mentions: this.mentions.get(record.id) ?? [],
+        })),
+      );
+      const suggest = new PrefixIndex();
+      const byDocument = new Map<string, ContactEntry[]>();
+      for (const entry of directory.entries) {
+        const where = entry.offices[0] ?? entry.roles[0];
+        suggest.set(entry.name, where ? `${entry.name} (${where})` : entry.name, [
+          entry.name,
+          ...entry.aliases,
+          ...entry.emails,
+        ]);
+        for (const d of entry.documents) {
+          const list = byDocument.get(d.id) ?? [];
+          if (!list.includes(entry)) list.push(entry);
+          byDocument.set(d.id, list);
+        }
+      }
+      this.directoryCache = { directory, suggest, byDocument };
+    }
+    return this.directoryCache;
+  }
+
+  private catalog(): ProjectCatalog {
+    this.catalogCache ??= new ProjectCatalog(this.documents());
+    return this.catalogCache;
+  }
+
+  private sortedIds(): string[] {
+    this.sortedIdsCache ??= [...this.records.keys()].sort();
+    return this.sortedIdsCache;
+  }
+
+  /** Ids starting with what was typed, else titles matching it as a query. */
+  private closeDocuments(typed: string): DocumentRecord[] {
+    if (typed.length === 0) return [];
+    const ids = this.sortedIds();
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ids[mid]! < typed) lo = mid + 1;
+      else hi = mid;
+    }
+    const byPrefix: DocumentRecord[] = [];
+    for (let i = lo; i < ids.length && byPrefix.length < 3 && ids[i]!.startsWith(typed); i++) {
+      byPrefix.push(this.records.get(ids[i]!)!);
+    }
+    if (byPrefix.length > 0) return byPrefix;
+    try {
+      return this.search(typed.slice(0, 500), { pageSize: 3 }).results.map((hit) =>
+        this.records.get(hit.id)!,
+      );
+    } catch {
+      return []; // not searchable text (punctuation only): no suggestion
+    }
+  }
+}
+
+/** Builds a library over records; see {@link Library}. */
+export function createLibrary(records: readonly DocumentRecord[]): Library {
+  return Library.create(records);
+}

@@ -1,0 +1,58 @@
+import type { Options, SearchOptions } from 'minisearch';
+import { hashString, processTerm, stem, STOP_WORDS, tokenize, fold } from './text.js';
+
+/**
+ * The flat document MiniSearch indexes: one string per field, built from a DocumentRecord and the
+ * people found in its text (see `toIndexedDocument` in `index.ts`).
+ */
+export interface IndexedDocument {
+  readonly id: string;
+  readonly title: string;
+  readonly body: string;
+  readonly country: string;
+  /** Press contacts: names, offices, e-mails. */
+  readonly contacts: string;
+  /** People named in the text, with their roles. */
+  readonly people: string;
+  /** Project fields: Prima ID, Projects ID, status, type, region, member states. */
+  readonly meta: string;
+}
+
+/** Bump when anything that changes index terms changes (tokenizer, stemmer, stop words, fields). */
+export const INDEX_FORMAT_VERSION = 1;
+
+/**
+ * The MiniSearch options, in ONE place: a saved index only loads with the options it was built
+ * with, so the snapshot carries {@link OPTIONS_HASH} and is rebuilt when it differs.
+ *
+ * No `storeFields`: the library keeps the records themselves, so filters and results read the
+ * record by id instead of duplicating fields in the index and its snapshot.
+ */
+export const SEARCH_INDEX_OPTIONS = {
+  idField: 'id',
+  fields: ['title', 'body', 'country', 'contacts', 'people', 'meta'],
+  storeFields: [],
+  tokenize: (text: string) => tokenize(text),
+  processTerm: (term: string) => processTerm(term),
+  searchOptions: {
+    boost: { title: 3, people: 2, contacts: 2, meta: 2, country: 1.5 },
+    // Terms are stemmed; prefix and fuzzy weights lower than an exact term so exact words win.
+    weights: { fuzzy: 0.45, prefix: 0.375 },
+    maxFuzzy: 2,
+  } satisfies SearchOptions,
+} as const satisfies Options<IndexedDocument>;
+
+/**
+ * Fingerprint of everything that shapes the saved index: the version above, fields and the source
+ * of the term functions (search-time options such as boosts are not saved, so not hashed). Function sources catch most unannounced edits; the version number
+ * is the promise.
+ */
+export const OPTIONS_HASH: string = hashString(
+  JSON.stringify({
+    version: INDEX_FORMAT_VERSION,
+    fields: SEARCH_INDEX_OPTIONS.fields,
+    storeFields: SEARCH_INDEX_OPTIONS.storeFields,
+    stopWords: [...STOP_WORDS],
+    functions: [fold, tokenize, stem, processTerm].map((f) => f.toString()),
+  }),
+);

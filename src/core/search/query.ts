@@ -1,0 +1,80 @@
+import { UserError } from '../errors.js';
+import { fold, processTerm, STOP_WORDS, terms as textTerms, tokenize } from './text.js';
+
+/** Longest query accepted, in characters. */
+export const MAX_QUERY_LENGTH = 500;
+
+/** A query string understood: its index terms and quoted phrases. */
+export interface ParsedQuery {
+  /** Distinct index terms in query order (phrase words included). */
+  readonly terms: readonly string[];
+  /** Each quoted phrase as its sequence of index terms (two words or more). */
+  readonly phrases: ReadonlyArray<readonly string[]>;
+  /** Whether the last term may match as a prefix (it was typed last and is not inside quotes). */
+  readonly isLastPrefix: boolean;
+  /** Raw words of the query paired with their term, for "did you mean" rewrites. */
+  readonly words: ReadonlyArray<{ readonly word: string; readonly term: string }>;
+}
+
+const PHRASE_RE = /"([^"]*)"?|“([^”]*)”?/g;
+
+/**
+ * Parses a search box query. Throws UserError `query-too-long` over {@link MAX_QUERY_LENGTH}
+ * characters and `empty-query` when no searchable word remains (empty, punctuation only, or only
+ * very common words).
+ */
+export function parseQuery(query: string): ParsedQuery {
+  if (query.length > MAX_QUERY_LENGTH) {
+    throw new UserError(
+      'query-too-long',
+      `Query is ${query.length} characters; the limit is ${MAX_QUERY_LENGTH}.`,
+    );
+  }
+  const phrases: string[][] = [];
+  let endsInPhrase = false;
+  const outside = query.replace(PHRASE_RE, (match, a: string | undefined, b: string | undefined) => {
+    const phrase = textTerms(a ?? b ?? '');
+    if (phrase.length >= 2) phrases.push(phrase);
+    endsInPhrase = query.trimEnd().endsWith(match.trimEnd());
+    return ` ${a ?? b ?? ''} `;
+  });
+  const raw = tokenize(outside);
+  if (raw.length === 0) {
+    throw new UserError('empty-query', 'The query is empty: type at least one word to search for.');
+  }
+  const words: Array<{ word: string; term: string }> = [];
+  for (const word of raw) {
+    const term = processTerm(word);
+    if (term) words.push({ word, term });
+  }
+  if (words.length === 0) {
+    const common = [...new Set(raw.map((w) => fold(w)))].filter((w) => STOP_WORDS.has(w) || w.length < 2);
+    throw new UserError(
+      'empty-query',
+      `The query only has very common words (${common.map((w) => `"${w}"`).join(', ')}): add a more specific word.`,
+    );
+  }
+  const terms = [...new Set(words.map((w) => w.term))];
+  return { terms, phrases, isLastPrefix: !endsInPhrase, words };
+}
+
+/** Whether the term sequence `haystack` contains `needle` as consecutive terms. */
+export function containsSequence(haystack: readonly string[], needle: readonly string[]): boolean {
+  const [first, ...rest] = needle;
+  if (first === undefined) return true;
+  let i = haystack.indexOf(first);
+  while (i >= 0 && i <= haystack.length - needle.length) {
+    if (rest.every((term, k) => haystack[i + 1 + k] === term)) return true;
+    i = haystack.indexOf(first, i + 1);
+  }
+  return false;
+}
+
+/** Typo tolerance: none for short words or ids with digits, one edit from 5 letters, two from 9. */
+export function fuzzyDistance(term: string): number {
+  if (term.length < 5 || /\d/.test(term)) return 0;
+  return term.length >= 9 ? 2 : 1;
+}
+
+/** The last word is a prefix once it has 3 characters: shorter prefixes expand to too many terms. */
+export const MIN_PREFIX_LENGTH = 3;

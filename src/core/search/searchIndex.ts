@@ -1,0 +1,375 @@
+import MiniSearch, { type AsPlainObject, type SearchOptions, type SearchResult } from 'minisearch';
+import type { Mention } from '../contacts.js';
+import { UserError } from '../errors.js';
+import { matchesText } from '../projects.js';
+import type { DocumentKind, DocumentRecord } from '../record.js';
+import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from './options.js';
+import { containsSequence, fuzzyDistance, MIN_PREFIX_LENGTH, parseQuery, type ParsedQuery } from './query.js';
+import { buildSnippet } from './snippet.js';
+import { processTerm, terms as textTerms, tokenize } from './text.js';
+
+/** Narrowing a search. Text filters ignore case and accents; `region` matches part of the region. */
+export interface SearchFilters {
+  readonly kind?: DocumentKind;
+  /** Dateline country (articles) or first benefiting member state (projects), exactly. */
+  readonly country?: string;
+  /** Project year; articles have none, so they drop out. */
+  readonly year?: number;
+  /** Project status, exactly (e.g. "Completed"). */
+  readonly status?: string;
+  /** Part of the project's region (e.g. "asia"). */
+  readonly region?: string;
+}
+
+/** A search: filters plus the page wanted. */
+export interface SearchRequest extends SearchFilters {
+  /** 1-based; a page past the last gives no results (not an error). */
+  readonly page?: number;
+  /** Results per page, 1 to 25 (default 10). */
+  readonly pageSize?: number;
+}
+
+/** One result. The CLI's `search --json` contract: names must not change. */
+export interface SearchHit {
+  readonly id: string;
+  readonly kind: DocumentKind;
+  readonly title: string;
+  readonly country: string | null;
+  readonly score: number;
+  /** Best sentence, ≤ ~200 characters, matched words in `**bold**`, other markdown escaped. */
+  readonly snippet: string;
+}
+
+/** A page of results. The CLI's `search --json` contract (extra fields welcome). */
+export interface SearchPage {
+  readonly query: string;
+  readonly total: number;
+  readonly page: number;
+  readonly pages: number;
+  readonly pageSize: number;
+  readonly results: SearchHit[];
+  /** False when no document had every word and the results have some of them. */
+  readonly matchedAll: boolean;
+  /** "Did you mean" rewrites of the query, when nothing matched. */
+  readonly suggestions: string[];
+  /** A sentence for the user when the results need explaining (fallback, nothing found). */
+  readonly note: string | null;
+}
+
+/** A document related to another one. */
+export interface RelatedDocument {
+  readonly id: string;
+  readonly kind: DocumentKind;
+  readonly title: string;
+  readonly country: string | null;
+  readonly score: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 10;
+export const MAX_PAGE_SIZE = 25;
+
+/** The flat document indexed for a record and the people named in it. */
+export function toIndexedDocument(record: DocumentRecord, mentions: readonly Mention[]): IndexedDocument {
+  const p = record.project;
+  return {
+    id: record.id,
+    title: record.title,
+    body: record.paragraphs.join('\n'),
+    country: record.country ?? '',
+    contacts: record.contacts.map((c) => [c.name, c.office ?? '', c.email ?? ''].join(' ')).join('\n'),
+    people: mentions
+      .filter((m) => m.role !== null)
+      .map((m) => `${m.name} ${m.role ?? ''}`)
+      .join('\n'),
+    meta: p
+      ? [p.primaId, p.projectId, p.status, p.type, p.region, p.coverage, ...p.memberStates]
+          .filter((v): v is string => typeof v === 'string')
+          .join('\n')
+      : '',
+  };
+}
+
+/** Lines a snippet may show when the match is not in the text: contacts, project ids. */
+function snippetExtras(record: DocumentRecord): string[] {
+  const lines = record.contacts.map(
+    (c) => `Press contact: ${[c.name, c.office, c.email].filter((v) => v !== null && v !== '').join(', ')}`,
+  );
+  const p = record.project;
+  if (p) {
+    const parts = [
+      p.primaId && `Prima ID ${p.primaId}`,
+      p.projectId && `Projects ID ${p.projectId}`,
+      p.status,
+      p.region,
+      p.memberStates.length > 0 && p.memberStates.join(', '),
+    ];
+    lines.push(parts.filter((v): v is string => typeof v === 'string' && v.length > 0).join(' · '));
+  }
+  return lines;
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+// Query terms are already processed: MiniSearch must not process them again.
+const identityTerm = (term: string) => term;
+const splitTerms = (text: string) => text.split(' ');
+
+/**
+ * MiniSearch over the records with our query semantics: all words (AND) with the last one as a
+ * prefix and typo tolerance for longer words, an any-word fallback, quoted phrases, filters, pages
+ * with snippets and "did you mean". Records are read through `getRecord`, never stored twice.
+ */
+export class SearchIndex {
+  private constructor(
+    private readonly index: MiniSearch<IndexedDocument>,
+    private readonly getRecord: (id: string) => DocumentRecord | undefined,
+  ) {}
+
+  /** A new, empty index. */
+  static create(getRecord: (id: string) => DocumentRecord | undefined): SearchIndex {
+    return new SearchIndex(new MiniSearch<IndexedDocument>(SEARCH_INDEX_OPTIONS), getRecord);
+  }
+
+  /** An index from a snapshot's plain object (no re-tokenizing). Throws on malformed data. */
+  static load(plain: AsPlainObject, getRecord: (id: string) => DocumentRecord | undefined): SearchIndex {
+    return new SearchIndex(MiniSearch.loadJS<IndexedDocument>(plain, SEARCH_INDEX_OPTIONS), getRecord);
+  }
+
+  /** Adds many documents at once (ids must be new). */
+  addAll(documents: readonly IndexedDocument[]): void {
+    this.index.addAll(documents);
+  }
+
+  /** Adds or replaces one document. */
+  upsert(document: IndexedDocument): void {
+    if (this.index.has(document.id)) this.index.discard(document.id);
+    this.index.add(document);
+  }
+
+  /** Removes a document; unknown ids are ignored. */
+  remove(id: string): void {
+    if (this.index.has(id)) this.index.discard(id);
+  }
+
+  has(id: string): boolean {
+    return this.index.has(id);
+  }
+
+  get documentCount(): number {
+    return this.index.documentCount;
+  }
+
+  /** The MiniSearch index as a plain object, for the snapshot. */
+  toJSON(): AsPlainObject {
+    return this.index.toJSON();
+  }
+
+  /**
+   * Searches. Throws UserError for a query that cannot be searched (`empty-query`,
+   * `query-too-long`) or a bad page (`bad-page`); anything else gives a page, possibly empty.
+   */
+  search(query: string, request: SearchRequest = {}): SearchPage {
+    const page = request.page ?? 1;
+    const pageSize = request.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(page) || page < 1) {
+      throw new UserError('bad-page', `Page must be a whole number from 1; got ${String(page)}.`);
+    }
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new UserError(
+        'bad-page',
+        `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}; got ${String(pageSize)}.`,
+      );
+    }
+    const parsed = parseQuery(query);
+    const filter = this.filterFor(request, parsed);
+
+    let matchedAll = true;
+    let results = this.run(parsed, 'AND', filter);
+    if (results.length === 0 && parsed.terms.length > 1) {
+      results = this.run(parsed, 'OR', filter);
+      matchedAll = results.length === 0;
+    }
+    const total = results.length;
+    const pages = Math.ceil(total / pageSize);
+    const hits: SearchHit[] = [];
+    for (const result of results.slice((page - 1) * pageSize, page * pageSize)) {
+      const record = this.getRecord(result.id as string);
+      if (!record) continue;
+      hits.push({
+        id: record.id,
+        kind: record.kind,
+        title: record.title,
+        country: record.country,
+        score: round(result.score),
+        snippet: buildSnippet(record.paragraphs, new Set(result.terms), {
+          exact: new Set(result.queryTerms),
+          extra: snippetExtras(record),
+        }),
+      });
+    }
+    const suggestions = total === 0 ? this.didYouMean(query, parsed, filter) : [];
+    let note: string | null = null;
+    if (!matchedAll) note = 'No document has all the words; showing documents with some of them.';
+    else if (total === 0) {
+      note =
+        suggestions.length > 0
+          ? `Nothing found. Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
+          : 'Nothing found.';
+    } else if (page > pages) note = `There are only ${pages} page${pages === 1 ? '' : 's'} of results.`;
+    return { query, total, page, pages, pageSize, results: hits, matchedAll, suggestions, note };
+  }
+
+  /**
+   * Documents sharing rare terms with `record` (its title and most frequent body terms, weighed
+   * by BM25, which favours rare terms), boosted when they share the country or a person.
+   * `sharingPeople` are ids of documents naming one of the record's people.
+   */
+  related(
+    record: DocumentRecord,
+    sharingPeople: ReadonlySet<string> = new Set(),
+    limit = 5,
+  ): RelatedDocument[] {
+    const counts = new Map<string, number>();
+    for (const term of textTerms(record.paragraphs.join('\n'))) {
+      if (term.length >= 4 && !/^\d+$/.test(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
+    const top = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 15)
+      .map(([term]) => term);
+    const queryTerms = [...new Set([...textTerms(record.title), ...top])];
+    const scores = new Map<string, number>();
+    if (queryTerms.length > 0) {
+      const results = this.index.search(queryTerms.join(' '), {
+        tokenize: splitTerms,
+        processTerm: identityTerm,
+        combineWith: 'OR',
+        prefix: false,
+        fuzzy: false,
+        filter: (r) => r.id !== record.id,
+      });
+      const max = results[0]?.score ?? 1;
+      for (const r of results.slice(0, 200)) scores.set(r.id as string, r.score / max);
+    }
+    for (const id of sharingPeople) if (id !== record.id) scores.set(id, scores.get(id) ?? 0);
+    const country = record.country;
+    const related: RelatedDocument[] = [];
+    for (const [id, base] of scores) {
+      const other = this.getRecord(id);
+      if (!other) continue;
+      let score = base;
+      if (country !== null && other.country === country) score += 0.2;
+      if (sharingPeople.has(id)) score += 0.4;
+      related.push({ id, kind: other.kind, title: other.title, country: other.country, score: round(score) });
+    }
+    return related.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, limit);
+  }
+
+  private run(
+    parsed: ParsedQuery,
+    combineWith: 'AND' | 'OR',
+    filter: SearchOptions['filter'],
+  ): SearchResult[] {
+    const last = parsed.terms.length - 1;
+    return this.index.search(parsed.terms.join(' '), {
+      tokenize: splitTerms,
+      processTerm: identityTerm,
+      combineWith,
+      prefix: (term, i) => parsed.isLastPrefix && i === last && term.length >= MIN_PREFIX_LENGTH,
+      fuzzy: (term) => fuzzyDistance(term) || false,
+      filter,
+    });
+  }
+
+  private filterFor(request: SearchFilters, parsed: ParsedQuery): SearchOptions['filter'] {
+    const { kind, country, year, status, region } = request;
+    const hasProjectFilter = year !== undefined || Boolean(status?.trim()) || Boolean(region?.trim());
+    const hasFilter =
+      kind !== undefined || Boolean(country?.trim()) || hasProjectFilter || parsed.phrases.length > 0;
+    if (!hasFilter) return undefined;
+    return (result) => {
+      const record = this.getRecord(result.id as string);
+      if (!record) return false;
+      if (kind !== undefined && record.kind !== kind) return false;
+      if (!matchesText(record.country, country)) return false;
+      if (hasProjectFilter) {
+        const p = record.project;
+        if (!p) return false;
+        if (year !== undefined && p.year !== year) return false;
+        if (!matchesText(p.status, status) || !matchesText(p.region, region, true)) return false;
+      }
+      if (parsed.phrases.length > 0) {
+        const sequence = textTerms(`${record.title}\n${record.paragraphs.join('\n')}`);
+        if (!parsed.phrases.every((phrase) => containsSequence(sequence, phrase))) return false;
+      }
+      return true;
+    };
+  }
+
+  /**
+   * Rewrites of the query with each unknown word replaced by a close indexed word (up to 2 edits,
+   * 3 for long words), best first. Only runs when nothing matched.
+   */
+  private didYouMean(query: string, parsed: ParsedQuery, filter: SearchOptions['filter']): string[] {
+    const replacements = new Map<string, string[]>();
+    for (const { word, term } of parsed.words) {
+      if (replacements.has(word)) continue;
+      const distance = term.length >= 8 ? 3 : term.length >= 3 ? 2 : 1;
+      const results = this.index.search(term, {
+        tokenize: splitTerms,
+        processTerm: identityTerm,
+        fuzzy: distance,
+        maxFuzzy: distance,
+        prefix: false,
+        filter,
+      });
+      const weights = new Map<string, { weight: number; docId: string }>();
+      for (const r of results.slice(0, 50)) {
+        for (const matched of r.terms) {
+          if (matched === term) continue;
+          const w = weights.get(matched);
+          weights.set(matched, { weight: (w?.weight ?? 0) + r.score, docId: w?.docId ?? (r.id as string) });
+        }
+      }
+      const candidates = [...weights.entries()].sort((a, b) => b[1].weight - a[1].weight).slice(0, 3);
+      const words = candidates
+        .map(([matched, { docId }]) => this.surfaceWord(docId, matched))
+        .filter((w): w is string => w !== null);
+      if (words.length > 0) replacements.set(word, words);
+    }
+    if (replacements.size === 0) return [];
+    const out = new Set<string>();
+    for (let rank = 0; rank < 3; rank++) {
+      let rewritten = query;
+      for (const [word, words] of replacements) {
+        const replacement = words[Math.min(rank, words.length - 1)]!;
+        rewritten = rewritten.replace(
+          new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'u'),
+          replacement,
+        );
+      }
+      if (rewritten !== query) out.add(rewritten.trim());
+    }
+    return [...out];
+  }
+
+  /** A word of the document whose index term is `term`, in lower case (index terms are stems). */
+  private surfaceWord(docId: string, term: string): string | null {
+    const record = this.getRecord(docId);
+    if (!record) return null;
+    const texts = [
+      record.title,
+      ...record.paragraphs,
+      ...record.contacts.map((c) => `${c.name} ${c.office ?? ''}`),
+    ];
+    if (record.project)
+      texts.push(String(record.project.primaId ?? ''), String(record.project.projectId ?? ''));
+    for (const text of texts) {
+      for (const word of tokenize(text)) {
+        if (processTerm(word) === term) return word.toLowerCase().replace(/['’]s$/, '');
+      }
+    }
+    return null;
+  }
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

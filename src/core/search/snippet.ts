@@ -1,0 +1,99 @@
+import { processTerm, wordSpans, type WordSpan } from './text.js';
+
+/** Longest snippet, in characters of the document text (before markdown escaping). */
+export const MAX_SNIPPET_LENGTH = 200;
+
+/** Characters Discord reads as markdown, plus the backslash that escapes them. */
+const MARKDOWN_RE = /[\\*_~`|>]/g;
+
+/** Escapes Discord markdown in document text, so only the bold markers we add are markup. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(MARKDOWN_RE, '\\$&');
+}
+
+const SENTENCE_RE = /(?<=[.!?][”"’)]?)\s+(?=[“"‘(]?[\p{Lu}\d])/u;
+
+/** Splits paragraphs into sentences (a full stop then a capital letter or digit). */
+export function sentences(paragraphs: readonly string[]): string[] {
+  return paragraphs.flatMap((p) => p.split(SENTENCE_RE)).filter((s) => s.trim().length > 0);
+}
+
+/** `text` with the words whose index term is in `matched` wrapped in `**`, markdown escaped. */
+export function highlight(
+  text: string,
+  matched: ReadonlySet<string>,
+  spans: readonly WordSpan[] = wordSpans(text),
+): string {
+  let out = '';
+  let at = 0;
+  for (const span of spans) {
+    const term = processTerm(span.word);
+    if (term === null || !matched.has(term)) continue;
+    out += `${escapeMarkdown(text.slice(at, span.start))}**${escapeMarkdown(span.word)}**`;
+    at = span.end;
+  }
+  return out + escapeMarkdown(text.slice(at));
+}
+
+/**
+ * The sentence with the most distinct matched terms (words the user typed count more than prefix
+ * or typo expansions; earliest on ties), cut to at most {@link MAX_SNIPPET_LENGTH} characters on
+ * word boundaries around the first match, with … where cut, matched words in bold and markdown
+ * escaped. `extra` lines (contacts, project ids) are candidates after the text, so they show only
+ * when they match more than any sentence. Without any match: the first sentence.
+ */
+export function buildSnippet(
+  paragraphs: readonly string[],
+  matched: ReadonlySet<string>,
+  options: { readonly exact?: ReadonlySet<string>; readonly extra?: readonly string[] } = {},
+): string {
+  const exact = options.exact ?? matched;
+  let best: { text: string; spans: WordSpan[]; first: number } | undefined;
+  let bestScore = -1;
+  for (const sentence of [...sentences(paragraphs), ...(options.extra ?? [])]) {
+    const spans = wordSpans(sentence);
+    const distinct = new Set<string>();
+    let hits = 0;
+    let first = -1;
+    spans.forEach((span, i) => {
+      const term = processTerm(span.word);
+      if (term !== null && matched.has(term)) {
+        distinct.add(term);
+        hits++;
+        if (first < 0) first = i;
+      }
+    });
+    let score = Math.min(hits, 99);
+    for (const term of distinct) score += exact.has(term) ? 1000 : 100;
+    if (score > bestScore) {
+      best = { text: sentence, spans, first };
+      bestScore = score;
+    }
+  }
+  if (!best) return '';
+  const { text, spans } = best;
+  if (text.length <= MAX_SNIPPET_LENGTH) return highlight(text, matched, spans);
+
+  // Window of whole words: start a little before the first match so it has context.
+  const anchor = spans[Math.max(0, best.first)] ?? spans[0];
+  let start = 0;
+  if (anchor && anchor.end > MAX_SNIPPET_LENGTH - 20) {
+    const wanted = anchor.start - 60;
+    start = spans.find((s) => s.start >= wanted)?.start ?? anchor.start;
+  }
+  const budget = MAX_SNIPPET_LENGTH - (start > 0 ? 1 : 0) - 1;
+  let end = start;
+  for (const span of spans) {
+    if (span.start < start) continue;
+    if (span.end - start > budget) break;
+    end = span.end;
+  }
+  if (end <= start) end = Math.min(text.length, start + budget);
+  // Keep closing punctuation that sits right after the last word.
+  while (end < text.length && end - start < budget && /[.,;:!?”"’)]/.test(text[end]!)) end++;
+  const inside = spans
+    .filter((s) => s.start >= start && s.end <= end)
+    .map((s) => ({ word: s.word, start: s.start - start, end: s.end - start }));
+  const body = highlight(text.slice(start, end), matched, inside);
+  return `${start > 0 ? '…' : ''}${body}${end < text.length ? '…' : ''}`;
+}
