@@ -12,8 +12,8 @@ import type { Delivery, Store, Subscription } from '../store/store.js';
 /** What digests need from the search library. */
 export interface DigestLibrary {
   document(id: string): DocumentRecord | undefined;
-  /** A predicate for "matches this topic", computed once per digest. Throws UserError for a bad query. */
-  matcher(query: string): (record: DocumentRecord) => boolean;
+  /** The ids among `records` that match a topic query. Throws UserError for a query it cannot run. */
+  matching(query: string, records: readonly DocumentRecord[]): ReadonlySet<string>;
 }
 
 /** Posts one digest message; resolves with the created (or, for a repeated nonce, the earlier) message id. */
@@ -88,12 +88,19 @@ export class DigestDelivery {
   } {
     const { store, library } = this.options;
     const toSeq = store.latestSeq();
-    const items = selectDigestItems({
+    const candidates = selectDigestItems({
       entries: store.logEntries(subscription.cursorSeq, toSeq),
       backfill: store.latestNewArticles(subscription.cursorSeq, subscription.backfill),
       lookup: (id) => library.document(id),
-      ...(subscription.query ? { matches: library.matcher(subscription.query) } : {}),
     });
+    let items = candidates;
+    if (subscription.query && candidates.length > 0) {
+      const matching = library.matching(
+        subscription.query,
+        candidates.map((i) => i.record),
+      );
+      items = candidates.filter((i) => matching.has(i.record.id));
+    }
     const digest = composeDigest({
       items,
       window: {

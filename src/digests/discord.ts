@@ -12,13 +12,10 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import type { DigestMessage } from '../core/digest.js';
-import { encodeCustomId } from '../discord/customId.js';
+import { readButtonId } from '../discord/components.js';
 import { fitEmbeds } from '../discord/format/embeds.js';
 import { DISCORD_LIMITS } from '../discord/format/limits.js';
 import type { Failure, MessagePoster } from './deliver.js';
-
-/** The custom_id action of a digest's "Read" button (handled by commands/digest.ts). */
-export const READ_ACTION = 'digest-read';
 
 /**
  * The REST body of one digest message: embeds (clamped by the shared formatter as a safety net; the
@@ -35,7 +32,8 @@ export function toMessageBody(message: DigestMessage, nonce: string): RESTPostAP
   }));
   const buttons: APIButtonComponent[] = [];
   for (const b of message.buttons) {
-    const customId = encodeCustomId(READ_ACTION, b.docId);
+    // The bot's shared `read` action: whoever clicks sees the document, ephemerally.
+    const customId = readButtonId(b.docId);
     if (customId === undefined) continue; // An id too long for a button: the embed still lists it.
     buttons.push({
       type: ComponentType.Button,

@@ -77,7 +77,7 @@ export class DigestService {
       if (query.length > 200)
         throw new UserError('query-too-long', 'A topic filter can be at most 200 characters.');
       // Throws the library's own UserError for a query it cannot run.
-      this.options.library.matcher(query);
+      this.options.library.matching(query, []);
     }
     const subscription = this.store.createSubscription(
       { ...input, cron: schedule.value, timezone: zone.value, query },

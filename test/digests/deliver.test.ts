@@ -1,8 +1,8 @@
 import type { APIMessage } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestNonce, type DigestMessage } from '../../src/core/digest.js';
-import { READ_ACTION, toMessageBody } from '../../src/digests/discord.js';
-import { encodeCustomId } from '../../src/discord/customId.js';
+import { toMessageBody } from '../../src/digests/discord.js';
+import { readButtonId } from '../../src/discord/components.js';
 import { dropArticle } from './articles.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -253,7 +253,7 @@ describe('digests', () => {
   });
 
   describe('toMessageBody', () => {
-    it('turns Read buttons into rows of five with the digest-read custom_id', () => {
+    it('turns Read buttons into rows of five with the shared read custom_id', () => {
       const body = toMessageBody(
         {
           content: null,
@@ -263,7 +263,7 @@ describe('digests', () => {
         'n',
       );
       expect(body.components?.map((r) => ('components' in r ? r.components.length : 0))).toEqual([5, 2]);
-      expect(JSON.stringify(body.components)).toContain(JSON.stringify(encodeCustomId(READ_ACTION, 'doc6')));
+      expect(JSON.stringify(body.components)).toContain(JSON.stringify(readButtonId('doc6')));
     });
   });
 });
