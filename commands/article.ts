@@ -1,0 +1,66 @@
+import { SlashCommandBuilder } from 'discord.js';
+import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
+import { UserError } from '../src/core/errors.js';
+import type { DocumentRecord } from '../src/core/record.js';
+import type { ComponentHandler } from '../src/discord/command.js';
+import { ACTION } from '../src/discord/components.js';
+import type { CommandContext } from '../src/discord/context.js';
+import { documentReply } from '../src/discord/format/document.js';
+import { named } from '../src/discord/localize.js';
+import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/discord/options.js';
+import { sendReply } from '../src/discord/reply.js';
+
+export const data = named(
+  new SlashCommandBuilder(),
+  { en: 'article', fr: 'article', es: 'articulo' },
+  {
+    en: 'Read one press release with its contacts and related articles',
+    fr: 'Lire un communiqué avec ses contacts et les articles liés',
+    es: 'Leer un comunicado con sus contactos y artículos relacionados',
+  },
+).addStringOption((o) =>
+  named(
+    o,
+    { en: 'id', fr: 'id', es: 'id' },
+    { en: 'Start typing a title', fr: 'Commencez à taper un titre', es: 'Empiece a escribir un título' },
+  )
+    .setRequired(true)
+    .setAutocomplete(true)
+    .setMaxLength(MAX_QUERY_LENGTH),
+);
+
+/**
+ * The document an option names: its id as chosen from the list, or (clients sometimes submit the
+ * typed text instead of the choice) the best title match for that text.
+ */
+export function resolveArticle(ctx: CommandContext, text: string): DocumentRecord {
+  const direct = ctx.library.document(text);
+  if (direct) return direct;
+  const best = ctx.library.suggest('article', text, 1)[0];
+  const doc = best ? ctx.library.document(best.value) : undefined;
+  if (!doc) {
+    throw new UserError(
+      'unknown-article',
+      `No article matches “${text}”. Pick one from the list, or try /search.`,
+    );
+  }
+  return doc;
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const doc = resolveArticle(ctx, readText(interaction, 'id', 'article'));
+  await sendReply(interaction, documentReply(doc, ctx.library.related(doc.id, 5)));
+}
+
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  await respondChoices(interaction, ctx.library.suggest('article', focusedText(interaction).value, 25));
+}
+
+/** "Read" buttons (related articles, contact cards, digests): the document, to whoever clicked. */
+const read: ComponentHandler = async (interaction, args, ctx) => {
+  const doc = args[0] ? ctx.library.document(args[0]) : undefined;
+  if (!doc) throw new UserError('unknown-document', 'That document is no longer available.');
+  await sendReply(interaction, documentReply(doc, ctx.library.related(doc.id, 5), { ephemeral: true }));
+};
+
+export const components = { [ACTION.read]: read };

@@ -1,0 +1,67 @@
+import { SlashCommandBuilder } from 'discord.js';
+import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
+import { UserError } from '../src/core/errors.js';
+import type { ComponentHandler } from '../src/discord/command.js';
+import { ACTION } from '../src/discord/components.js';
+import type { CommandContext } from '../src/discord/context.js';
+import { contactReply, vcardFileName } from '../src/discord/format/contact.js';
+import type { ContactCard } from '../src/discord/library.js';
+import { named } from '../src/discord/localize.js';
+import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/discord/options.js';
+import { sendReply } from '../src/discord/reply.js';
+
+export const data = named(
+  new SlashCommandBuilder(),
+  { en: 'contact', fr: 'contact', es: 'contacto' },
+  {
+    en: 'A press contact: office, phones, e-mail, and where they appear',
+    fr: 'Un contact presse : bureau, téléphones, e-mail et où il apparaît',
+    es: 'Un contacto de prensa: oficina, teléfonos, correo y dónde aparece',
+  },
+).addStringOption((o) =>
+  named(
+    o,
+    { en: 'name', fr: 'nom', es: 'nombre' },
+    {
+      en: 'Part of a name, office or e-mail',
+      fr: 'Une partie du nom, du bureau ou de l’e-mail',
+      es: 'Parte del nombre, la oficina o el correo',
+    },
+  )
+    .setRequired(true)
+    .setAutocomplete(true)
+    .setMaxLength(MAX_QUERY_LENGTH),
+);
+
+function findContact(ctx: CommandContext, name: string): { contact: ContactCard; others: string[] } {
+  const [contact, ...others] = ctx.library.contacts(name);
+  if (!contact) throw new UserError('unknown-contact', `No press contact matches “${name}”.`);
+  return { contact, others: others.slice(0, 5).map((c) => c.name) };
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const { contact, others } = findContact(ctx, readText(interaction, 'name', 'name'));
+  await sendReply(interaction, contactReply(contact, others));
+}
+
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  await respondChoices(interaction, ctx.library.suggest('contact', focusedText(interaction).value, 25));
+}
+
+/** A contact button on an article: the card, to whoever clicked. */
+const contact: ComponentHandler = async (interaction, args, ctx) => {
+  const { contact: card, others } = findContact(ctx, args[0] ?? '');
+  await sendReply(interaction, contactReply(card, others, true));
+};
+
+/** The vCard, as an ephemeral .vcf attachment. */
+const vcard: ComponentHandler = async (interaction, args, ctx) => {
+  const { contact: card } = findContact(ctx, args[0] ?? '');
+  await sendReply(interaction, {
+    content: `vCard for ${card.name}: open it to add the contact to your address book.`,
+    files: [{ name: vcardFileName(card.name), data: Buffer.from(ctx.library.vcard(card), 'utf8') }],
+    ephemeral: true,
+  });
+};
+
+export const components = { [ACTION.contact]: contact, [ACTION.vcard]: vcard };

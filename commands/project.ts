@@ -1,0 +1,53 @@
+import { SlashCommandBuilder } from 'discord.js';
+import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from '../src/discord/context.js';
+import { documentReply } from '../src/discord/format/document.js';
+import { named } from '../src/discord/localize.js';
+import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/discord/options.js';
+import { sendReply } from '../src/discord/reply.js';
+
+export const data = named(
+  new SlashCommandBuilder(),
+  { en: 'project', fr: 'projet', es: 'proyecto' },
+  {
+    en: 'A project card: status, dates, budget, region, IDs',
+    fr: 'La fiche d’un projet : statut, dates, budget, région, identifiants',
+    es: 'La ficha de un proyecto: estado, fechas, presupuesto, región, identificadores',
+  },
+).addStringOption((o) =>
+  named(
+    o,
+    { en: 'query', fr: 'requete', es: 'consulta' },
+    {
+      en: 'Title words, Prima ID or Projects ID',
+      fr: 'Mots du titre, ID Prima ou ID Projects',
+      es: 'Palabras del título, ID Prima o ID Projects',
+    },
+  )
+    .setRequired(true)
+    .setAutocomplete(true)
+    .setMaxLength(MAX_QUERY_LENGTH),
+);
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const query = readText(interaction, 'query', 'project');
+  const [project, ...others] = ctx.library.projects(query);
+  if (!project) {
+    throw new UserError(
+      'unknown-project',
+      `No project matches “${query}”. Try a Prima ID such as CN10P0002, or /search kind:Projects.`,
+    );
+  }
+  const note = others.length
+    ? `Also matching: ${others
+        .slice(0, 5)
+        .map((p) => p.title)
+        .join('; ')}`
+    : undefined;
+  await sendReply(interaction, documentReply(project, [], note ? { note } : {}));
+}
+
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  await respondChoices(interaction, ctx.library.suggest('project', focusedText(interaction).value, 25));
+}

@@ -1,0 +1,124 @@
+import { SlashCommandBuilder } from 'discord.js';
+import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
+import { UserError } from '../src/core/errors.js';
+import type { ComponentHandler } from '../src/discord/command.js';
+import { ACTION, parsePageArgs } from '../src/discord/components.js';
+import type { SearchState } from '../src/discord/components.js';
+import type { CommandContext } from '../src/discord/context.js';
+import { STALE_COMPONENT } from '../src/discord/dispatch.js';
+import { documentReply } from '../src/discord/format/document.js';
+import { searchReply } from '../src/discord/format/search.js';
+import { localizations, named } from '../src/discord/localize.js';
+import {
+  MAX_QUERY_LENGTH,
+  focusedText,
+  readOptionalText,
+  readText,
+  respondChoices,
+} from '../src/discord/options.js';
+import { sendReply, updateMessage } from '../src/discord/reply.js';
+
+const PAGE_SIZE = 5;
+
+export const data = named(
+  new SlashCommandBuilder(),
+  { en: 'search', fr: 'rechercher', es: 'buscar' },
+  {
+    en: 'Search press releases and projects',
+    fr: 'Rechercher dans les communiqués et les projets',
+    es: 'Buscar en los comunicados y los proyectos',
+  },
+)
+  .addStringOption((o) =>
+    named(
+      o,
+      { en: 'query', fr: 'requete', es: 'consulta' },
+      { en: 'Words to look for', fr: 'Les mots à chercher', es: 'Las palabras que buscar' },
+    )
+      .setRequired(true)
+      .setAutocomplete(true)
+      .setMaxLength(MAX_QUERY_LENGTH),
+  )
+  .addStringOption((o) =>
+    named(
+      o,
+      { en: 'kind', fr: 'type', es: 'tipo' },
+      {
+        en: 'Only articles or only projects',
+        fr: 'Seulement les articles ou les projets',
+        es: 'Solo artículos o solo proyectos',
+      },
+    ).addChoices(
+      {
+        name: 'Articles',
+        name_localizations: localizations({ en: 'Articles', fr: 'Articles', es: 'Artículos' }),
+        value: 'article',
+      },
+      {
+        name: 'Projects',
+        name_localizations: localizations({ en: 'Projects', fr: 'Projets', es: 'Proyectos' }),
+        value: 'project',
+      },
+    ),
+  )
+  .addStringOption((o) =>
+    named(
+      o,
+      { en: 'country', fr: 'pays', es: 'pais' },
+      { en: 'Only this dateline country', fr: 'Seulement ce pays', es: 'Solo este país' },
+    )
+      .setAutocomplete(true)
+      .setMaxLength(MAX_QUERY_LENGTH),
+  );
+
+function runSearch(ctx: CommandContext, state: SearchState, page: number) {
+  return ctx.library.search(state.query, {
+    kind: state.kind,
+    country: state.country,
+    page,
+    pageSize: PAGE_SIZE,
+  });
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const kind = interaction.options.getString('kind');
+  const state: SearchState = {
+    query: readText(interaction, 'query', 'query'),
+    kind: kind === 'article' || kind === 'project' ? kind : undefined,
+    country: readOptionalText(interaction, 'country'),
+  };
+  await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1)));
+}
+
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  const { name, value } = focusedText(interaction);
+  await respondChoices(
+    interaction,
+    ctx.library.suggest(name === 'country' ? 'country' : 'search', value, 25),
+  );
+}
+
+/** Previous/Next: the whole search is in the custom_id, so this works after a restart. */
+const page: ComponentHandler = async (interaction, args, ctx) => {
+  const parsed = parsePageArgs(args);
+  if (!parsed) throw new UserError('stale-component', STALE_COMPONENT);
+  let result = runSearch(ctx, parsed.state, parsed.page);
+  let note: string | undefined;
+  if (parsed.page > result.pages) {
+    // The corpus changed since the message was sent: say so and show the last page there is.
+    note = `That page no longer exists (the results changed); here is page ${result.pages}.`;
+    result = runSearch(ctx, parsed.state, result.pages);
+  }
+  await updateMessage(interaction, searchReply(parsed.state, result, note));
+};
+
+/** The "Open a result" menu. */
+const open: ComponentHandler = async (interaction, _args, ctx) => {
+  const id = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
+  const doc = id ? ctx.library.document(id) : undefined;
+  if (!doc)
+    throw new UserError('unknown-document', 'That document is no longer available. Please search again.');
+  await sendReply(interaction, documentReply(doc, ctx.library.related(doc.id, 5), { ephemeral: true }));
+};
+
+export const components = { [ACTION.page]: page, [ACTION.open]: open };

@@ -1,0 +1,154 @@
+import type {
+  APIActionRowComponent,
+  APIButtonComponentWithCustomId,
+  APIComponentInMessageActionRow,
+  APIStringSelectComponent,
+} from 'discord.js';
+import { ButtonStyle, ComponentType } from 'discord.js';
+import type { DocumentKind } from '../core/record.js';
+import { customId, encodeCustomId } from './customId.js';
+import { DISCORD_LIMITS as L } from './format/limits.js';
+import { truncate } from './format/text.js';
+
+/**
+ * The buttons and menus the bot puts on messages, with their custom_id actions:
+ * `page` (search pagination), `open` (open a search result), `read` (show a document, ephemeral),
+ * `contact` (show a contact card, ephemeral), `vcard` (send a contact's vCard, ephemeral).
+ */
+export const ACTION = {
+  page: 'page',
+  open: 'open',
+  read: 'read',
+  contact: 'contact',
+  vcard: 'vcard',
+} as const;
+
+export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+function button(
+  id: string,
+  label: string,
+  style: APIButtonComponentWithCustomId['style'] = ButtonStyle.Secondary,
+  disabled = false,
+): APIButtonComponentWithCustomId {
+  return {
+    type: ComponentType.Button,
+    custom_id: id,
+    label: truncate(label, L.buttonLabel),
+    style,
+    disabled,
+  };
+}
+
+/** Rows of at most five buttons, at most five rows, dropping buttons whose custom_id repeats. */
+export function buttonRows(buttons: readonly APIButtonComponentWithCustomId[]): MessageRow[] {
+  const seen = new Set<string>();
+  const unique = buttons.filter((b) => !seen.has(b.custom_id) && seen.add(b.custom_id));
+  const rows: MessageRow[] = [];
+  for (let i = 0; i < unique.length && rows.length < L.actionRows; i += L.buttonsPerRow) {
+    rows.push({ type: ComponentType.ActionRow, components: unique.slice(i, i + L.buttonsPerRow) });
+  }
+  return rows;
+}
+
+/** Custom_id of a button that shows a document to whoever clicks it (used by digests too). */
+export function readButtonId(docId: string): string | undefined {
+  return encodeCustomId(ACTION.read, docId);
+}
+
+/** A button that opens a document ephemerally; undefined when the id is too long to encode. */
+export function readButton(docId: string, label: string): APIButtonComponentWithCustomId | undefined {
+  const id = readButtonId(docId);
+  return id ? button(id, label, ButtonStyle.Primary) : undefined;
+}
+
+export function contactButton(name: string): APIButtonComponentWithCustomId | undefined {
+  const id = encodeCustomId(ACTION.contact, name);
+  return id ? button(id, `Contact: ${name}`) : undefined;
+}
+
+export function vcardButton(name: string): APIButtonComponentWithCustomId | undefined {
+  const id = encodeCustomId(ACTION.vcard, name);
+  return id ? button(id, 'vCard (.vcf)', ButtonStyle.Success) : undefined;
+}
+
+/** Search state carried by the pagination buttons. */
+export interface SearchState {
+  readonly query: string;
+  readonly kind: DocumentKind | undefined;
+  readonly country: string | undefined;
+}
+
+const KIND_CODE = { article: 'a', project: 'p' } as const;
+
+/** `page:<n>:<kind>:<country>:<query>`: undefined when it does not fit in 100 characters. */
+export function pageButtonId(state: SearchState, page: number): string | undefined {
+  return encodeCustomId(
+    ACTION.page,
+    page,
+    state.kind ? KIND_CODE[state.kind] : '',
+    state.country ?? '',
+    state.query,
+  );
+}
+
+/** Reads the arguments of a `page` id back; undefined when they are not ours. */
+export function parsePageArgs(args: readonly string[]): { state: SearchState; page: number } | undefined {
+  const [page, kind, country, ...query] = args;
+  const n = Number(page);
+  if (!Number.isInteger(n) || n < 1 || (kind !== '' && kind !== 'a' && kind !== 'p') || query.length !== 1)
+    return undefined;
+  return {
+    page: n,
+    state: {
+      query: query[0]!,
+      kind: kind === 'a' ? 'article' : kind === 'p' ? 'project' : undefined,
+      country: country || undefined,
+    },
+  };
+}
+
+/** Previous/Next buttons, or none when the state does not fit in a custom_id. */
+export function pageButtons(state: SearchState, page: number, pages: number): MessageRow[] {
+  const previous = pageButtonId(state, Math.max(1, page - 1));
+  const next = pageButtonId(state, Math.min(pages, page + 1));
+  if (!previous || !next || pages <= 1) return [];
+  // Ids must differ within a message: at the ends a disabled button points one page further out.
+  const prevId = page > 1 ? previous : customId(ACTION.page, 'none-before');
+  const nextId = page < pages ? next : customId(ACTION.page, 'none-after');
+  return buttonRows([
+    button(prevId, '◀ Previous', ButtonStyle.Secondary, page <= 1),
+    button(nextId, 'Next ▶', ButtonStyle.Secondary, page >= pages),
+  ]);
+}
+
+/** A menu to open one of the listed documents. */
+export function openMenu(items: readonly { id: string; title: string; detail: string }[]): MessageRow[] {
+  const options = items
+    .filter((item) => item.id.length <= L.selectOptionValue)
+    .slice(0, L.selectOptions)
+    .map((item) => ({
+      label: truncate(item.title, L.selectOptionLabel),
+      value: item.id,
+      ...(item.detail ? { description: truncate(item.detail, L.selectOptionDescription) } : {}),
+    }));
+  if (options.length === 0) return [];
+  const menu: APIStringSelectComponent = {
+    type: ComponentType.StringSelect,
+    custom_id: customId(ACTION.open),
+    placeholder: 'Open a result',
+    min_values: 1,
+    max_values: 1,
+    options,
+  };
+  return [{ type: ComponentType.ActionRow, components: [menu] }];
+}
+
+/** Buttons for suggested queries ("did you mean"), each starting a new search on page 1. */
+export function suggestionButtons(state: SearchState, suggestions: readonly string[]): MessageRow[] {
+  const buttons = suggestions.flatMap((suggestion) => {
+    const id = pageButtonId({ ...state, query: suggestion }, 1);
+    return id ? [button(id, `Search “${suggestion}”`, ButtonStyle.Primary)] : [];
+  });
+  return buttonRows(buttons.slice(0, L.buttonsPerRow));
+}
