@@ -1,0 +1,91 @@
+import { DocumentKindSchema } from '../core/record.js';
+import type { SearchPage } from '../core/library.js';
+import { parseCliArgs, UsageError, type CliCommand } from './command.js';
+import { json, libraryFor } from './openLibrary.js';
+
+const help = `Usage: npm run --silent cli -- search <query ...> [options]
+
+Searches articles and projects. All words must match (the last one may be a prefix, longer words
+forgive a typo); when no document has them all, documents with some of them are shown and said so.
+"Quoted phrases" must appear as written.
+
+Options:
+  --kind article|project   only this kind of document
+  --country C              only this dateline country / member state
+  --year N                 only projects of this year
+  --status S               only projects with this status (e.g. Completed)
+  --region R               only projects whose region contains R (e.g. asia)
+  --page N                 page of results (10 per page, default 1)
+  --json                   print {"query", "total", "page", "pages", "results": [{"id", "kind",
+                           "title", "country", "score", "snippet"}], "matchedAll", "suggestions", "note"}
+  --help                   show this help
+
+Exit code: 0 with results, 1 when nothing matched or the query cannot be searched, 2 for wrong usage.`;
+
+/** Parses a positive whole number option, or throws a UsageError naming it. */
+export function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    throw new UsageError(`--${name} must be a whole number from 1; got "${value}".`);
+  }
+  return Number(value);
+}
+
+function render(page: SearchPage): string {
+  const lines: string[] = [];
+  if (page.total === 0) lines.push(page.note ?? 'Nothing found.');
+  else {
+    lines.push(
+      `${page.total} result${page.total === 1 ? '' : 's'} for "${page.query}" (page ${page.page} of ${page.pages})`,
+    );
+    if (page.note) lines.push(page.note);
+    page.results.forEach((hit, i) => {
+      const n = (page.page - 1) * page.pageSize + i + 1;
+      lines.push(
+        '',
+        `${n}. ${hit.title}`,
+        `   ${hit.id} · ${hit.kind}${hit.country ? ` · ${hit.country}` : ''} · score ${hit.score}`,
+      );
+      if (hit.snippet) lines.push(`   ${hit.snippet}`);
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `search`: the search box, as text or JSON. */
+export const searchCommand: CliCommand = {
+  name: 'search',
+  summary: 'search articles and projects',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parseCliArgs(argv, {
+      kind: { type: 'string' },
+      country: { type: 'string' },
+      year: { type: 'string' },
+      status: { type: 'string' },
+      region: { type: 'string' },
+      page: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    if (positionals.length === 0) throw new UsageError('missing the query.');
+    let kind: 'article' | 'project' | undefined;
+    if (values.kind !== undefined) {
+      const parsed = DocumentKindSchema.safeParse(values.kind);
+      if (!parsed.success) throw new UsageError(`--kind must be article or project; got "${values.kind}".`);
+      kind = parsed.data;
+    }
+    const page = positiveInt('page', values.page) ?? 1;
+    const year = positiveInt('year', values.year);
+    const library = await libraryFor(io);
+    const result = library.search(positionals.join(' '), {
+      kind,
+      country: values.country,
+      year,
+      status: values.status,
+      region: values.region,
+      page,
+    });
+    io.stdout(values.json ? json(result) : render(result));
+    return result.total > 0 ? 0 : 1;
+  },
+};
