@@ -117,7 +117,7 @@ async function measureSide(
     percentiles(searched.times.filter((_, k) => queries[k % queries.length]?.class === cls));
   const prefixes = buildPrefixMix(seed);
   log(`${name}: ${prefixes.length} autocomplete prefixes x ${rounds} rounds`);
-  const suggested = await latencies(prefixes, rounds, (p: string) => answerer.suggest(p));
+  const suggested = await latencies(prefixes, rounds, (p: (typeof prefixes)[number]) => answerer.suggest(p));
   return {
     task: name,
     available: true,

@@ -137,26 +137,32 @@ export function buildQueryMix(seed: number, count = 200): BenchQuery[] {
   return queries;
 }
 
+/** What a user has typed into an autocomplete box, and which box (our library completes per field). */
+export interface BenchPrefix {
+  readonly field: 'title' | 'country' | 'contact' | 'project';
+  readonly prefix: string;
+}
+
 /**
  * Prefixes someone types into a Discord autocomplete box: the start of a title word, a country, a
  * person's name or a Prima ID, 1 to 6 characters (short prefixes are the expensive ones).
  */
-export function buildPrefixMix(seed: number, count = 200): string[] {
+export function buildPrefixMix(seed: number, count = 200): BenchPrefix[] {
   const pick = picker(seed ^ 0xc0de);
   const next = rng(seed ^ 0xbeef);
   const titleWords = [...V.ARTICLE_TITLES, ...V.PROJECT_TITLES]
     .flatMap((t) => t.split(' '))
     .filter((w) => /^\p{Lu}\p{L}{3,}$/u.test(w));
-  const sources: Array<() => string> = [
-    () => pick(titleWords),
-    () => pick(countryNames),
-    () => pick(ROSTER).name,
-    () => pick(familyNames),
-    () => `${pick(V.COUNTRIES).code}${10 + Math.floor(next() * 90)}P`,
+  const sources: Array<() => [BenchPrefix['field'], string]> = [
+    () => ['title', pick(titleWords)],
+    () => ['country', pick(countryNames)],
+    () => ['contact', pick(ROSTER).name],
+    () => ['contact', pick(familyNames)],
+    () => ['project', `${pick(V.COUNTRIES).code}${10 + Math.floor(next() * 90)}P`],
   ];
   return Array.from({ length: count }, () => {
-    const source = pick(sources)();
+    const [field, source] = pick(sources)();
     const length = 1 + Math.floor(next() * 6);
-    return source.slice(0, Math.min(source.length, length));
+    return { field, prefix: source.slice(0, Math.min(source.length, length)) };
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The baseline: MiniSearch 7 with default options over the same parsed documents (title + the
  * paragraphs joined), asked the same query strings. Query-time options mirror what our library
- * promises (all words must match, the last one as a prefix, typo tolerance for longer words), so
+ * promises (all words must match, the last one as a prefix, typo tolerance for longer words, with
+ * the same thresholds), so
  * the comparison is of implementations, not of semantics.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { DocumentRecord } from '../src/core/record.js';
 import { loadCorpus } from '../src/ingest/loadCorpus.js';
-import type { BenchQuery } from './queries.js';
+import type { BenchPrefix, BenchQuery } from './queries.js';
 import type { Answerer, BenchSide, SnapshotInfo } from './side.js';
 
 interface RawDocument {
@@ -21,8 +22,14 @@ interface RawDocument {
 /** The defaults a MiniSearch user starts with. */
 export const RAW_OPTIONS = { fields: ['title', 'text'], storeFields: ['title'] };
 
-/** Words of at least this many characters get typo tolerance (as in ours). */
-const FUZZY_MIN_LENGTH = 5;
+/**
+ * Typo tolerance as ours grants it (src/core/search/query.ts fuzzyDistance): none below 5 letters
+ * or with digits, one edit from 5 letters, two from 9.
+ */
+const fuzzyDistance = (term: string): number | false =>
+  term.length < 5 || /\d/.test(term) ? false : term.length >= 9 ? 2 : 1;
+/** The last word is a prefix from 3 characters on (ours: MIN_PREFIX_LENGTH). */
+const MIN_PREFIX_LENGTH = 3;
 
 const SNAPSHOT_FILE = 'bench-raw-minisearch.json';
 
@@ -40,8 +47,8 @@ function answerer(index: MiniSearch<RawDocument>, documents: readonly DocumentRe
     search(query: BenchQuery): number {
       const options: SearchOptions = {
         combineWith: 'AND',
-        prefix: (_term, i, terms) => i === terms.length - 1,
-        fuzzy: (term) => (term.length >= FUZZY_MIN_LENGTH ? 0.2 : false),
+        prefix: (term, i, terms) => i === terms.length - 1 && term.length >= MIN_PREFIX_LENGTH,
+        fuzzy: fuzzyDistance,
       };
       const filter = query.filter;
       if (filter) {
@@ -55,8 +62,9 @@ function answerer(index: MiniSearch<RawDocument>, documents: readonly DocumentRe
       }
       return index.search(query.text, options).length;
     },
-    suggest(prefix: string): number {
-      return index.autoSuggest(prefix).slice(0, 25).length;
+    suggest(typed: BenchPrefix): number {
+      // autoSuggest has no notion of fields: it completes over every indexed term.
+      return index.autoSuggest(typed.prefix).slice(0, 25).length;
     },
   };
 }

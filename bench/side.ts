@@ -4,7 +4,7 @@
  * measure.ts and started by the same cold-start script.
  */
 import type { DocumentRecord } from '../src/core/record.js';
-import type { BenchQuery } from './queries.js';
+import type { BenchPrefix, BenchQuery } from './queries.js';
 
 export type SideName = 'ours' | 'raw';
 
@@ -13,7 +13,7 @@ export interface Answerer {
   /** Runs one query and returns the number of hits (so the work cannot be optimised away). */
   search(query: BenchQuery): number | Promise<number>;
   /** Autocomplete for what was typed so far; returns the number of choices. */
-  suggest(prefix: string): number | Promise<number>;
+  suggest(typed: BenchPrefix): number | Promise<number>;
 }
 
 export interface SnapshotInfo {
