@@ -153,20 +153,16 @@ export class Ingester {
     }
 
     const appends: LogAppend[] = [];
-    const added: DocumentRecord[] = [];
-    const updated: DocumentRecord[] = [];
     for (const record of parsed.documents) {
       this.reported.delete(record.source);
-      const state = states.get(record.id);
-      // An id ever announced comes back as `updated`: a digest never posts the same article twice.
-      const event = state ? 'updated' : 'new';
-      appends.push({ docId: record.id, contentHash: record.contentHash, kind: record.kind, event });
-      (event === 'new' ? added : updated).push(record);
+      // An id ever announced comes back as `updated` (the store decides, inside its transaction):
+      // a digest never posts the same article twice.
+      appends.push({ docId: record.id, contentHash: record.contentHash, kind: record.kind, event: 'new' });
     }
-    const removed: string[] = [];
+    const gone: string[] = [];
     for (const [id, state] of states) {
       if (state.event === 'removed' || present.has(id)) continue;
-      removed.push(id);
+      gone.push(id);
       appends.push({
         docId: id,
         contentHash: null,
@@ -176,13 +172,24 @@ export class Ingester {
     }
 
     // Library first, log second: once the log says `new`, a digest can look the record up.
+    // Upserts are idempotent, so a change another process logged first still reaches our library.
     const library = this.options.library;
     if (library) {
-      for (const record of [...added, ...updated]) library.upsert(record);
-      for (const id of removed) library.remove(id);
+      for (const record of parsed.documents) library.upsert(record);
+      for (const id of gone) library.remove(id);
     }
     const logged = appends.length > 0 ? store.appendLog(appends, this.options.now?.() ?? new Date()) : [];
-    const report: IngestReport = { logged, added, updated, removed, rejected, unchanged };
+    const parsedById = new Map(parsed.documents.map((d) => [d.id, d]));
+    const recordsOf = (event: LogEntry['event']) =>
+      logged.filter((e) => e.event === event).flatMap((e) => parsedById.get(e.docId) ?? []);
+    const report: IngestReport = {
+      logged,
+      added: recordsOf('new'),
+      updated: recordsOf('updated'),
+      removed: logged.filter((e) => e.event === 'removed').map((e) => e.docId),
+      rejected,
+      unchanged,
+    };
     if (logged.length > 0 && this.options.onChanged) {
       try {
         await this.options.onChanged(report);

@@ -139,15 +139,41 @@ export class Store {
 
   // ── Ingestion log ────────────────────────────────────────────────────────────────────────────
 
-  /** Appends entries in order, in one transaction; returns them with their sequence numbers. */
+  /**
+   * Appends entries in order, in one write transaction, and returns those appended with their
+   * sequence numbers. Each entry is checked against the document's last entry inside the
+   * transaction, so two processes ingesting the same folder (the bot and the CLI) never log a change
+   * twice: a `new` for a known id becomes `updated` (or nothing when the hash is the same), an
+   * `updated` with the current hash and a `removed` of a removed document are dropped.
+   */
   appendLog(entries: readonly LogAppend[], now = new Date()): LogEntry[] {
+    const last = this.db.prepare('SELECT * FROM ingestion_log WHERE doc_id = ? ORDER BY seq DESC LIMIT 1');
     const insert = this.db.prepare(
       'INSERT INTO ingestion_log (doc_id, content_hash, kind, event, at) VALUES (?, ?, ?, ?, ?) RETURNING *',
     );
     const at = now.toISOString();
-    return this.db.transaction(() =>
-      entries.map((e) => toLogEntry(insert.get(e.docId, e.contentHash, e.kind, e.event, at) as Row)),
-    )();
+    return this.db
+      .transaction(() => {
+        const appended: LogEntry[] = [];
+        for (const e of entries) {
+          const previous = last.get(e.docId) as Row | undefined;
+          let event = e.event;
+          if (previous) {
+            const wasRemoved = previous.event === 'removed';
+            if (event === 'removed' && wasRemoved) continue;
+            if (event !== 'removed') {
+              if (!wasRemoved && previous.content_hash === e.contentHash) continue;
+              event = 'updated';
+            }
+          } else if (event !== 'new') {
+            if (event === 'removed') continue;
+            event = 'new';
+          }
+          appended.push(toLogEntry(insert.get(e.docId, e.contentHash, e.kind, event, at) as Row));
+        }
+        return appended;
+      })
+      .immediate();
   }
 
   /** The highest sequence number ever used (0 when the log is empty). */

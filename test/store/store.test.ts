@@ -256,3 +256,24 @@ describe('store', () => {
     });
   });
 });
+
+describe('store', () => {
+  describe('appendLog', () => {
+    it('never logs the same change twice when two processes ingest the same folder', () => {
+      const dir = tempDir();
+      const bot = open(dir);
+      const cli = open(dir);
+      const change = { docId: 'a', contentHash: HASH('a'), kind: 'article' as const, event: 'new' as const };
+      expect(bot.appendLog([change]).map((e) => e.event)).toEqual(['new']);
+      expect(cli.appendLog([change])).toEqual([]);
+      expect(cli.appendLog([{ ...change, contentHash: HASH('b') }]).map((e) => e.event)).toEqual(['updated']);
+      expect(bot.appendLog([{ ...change, contentHash: HASH('b'), event: 'updated' }])).toEqual([]);
+      const removal = { docId: 'a', contentHash: null, kind: 'article' as const, event: 'removed' as const };
+      expect(bot.appendLog([removal]).map((e) => e.event)).toEqual(['removed']);
+      expect(cli.appendLog([removal])).toEqual([]);
+      expect(cli.appendLog([{ ...removal, docId: 'never-seen' }])).toEqual([]);
+      expect(bot.appendLog([change]).map((e) => e.event)).toEqual(['updated']);
+      expect(bot.latestSeq()).toBe(4);
+    });
+  });
+});
