@@ -34,10 +34,9 @@ export const data = named(
  * typed text instead of the choice) the best title match for that text.
  */
 export function resolveArticle(ctx: CommandContext, text: string): DocumentRecord {
-  const direct = ctx.library.document(text);
-  if (direct) return direct;
-  const best = ctx.library.suggest('article', text, 1)[0];
-  const doc = best ? ctx.library.document(best.value) : undefined;
+  if (ctx.library.has(text)) return ctx.library.getDocument(text);
+  const best = ctx.library.suggest('title', text)[0];
+  const doc = best && ctx.library.has(best.value) ? ctx.library.getDocument(best.value) : undefined;
   if (!doc) {
     throw new UserError(
       'unknown-article',
@@ -53,12 +52,12 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
-  await respondChoices(interaction, ctx.library.suggest('article', focusedText(interaction).value, 25));
+  await respondChoices(interaction, ctx.library.suggest('title', focusedText(interaction).value));
 }
 
 /** "Read" buttons (related articles, contact cards, digests): the document, to whoever clicked. */
 const read: ComponentHandler = async (interaction, args, ctx) => {
-  const doc = args[0] ? ctx.library.document(args[0]) : undefined;
+  const doc = args[0] && ctx.library.has(args[0]) ? ctx.library.getDocument(args[0]) : undefined;
   if (!doc) throw new UserError('unknown-document', 'That document is no longer available.');
   await sendReply(interaction, documentReply(doc, ctx.library.related(doc.id, 5), { ephemeral: true }));
 };

@@ -5,7 +5,7 @@ import type { ComponentHandler } from '../src/discord/command.js';
 import { ACTION } from '../src/discord/components.js';
 import type { CommandContext } from '../src/discord/context.js';
 import { contactReply, vcardFileName } from '../src/discord/format/contact.js';
-import type { ContactCard } from '../src/discord/library.js';
+import type { ContactEntry } from '../src/core/library.js';
 import { named } from '../src/discord/localize.js';
 import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/discord/options.js';
 import { sendReply } from '../src/discord/reply.js';
@@ -33,8 +33,10 @@ export const data = named(
     .setMaxLength(MAX_QUERY_LENGTH),
 );
 
-function findContact(ctx: CommandContext, name: string): { contact: ContactCard; others: string[] } {
-  const [contact, ...others] = ctx.library.contacts(name);
+function findContact(ctx: CommandContext, name: string): { contact: ContactEntry; others: string[] } {
+  // An exact name, alias or e-mail wins (buttons carry the full name); else the best partial match.
+  const exact = ctx.library.contacts.get(name);
+  const [contact, ...others] = exact ? [exact] : ctx.library.contacts.search(name, 6);
   if (!contact) throw new UserError('unknown-contact', `No press contact matches “${name}”.`);
   return { contact, others: others.slice(0, 5).map((c) => c.name) };
 }
@@ -45,7 +47,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
-  await respondChoices(interaction, ctx.library.suggest('contact', focusedText(interaction).value, 25));
+  await respondChoices(interaction, ctx.library.suggest('contact', focusedText(interaction).value));
 }
 
 /** A contact button on an article: the card, to whoever clicked. */
@@ -59,7 +61,7 @@ const vcard: ComponentHandler = async (interaction, args, ctx) => {
   const { contact: card } = findContact(ctx, args[0] ?? '');
   await sendReply(interaction, {
     content: `vCard for ${card.name}: open it to add the contact to your address book.`,
-    files: [{ name: vcardFileName(card.name), data: Buffer.from(ctx.library.vcard(card), 'utf8') }],
+    files: [{ name: vcardFileName(card.name), data: Buffer.from(ctx.library.contacts.vcard(card), 'utf8') }],
     ephemeral: true,
   });
 };

@@ -32,7 +32,7 @@ export const data = named(
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const query = readText(interaction, 'query', 'project');
-  const [project, ...others] = ctx.library.projects(query);
+  const [project, ...others] = ctx.library.projects.find(query);
   if (!project) {
     throw new UserError(
       'unknown-project',
@@ -49,5 +49,5 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
-  await respondChoices(interaction, ctx.library.suggest('project', focusedText(interaction).value, 25));
+  await respondChoices(interaction, ctx.library.suggest('project', focusedText(interaction).value));
 }

@@ -92,9 +92,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
   const { name, value } = focusedText(interaction);
+  if (name === 'country') {
+    await respondChoices(interaction, ctx.library.suggest('country', value));
+    return;
+  }
+  // A chosen title becomes the query itself (the title field's values are document ids).
+  const titles = ctx.library.suggest('title', value).map((s) => s.name.replace(/…$/, ''));
   await respondChoices(
     interaction,
-    ctx.library.suggest(name === 'country' ? 'country' : 'search', value, 25),
+    titles.map((title) => ({ name: title, value: title })),
   );
 }
 
@@ -115,7 +121,7 @@ const page: ComponentHandler = async (interaction, args, ctx) => {
 /** The "Open a result" menu. */
 const open: ComponentHandler = async (interaction, _args, ctx) => {
   const id = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
-  const doc = id ? ctx.library.document(id) : undefined;
+  const doc = id && ctx.library.has(id) ? ctx.library.getDocument(id) : undefined;
   if (!doc)
     throw new UserError('unknown-document', 'That document is no longer available. Please search again.');
   await sendReply(interaction, documentReply(doc, ctx.library.related(doc.id, 5), { ephemeral: true }));

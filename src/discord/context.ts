@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
-import type { LibraryPort } from './library.js';
+import type { Library } from '../core/library.js';
 
 /**
  * Everything a command needs, handed in by main.ts (or a test) instead of module singletons, so a
  * test can build a context over fixture data.
  */
 export interface CommandContext {
-  readonly library: LibraryPort;
+  /** Search, documents, contacts, projects; kept current by live ingestion. */
+  readonly library: Library;
   readonly logger: Logger;
   /** Package version, shown by /about. */
   readonly version: string;

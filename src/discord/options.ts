@@ -2,7 +2,7 @@ import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'disco
 import { UserError } from '../core/errors.js';
 import { DISCORD_LIMITS as L } from './format/limits.js';
 import { truncate } from './format/text.js';
-import type { Choice } from './library.js';
+import type { Suggestion as Choice } from '../core/library.js';
 
 /** Longest text accepted in a query-like option (Discord also enforces it as max_length). */
 export const MAX_QUERY_LENGTH = 100;

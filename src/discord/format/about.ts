@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import type { LibraryStats } from '../library.js';
+import type { LibraryStats } from '../../core/library.js';
 import type { BotReply } from '../reply.js';
 
 export const BRAND_COLOR = 0x0033a0;

@@ -1,6 +1,6 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import { buttonRows, readButton, vcardButton } from '../components.js';
-import type { ContactCard } from '../library.js';
+import type { ContactEntry } from '../../core/library.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
 import { DISCORD_LIMITS as L } from './limits.js';
@@ -9,7 +9,7 @@ import { escapeText, truncate } from './text.js';
 const list = (items: readonly string[]) => truncate(items.map(escapeText).join('\n'), L.fieldValue);
 
 /** The press-contact card: name, office, phones, e-mail, roles, and where the person appears. */
-export function contactEmbed(contact: ContactCard, others: readonly string[] = []): APIEmbed {
+export function contactEmbed(contact: ContactEntry, others: readonly string[] = []): APIEmbed {
   const fields: APIEmbedField[] = [];
   const add = (name: string, items: readonly string[], inline = true) => {
     if (items.length) fields.push({ name, value: list(items), inline });
@@ -36,7 +36,7 @@ export function contactEmbed(contact: ContactCard, others: readonly string[] = [
 }
 
 /** The card with a vCard button and buttons to read the documents the person appears in. */
-export function contactReply(contact: ContactCard, others: readonly string[], ephemeral = false): BotReply {
+export function contactReply(contact: ContactEntry, others: readonly string[], ephemeral = false): BotReply {
   const buttons = [
     ...(vcardButton(contact.name) ? [vcardButton(contact.name)!] : []),
     ...contact.documents.flatMap((d) => readButton(d.id, d.title) ?? []),

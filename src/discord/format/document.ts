@@ -1,7 +1,6 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Contact, DocumentRecord, ProjectFields } from '../../core/record.js';
 import { buttonRows, contactButton, readButton } from '../components.js';
-import type { DocumentRef } from '../library.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
 import { DISCORD_LIMITS as L } from './limits.js';
@@ -93,7 +92,7 @@ export function projectEmbed(doc: DocumentRecord): APIEmbed {
  */
 export function documentReply(
   doc: DocumentRecord,
-  related: readonly DocumentRef[],
+  related: readonly { readonly id: string; readonly title: string }[],
   options: { ephemeral?: boolean; note?: string } = {},
 ): BotReply {
   const contactRow = buttonRows(doc.contacts.flatMap((c) => contactButton(c.name) ?? []).slice(0, 5));

@@ -1,11 +1,11 @@
 import type { APIEmbed } from 'discord.js';
 import { openMenu, pageButtons, suggestionButtons } from '../components.js';
 import type { SearchState } from '../components.js';
-import type { SearchPage } from '../library.js';
+import type { SearchPage } from '../../core/library.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
 import { DISCORD_LIMITS as L } from './limits.js';
-import { escapeText, renderMarkedSnippet, truncate } from './text.js';
+import { escapeText, truncate } from './text.js';
 
 function describeState(state: SearchState): string {
   const filters = [state.kind ? `${state.kind}s` : null, state.country ? `in ${state.country}` : null].filter(
@@ -29,21 +29,21 @@ export function searchReply(state: SearchState, result: SearchPage, note?: strin
       ephemeral: true,
     };
   }
-  const first = (result.page - 1) * 5;
+  const first = (result.page - 1) * result.pageSize;
   const embed: APIEmbed = {
     title: truncate(`Results for ${escapeText(describeState(state))}`, L.embedTitle),
     color: BRAND_COLOR,
     fields: result.results.map((hit, i) => ({
       name: truncate(`${first + i + 1}. ${escapeText(hit.title)}`, L.fieldName),
       value: truncate(
-        `*${hit.kind === 'project' ? 'Project' : 'Article'}${hit.country ? ` · ${escapeText(hit.country)}` : ''}*\n${renderMarkedSnippet(hit.snippet)}`,
+        `*${hit.kind === 'project' ? 'Project' : 'Article'}${hit.country ? ` · ${escapeText(hit.country)}` : ''}*\n${hit.snippet}`,
         L.fieldValue,
       ),
     })),
     footer: {
       text: [
         `Page ${result.page} of ${result.pages} · ${result.total} result${result.total === 1 ? '' : 's'}`,
-        ...(result.anyWord ? ['no document has every word: showing documents with any of them'] : []),
+        ...(result.matchedAll ? [] : ['some words matched']),
       ].join(' · '),
     },
   };
@@ -51,7 +51,7 @@ export function searchReply(state: SearchState, result: SearchPage, note?: strin
   if (result.pages > 1 && pager.length === 0)
     embed.footer!.text += ' · shorten the query to page through them';
   return {
-    ...(note ? { content: note } : {}),
+    ...(note || result.note ? { content: [note, result.note].filter(Boolean).join('\n') } : {}),
     embeds: [embed],
     components: [
       ...openMenu(

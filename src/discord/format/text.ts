@@ -30,30 +30,3 @@ export function truncate(text: string, max: number): string {
 export function escapeText(text: string): string {
   return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
 }
-
-/**
- * Renders a snippet whose highlighted parts are given as ranges: the plain parts are escaped and
- * the highlighted ones wrapped in bold.
- */
-export function highlight(text: string, ranges: readonly { start: number; end: number }[]): string {
-  const sorted = [...ranges].sort((a, b) => a.start - b.start);
-  let out = '';
-  let at = 0;
-  for (const { start, end } of sorted) {
-    if (start < at || end <= start) continue;
-    out += escapeText(text.slice(at, start)) + `**${escapeText(text.slice(start, end))}**`;
-    at = end;
-  }
-  return out + escapeText(text.slice(at));
-}
-
-/**
- * Renders a snippet that marks highlights with `**` (the search core's convention): the text
- * between markers is escaped, the markers kept.
- */
-export function renderMarkedSnippet(snippet: string): string {
-  return snippet
-    .split('**')
-    .map((part, i) => (i % 2 === 1 && part ? `**${escapeText(part)}**` : escapeText(part)))
-    .join('');
-}
