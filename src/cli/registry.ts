@@ -1,7 +1,9 @@
 import type { CliCommand } from './command.js';
 import { articleCommand } from './article.js';
 import { contactCommand } from './contact.js';
+import { digestCommand } from './digest.js';
 import { indexCommand } from './index.js';
+import { ingestCommand } from './ingest.js';
 import { parseCommand } from './parse.js';
 import { projectCommand } from './project.js';
 import { projectsCommand } from './projects.js';
@@ -18,4 +20,6 @@ export const cliCommands: readonly CliCommand[] = [
   projectsCommand,
   suggestCommand,
   indexCommand,
+  ingestCommand,
+  digestCommand,
 ];
