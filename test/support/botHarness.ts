@@ -1,7 +1,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { APIMessage, Client } from 'discord.js';
+import type { APIMessage, Client, ComponentType } from 'discord.js';
 import { pino } from 'pino';
 import { commands as shippedCommands } from '../../commands/index.js';
 import { loadConfig } from '../../src/config.js';
@@ -95,7 +95,7 @@ export class BotHarness {
 
 /** The buttons and select options of a message, flattened. */
 export function componentsOf(message: APIMessage | undefined): {
-  type: number;
+  type: ComponentType;
   custom_id: string;
   label?: string;
   disabled?: boolean;
