@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
+import type { DigestService } from '../digests/service.js';
 
 /**
  * Everything a command needs, handed in by main.ts (or a test) instead of module singletons, so a
@@ -18,5 +19,5 @@ export interface CommandContext {
    * Digest services (subscriptions, delivery), present when the store is open. Defined by the
    * digest module; commands other than /digest never touch it.
    */
-  readonly digests?: unknown;
+  readonly digests?: DigestService | undefined;
 }

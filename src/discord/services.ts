@@ -36,7 +36,7 @@ export async function loadLibrary(dataDir: string, logger: Logger): Promise<Load
 export function createCommandContext(
   library: Library,
   logger: Logger,
-  options: { version: string; now?: () => Date; digests?: unknown },
+  options: { version: string; now?: () => Date; digests?: CommandContext['digests'] },
 ): CommandContext {
   const now = options.now ?? (() => new Date());
   return { library, logger, version: options.version, startedAt: now(), now, digests: options.digests };

@@ -1,0 +1,48 @@
+import { ChannelType, PermissionFlagsBits, type Guild } from 'discord.js';
+import { UserError } from '../core/errors.js';
+
+/** What the bot needs in a digest channel, with the names Discord shows. */
+const NEEDED = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+] as const;
+
+const KIND: Partial<Record<ChannelType, string>> = {
+  [ChannelType.GuildVoice]: 'a voice channel',
+  [ChannelType.GuildStageVoice]: 'a stage channel',
+  [ChannelType.GuildCategory]: 'a category',
+  [ChannelType.GuildForum]: 'a forum',
+  [ChannelType.GuildMedia]: 'a media channel',
+  [ChannelType.PublicThread]: 'a thread',
+  [ChannelType.PrivateThread]: 'a thread',
+  [ChannelType.AnnouncementThread]: 'a thread',
+};
+
+/**
+ * Checks that a digest can be posted in `channelId`: a text or announcement channel of this guild
+ * where the bot has View Channel, Send Messages and Embed Links. Throws UserError saying what to fix.
+ */
+export async function checkDigestChannel(guild: Guild, channelId: string): Promise<void> {
+  const channel = guild.channels.cache.get(channelId);
+  if (!channel)
+    throw new UserError(
+      'foreign-channel',
+      'That channel is not in this server. Pick a channel of this server.',
+    );
+  if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
+    throw new UserError(
+      'wrong-channel-type',
+      `Digests are posted in text or announcement channels; <#${channel.id}> is ${KIND[channel.type] ?? 'another kind of channel'}.`,
+    );
+  }
+  const me = guild.members.me ?? (await guild.members.fetchMe());
+  const permissions = channel.permissionsFor(me);
+  const missing = NEEDED.filter(([flag]) => !permissions.has(flag)).map(([, name]) => name);
+  if (missing.length > 0) {
+    throw new UserError(
+      'bot-missing-permissions',
+      `I cannot post in <#${channel.id}>: I am missing ${missing.join(', ')}. Give me View Channel, Send Messages and Embed Links there, then try again.`,
+    );
+  }
+}
