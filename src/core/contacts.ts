@@ -38,6 +38,10 @@ const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'prof
  * `Mr. Pär  Liljert` and `par liljert` give the same key.
  */
 export function normalizeName(name: string): string {
+  return normalizeNameUncached(name);
+}
+
+function normalizeNameUncached(name: string): string {
   return foldPhrase(name)
     .split(' ')
     .filter((word, i, words) => !(HONORIFICS.has(word) && i < words.length - 1))
@@ -88,6 +92,8 @@ const ROLE_WORDS = new Set([
   'spokeswoman',
   'vice',
 ]);
+
+const ROLE_WORD_RE = new RegExp(`\\b(?:${[...ROLE_WORDS].join('|')})`, 'i');
 
 /** Capitalized words that are not given names or surnames. */
 const NOT_NAME_WORDS = new Set([
@@ -185,19 +191,42 @@ const NOT_NAME_WORDS = new Set([
 const ROLE_CONNECTORS = new Set(['of', 'for', 'and', 'in', 'on', 'the', 'at', 'to']);
 
 const NAME_WORD_RE = /^\p{Lu}[\p{L}'’-]*\p{Ll}[\p{L}'’-]*$/u;
+/** Two or more capitalized words separated by single spaces: where names can be. */
+// No look-behind: it makes this regex several times slower; the word start is checked in code.
+const RUN_RE = /\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)+/gu;
+const WORD_CHAR_RE = /[\p{L}\p{N}'’-]/u;
 const TOKEN_RE = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|[\p{L}\p{N}]|[,;:.!?"“”()]/gu;
+/** How far before and after a name a role is looked for, in characters. */
+const CONTEXT = 160;
 
 interface Token {
   readonly text: string;
+  /** Folded, possessive dropped. */
+  readonly low: string;
   readonly start: number;
   readonly end: number;
 }
 
-const isWord = (t: Token | undefined): t is Token => t !== undefined && /^[\p{L}\p{N}]/u.test(t.text);
-const lower = (t: Token) => fold(t.text);
-const isRoleWord = (t: Token) => ROLE_WORDS.has(lower(t).replace(/['’]s$/, ''));
-const isNameWord = (t: Token) =>
-  NAME_WORD_RE.test(t.text) && !ROLE_WORDS.has(lower(t)) && !NOT_NAME_WORDS.has(lower(t));
+function tokenizeContext(text: string, offset: number): Token[] {
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(TOKEN_RE)) {
+    tokens.push({
+      text: m[0],
+      low: fold(m[0]).replace(/['’]s$/, ''),
+      start: offset + m.index,
+      end: offset + m.index + m[0].length,
+    });
+  }
+  return tokens;
+}
+
+const isWord = (t: Token) => /^[\p{L}\p{N}]/u.test(t.text);
+const isRoleWord = (t: Token) => ROLE_WORDS.has(t.low);
+const isNameWord = (word: string) => {
+  if (!NAME_WORD_RE.test(word)) return false;
+  const low = fold(word);
+  return !ROLE_WORDS.has(low) && !NOT_NAME_WORDS.has(low);
+};
 /** Words that may appear in a role phrase: capitalized words, acronyms, connectors, role words. */
 const isRolePhraseWord = (t: Token) =>
   isWord(t) && (/^\p{Lu}/u.test(t.text) || ROLE_CONNECTORS.has(t.text) || isRoleWord(t));
@@ -234,54 +263,56 @@ function formatRole(text: string, phrase: Token[]): string | null {
 export function extractMentions(paragraphs: readonly string[]): Mention[] {
   const found = new Map<string, Mention>();
   for (const text of paragraphs) {
-    const tokens: Token[] = [];
-    for (const m of text.matchAll(TOKEN_RE))
-      tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
-    let i = 0;
-    while (i < tokens.length) {
-      if (!isNameWord(tokens[i]!)) {
-        i++;
-        continue;
+    for (const run of text.matchAll(RUN_RE)) {
+      if (run.index > 0 && WORD_CHAR_RE.test(text[run.index - 1]!)) continue;
+      // Split the run into stretches of name words ("Office Par Liljert" → "Par Liljert").
+      const words = run[0].split(' ');
+      let at = run.index;
+      let start = -1;
+      let count = 0;
+      for (let i = 0; i <= words.length; i++) {
+        const word = words[i];
+        if (word !== undefined && isNameWord(word)) {
+          if (count++ === 0) start = at;
+        } else {
+          if (count >= 2 && count <= 4) addMention(found, text, start, at - 1);
+          count = 0;
+        }
+        at += (word?.length ?? 0) + 1;
       }
-      let j = i;
-      while (
-        j < tokens.length &&
-        isNameWord(tokens[j]!) &&
-        (j === i || adjacent(text, tokens[j - 1]!, tokens[j]!))
-      )
-        j++;
-      const run = tokens.slice(i, j);
-      i = j;
-      if (run.length < 2 || run.length > 4) continue;
-      const name = span(text, run).replace(/['’]s$/, '');
-      const key = normalizeName(name);
-      const role = roleBefore(text, tokens, run[0]!) ?? roleAfter(text, tokens, j);
-      const previous = found.get(key);
-      if (!previous || (previous.role === null && role !== null)) found.set(key, { name, role });
     }
   }
   return [...found.values()];
 }
 
-/** Two tokens separated by exactly one space (names do not span punctuation or line breaks). */
-const adjacent = (text: string, a: Token, b: Token) => b.start === a.end + 1 && text[a.end] === ' ';
+function addMention(found: Map<string, Mention>, text: string, start: number, end: number): void {
+  const name = text.slice(start, end).replace(/['’]s$/, '');
+  const key = normalizeName(name);
+  const role = roleBefore(text, start) ?? roleAfter(text, end);
+  const previous = found.get(key);
+  if (!previous || (previous.role === null && role !== null)) found.set(key, { name, role });
+}
 
-function roleBefore(text: string, tokens: readonly Token[], first: Token): string | null {
-  let k = tokens.indexOf(first) - 1;
+function roleBefore(text: string, start: number): string | null {
+  const from = Math.max(0, start - CONTEXT);
+  // Most capitalized pairs have no role before them: skip tokenizing their context.
+  if (!ROLE_WORD_RE.test(text.slice(from, start))) return null;
+  const tokens = tokenizeContext(text.slice(from, start), from);
+  let k = tokens.length - 1;
   if (k >= 0 && tokens[k]!.text === ',') k--; // "IOM Director General, Brunson McKinley"
   const phrase: Token[] = [];
   while (k >= 0 && isRolePhraseWord(tokens[k]!) && phrase.length < 12) phrase.unshift(tokens[k--]!);
   return formatRole(text, phrase);
 }
 
-function roleAfter(text: string, tokens: readonly Token[], next: number): string | null {
-  if (tokens[next]?.text !== ',') return null; // "Zhang Ming, Assistant Minister at ..."
+function roleAfter(text: string, end: number): string | null {
+  if (!/^['’]?s?,/.test(text.slice(end, end + 3))) return null; // "Zhang Ming, Assistant Minister at ..."
+  const tokens = tokenizeContext(text.slice(end, end + CONTEXT), end);
+  let k = tokens.findIndex((t) => t.text === ',') + 1;
   const phrase: Token[] = [];
-  let k = next + 1;
   while (k < tokens.length && isRolePhraseWord(tokens[k]!) && phrase.length < 12) phrase.push(tokens[k++]!);
   const trimmed = trimConnectors(phrase);
-  if (trimmed.length === 0 || (!isRoleWord(trimmed[0]!) && !trimmed.slice(0, 3).some(isRoleWord)))
-    return null;
+  if (trimmed.length === 0 || !trimmed.slice(0, 3).some(isRoleWord)) return null;
   return formatRole(text, trimmed);
 }
 
@@ -318,6 +349,15 @@ export class ContactDirectory {
   private readonly searchKeys: ReadonlyArray<{ entry: ContactEntry; names: string[]; other: string[] }>;
 
   constructor(sources: Iterable<DirectorySource>) {
+    const keys = new Map<string, string>();
+    const normalizeName = (name: string) => {
+      let key = keys.get(name);
+      if (key === undefined) {
+        key = normalizeNameUncached(name);
+        keys.set(name, key);
+      }
+      return key;
+    };
     const parent = new Map<string, string>();
     const find = (k: string): string => {
       let root = k;
@@ -398,7 +438,8 @@ export class ContactDirectory {
         ),
       });
     }
-    entries.sort((a, b) => compareText(normalizeName(a.name), normalizeName(b.name)));
+    const sortKey = new Map(entries.map((e) => [e, `${normalizeName(e.name)}\u0000${e.emails[0] ?? ''}`]));
+    entries.sort((a, b) => compareText(sortKey.get(a)!, sortKey.get(b)!));
     this.entries = entries;
     for (const entry of entries) {
       for (const n of [entry.name, ...entry.aliases]) this.byKey.set(normalizeName(n), entry);

@@ -306,9 +306,13 @@ export class Library {
       );
       const suggest = new PrefixIndex();
       const byDocument = new Map<string, ContactEntry[]>();
+      const nameCount = new Map<string, number>();
+      for (const entry of directory.entries) nameCount.set(entry.name, (nameCount.get(entry.name) ?? 0) + 1);
       for (const entry of directory.entries) {
         const where = entry.offices[0] ?? entry.roles[0];
-        suggest.set(entry.name, where ? `${entry.name} (${where})` : entry.name, [
+        // Two people with one spelling: their e-mail tells them apart (the CLI and bot accept it).
+        const value = (nameCount.get(entry.name) ?? 0) > 1 && entry.emails[0] ? entry.emails[0] : entry.name;
+        suggest.set(value, where ? `${entry.name} (${where})` : entry.name, [
           entry.name,
           ...entry.aliases,
           ...entry.emails,

@@ -80,18 +80,18 @@ export class PrefixIndex {
   delete(value: string): void {
     const entry = this.entries.get(value);
     if (!entry) return;
-    this.sort();
     this.entries.delete(value);
     for (const phrase of entry.phrases) {
       const key = `${phrase}${SEP}${value}`;
-      const at = lowerBound(this.keys, key);
+      // Unsorted only during a bulk load: a linear search then beats sorting everything first.
+      const at = this.isSorted ? lowerBound(this.keys, key) : this.keys.lastIndexOf(key);
       if (this.keys[at] === key) this.keys.splice(at, 1);
       for (const word of phrase.split(' ')) {
         const set = this.postings.get(word);
         set?.delete(value);
         if (set?.size === 0) {
           this.postings.delete(word);
-          const w = lowerBound(this.words, word);
+          const w = this.isSorted ? lowerBound(this.words, word) : this.words.lastIndexOf(word);
           if (this.words[w] === word) this.words.splice(w, 1);
         }
       }

@@ -206,7 +206,7 @@ export class SearchIndex {
         }),
       });
     }
-    const suggestions = total === 0 ? this.didYouMean(query, parsed, filter) : [];
+    const suggestions = total === 0 ? this.didYouMean(query, parsed) : [];
     let note: string | null = null;
     if (!matchedAll) note = 'No document has all the words; showing documents with some of them.';
     else if (total === 0) {
@@ -306,35 +306,38 @@ export class SearchIndex {
   }
 
   /**
-   * Rewrites of the query with each unknown word replaced by a close indexed word (up to 2 edits,
-   * 3 for long words), best first. Only runs when nothing matched.
+   * Rewrites of the query with each word that is not an indexed term replaced by a close one (up
+   * to 2 edits, 3 for long words; fewest edits, then most documents), best first. Only runs when
+   * nothing matched; costs a walk of the term tree, not of the documents.
    */
-  private didYouMean(query: string, parsed: ParsedQuery, filter: SearchOptions['filter']): string[] {
+  private didYouMean(query: string, parsed: ParsedQuery): string[] {
+    const terms = this.termTree();
+    if (!terms) return [];
     const replacements = new Map<string, string[]>();
     for (const { word, term } of parsed.words) {
-      if (replacements.has(word)) continue;
+      if (replacements.has(word) || terms.tree.has(term)) continue;
       const distance = term.length >= 8 ? 3 : term.length >= 3 ? 2 : 1;
-      const results = this.index.search(term, {
-        tokenize: splitTerms,
-        processTerm: identityTerm,
-        fuzzy: distance,
-        maxFuzzy: distance,
-        prefix: false,
-        filter,
-      });
-      const weights = new Map<string, { weight: number; docId: string }>();
-      for (const r of results.slice(0, 50)) {
-        for (const matched of r.terms) {
-          if (matched === term) continue;
-          const w = weights.get(matched);
-          weights.set(matched, { weight: (w?.weight ?? 0) + r.score, docId: w?.docId ?? (r.id as string) });
+      const candidates: Array<{
+        term: string;
+        distance: number;
+        documents: number;
+        docId: number | undefined;
+      }> = [];
+      for (const [candidate, [data, d]] of terms.tree.fuzzyGet(term, distance)) {
+        let documents = 0;
+        let docId: number | undefined;
+        for (const docs of data.values()) {
+          documents = Math.max(documents, docs.size);
+          docId ??= docs.keys().next().value;
         }
+        if (documents > 0) candidates.push({ term: candidate, distance: d, documents, docId });
       }
-      const candidates = [...weights.entries()].sort((a, b) => b[1].weight - a[1].weight).slice(0, 3);
-      const words = candidates
-        .map(([matched, { docId }]) => this.surfaceWord(docId, matched))
-        .filter((w): w is string => w !== null);
-      if (words.length > 0) replacements.set(word, words);
+      candidates.sort((a, b) => a.distance - b.distance || b.documents - a.documents);
+      const words = candidates.slice(0, 3).map((c) => {
+        const id = c.docId === undefined ? undefined : terms.documentIds.get(c.docId);
+        return (typeof id === 'string' ? this.surfaceWord(id, c.term) : null) ?? c.term;
+      });
+      if (words.length > 0) replacements.set(word, [...new Set(words)]);
     }
     if (replacements.size === 0) return [];
     const out = new Set<string>();
@@ -350,6 +353,18 @@ export class SearchIndex {
       if (rewritten !== query) out.add(rewritten.trim());
     }
     return [...out];
+  }
+
+  /**
+   * MiniSearch's term tree and short-id table. Not public API (MiniSearch 7 keeps them as
+   * `_index` and `_documentIds`); checked at run time so a change there only loses suggestions.
+   */
+  private termTree(): { tree: TermTree; documentIds: Map<number, unknown> } | null {
+    const internals = this.index as unknown as { _index?: Partial<TermTree>; _documentIds?: unknown };
+    const tree = internals._index;
+    if (!tree || typeof tree.fuzzyGet !== 'function' || typeof tree.has !== 'function') return null;
+    if (!(internals._documentIds instanceof Map)) return null;
+    return { tree: tree as TermTree, documentIds: internals._documentIds as Map<number, unknown> };
   }
 
   /** A word of the document whose index term is `term`, in lower case (index terms are stems). */
@@ -370,6 +385,12 @@ export class SearchIndex {
     }
     return null;
   }
+}
+
+/** The part of MiniSearch's SearchableMap used for "did you mean". */
+interface TermTree {
+  has(term: string): boolean;
+  fuzzyGet(term: string, maxDistance: number): Map<string, [Map<number, Map<number, number>>, number]>;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
