@@ -5,6 +5,8 @@ import { runConsole } from './console/console.js';
 import { startBot } from './discord/client.js';
 import { createLogger } from './discord/logger.js';
 import { createCommandContext, loadLibrary } from './discord/services.js';
+import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
+import { StoreOpenError } from './store/database.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -29,7 +31,17 @@ async function main(): Promise<number> {
   // In console mode stdout carries the replies, so logs go to stderr.
   const logger = createLogger(config.logLevel, consoleMode ? 'stderr' : 'stdout');
   const { library, documentCount, failures } = await loadLibrary(config.dataDir, logger);
-  const ctx = createCommandContext(library, logger, { version: VERSION });
+  // Digests (store, ingestion watcher, scheduler) run with the bot; a store we cannot open safely stops it.
+  let digests: DigestRuntime | undefined;
+  try {
+    digests = consoleMode ? undefined : createDigestRuntime({ ...config, library, logger });
+  } catch (error) {
+    if (!(error instanceof StoreOpenError)) throw error;
+    logger.fatal(error.message);
+    logger.flush();
+    return 1;
+  }
+  const ctx = createCommandContext(library, logger, { version: VERSION, digests: digests?.service });
 
   if (consoleMode) {
     const banner =
@@ -50,10 +62,14 @@ async function main(): Promise<number> {
   }
 
   const client = await startBot(config, commands, ctx);
+  await digests?.start(client);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down');
-      void client.destroy().finally(resolve);
+      // Deliveries in flight finish (or stay recorded as pending) before the client goes.
+      void (digests?.stop() ?? Promise.resolve())
+        .catch((error: unknown) => logger.error({ err: error }, 'stopping digests failed'))
+        .finally(() => void client.destroy().finally(resolve));
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);

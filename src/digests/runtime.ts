@@ -1,0 +1,107 @@
+import { Events, type Client } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Library } from '../core/library.js';
+import { Ingester } from '../ingest/ingester.js';
+import { saveSnapshot } from '../ingest/snapshot.js';
+import { watchRaw, type RawWatcher } from '../ingest/watch.js';
+import { DigestScheduler } from '../scheduler.js';
+import { Store } from '../store/store.js';
+import type { MessagePoster } from './deliver.js';
+import { classifyDiscordError, restPoster } from './discord.js';
+import { digestLibrary } from './library.js';
+import { DigestService } from './service.js';
+
+export interface DigestRuntime {
+  /** For the command context (`ctx.digests`). */
+  readonly service: DigestService;
+  /**
+   * Once the client is ready: reconcile raw/ with the ingestion log, finish pending deliveries,
+   * one catch-up per subscription that missed its schedule, then schedule everything and watch raw/.
+   */
+  start(client: Client): Promise<void>;
+  /** Stops watching and scheduling, waits for deliveries in flight, closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the store (throws StoreOpenError, untouched, for a corrupt or newer file) and prepares the
+ * digest machinery over the library the commands use.
+ */
+export function createDigestRuntime(options: {
+  readonly dataDir: string;
+  readonly rescanIntervalSeconds: number;
+  readonly library: Library;
+  readonly logger: Logger;
+}): DigestRuntime {
+  const { dataDir, library, logger } = options;
+  const store = Store.open(dataDir);
+  let client: Client | undefined;
+  const poster: MessagePoster = {
+    post(channelId, message, nonce) {
+      if (!client) return Promise.reject(new Error('digests: the Discord client is not ready'));
+      return restPoster(client.rest).post(channelId, message, nonce);
+    },
+  };
+  const service = new DigestService({
+    store,
+    library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),
+    poster,
+    classify: classifyDiscordError,
+    log: logger.child({ component: 'digests' }),
+  });
+  const ingester = new Ingester({
+    dataDir,
+    store,
+    library,
+    warn: (message) => logger.warn(message),
+    onChanged: async () => {
+      await saveSnapshot(dataDir, library);
+    },
+  });
+  let watcher: RawWatcher | undefined;
+
+  return {
+    service,
+    async start(ready) {
+      client = ready;
+      ready.on(Events.GuildDelete, (guild) => {
+        if (guild.available === false) return; // an outage, not a removal
+        const paused = service.pauseGuild(guild.id);
+        if (paused > 0) logger.warn({ guild: guild.id, paused }, 'left a guild: its digests are paused');
+      });
+      const first = await ingester.sync();
+      logger.info(
+        {
+          new: first.added.length,
+          updated: first.updated.length,
+          removed: first.removed.length,
+          rejected: first.rejected.length,
+        },
+        'ingestion log reconciled with raw/',
+      );
+      const { finished, caughtUp } = await service.recover();
+      logger.info({ finishedPending: finished.length, caughtUp: caughtUp.length }, 'digests recovered');
+      service.attachScheduler(new DigestScheduler((id) => service.due(id)));
+      watcher = watchRaw({
+        dataDir,
+        ingester,
+        rescanIntervalSeconds: options.rescanIntervalSeconds,
+        onReport: (report) =>
+          logger.info(
+            {
+              new: report.added.map((d) => d.id),
+              updated: report.updated.length,
+              removed: report.removed.length,
+            },
+            'raw/ changed',
+          ),
+        onError: (error) => logger.warn({ err: error }, 'watching raw/ failed'),
+      });
+    },
+    async stop() {
+      await watcher?.close();
+      await service.stop();
+      store.close();
+    },
+  };
+}
