@@ -96,8 +96,12 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
     await respondChoices(interaction, ctx.library.suggest('country', value));
     return;
   }
-  // A chosen title becomes the query itself (the title field's values are document ids).
-  const titles = ctx.library.suggest('title', value).map((s) => s.name.replace(/…$/, ''));
+  // A chosen title becomes the query itself (the title field's values are document ids), cut at a
+  // word so it still reads as a query.
+  const titles = ctx.library
+    .suggest('title', value)
+    .map((s) => (ctx.library.has(s.value) ? ctx.library.getDocument(s.value).title : s.name))
+    .map((title) => (title.length <= 100 ? title : title.slice(0, 100).replace(/\s+\S*$/, '')));
   await respondChoices(
     interaction,
     titles.map((title) => ({ name: title, value: title })),

@@ -339,6 +339,23 @@ export class LoopbackDiscord {
     return [...(guildId ? (this.guildCommands.get(guildId) ?? []) : []), ...this.globalCommands];
   }
 
+  /**
+   * Puts a message from the bot in a channel, as if sent earlier (e.g. by an older version of the
+   * bot, with buttons the current one must handle).
+   */
+  seedMessage(
+    channelId: string,
+    content: { content?: string; embeds?: APIMessage['embeds']; components?: MessageInit['components'] },
+  ): APIMessage {
+    const { guild } = this.findChannel(channelId);
+    const stored = this.storeMessage(
+      { body: content, files: new Map() },
+      { channelId, guildId: guild.id, author: this.bot, applicationId: this.applicationId },
+    );
+    this.changed();
+    return stored.message;
+  }
+
   /** Adds a fault rule; the next `times` matching requests get the fault. */
   inject(rule: FaultRule): void {
     this.faults.push({ rule, remaining: rule.times ?? 1 });
@@ -859,12 +876,7 @@ export class LoopbackDiscord {
     if (record.headers.authorization !== `Bot ${this.token}`) throw discordError(401, 0, '401: Unauthorized');
   }
 
-  private route(
-    method: string,
-    path: string,
-    query: URLSearchParams,
-    record: RecordedRequest,
-  ): unknown {
+  private route(method: string, path: string, query: URLSearchParams, record: RecordedRequest): unknown {
     const parts = path.split('/').filter(Boolean);
     const [head] = parts;
     if (head === 'interactions' && parts.length === 4 && parts[3] === 'callback' && method === 'POST') {
