@@ -14,7 +14,7 @@
  * as `digestFanout.ts --json`; its last stdout line must be a JSON object of numbers (e.g.
  * `{"subscriptions":1000,"deliveriesPerSecond":850}`), which the report prints as its own section.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,28 @@ interface ChildRun {
   readonly firstLineMs: number;
 }
 
+/** Children and work folders still alive, so an interrupted run leaves nothing behind. */
+const running = new Set<ChildProcess>();
+const workDirs = new Set<() => void>();
+
+function tracked(work: { dataDir: string; cleanup: () => void }): { dataDir: string; cleanup: () => void } {
+  const cleanup = () => {
+    work.cleanup();
+    workDirs.delete(cleanup);
+  };
+  workDirs.add(cleanup);
+  return { dataDir: work.dataDir, cleanup };
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const child of running) child.kill('SIGTERM');
+    for (const cleanup of [...workDirs]) cleanup();
+    process.stderr.write(`\nbenchmark interrupted (${signal})\n`);
+    process.exit(130);
+  });
+}
+
 function runChild(script: string, args: readonly string[]): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -82,6 +104,7 @@ function runChild(script: string, args: readonly string[]): Promise<ChildRun> {
       ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', path.join(here, script), ...args],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    running.add(child);
     let firstLineMs = -1;
     let buffered = '';
     child.stdout.setEncoding('utf8');
@@ -91,6 +114,7 @@ function runChild(script: string, args: readonly string[]): Promise<ChildRun> {
     });
     child.on('error', reject);
     child.on('close', (code) => {
+      running.delete(child);
       if (code !== 0) {
         reject(new Error(`${script} ${args.join(' ')} exited with ${code ?? 'a signal'}`));
         return;
@@ -170,7 +194,7 @@ interface SizeReport {
 async function benchSize(size: number, args: BenchArgs): Promise<SizeReport> {
   log(`\n== ${size.toLocaleString('en-US')} documents ==`);
   const corpus = await ensureCorpus(size, args.seed, log);
-  const work = makeWorkDir(corpus.rawDir);
+  const work = tracked(makeWorkDir(corpus.rawDir));
   const rounds = args.rounds ?? (size >= 100_000 ? 3 : 5);
   const repeats = size >= 100_000 ? 1 : 3;
   try {
@@ -204,7 +228,7 @@ async function benchSize(size: number, args: BenchArgs): Promise<SizeReport> {
     // The snapshot cold starts reuse the work folder the measurement wrote its snapshot into; the
     // rebuilds each get a fresh folder with no snapshot at all.
     const shared = () => ({ dataDir: work.dataDir, cleanup: () => undefined });
-    const fresh = () => makeWorkDir(corpus.rawDir);
+    const fresh = () => tracked(makeWorkDir(corpus.rawDir));
     for (const side of ['raw', 'ours'] as const) {
       if (!(side === 'raw' ? raw : ours).available) continue;
       log(`${side}: cold start from the snapshot (${repeats}x)`);
