@@ -78,3 +78,27 @@ export function fuzzyDistance(term: string): number {
 
 /** The last word is a prefix once it has 3 characters: shorter prefixes expand to too many terms. */
 export const MIN_PREFIX_LENGTH = 3;
+
+/** Endings the stemmer strips; a typed prefix may stop anywhere inside one. */
+const STRIPPED_ENDINGS = ['ing', 'ed', 'es', 'ies', 'ied', 'e', 's'];
+
+/**
+ * Index terms a half-typed word may already be complete in. The index holds stems, so `beijin`
+ * (typing "Beijing", stem `beij`) is not a prefix of its term: the term is the typed text minus
+ * the start of an ending (`in` of `ing`), or with `y` for `-ies`/`-ied` (`countri` → `country`).
+ * At least {@link MIN_PREFIX_LENGTH} characters are kept.
+ */
+export function stemsOfPrefix(typed: string): string[] {
+  if (/\d/.test(typed)) return [];
+  const out = new Set<string>();
+  for (let cut = 1; cut <= 3 && typed.length - cut >= MIN_PREFIX_LENGTH; cut++) {
+    const rest = typed.slice(-cut);
+    const stemPart = typed.slice(0, -cut);
+    for (const ending of STRIPPED_ENDINGS) {
+      if (!ending.startsWith(rest)) continue;
+      out.add(ending.startsWith('ie') ? `${stemPart}y` : stemPart);
+    }
+  }
+  out.delete(typed);
+  return [...out];
+}

@@ -1,10 +1,22 @@
-import MiniSearch, { type AsPlainObject, type SearchOptions, type SearchResult } from 'minisearch';
+import MiniSearch, {
+  type AsPlainObject,
+  type Query,
+  type SearchOptions,
+  type SearchResult,
+} from 'minisearch';
 import type { Mention } from '../contacts.js';
 import { UserError } from '../errors.js';
 import { matchesText } from '../projects.js';
 import type { DocumentKind, DocumentRecord } from '../record.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from './options.js';
-import { containsSequence, fuzzyDistance, MIN_PREFIX_LENGTH, parseQuery, type ParsedQuery } from './query.js';
+import {
+  containsSequence,
+  fuzzyDistance,
+  MIN_PREFIX_LENGTH,
+  parseQuery,
+  stemsOfPrefix,
+  type ParsedQuery,
+} from './query.js';
 import { buildSnippet } from './snippet.js';
 import { processTerm, terms as textTerms, tokenize } from './text.js';
 
@@ -270,14 +282,22 @@ export class SearchIndex {
     filter: SearchOptions['filter'],
   ): SearchResult[] {
     const last = parsed.terms.length - 1;
-    return this.index.search(parsed.terms.join(' '), {
-      tokenize: splitTerms,
-      processTerm: identityTerm,
-      combineWith,
-      prefix: (term, i) => parsed.isLastPrefix && i === last && term.length >= MIN_PREFIX_LENGTH,
-      fuzzy: (term) => fuzzyDistance(term) || false,
-      filter,
+    const queries: Query[] = parsed.terms.map((term, i) => {
+      const fuzzy = fuzzyDistance(term) || false;
+      const isPrefix = parsed.isLastPrefix && i === last && term.length >= MIN_PREFIX_LENGTH;
+      const spec: Query = { queries: [term], prefix: isPrefix, fuzzy };
+      const stems = isPrefix ? stemsOfPrefix(term) : [];
+      if (stems.length === 0) return spec;
+      // A half-typed word may already be a whole stem ("beijin" → "beij"): count those too, lower.
+      return {
+        combineWith: 'OR',
+        queries: [spec, { queries: stems, prefix: false, fuzzy: false, boostTerm: () => 0.5 }],
+      };
     });
+    return this.index.search(
+      { combineWith, queries },
+      { tokenize: splitTerms, processTerm: identityTerm, filter },
+    );
   }
 
   private filterFor(request: SearchFilters, parsed: ParsedQuery): SearchOptions['filter'] {
