@@ -1,4 +1,10 @@
-import { ChannelType, PermissionFlagsBits, type Guild } from 'discord.js';
+import {
+  ChannelType,
+  DiscordAPIError,
+  PermissionFlagsBits,
+  type Guild,
+  type GuildBasedChannel,
+} from 'discord.js';
 import { UserError } from '../core/errors.js';
 
 /** What the bot needs in a digest channel, with the names Discord shows. */
@@ -24,12 +30,24 @@ const KIND: Partial<Record<ChannelType, string>> = {
  * where the bot has View Channel, Send Messages and Embed Links. Throws UserError saying what to fix.
  */
 export async function checkDigestChannel(guild: Guild, channelId: string): Promise<void> {
-  const channel = guild.channels.cache.get(channelId);
-  if (!channel)
-    throw new UserError(
-      'foreign-channel',
-      'That channel is not in this server. Pick a channel of this server.',
-    );
+  const foreign = () =>
+    new UserError('foreign-channel', 'That channel is not in this server. Pick a channel of this server.');
+  let channel: GuildBasedChannel | null;
+  try {
+    // Asked of Discord, not the cache: an interaction's resolved channel lands in the cache of the
+    // guild the command came from, whatever guild it belongs to.
+    channel = await guild.channels.fetch(channelId, { force: true });
+  } catch (error) {
+    if (error instanceof DiscordAPIError && error.code === 50001) {
+      throw new UserError(
+        'bot-missing-permissions',
+        `I cannot see <#${channelId}>: give me View Channel, Send Messages and Embed Links there, then try again.`,
+      );
+    }
+    if (error instanceof DiscordAPIError && error.status >= 500) throw error;
+    throw foreign();
+  }
+  if (!channel) throw foreign();
   if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
     throw new UserError(
       'wrong-channel-type',

@@ -11,6 +11,7 @@ import type { SlashCommand } from '../../src/discord/command.js';
 import type { CommandContext } from '../../src/discord/context.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import { createCommandContext, loadLibrary } from '../../src/discord/services.js';
+import { createDigestRuntime, type DigestRuntime } from '../../src/digests/runtime.js';
 import { LoopbackDiscord } from './loopbackDiscord.js';
 import type { LoopbackDiscordOptions } from './loopbackDiscord.js';
 
@@ -32,6 +33,8 @@ export interface BotHarnessOptions {
   /** Called with DATA_DIR before the library loads, to add or change pages. */
   readonly prepareData?: (dataDir: string) => Promise<void>;
   readonly server?: LoopbackDiscordOptions;
+  /** Run the digest machinery too (store, ingestion, scheduler), as main.ts does with a token. */
+  readonly digests?: boolean;
 }
 
 /**
@@ -43,6 +46,9 @@ export class BotHarness {
   client!: Client;
   ctx!: CommandContext;
   readonly logs: LogLine[] = [];
+  /** The digest runtime, when started with `digests: true`. */
+  digests: DigestRuntime | undefined;
+  private withDigests = false;
 
   private constructor(
     readonly server: LoopbackDiscord,
@@ -64,6 +70,7 @@ export class BotHarness {
       LOG_LEVEL: 'debug',
     });
     const harness = new BotHarness(server, dataDir, config, options.commands ?? shippedCommands);
+    harness.withDigests = options.digests ?? false;
     await deployCommands(config, harness.commands);
     await harness.login();
     return harness;
@@ -76,17 +83,26 @@ export class BotHarness {
       { write: (line: string) => void this.logs.push(JSON.parse(line) as LogLine) },
     );
     const { library } = await loadLibrary(this.dataDir, logger);
-    this.ctx = createCommandContext(library, logger, { version: '0.0.0-test' });
+    this.digests = this.withDigests
+      ? createDigestRuntime({ dataDir: this.dataDir, rescanIntervalSeconds: 0, library, logger })
+      : undefined;
+    this.ctx = createCommandContext(library, logger, {
+      version: '0.0.0-test',
+      digests: this.digests?.service,
+    });
     this.client = await startBot(this.config, this.commands, this.ctx);
+    await this.digests?.start(this.client);
   }
 
   /** Destroys the client and logs in again with a new one over the same data. */
   async restart(): Promise<void> {
+    await this.digests?.stop();
     await this.client.destroy();
     await this.login();
   }
 
   async close(): Promise<void> {
+    await this.digests?.stop();
     await this.client.destroy();
     await this.server.close();
     await rm(this.dataDir, { recursive: true, force: true });
