@@ -14,8 +14,9 @@ export function truncate(text: string, max: number): string {
   let cut = text.slice(0, max - 1);
   // A cut between the halves of a surrogate pair leaves a broken character.
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  // A word boundary close to the end reads better than half a word.
   const space = cut.lastIndexOf(' ');
-  if (space >= cut.length * 0.8) cut = cut.slice(0, space);
+  if (space > 0 && cut.length - space <= Math.max(15, cut.length * 0.2)) cut = cut.slice(0, space);
   cut = cut.replace(/\s+$/, '');
   // An odd count of unescaped `**` means bold was opened and not closed: drop the opener.
   const markers = [...cut.matchAll(/(?<!\\)\*\*/g)];
