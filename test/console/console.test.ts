@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyShippedData } from '../support/botHarness.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Runs `npm start` without a token, feeds it `input`, and returns what it printed. */
+function runConsole(
+  dataDir: string,
+  input: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: { ...process.env, DISCORD_TOKEN: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** The replies, split at each echoed command line. */
+function replies(stdout: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const parts = stdout.split(/^> /m).slice(1);
+  for (const part of parts) {
+    const newline = part.indexOf('\n');
+    out.set(part.slice(0, newline), part.slice(newline + 1).trim());
+  }
+  return out;
+}
+
+describe('console mode (npm start without a token)', () => {
+  let dataDir: string;
+  let result: Awaited<ReturnType<typeof runConsole>>;
+  let answers: Map<string, string>;
+
+  beforeAll(async () => {
+    dataDir = await copyShippedData();
+    result = await runConsole(
+      dataDir,
+      [
+        '/about',
+        '/search query:beijing liaison office agreement',
+        'click 1',
+        '/contact name:liljert',
+        'click 7',
+        '/project query:CN10P0002',
+        'complete /contact name:lil',
+        '/article id:no such thing',
+        '/nope',
+        'click 99',
+        '',
+      ].join('\n'),
+    );
+    answers = replies(result.stdout);
+  }, 60_000);
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints a banner with help and exits 0 at the end of input', () => {
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^Migration News Bot \S+: console mode \(DISCORD_TOKEN is not set\)\.\nLoaded 5 documents from /,
+    );
+    expect(result.stdout).toContain('Buttons and menu options in replies are numbered: type click <n>.');
+  });
+
+  it('runs /about on the shipped data', () => {
+    expect(answers.get('/about')).toContain('== Migration News Bot ==');
+    expect(answers.get('/about')).toContain('Documents: 5');
+    expect(answers.get('/about')).toContain('Projects: 1');
+  });
+
+  it('renders search results with their snippet and numbers the menu options', () => {
+    const reply = answers.get('/search query:beijing liaison office agreement') ?? '';
+    expect(reply).toContain('(only you can see this)');
+    expect(reply).toContain('1. Agreement with China Paves Way for IOM Presence in Beijing:');
+    expect(reply).toContain('**liaison** **office**');
+    expect(reply).toContain('[1] Agreement with China Paves Way for IOM Presence in Beijing');
+  });
+
+  it('opens a result by its number', () => {
+    const reply = answers.get('click 1') ?? '';
+    expect(reply).toContain('== Agreement with China Paves Way for IOM Presence in Beijing ==');
+    expect(reply).toContain('Press contact:\n  Jian Zhao, IOM Geneva');
+  });
+
+  it('shows a contact card and sends its vCard when the button is typed', () => {
+    const card = answers.get('/contact name:liljert') ?? '';
+    expect(card).toContain('== Pär Liljert ==');
+    expect(card).toContain('E-mail: pliljert@iom.int');
+    expect(card).toMatch(/\[7\] vCard \(\.vcf\)/);
+    const vcard = answers.get('click 7') ?? '';
+    expect(vcard).toMatch(/\[attachment par-liljert\.vcf, \d+ bytes\]/);
+    expect(vcard).toContain('| FN:Pär Liljert');
+  });
+
+  it('shows the project card with the budget in US dollars', () => {
+    const reply = answers.get('/project query:CN10P0002') ?? '';
+    expect(reply).toContain('== Supporting China’s Engagement in the Global Migration Debate ==');
+    expect(reply).toContain('Budget: $100,000');
+    expect(reply).toContain('Prima ID: CN10P0002');
+  });
+
+  it('lists autocomplete suggestions', () => {
+    expect(answers.get('complete /contact name:lil')).toContain('- Pär Liljert');
+  });
+
+  it('explains mistakes without stopping', () => {
+    expect(answers.get('/article id:no such thing')).toBe(
+      '(only you can see this)\n\nNo article matches “no such thing”. Pick one from the list, or try /search.',
+    );
+    expect(answers.get('/nope')).toMatch(/^Error: unknown command \/nope; try \/search, /);
+    expect(answers.get('click 99')).toMatch(/^No button 99: choose 1 to \d+\.$/);
+  });
+});
