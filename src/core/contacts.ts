@@ -185,6 +185,49 @@ const NOT_NAME_WORDS = new Set([
     'embassy',
     'committee',
   ],
+  // Sentence openers that would otherwise glue onto a name ("Later Pär Liljert said").
+  ...[
+    'later',
+    'today',
+    'yesterday',
+    'meanwhile',
+    'however',
+    'also',
+    'then',
+    'according',
+    'both',
+    'while',
+    'when',
+    'after',
+    'before',
+    'during',
+    'since',
+    'although',
+    'if',
+    'so',
+    'such',
+    'many',
+    'some',
+    'most',
+    'all',
+    'each',
+    'every',
+    'other',
+    'under',
+    'over',
+    'through',
+    'new',
+    'last',
+    'next',
+    'first',
+    'several',
+    'as',
+    'to',
+    'from',
+    'by',
+    'said',
+    'says',
+  ],
 ]);
 
 /** Lower-case words allowed inside a role phrase ("Head of Office", "Minister at China's ..."). */
@@ -465,16 +508,18 @@ export class ContactDirectory {
    * starting with the query, names containing it, offices and e-mails.
    */
   search(query: string, limit = 25): ContactEntry[] {
-    const q = query.includes('@') ? fold(query.trim()) : foldPhrase(query);
+    const q = foldPhrase(query);
+    const raw = fold(query.trim());
     if (!q) return [];
+    const words = q.split(' ');
     const exact = this.get(query);
     const ranked: Array<{ entry: ContactEntry; rank: number }> = [];
     for (const { entry, names, other } of this.searchKeys) {
       let rank = -1;
       if (entry === exact) rank = 0;
-      else if (names.some((n) => n.startsWith(q) || n.includes(` ${q}`))) rank = 1;
+      else if (names.some((n) => startsWords(n, words))) rank = 1;
       else if (names.some((n) => n.includes(q))) rank = 2;
-      else if (other.some((o) => o.includes(q))) rank = 3;
+      else if (other.some((o) => o.includes(q) || o.includes(raw))) rank = 3;
       if (rank >= 0) ranked.push({ entry, rank });
     }
     ranked.sort((a, b) => a.rank - b.rank);
@@ -484,6 +529,12 @@ export class ContactDirectory {
   get size(): number {
     return this.entries.length;
   }
+}
+
+/** Whether every query word starts some word of the folded `name` ("ann lee" ~ "annabel leeds"). */
+function startsWords(name: string, words: readonly string[]): boolean {
+  const nameWords = name.split(' ');
+  return words.every((w) => nameWords.some((n) => n.startsWith(w)));
 }
 
 function addDocument(b: Builder, record: DocumentRecord, as: ContactDocument['as']) {
