@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     const config = loadConfig(readEnvironment());
     const result = await deployCommands(config);
     const where =
-      result.scope === 'guild' ? `guild ${config.discordGuildId}` : 'globally (may take up to an hour)';
+      result.scope === 'guild' ? `in guild ${config.discordGuildId}` : 'globally (may take up to an hour)';
     console.log(
       `Registered ${result.names.length} commands ${where}: ${result.names.map((n) => `/${n}`).join(', ')}`,
     );
