@@ -6,6 +6,7 @@ import type {
   Interaction,
   StringSelectMenuInteraction,
 } from 'discord.js';
+import { MessageFlags } from 'discord.js';
 import { UserError, isUserError } from '../core/errors.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import type { CommandContext } from './context.js';
@@ -40,6 +41,9 @@ export function createDispatcher(
     const command = byName.get(interaction.commandName);
     if (!command)
       throw new UserError('unknown-command', `The command /${interaction.commandName} is not available.`);
+    if (command.defer) {
+      await interaction.deferReply(command.defer === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
+    }
     await command.execute(interaction, ctx);
   };
 

@@ -21,6 +21,14 @@ const failing: SlashCommand[] = [
     },
   },
   {
+    data: new SlashCommandBuilder().setName('slow').setDescription('Waits on I/O, so it defers first'),
+    defer: 'ephemeral',
+    async execute(interaction) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sendReply(interaction, { content: 'done', ephemeral: true });
+    },
+  },
+  {
     data: new SlashCommandBuilder().setName('lateboom').setDescription('Answers, then throws'),
     async execute(interaction) {
       await sendReply(interaction, { content: 'first part' });
@@ -88,6 +96,13 @@ describe('errors users see', () => {
     expect(session.isDeferred).toBe(true);
     expect(session.edits).toBe(1);
     expect(session.reply?.content).toBe(APOLOGY);
+  });
+
+  it('defers a slow command before running it, then edits the answer in', async () => {
+    const session = await bot.server.sendSlashCommand('slow');
+    expect(session.callback?.type).toBe(5);
+    expect(session.isEphemeral).toBe(true);
+    expect(session.reply?.content).toBe('done');
   });
 
   it('follows up with the message when the command had already answered', async () => {
