@@ -18,6 +18,7 @@ Exit code: 0 when written, 1 when some pages failed to parse (the others are ind
 wrong usage.`;
 
 const ms = (n: number) => Math.round(n);
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** `index build`: rebuild the index and its snapshot. */
 export const indexCommand: CliCommand = {
@@ -59,7 +60,7 @@ export const indexCommand: CliCommand = {
       values.json
         ? json(report)
         : [
-            `${stats.documents} documents (${stats.articles} articles, ${stats.projects} projects), ${stats.contacts} people, ${corpus.errors.length} failed`,
+            `${plural(stats.documents, 'document')} (${plural(stats.articles, 'article')}, ${plural(stats.projects, 'project')}), ${plural(stats.contacts, 'person', 'people')}, ${corpus.errors.length} failed`,
             `read+parse ${report.parseMs} ms · index ${report.buildMs} ms · snapshot ${report.writeMs} ms (${(bytes / 1e6).toFixed(1)} MB)`,
             `wrote ${report.snapshot}`,
             '',

@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { cliOverShippedPages } from './harness.js';
+
+const { data, cli } = cliOverShippedPages();
+
+interface SearchJson {
+  query: string;
+  total: number;
+  page: number;
+  pages: number;
+  results: Array<Record<string, unknown>>;
+  matchedAll: boolean;
+  suggestions: string[];
+}
+
+describe('cli search', () => {
+  it('prints the JSON contract: query, total, page, pages, results with id, kind, title, country, score, snippet', async () => {
+    const { code, stdout, stderr } = await cli(
+      'search',
+      'beijing',
+      'liaison',
+      'office',
+      'agreement',
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const output = JSON.parse(stdout) as SearchJson;
+    expect(output).toMatchObject({ query: 'beijing liaison office agreement', total: 1, page: 1, pages: 1 });
+    expect(Object.keys(output.results[0]!)).toEqual(['id', 'kind', 'title', 'country', 'score', 'snippet']);
+    expect(output.results[0]).toMatchObject({ id: '002_6920415c55e1d6e5', kind: 'article', country: null });
+  });
+
+  it('finds both Liljert pages for the typo "Lijert"', async () => {
+    const output = JSON.parse((await cli('search', 'Lijert', '--json')).stdout) as SearchJson;
+    expect(output.results.map((r) => r.id).sort()).toEqual(['000_1e0d9a2d3cac57c3', '003_bfb7b29f8f6badf6']);
+  });
+
+  it('filters by --kind and --country and pages with --page', async () => {
+    const projects = JSON.parse(
+      (await cli('search', 'china', '--kind', 'project', '--json')).stdout,
+    ) as SearchJson;
+    expect(projects.results.map((r) => r.id)).toEqual(['004_b8327546129996ab']);
+    const china = JSON.parse(
+      (await cli('search', 'china', '--country', 'China', '--json')).stdout,
+    ) as SearchJson;
+    expect(china.total).toBe(4);
+    const page2 = JSON.parse((await cli('search', 'china', '--page', '2', '--json')).stdout) as SearchJson;
+    expect(page2).toMatchObject({ total: 5, page: 2, pages: 1, results: [] });
+  });
+
+  it('prints numbered results with snippets for people', async () => {
+    const { code, stdout } = await cli('search', 'CN10P0002');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      '1 result for "CN10P0002" (page 1 of 1)',
+      '',
+      '1. Supporting China’s Engagement in the Global Migration Debate',
+    ]);
+    expect(lines[3]).toMatch(/^ {3}004_b8327546129996ab · project · China · score [\d.]+$/);
+    expect(lines[4]).toBe(
+      '   Prima ID **CN10P0002** · Projects ID PO.0105 · Completed · Asia and Oceania · China',
+    );
+  });
+
+  it('says nothing was found, with "did you mean", and exits 1', async () => {
+    const { code, stdout } = await cli('search', 'chnia');
+    expect(code).toBe(1);
+    expect(stdout).toBe('Nothing found. Did you mean "china"?\n');
+  });
+
+  it.each([
+    [
+      ['search', 'the', 'of'],
+      1,
+      'search: The query only has very common words ("the", "of"): add a more specific word.\n',
+    ],
+    [['search', '!!!'], 1, 'search: The query is empty: type at least one word to search for.\n'],
+    [['search', 'x'.repeat(1000)], 1, 'search: Query is 1000 characters; the limit is 500.\n'],
+    [['search'], 2, 'search: missing the query.\nRun with --help for usage.\n'],
+    [
+      ['search', 'china', '--kind', 'blog'],
+      2,
+      'search: --kind must be article or project; got "blog".\nRun with --help for usage.\n',
+    ],
+    [
+      ['search', 'china', '--page', '0'],
+      2,
+      'search: --page must be a whole number from 1; got "0".\nRun with --help for usage.\n',
+    ],
+  ])('reports bad input %j with exit %i and a clear message', async (argv, exit, message) => {
+    const { code, stderr } = await cli(...argv);
+    expect(code).toBe(exit);
+    expect(stderr).toBe(message);
+  });
+
+  it('has --help', async () => {
+    const { code, stdout } = await cli('search', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: npm run --silent cli -- search <query \.\.\.>/);
+  });
+
+  it('runs as a real process through npx tsx src/cli/main.ts', async () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['tsx', 'src/cli/main.ts', 'search', 'liljert', '--json'],
+      {
+        cwd: root,
+        env: { ...process.env, DATA_DIR: data.dir },
+      },
+    );
+    const output = JSON.parse(stdout) as SearchJson;
+    expect(output.total).toBe(2);
+    expect(output.results.map((r) => r.id).sort()).toEqual(['000_1e0d9a2d3cac57c3', '003_bfb7b29f8f6badf6']);
+  }, 60_000);
+});
