@@ -1,4 +1,5 @@
-import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
+import { Client, Events, GatewayIntentBits, MessageFlags, PermissionFlagsBits } from 'discord.js';
+import type { TextChannel } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoopbackDiscord } from '../support/loopbackDiscord.js';
 
@@ -72,5 +73,89 @@ describe('loopback Discord server', () => {
     expect(session.reply?.content).toBe('echo again');
     const callbacks = server.requestsTo('POST', `/interactions/${session.id}`);
     expect(callbacks.map((r) => r.status)).toEqual([429, 204]);
+  });
+
+  describe('channel messages', () => {
+    const general = () => client.channels.fetch(server.channel('general').id) as Promise<TextChannel>;
+
+    it('returns the message already created with the same nonce instead of a duplicate', async () => {
+      const channel = await general();
+      const first = await channel.send({ content: 'digest 1/2', nonce: 'sub-1:42:0', enforceNonce: true });
+      const again = await channel.send({ content: 'digest 1/2', nonce: 'sub-1:42:0', enforceNonce: true });
+      expect(again.id).toBe(first.id);
+      expect(server.channelMessages(channel.id).filter((m) => m.nonce === 'sub-1:42:0')).toHaveLength(1);
+    });
+
+    it('answers 403 Missing Permissions when the bot may not send there', async () => {
+      const channel = await general();
+      server.updateChannel(channel.id, (c) => {
+        c.overwrites = [
+          { id: server.guild.id, type: 'role', allow: 0n, deny: PermissionFlagsBits.SendMessages },
+        ];
+      });
+      await expect(channel.send('hello')).rejects.toMatchObject({ status: 403, code: 50013 });
+      server.updateChannel(channel.id, (c) => {
+        c.overwrites = [
+          { id: server.guild.id, type: 'role', allow: 0n, deny: PermissionFlagsBits.ViewChannel },
+        ];
+      });
+      await expect(channel.send('hello')).rejects.toMatchObject({ status: 403, code: 50001 });
+      server.updateChannel(channel.id, (c) => {
+        c.overwrites = [];
+      });
+      await expect(channel.send('hello')).resolves.toMatchObject({ content: 'hello' });
+    });
+
+    it('answers 404 Unknown Channel for a deleted channel and tells the client', async () => {
+      const channel = await general();
+      const gone = server.guild.channels.find((c) => c.name === 'announcements')!;
+      server.deleteChannel(gone.id);
+      await server.waitFor(() => !client.channels.cache.has(gone.id));
+      await expect(
+        client.rest.post(`/channels/${gone.id}/messages`, { body: { content: 'x' } }),
+      ).rejects.toMatchObject({
+        status: 404,
+        code: 10003,
+      });
+      expect(channel.id).not.toBe(gone.id);
+    });
+
+    it('injects faults for the next matching requests only', async () => {
+      const channel = await general();
+      server.inject({
+        method: 'POST',
+        path: `/channels/${channel.id}/messages`,
+        fault: { kind: 'serverError' },
+        times: 2,
+      });
+      const sent = await channel.send('after two 500s');
+      expect(sent.content).toBe('after two 500s');
+      const statuses = server
+        .requestsTo('POST', `/channels/${channel.id}/messages`)
+        .slice(-3)
+        .map((r) => r.status);
+      expect(statuses).toEqual([500, 500, 200]);
+      server.inject({
+        method: 'POST',
+        path: `/channels/${channel.id}/messages`,
+        fault: { kind: 'missingAccess' },
+      });
+      await expect(channel.send('x')).rejects.toMatchObject({ code: 50001 });
+    });
+
+    it('tells the client when the bot leaves a guild', async () => {
+      const other = await LoopbackDiscord.start({ guilds: [{ name: 'A' }, { name: 'B' }] });
+      const second = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: other.apiBase } });
+      const ready = new Promise((resolve) => second.once(Events.ClientReady, resolve));
+      await second.login(other.token);
+      await ready;
+      expect(second.guilds.cache.size).toBe(2);
+      const left = new Promise((resolve) => second.once(Events.GuildDelete, resolve));
+      other.removeGuild(other.guilds[1]!.id);
+      await left;
+      expect(second.guilds.cache.map((g) => g.name)).toEqual(['A']);
+      await second.destroy();
+      await other.close();
+    });
   });
 });

@@ -410,8 +410,8 @@ export class LoopbackDiscord {
   }
 
   /**
-   * Resolves with the first truthy value of `probe`, evaluated now and after every request or
-   * gateway event. Rejects after `timeoutMs` (default 10 s) naming what was awaited.
+   * Resolves with the first truthy value of `probe`, evaluated now, after every request or gateway
+   * event, and every 20 ms. Rejects after `timeoutMs` (default 10 s) naming what was awaited.
    */
   waitFor<T>(
     probe: () => T | undefined | null | false,
@@ -446,8 +446,11 @@ export class LoopbackDiscord {
           ),
         );
       }, options.timeoutMs ?? 10_000);
+      // Conditions on the client side (its cache) change without a server event: poll them too.
+      const poll = setInterval(check, 20);
       const cleanup = () => {
         clearTimeout(timer);
+        clearInterval(poll);
         this.events.off('change', check);
       };
       this.events.on('change', check);
