@@ -1,5 +1,5 @@
 import type { Options, SearchOptions } from 'minisearch';
-import { hashString, processTerm, stem, STOP_WORDS, tokenize, fold } from './text.js';
+import { fold, hashString, processTerm, processTermUncached, stem, STOP_WORDS, tokenize } from './text.js';
 
 /**
  * The flat document MiniSearch indexes: one string per field, built from a DocumentRecord and the
@@ -53,6 +53,6 @@ export const OPTIONS_HASH: string = hashString(
     fields: SEARCH_INDEX_OPTIONS.fields,
     storeFields: SEARCH_INDEX_OPTIONS.storeFields,
     stopWords: [...STOP_WORDS],
-    functions: [fold, tokenize, stem, processTerm].map((f) => f.toString()),
+    functions: [fold, tokenize, stem, processTermUncached].map((f) => f.toString()),
   }),
 );

@@ -136,6 +136,20 @@ export function stem(word: string): string {
  * for stop words and single letters. The MiniSearch `processTerm` for both indexing and queries.
  */
 export function processTerm(word: string): string | null {
+  const cached = termCache.get(word);
+  if (cached !== undefined) return cached;
+  const term = processTermUncached(word);
+  // Vocabularies are small next to token counts: memoizing skips the regexes for most tokens.
+  if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
+  termCache.set(word, term);
+  return term;
+}
+
+const TERM_CACHE_SIZE = 200_000;
+const termCache = new Map<string, string | null>();
+
+/** {@link processTerm} without the memo (exported so the options hash sees its source). */
+export function processTermUncached(word: string): string | null {
   let w = fold(word);
   if (w.includes("'") || w.includes('’')) {
     w = w.replace(/['’]s$/, '').replace(/['’]/g, '');
