@@ -43,6 +43,10 @@ export class DigestService {
   private readonly queue: number[] = [];
   private readonly queued = new Set<number>();
   private running = 0;
+  private readonly busyChannels = new Set<string>();
+  /** When each channel last got a run started, for round-robin order. */
+  private readonly channelTurns = new Map<string, number>();
+  private turn = 0;
   private readonly retryTimers = new Map<number, NodeJS.Timeout>();
   private readonly now: () => Date;
 
@@ -165,21 +169,47 @@ export class DigestService {
     this.pump();
   }
 
+  /**
+   * Starts queued runs up to the concurrency bound, one channel at a time per channel and channels
+   * in round-robin order: Discord limits messages per channel (5 per 5 s), so a worker waiting on
+   * a busy channel's rate limit must not hold up the other channels.
+   */
   private pump(): void {
     const limit = this.options.concurrency ?? 4;
     while (this.running < limit && this.queue.length > 0) {
-      const id = this.queue.shift() as number;
+      let pick = -1;
+      let pickTurn = Infinity;
+      for (let k = 0; k < this.queue.length; k++) {
+        const channel = this.channelOf(this.queue[k] as number);
+        if (this.busyChannels.has(channel)) continue;
+        const turn = this.channelTurns.get(channel) ?? -1;
+        if (turn < pickTurn) {
+          pick = k;
+          pickTurn = turn;
+          if (turn === -1) break;
+        }
+      }
+      if (pick < 0) return; // every queued run waits for its channel
+      const [id] = this.queue.splice(pick, 1) as [number];
+      const channel = this.channelOf(id);
       this.queued.delete(id);
       this.running++;
+      this.busyChannels.add(channel);
+      this.channelTurns.set(channel, this.turn++);
       void this.send(id)
         .catch((error: unknown) =>
           this.options.log?.warn({ subscription: id, err: error }, 'scheduled digest failed'),
         )
         .finally(() => {
           this.running--;
+          this.busyChannels.delete(channel);
           this.pump();
         });
     }
+  }
+
+  private channelOf(id: number): string {
+    return this.store.getSubscription(id)?.channelId ?? `missing-${id}`;
   }
 
   /**
