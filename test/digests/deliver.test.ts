@@ -4,7 +4,7 @@ import { digestNonce, type DigestMessage } from '../../src/core/digest.js';
 import { toMessageBody } from '../../src/digests/discord.js';
 import { readButtonId } from '../../src/discord/components.js';
 import { dropArticle } from './articles.js';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness, until, type Harness } from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -264,6 +264,64 @@ describe('digests', () => {
       );
       expect(body.components?.map((r) => ('components' in r ? r.components.length : 0))).toEqual([5, 2]);
       expect(JSON.stringify(body.components)).toContain(JSON.stringify(readButtonId('doc6')));
+    });
+  });
+});
+
+describe('digests', () => {
+  describe('DigestService.due', () => {
+    it('posts due subscriptions a bounded few at a time, one per channel at once, channels in turn', async () => {
+      const service = h.restart({ concurrency: 2 });
+      const announcements = h.server.channel('announcements').id;
+      const ids = [general(), general(), general(), announcements, announcements, announcements].map(
+        (channelId) =>
+          service.subscribe({
+            guildId: h.server.guild.id,
+            channelId,
+            cron: '0 9 * * *',
+            timezone: 'UTC',
+            query: null,
+            backfill: 0,
+          }).id,
+      );
+      dropArticle(h.data.raw, 1);
+      await h.ingester.sync();
+      h.server.inject({
+        method: 'POST',
+        path: /^\/channels\/\d+\/messages$/,
+        fault: { kind: 'delay', ms: 30 },
+        times: Infinity,
+      });
+      for (const id of ids) service.due(id);
+      service.due(ids[0]!); // already queued: ignored
+      await until(() => h.store.listSubscriptions().every((s) => s.cursorSeq === 6));
+      const channels = posts()
+        .concat(h.server.requestsTo('POST', `/channels/${announcements}/messages`))
+        .sort((a, b) => a.receivedAt - b.receivedAt)
+        .map((r) => (r.path.includes(general()) ? 'g' : 'a'));
+      expect(channels).toEqual(['g', 'a', 'g', 'a', 'g', 'a']);
+      expect(h.server.channelMessages(general())).toHaveLength(3);
+    });
+  });
+
+  describe('scheduler wiring', () => {
+    it('schedules active subscriptions at once and drops paused and removed ones', async () => {
+      const { DigestScheduler } = await import('../../src/scheduler.js');
+      const scheduler = new DigestScheduler(() => undefined);
+      h.service.attachScheduler(scheduler);
+      try {
+        const a = subscribe();
+        const b = subscribe({ cron: '*/5 * * * *', timezone: 'Asia/Tokyo' });
+        expect(scheduler.scheduledIds()).toEqual([a.id, b.id]);
+        h.service.pause(h.server.guild.id, a.id);
+        expect(scheduler.scheduledIds()).toEqual([b.id]);
+        h.service.resume(h.server.guild.id, a.id);
+        h.service.remove(h.server.guild.id, b.id);
+        expect(scheduler.scheduledIds()).toEqual([a.id]);
+      } finally {
+        scheduler.stop();
+      }
+      expect(scheduler.scheduledIds()).toEqual([]);
     });
   });
 });

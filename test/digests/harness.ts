@@ -71,3 +71,12 @@ export async function startHarness(options: Partial<DigestServiceOptions> = {}):
   await harness.ingester.sync();
   return harness;
 }
+
+/** Polls until `probe` gives a truthy value (store effects come without a request to wait on). */
+export async function until<T>(probe: () => T | undefined | null | false): Promise<T> {
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
