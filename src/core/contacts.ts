@@ -38,8 +38,18 @@ const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'prof
  * `Mr. Pär  Liljert` and `par liljert` give the same key.
  */
 export function normalizeName(name: string): string {
-  return normalizeNameUncached(name);
+  let key = nameKeys.get(name);
+  if (key === undefined) {
+    // Rebuilding the directory after a live update sees the same names again: keep their keys.
+    if (nameKeys.size >= NAME_KEY_CACHE_SIZE) nameKeys.clear();
+    key = normalizeNameUncached(name);
+    nameKeys.set(name, key);
+  }
+  return key;
 }
+
+const NAME_KEY_CACHE_SIZE = 200_000;
+const nameKeys = new Map<string, string>();
 
 function normalizeNameUncached(name: string): string {
   return foldPhrase(name)
@@ -392,15 +402,6 @@ export class ContactDirectory {
   private readonly searchKeys: ReadonlyArray<{ entry: ContactEntry; names: string[]; other: string[] }>;
 
   constructor(sources: Iterable<DirectorySource>) {
-    const keys = new Map<string, string>();
-    const normalizeName = (name: string) => {
-      let key = keys.get(name);
-      if (key === undefined) {
-        key = normalizeNameUncached(name);
-        keys.set(name, key);
-      }
-      return key;
-    };
     const parent = new Map<string, string>();
     const find = (k: string): string => {
       let root = k;
