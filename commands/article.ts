@@ -5,10 +5,9 @@ import type { DocumentRecord } from '../src/core/record.js';
 import type { ComponentHandler } from '../src/discord/command.js';
 import { ACTION } from '../src/discord/components.js';
 import type { CommandContext } from '../src/discord/context.js';
-import { documentReply } from '../src/discord/format/document.js';
 import { named } from '../src/discord/localize.js';
 import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/discord/options.js';
-import { sendReply } from '../src/discord/reply.js';
+import { showDocument } from '../src/discord/showDocument.js';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -48,7 +47,7 @@ export function resolveArticle(ctx: CommandContext, text: string): DocumentRecor
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const doc = resolveArticle(ctx, readText(interaction, 'id', 'article'));
-  await sendReply(interaction, documentReply(doc, ctx.library.related(doc.id, 5)));
+  await showDocument(interaction, ctx, doc, false);
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
@@ -59,7 +58,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
 const read: ComponentHandler = async (interaction, args, ctx) => {
   const doc = args[0] && ctx.library.has(args[0]) ? ctx.library.getDocument(args[0]) : undefined;
   if (!doc) throw new UserError('unknown-document', 'That document is no longer available.');
-  await sendReply(interaction, documentReply(doc, ctx.library.related(doc.id, 5), { ephemeral: true }));
+  await showDocument(interaction, ctx, doc, true);
 };
 
 export const components = { [ACTION.read]: read };

@@ -6,7 +6,6 @@ import { ACTION, parsePageArgs } from '../src/discord/components.js';
 import type { SearchState } from '../src/discord/components.js';
 import type { CommandContext } from '../src/discord/context.js';
 import { STALE_COMPONENT } from '../src/discord/dispatch.js';
-import { documentReply } from '../src/discord/format/document.js';
 import { searchReply } from '../src/discord/format/search.js';
 import { localizations, named } from '../src/discord/localize.js';
 import {
@@ -17,6 +16,7 @@ import {
   respondChoices,
 } from '../src/discord/options.js';
 import { sendReply, updateMessage } from '../src/discord/reply.js';
+import { showDocument } from '../src/discord/showDocument.js';
 
 const PAGE_SIZE = 5;
 
@@ -128,7 +128,7 @@ const open: ComponentHandler = async (interaction, _args, ctx) => {
   const doc = id && ctx.library.has(id) ? ctx.library.getDocument(id) : undefined;
   if (!doc)
     throw new UserError('unknown-document', 'That document is no longer available. Please search again.');
-  await sendReply(interaction, documentReply(doc, ctx.library.related(doc.id, 5), { ephemeral: true }));
+  await showDocument(interaction, ctx, doc, true);
 };
 
 export const components = { [ACTION.page]: page, [ACTION.open]: open };
