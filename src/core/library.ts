@@ -6,6 +6,7 @@
  * ```ts
  * const library = createLibrary(records);               // or openLibrary(dataDir, records) (src/ingest/snapshot.ts)
  * library.search('beijing office', { kind: 'article', page: 1 });  // SearchPage; UserError on bad queries
+ * library.matchIds('"liaison office"', { kind: 'article' });       // string[]: every match, AND only
  * library.getDocument('002_6920415c55e1d6e5');          // DocumentRecord; UserError 'unknown-id'
  * library.related('002_6920415c55e1d6e5');              // RelatedDocument[] (never itself)
  * library.contacts.search('liljert');                   // ContactEntry[]
@@ -32,6 +33,7 @@ import {
   SearchIndex,
   toIndexedDocument,
   type RelatedDocument,
+  type SearchFilters,
   type SearchPage,
   type SearchRequest,
 } from './search/searchIndex.js';
@@ -174,6 +176,11 @@ export class Library {
   /** See {@link SearchIndex.search}. */
   search(query: string, request: SearchRequest = {}): SearchPage {
     return this.index.search(query, request);
+  }
+
+  /** See {@link SearchIndex.matchIds}: all ids matching every word, no pages, no fallback. */
+  matchIds(query: string, filters: SearchFilters = {}): string[] {
+    return this.index.matchIds(query, filters);
   }
 
   /** The record with this id, or UserError `unknown-id` naming it and suggesting close ids/titles. */

@@ -231,6 +231,16 @@ export class SearchIndex {
   }
 
   /**
+   * Ids of every document matching all the words of `query` (and the filters, phrases included),
+   * best first, without pages or snippets: for digests and other filters over many documents. No
+   * any-word fallback. Throws the same UserErrors as {@link search} for a query that cannot be searched.
+   */
+  matchIds(query: string, filters: SearchFilters = {}): string[] {
+    const parsed = parseQuery(query);
+    return this.run(parsed, 'AND', this.filterFor(filters, parsed)).map((r) => r.id as string);
+  }
+
+  /**
    * Documents sharing rare terms with `record` (its title and most frequent body terms, weighed
    * by BM25, which favours rare terms), boosted when they share the country or a person.
    * `sharingPeople` are ids of documents naming one of the record's people.

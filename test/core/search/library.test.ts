@@ -158,6 +158,17 @@ describe('Library', () => {
     });
   });
 
+  describe('matchIds', () => {
+    it('lists every document with all the words, best first, without falling back', () => {
+      expect(library.matchIds('beijing')).toHaveLength(4);
+      expect(library.matchIds('liljert agreement')).toEqual([]);
+      expect(library.matchIds('"liaison office"', { kind: 'article', country: 'China' })).toEqual([
+        ids.seminarEu,
+      ]);
+      expect(userError(() => library.matchIds('')).code).toBe('empty-query');
+    });
+  });
+
   describe('search at scale (2,000 synthetic records)', () => {
     let big: Library;
     beforeAll(() => {
@@ -190,6 +201,10 @@ describe('Library', () => {
       const two = big.search('migration flood', { page: 2 }).results;
       const scores = [...one, ...two].map((r) => r.score);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    });
+
+    it('matches all 2,000 for a word every record has, without pages', () => {
+      expect(big.matchIds('migration')).toHaveLength(2000);
     });
 
     it('filters by kind and country over many documents', () => {
