@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { startBot } from '../src/discord/client.js';
 import { deployCommands } from '../src/discord/deployCommands.js';
 import { createCommandContext, loadLibrary } from '../src/discord/services.js';
+import { componentsOf } from '../test/support/botHarness.js';
 import { LoopbackDiscord } from '../test/support/loopbackDiscord.js';
 import { writeCorpus } from './syntheticCorpus.js';
 
@@ -95,10 +96,8 @@ async function measure(extra: number): Promise<void> {
   );
   await run('/search next page', async (i) => {
     const first = await server.sendSlashCommand('search', { query: pick(words, i) });
-    const next = first.reply?.components
-      ?.flatMap((row) => ('components' in row ? row.components : []))
-      .find((c) => 'label' in c && c.label === 'Next ▶' && !c.disabled);
-    if (next && 'custom_id' in next) await server.clickButton(next.custom_id, first.reply!);
+    const next = componentsOf(first.reply).find((c) => c.label === 'Next ▶' && !c.disabled);
+    if (next) await server.clickButton(next.custom_id, first.reply!);
   });
   await run('/article', (i) => server.sendSlashCommand('article', { id: pick(docs, i).id }));
   await run('/contact', (i) => server.sendSlashCommand('contact', { name: pick(contacts, i).name }));
