@@ -120,6 +120,25 @@ export function selectDigestItems(input: {
   return items;
 }
 
+/** The most items one digest carries; a bigger backlog (say, after a long downtime) follows in later digests. */
+export const MAX_DIGEST_ITEMS = 100;
+
+/**
+ * Caps a digest at `max` items so a backlog never floods a channel. When items are left out, the
+ * window ends at the last item taken (never before `cursor`), so the rest come in the next digest,
+ * each exactly once. Pure.
+ */
+export function capDigestItems(
+  items: readonly DigestItem[],
+  window: { readonly cursor: number; readonly end: number },
+  max = MAX_DIGEST_ITEMS,
+): { items: DigestItem[]; toSeq: number; remaining: number } {
+  if (items.length <= max) return { items: [...items], toSeq: window.end, remaining: 0 };
+  const kept = items.slice(0, max);
+  const last = kept.at(-1) as DigestItem;
+  return { items: kept, toSeq: Math.max(window.cursor, last.seq), remaining: items.length - max };
+}
+
 /** The first sentence of the first paragraph, without its dateline, cut to one line. */
 export function summarize(record: DocumentRecord): string {
   const first = record.paragraphs[0] ?? '';
@@ -173,6 +192,8 @@ export function composeDigest(input: {
   readonly window: DigestWindow;
   readonly now: Date;
   readonly query?: string | null;
+  /** Matching items left for the next digest (see capDigestItems). */
+  readonly remaining?: number;
 }): Digest {
   const articles = input.items.filter((i) => i.record.kind === 'article');
   const projects = input.items.filter((i) => i.record.kind === 'project');
@@ -238,6 +259,7 @@ function headerEmbed(
     readonly now: Date;
     readonly query?: string | null;
     readonly items: readonly DigestItem[];
+    readonly remaining?: number;
   },
   articleCount: number,
   projectCount: number,
@@ -258,6 +280,7 @@ function headerEmbed(
   ];
   if (backfilled > 0) lines.push(`Includes ${plural(backfilled, 'earlier article')} as a backfill.`);
   if (input.query) lines.push(`Topic: ${fit(escapeMarkdown(input.query), 200)}`);
+  if (input.remaining) lines.push(`${plural(input.remaining, 'more item')} will follow in the next digest.`);
   return {
     title: fit(`Migration news digest: ${counts}`, DIGEST_LIMITS.embedTitle),
     description: lines.join('\n'),

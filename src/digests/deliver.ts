@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  capDigestItems,
   composeDigest,
   digestNonce,
   selectDigestItems,
@@ -87,22 +88,24 @@ export class DigestDelivery {
     toSeq: number;
   } {
     const { store, library } = this.options;
-    const toSeq = store.latestSeq();
+    const end = store.latestSeq();
     const candidates = selectDigestItems({
-      entries: store.logEntries(subscription.cursorSeq, toSeq),
+      entries: store.logEntries(subscription.cursorSeq, end),
       backfill: store.latestNewArticles(subscription.cursorSeq, subscription.backfill),
       lookup: (id) => library.document(id),
     });
-    let items = candidates;
+    let matching = candidates;
     if (subscription.query && candidates.length > 0) {
-      const matching = library.matching(
+      const ids = library.matching(
         subscription.query,
         candidates.map((i) => i.record),
       );
-      items = candidates.filter((i) => matching.has(i.record.id));
+      matching = candidates.filter((i) => ids.has(i.record.id));
     }
+    const { items, toSeq, remaining } = capDigestItems(matching, { cursor: subscription.cursorSeq, end });
     const digest = composeDigest({
       items,
+      remaining,
       window: {
         fromSeq: subscription.cursorSeq,
         toSeq,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  capDigestItems,
   composeDigest,
   DIGEST_LIMITS,
   digestNonce,
@@ -315,6 +316,41 @@ describe('digest', () => {
           digestNonce('abc', 1, 2, 4),
         ]).size,
       ).toBe(5);
+    });
+  });
+});
+
+describe('digest', () => {
+  describe('capDigestItems', () => {
+    const items = (n: number, from = 11) =>
+      Array.from({ length: n }, (_, k) => item(from + k, record(`c${k}`)));
+    it('keeps everything up to the cap and ends the window at the end of the log', () => {
+      expect(capDigestItems(items(3), { cursor: 10, end: 20 }, 3)).toEqual({
+        items: items(3),
+        toSeq: 20,
+        remaining: 0,
+      });
+    });
+    it('ends the window at the last item taken when more wait, so they come next time', () => {
+      const capped = capDigestItems(items(5), { cursor: 10, end: 20 }, 3);
+      expect(capped.items.map((i) => i.seq)).toEqual([11, 12, 13]);
+      expect(capped.toSeq).toBe(13);
+      expect(capped.remaining).toBe(2);
+    });
+    it('never moves the window before the cursor when only backfill fits', () => {
+      const backfill = [item(2, record('b1'), true), item(3, record('b2'), true)];
+      expect(capDigestItems([...backfill, ...items(2)], { cursor: 10, end: 12 }, 2).toSeq).toBe(10);
+    });
+    it('says in the header that more will follow', () => {
+      const digest = composeDigest({
+        items: items(2),
+        window: { fromSeq: 10, toSeq: 12, since: null },
+        now: NOW,
+        remaining: 7,
+      });
+      expect(digest.messages[0]?.embeds[0]?.description).toContain(
+        '7 more items will follow in the next digest.',
+      );
     });
   });
 });

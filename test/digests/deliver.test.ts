@@ -103,6 +103,22 @@ describe('digests', () => {
     });
   });
 
+  describe('backlog', () => {
+    it('posts at most 100 items per digest and the rest next time, each once (no flood after downtime)', async () => {
+      const s = subscribe();
+      const ids = Array.from({ length: 130 }, (_, k) => dropArticle(h.data.raw, k, 'Chad'));
+      await h.ingester.sync();
+      expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 100 });
+      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(105);
+      expect(h.server.channelMessages(general())[0]?.embeds[0]?.description).toContain(
+        '30 more items will follow in the next digest.',
+      );
+      expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 30 });
+      expect([...postedIds(h.server.channelMessages(general()))].sort()).toEqual([...ids].sort());
+      expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
+    });
+  });
+
   describe('faults', () => {
     it('waits out a 429 with Retry-After through the REST client and delivers once', async () => {
       const s = subscribe();
