@@ -251,14 +251,22 @@ export class SearchIndex {
     limit = 5,
   ): RelatedDocument[] {
     const counts = new Map<string, number>();
-    for (const term of textTerms(record.paragraphs.join('\n'))) {
+    for (const term of textTerms(`${record.title}\n${record.paragraphs.join('\n')}`)) {
       if (term.length >= 4 && !/^\d+$/.test(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
     }
-    const top = [...counts.entries()]
+    // Rare terms say what a document is about; common ones would match (and cost) the whole corpus.
+    const total = Math.max(1, this.index.documentCount);
+    const tree = this.termTree()?.tree;
+    const weighted: Array<[string, number]> = [];
+    for (const [term, tf] of counts) {
+      const df = tree ? documentFrequency(tree, term) : 1;
+      if (total >= 20 && df / total > 0.2) continue;
+      weighted.push([term, tf * Math.log(1 + total / Math.max(1, df))]);
+    }
+    const queryTerms = weighted
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, 15)
+      .slice(0, 12)
       .map(([term]) => term);
-    const queryTerms = [...new Set([...textTerms(record.title), ...top])];
     const scores = new Map<string, number>();
     if (queryTerms.length > 0) {
       const results = this.index.search(queryTerms.join(' '), {
@@ -392,7 +400,14 @@ export class SearchIndex {
   private termTree(): { tree: TermTree; documentIds: Map<number, unknown> } | null {
     const internals = this.index as unknown as { _index?: Partial<TermTree>; _documentIds?: unknown };
     const tree = internals._index;
-    if (!tree || typeof tree.fuzzyGet !== 'function' || typeof tree.has !== 'function') return null;
+    if (
+      !tree ||
+      typeof tree.fuzzyGet !== 'function' ||
+      typeof tree.has !== 'function' ||
+      typeof tree.get !== 'function'
+    ) {
+      return null;
+    }
     if (!(internals._documentIds instanceof Map)) return null;
     return { tree: tree as TermTree, documentIds: internals._documentIds as Map<number, unknown> };
   }
@@ -417,10 +432,18 @@ export class SearchIndex {
   }
 }
 
-/** The part of MiniSearch's SearchableMap used for "did you mean". */
+/** The part of MiniSearch's SearchableMap used for "did you mean" and related documents. */
 interface TermTree {
   has(term: string): boolean;
+  get(term: string): Map<number, Map<number, number>> | undefined;
   fuzzyGet(term: string, maxDistance: number): Map<string, [Map<number, Map<number, number>>, number]>;
+}
+
+/** In how many documents a term occurs (in its most common field). */
+function documentFrequency(tree: TermTree, term: string): number {
+  let df = 0;
+  for (const docs of tree.get(term)?.values() ?? []) df = Math.max(df, docs.size);
+  return df;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
