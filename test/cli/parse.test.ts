@@ -2,25 +2,11 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DocumentRecordSchema } from '../../src/core/record.js';
-import { runCli } from '../../src/cli/run.js';
-import { cliCommands } from '../../src/cli/registry.js';
-import { makeDataDir } from '../fixtures/dataDir.js';
+import { cliOverShippedPages } from './harness.js';
 
-const data = makeDataDir({ shipped: true });
-afterAll(() => data.cleanup());
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    argv,
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), dataDir: data.dir },
-    cliCommands,
-  );
-  return { code, stdout, stderr };
-}
+const { data, cli } = cliOverShippedPages();
 
 describe('cli parse', () => {
   it('prints the five shipped records as JSON that matches the record schema', async () => {
