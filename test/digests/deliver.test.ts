@@ -1,7 +1,7 @@
-import type { APIMessage } from 'discord.js';
+import { REST, type APIMessage } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestNonce, type DigestMessage } from '../../src/core/digest.js';
-import { toMessageBody } from '../../src/digests/discord.js';
+import { restPoster, toMessageBody } from '../../src/digests/discord.js';
 import { readButtonId } from '../../src/discord/components.js';
 import { dropArticle } from './articles.js';
 import { startHarness, until, type Harness } from './harness.js';
@@ -201,6 +201,19 @@ describe('digests', () => {
       });
     });
 
+    it('keeps the delivery pending on a network error (nothing listening)', async () => {
+      const s = subscribe();
+      dropArticle(h.data.raw, 1);
+      await h.ingester.sync();
+      const dead = new REST({ api: 'http://127.0.0.1:9/api', retries: 0, timeout: 2_000 }).setToken('x');
+      const service = h.restart({ poster: restPoster(dead) });
+      const outcome = await service.send(s.id);
+      expect(outcome.kind).toBe('pending');
+      expect(outcome.kind === 'pending' && outcome.reason).toMatch(/^network: /);
+      expect(h.store.pendingDelivery(s.id)).toBeDefined();
+      expect(h.store.getSubscription(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
+    });
+
     it('pauses every subscription of a guild the bot left', () => {
       const a = subscribe();
       const b = subscribe({ cron: '0 18 * * *' });
@@ -338,6 +351,20 @@ describe('digests', () => {
         scheduler.stop();
       }
       expect(scheduler.scheduledIds()).toEqual([]);
+    });
+
+    it('fires through node-cron in the subscription’s time zone', async () => {
+      const { DigestScheduler } = await import('../../src/scheduler.js');
+      const fired: number[] = [];
+      const scheduler = new DigestScheduler((id) => fired.push(id));
+      try {
+        // Six fields (every second) only here, to see a real firing quickly; digests accept five.
+        scheduler.set({ id: 7, cron: '* * * * * *', timezone: 'Pacific/Auckland', status: 'active' });
+        await until(() => fired.length > 0);
+        expect(fired[0]).toBe(7);
+      } finally {
+        scheduler.stop();
+      }
     });
   });
 });
