@@ -48,8 +48,8 @@ async function main(): Promise<number> {
       `Migration News Bot ${VERSION}: console mode (DISCORD_TOKEN is not set).\n` +
       `Loaded ${documentCount} documents from ${config.dataDir}${failures ? ` (${failures} could not be read, see the logs)` : ''}.`;
     const stop = () => process.stdin.destroy();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     await runConsole({
       input: process.stdin,
       output: process.stdout,
@@ -62,17 +62,24 @@ async function main(): Promise<number> {
   }
 
   const client = await startBot(config, commands, ctx);
-  await digests?.start(client);
+  // Not awaited before the signal handlers exist: a SIGTERM during start-up still shuts down cleanly.
+  void digests
+    ?.start(client)
+    .catch((error: unknown) => logger.error({ err: error }, 'digests could not start; commands still work'));
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const shutdown = (signal: NodeJS.Signals) => {
+      // A second signal (tsx relays one again when slow to hear back) must not kill the shutdown.
+      if (stopping) return;
+      stopping = true;
       logger.info({ signal }, 'shutting down');
       // Deliveries in flight finish (or stay recorded as pending) before the client goes.
       void (digests?.stop() ?? Promise.resolve())
         .catch((error: unknown) => logger.error({ err: error }, 'stopping digests failed'))
         .finally(() => void client.destroy().finally(resolve));
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
   });
   logger.info('stopped');
   logger.flush();

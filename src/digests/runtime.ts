@@ -59,49 +59,60 @@ export function createDigestRuntime(options: {
     },
   });
   let watcher: RawWatcher | undefined;
+  let starting: Promise<void> | undefined;
+  let stopped = false;
 
   return {
     service,
-    async start(ready) {
-      client = ready;
-      ready.on(Events.GuildDelete, (guild) => {
-        if (guild.available === false) return; // an outage, not a removal
-        const paused = service.pauseGuild(guild.id);
-        if (paused > 0) logger.warn({ guild: guild.id, paused }, 'left a guild: its digests are paused');
-      });
-      const first = await ingester.sync();
-      logger.info(
-        {
-          new: first.added.length,
-          updated: first.updated.length,
-          removed: first.removed.length,
-          rejected: first.rejected.length,
-        },
-        'ingestion log reconciled with raw/',
-      );
-      const { finished, caughtUp } = await service.recover();
-      logger.info({ finishedPending: finished.length, caughtUp: caughtUp.length }, 'digests recovered');
-      service.attachScheduler(new DigestScheduler((id) => service.due(id)));
-      watcher = watchRaw({
-        dataDir,
-        ingester,
-        rescanIntervalSeconds: options.rescanIntervalSeconds,
-        onReport: (report) =>
-          logger.info(
-            {
-              new: report.added.map((d) => d.id),
-              updated: report.updated.length,
-              removed: report.removed.length,
-            },
-            'raw/ changed',
-          ),
-        onError: (error) => logger.warn({ err: error }, 'watching raw/ failed'),
-      });
+    start(ready) {
+      starting = begin(ready);
+      return starting;
     },
     async stop() {
+      stopped = true;
+      await starting?.catch(() => undefined);
       await watcher?.close();
       await service.stop();
       store.close();
     },
   };
+
+  async function begin(ready: Client): Promise<void> {
+    client = ready;
+    ready.on(Events.GuildDelete, (guild) => {
+      if (guild.available === false) return; // an outage, not a removal
+      const paused = service.pauseGuild(guild.id);
+      if (paused > 0) logger.warn({ guild: guild.id, paused }, 'left a guild: its digests are paused');
+    });
+    const first = await ingester.sync();
+    if (stopped) return;
+    logger.info(
+      {
+        new: first.added.length,
+        updated: first.updated.length,
+        removed: first.removed.length,
+        rejected: first.rejected.length,
+      },
+      'ingestion log reconciled with raw/',
+    );
+    const { finished, caughtUp } = await service.recover();
+    if (stopped) return;
+    logger.info({ finishedPending: finished.length, caughtUp: caughtUp.length }, 'digests recovered');
+    service.attachScheduler(new DigestScheduler((id) => service.due(id)));
+    watcher = watchRaw({
+      dataDir,
+      ingester,
+      rescanIntervalSeconds: options.rescanIntervalSeconds,
+      onReport: (report) =>
+        logger.info(
+          {
+            new: report.added.map((d) => d.id),
+            updated: report.updated.length,
+            removed: report.removed.length,
+          },
+          'raw/ changed',
+        ),
+      onError: (error) => logger.warn({ err: error }, 'watching raw/ failed'),
+    });
+  }
 }
