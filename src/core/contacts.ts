@@ -392,108 +392,248 @@ interface Builder {
   documents: Map<string, ContactDocument>;
 }
 
+/** The keys a document adds to the directory: people who get an entry, and loose name mentions. */
+interface SourceKeys {
+  /** Contact names, contact e-mails (`@...`), names mentioned with a role. */
+  readonly entry: string[];
+  /** Names mentioned without a role: they join an entry with that key, if any. */
+  readonly loose: string[];
+}
+
+function sourceKeys({ record, mentions }: DirectorySource): SourceKeys {
+  const entry: string[] = [];
+  const loose: string[] = [];
+  for (const c of record.contacts) {
+    const key = normalizeName(c.name);
+    if (!key) continue;
+    entry.push(key);
+    if (c.email) entry.push(`@${c.email.toLowerCase()}`);
+  }
+  for (const m of mentions) {
+    const key = normalizeName(m.name);
+    if (key) (m.role !== null ? entry : loose).push(key);
+  }
+  return { entry, loose };
+}
+
+/**
+ * Entries for a set of documents that holds every document of every person it names. Documents
+ * are read in id order, so a partial rebuild gives the same entries as a full one.
+ */
+function buildEntries(sources: readonly DirectorySource[]): ContactEntry[] {
+  const list = [...sources].sort((a, b) => compareText(a.record.id, b.record.id));
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let root = k;
+    while (parent.get(root) !== root) root = parent.get(root) ?? root;
+    parent.set(k, root);
+    return root;
+  };
+  const union = (a: string, b: string) => {
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  for (const { record, mentions } of list) {
+    for (const c of record.contacts) {
+      const key = normalizeName(c.name);
+      if (!key) continue;
+      union(key, key);
+      if (c.email) union(key, `@${c.email.toLowerCase()}`);
+    }
+    for (const m of mentions) {
+      const key = normalizeName(m.name);
+      if (key && m.role !== null) union(key, key);
+    }
+  }
+  const builders = new Map<string, Builder>();
+  const builder = (key: string) => {
+    const root = find(key);
+    let b = builders.get(root);
+    if (!b) {
+      b = {
+        sightings: [],
+        offices: new Set(),
+        phones: new Set(),
+        emails: new Set(),
+        roles: new Set(),
+        documents: new Map(),
+      };
+      builders.set(root, b);
+    }
+    return b;
+  };
+  for (const { record, mentions } of list) {
+    for (const c of record.contacts) {
+      const key = normalizeName(c.name);
+      if (!key) continue;
+      const b = builder(key);
+      b.sightings.push({ name: c.name.trim(), fromContact: true });
+      if (c.office) b.offices.add(c.office);
+      for (const phone of c.phones) b.phones.add(phone);
+      if (c.email) b.emails.add(c.email);
+      addDocument(b, record, 'contact');
+    }
+    for (const m of mentions) {
+      const key = normalizeName(m.name);
+      if (!parent.has(key)) continue;
+      const b = builder(key);
+      b.sightings.push({ name: m.name, fromContact: false });
+      if (m.role) b.roles.add(m.role);
+      addDocument(b, record, 'mention');
+    }
+  }
+  const entries: ContactEntry[] = [];
+  for (const b of builders.values()) {
+    const name = bestSpelling(b.sightings);
+    const aliases = [...new Set(b.sightings.map((s) => s.name))].filter((n) => n !== name).sort();
+    entries.push({
+      name,
+      aliases,
+      offices: [...b.offices],
+      phones: [...b.phones],
+      emails: [...b.emails],
+      roles: [...b.roles],
+      documents: [...b.documents.values()].sort((x, y) =>
+        x.id < y.id ? -1 : x.id > y.id ? 1 : x.as < y.as ? -1 : 1,
+      ),
+    });
+  }
+  return entries;
+}
+
+/** The keys an entry answers to: its names' normalized forms and its e-mails. */
+const entryKeys = (entry: ContactEntry) => [
+  ...[entry.name, ...entry.aliases].map(normalizeName),
+  ...entry.emails.map((e) => `@${e.toLowerCase()}`),
+];
+
+/** What an update changed, for structures built on the entries (autocomplete). */
+export interface DirectoryChange {
+  readonly removed: readonly ContactEntry[];
+  readonly added: readonly ContactEntry[];
+}
+
+const addTo = (map: Map<string, Set<string>>, key: string, id: string) => {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(id);
+};
+const removeFrom = (map: Map<string, Set<string>>, key: string, id: string) => {
+  const set = map.get(key);
+  set?.delete(id);
+  if (set?.size === 0) map.delete(key);
+};
+
 /**
  * Every person across the documents, merged by normalized name and by e-mail. Press contacts and
  * people named with a role get an entry; a name without a role counts only when it matches one.
+ * Updates rebuild only the people the changed documents touch (and every document naming them).
  */
 export class ContactDirectory {
-  readonly entries: readonly ContactEntry[];
+  private readonly sources = new Map<string, DirectorySource>();
+  private readonly entryKeyDocs = new Map<string, Set<string>>();
+  private readonly looseKeyDocs = new Map<string, Set<string>>();
   private readonly byKey = new Map<string, ContactEntry>();
-  private readonly searchKeys: ReadonlyArray<{ entry: ContactEntry; names: string[]; other: string[] }>;
+  private readonly searchKeys = new Map<ContactEntry, { names: string[]; other: string[] }>();
+  private sorted: ContactEntry[] | null = null;
 
-  constructor(sources: Iterable<DirectorySource>) {
-    const parent = new Map<string, string>();
-    const find = (k: string): string => {
-      let root = k;
-      while (parent.get(root) !== root) root = parent.get(root) ?? root;
-      parent.set(k, root);
-      return root;
-    };
-    const union = (a: string, b: string) => {
-      if (!parent.has(a)) parent.set(a, a);
-      if (!parent.has(b)) parent.set(b, b);
-      const ra = find(a);
-      const rb = find(b);
-      if (ra !== rb) parent.set(rb, ra);
-    };
+  constructor(sources: Iterable<DirectorySource> = []) {
     const list = [...sources];
-    for (const { record, mentions } of list) {
-      for (const c of record.contacts) {
-        const key = normalizeName(c.name);
-        if (!key) continue;
-        union(key, key);
-        if (c.email) union(key, `@${c.email.toLowerCase()}`);
-      }
-      for (const m of mentions) {
-        const key = normalizeName(m.name);
-        if (key && m.role !== null) union(key, key);
-      }
+    for (const source of list) this.indexSource(source);
+    this.insert(buildEntries(list));
+  }
+
+  /** Every entry, by normalized name. */
+  get entries(): readonly ContactEntry[] {
+    if (!this.sorted) {
+      const sortKey = new Map(
+        [...this.searchKeys.keys()].map((e) => [e, `${normalizeName(e.name)}\u0000${e.emails[0] ?? ''}`]),
+      );
+      this.sorted = [...sortKey.keys()].sort((a, b) => compareText(sortKey.get(a)!, sortKey.get(b)!));
     }
-    const builders = new Map<string, Builder>();
-    const builder = (key: string) => {
-      const root = find(key);
-      let b = builders.get(root);
-      if (!b) {
-        b = {
-          sightings: [],
-          offices: new Set(),
-          phones: new Set(),
-          emails: new Set(),
-          roles: new Set(),
-          documents: new Map(),
-        };
-        builders.set(root, b);
-      }
-      return b;
+    return this.sorted;
+  }
+
+  /**
+   * Applies removed documents (by id) and added or replaced ones, rebuilding the entries of the
+   * people they touch. Returns the entries dropped and the ones (re)built.
+   */
+  update(removedIds: Iterable<string>, added: readonly DirectorySource[]): DirectoryChange {
+    const seeds: string[] = [];
+    const drop = (id: string) => {
+      const old = this.sources.get(id);
+      if (!old) return;
+      const keys = sourceKeys(old);
+      seeds.push(...keys.entry, ...keys.loose);
+      this.unindexSource(old);
     };
-    for (const { record, mentions } of list) {
-      for (const c of record.contacts) {
-        const key = normalizeName(c.name);
-        if (!key) continue;
-        const b = builder(key);
-        b.sightings.push({ name: c.name.trim(), fromContact: true });
-        if (c.office) b.offices.add(c.office);
-        for (const phone of c.phones) b.phones.add(phone);
-        if (c.email) b.emails.add(c.email);
-        addDocument(b, record, 'contact');
+    for (const id of removedIds) drop(id);
+    for (const source of added) {
+      drop(source.record.id);
+      this.indexSource(source);
+      const keys = sourceKeys(source);
+      seeds.push(...keys.entry, ...keys.loose);
+    }
+    // Closure: every key of an old entry we drop and of every document naming such a person.
+    const removed = new Set<ContactEntry>();
+    const seenKeys = new Set<string>();
+    const docs = new Set<string>();
+    const queue = [...seeds];
+    while (queue.length > 0) {
+      const key = queue.pop()!;
+      if (seenKeys.has(key)) continue;
+      seenKeys.add(key);
+      const old = this.byKey.get(key);
+      if (old && !removed.has(old)) {
+        removed.add(old);
+        queue.push(...entryKeys(old));
       }
-      for (const m of mentions) {
-        const key = normalizeName(m.name);
-        if (!parent.has(key)) continue;
-        const b = builder(key);
-        b.sightings.push({ name: m.name, fromContact: false });
-        if (m.role) b.roles.add(m.role);
-        addDocument(b, record, 'mention');
+      if (!this.entryKeyDocs.has(key)) continue; // a loose name of nobody
+      for (const id of [...(this.entryKeyDocs.get(key) ?? []), ...(this.looseKeyDocs.get(key) ?? [])]) {
+        if (docs.has(id)) continue;
+        docs.add(id);
+        const keys = sourceKeys(this.sources.get(id)!);
+        queue.push(...keys.entry, ...keys.loose.filter((k) => this.entryKeyDocs.has(k)));
       }
     }
-    const entries: ContactEntry[] = [];
-    for (const b of builders.values()) {
-      const name = bestSpelling(b.sightings);
-      const aliases = [...new Set(b.sightings.map((s) => s.name))].filter((n) => n !== name);
-      entries.push({
-        name,
-        aliases,
-        offices: [...b.offices],
-        phones: [...b.phones],
-        emails: [...b.emails],
-        roles: [...b.roles],
-        documents: [...b.documents.values()].sort((x, y) =>
-          x.id < y.id ? -1 : x.id > y.id ? 1 : x.as < y.as ? -1 : 1,
-        ),
+    for (const entry of removed) {
+      this.searchKeys.delete(entry);
+      for (const key of entryKeys(entry)) if (this.byKey.get(key) === entry) this.byKey.delete(key);
+    }
+    const rebuilt = buildEntries([...docs].map((id) => this.sources.get(id)!));
+    this.insert(rebuilt);
+    this.sorted = null;
+    return { removed: [...removed], added: rebuilt };
+  }
+
+  private insert(entries: readonly ContactEntry[]): void {
+    for (const entry of entries) {
+      for (const key of entryKeys(entry)) this.byKey.set(key, entry);
+      this.searchKeys.set(entry, {
+        names: [entry.name, ...entry.aliases].map(foldPhrase),
+        other: [...entry.offices.map(foldPhrase), ...entry.emails.map((e) => fold(e))],
       });
     }
-    const sortKey = new Map(entries.map((e) => [e, `${normalizeName(e.name)}\u0000${e.emails[0] ?? ''}`]));
-    entries.sort((a, b) => compareText(sortKey.get(a)!, sortKey.get(b)!));
-    this.entries = entries;
-    for (const entry of entries) {
-      for (const n of [entry.name, ...entry.aliases]) this.byKey.set(normalizeName(n), entry);
-      for (const e of entry.emails) this.byKey.set(`@${e.toLowerCase()}`, entry);
-    }
-    this.searchKeys = entries.map((entry) => ({
-      entry,
-      names: [entry.name, ...entry.aliases].map(foldPhrase),
-      other: [...entry.offices.map(foldPhrase), ...entry.emails.map((e) => fold(e))],
-    }));
+    this.sorted = null;
+  }
+
+  private indexSource(source: DirectorySource): void {
+    const id = source.record.id;
+    this.sources.set(id, source);
+    const keys = sourceKeys(source);
+    for (const key of keys.entry) addTo(this.entryKeyDocs, key, id);
+    for (const key of keys.loose) addTo(this.looseKeyDocs, key, id);
+  }
+
+  private unindexSource(source: DirectorySource): void {
+    const id = source.record.id;
+    this.sources.delete(id);
+    const keys = sourceKeys(source);
+    for (const key of keys.entry) removeFrom(this.entryKeyDocs, key, id);
+    for (const key of keys.loose) removeFrom(this.looseKeyDocs, key, id);
   }
 
   /** The entry whose name, alias or e-mail is exactly `nameOrEmail` (after normalization). */
@@ -506,7 +646,7 @@ export class ContactDirectory {
 
   /**
    * Entries matching any part of a name, office or e-mail, folded: exact names first, then names
-   * starting with the query, names containing it, offices and e-mails.
+   * whose words start with the query's words, names containing it, offices and e-mails.
    */
   search(query: string, limit = 25): ContactEntry[] {
     const q = foldPhrase(query);
@@ -515,7 +655,8 @@ export class ContactDirectory {
     const words = q.split(' ');
     const exact = this.get(query);
     const ranked: Array<{ entry: ContactEntry; rank: number }> = [];
-    for (const { entry, names, other } of this.searchKeys) {
+    for (const entry of this.entries) {
+      const { names, other } = this.searchKeys.get(entry)!;
       let rank = -1;
       if (entry === exact) rank = 0;
       else if (names.some((n) => startsWords(n, words))) rank = 1;
@@ -528,7 +669,7 @@ export class ContactDirectory {
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.searchKeys.size;
   }
 }
 
@@ -546,17 +687,23 @@ function addDocument(b: Builder, record: DocumentRecord, as: ContactDocument['as
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function bestSpelling(sightings: readonly Sighting[]): string {
-  const score = new Map<string, number>();
+  // From a contact block first, then with diacritics, then the most frequent, then A to Z.
+  const stats = new Map<string, { base: number; count: number }>();
   for (const s of sightings) {
-    const base = (s.fromContact ? 1000 : 0) + (/[^\p{ASCII}]/u.test(s.name) ? 100 : 0);
-    score.set(s.name, Math.max(score.get(s.name) ?? 0, base) + 1);
+    const base = (s.fromContact ? 2 : 0) + (/[^\p{ASCII}]/u.test(s.name) ? 1 : 0);
+    const previous = stats.get(s.name);
+    stats.set(s.name, { base: Math.max(previous?.base ?? 0, base), count: (previous?.count ?? 0) + 1 });
   }
-  let best = sightings[0]?.name ?? '';
-  let bestScore = -1;
-  for (const [name, value] of score) {
-    if (value > bestScore) {
+  let best = '';
+  let bestStats = { base: -1, count: 0 };
+  for (const [name, st] of stats) {
+    const better =
+      st.base > bestStats.base ||
+      (st.base === bestStats.base &&
+        (st.count > bestStats.count || (st.count === bestStats.count && name < best)));
+    if (better) {
       best = name;
-      bestScore = value;
+      bestStats = st;
     }
   }
   return best;

@@ -24,7 +24,14 @@
  * `related` throw UserError `unknown-id`; `suggest` throws UserError `unknown-field`. Nothing else
  * throws on user input.
  */
-import { ContactDirectory, extractMentions, toVCard, type ContactEntry, type Mention } from './contacts.js';
+import {
+  ContactDirectory,
+  extractMentions,
+  toVCard,
+  type ContactEntry,
+  type DirectoryChange,
+  type Mention,
+} from './contacts.js';
 import { err, ok, UserError, type Result } from './errors.js';
 import { ProjectCatalog, type ProjectListOptions, type ProjectRecord } from './projects.js';
 import type { DocumentRecord } from './record.js';
@@ -94,16 +101,14 @@ export class Library {
   private readonly countries = new PrefixIndex();
   private readonly countryCounts = new Map<string, number>();
   private readonly projectIds = new PrefixIndex();
-  private directoryCache:
-    | { directory: ContactDirectory; suggest: PrefixIndex; byDocument: Map<string, ContactEntry[]> }
-    | undefined;
+  private peopleIndex: PeopleIndex | undefined;
   private catalogCache: ProjectCatalog | undefined;
   private sortedIdsCache: string[] | undefined;
 
   readonly contacts: ContactsApi = {
-    search: (query, limit) => this.directory().directory.search(query, limit),
-    get: (nameOrEmail) => this.directory().directory.get(nameOrEmail),
-    all: () => this.directory().directory.entries,
+    search: (query, limit) => this.people().directory.search(query, limit),
+    get: (nameOrEmail) => this.people().directory.get(nameOrEmail),
+    all: () => this.people().directory.entries,
     vcard: (entry) => toVCard(entry),
   };
 
@@ -209,7 +214,7 @@ export class Library {
   related(id: string, limit = 5): RelatedDocument[] {
     const record = this.getDocument(id);
     const sharing = new Set<string>();
-    for (const entry of this.directory().byDocument.get(record.id) ?? []) {
+    for (const entry of this.people().byDocument.get(record.id) ?? []) {
       for (const d of entry.documents) sharing.add(d.id);
     }
     sharing.delete(record.id);
@@ -226,7 +231,7 @@ export class Library {
       case 'project':
         return this.projectIds.lookup(prefix);
       case 'contact':
-        return this.directory().suggest.lookup(prefix);
+        return this.people().suggest.lookup(prefix);
       default:
         throw new UserError(
           'unknown-field',
@@ -242,7 +247,7 @@ export class Library {
       documents: this.records.size,
       articles,
       projects: this.records.size - articles,
-      contacts: this.directory().directory.size,
+      contacts: this.people().directory.size,
     };
   }
 
@@ -255,6 +260,7 @@ export class Library {
     this.mentions.set(record.id, mentions);
     this.addLookups(record);
     this.index.upsert(toIndexedDocument(record, mentions));
+    this.peopleIndex?.apply(this.peopleIndex.directory.update([], [{ record, mentions }]));
     this.changed();
   }
 
@@ -266,12 +272,12 @@ export class Library {
     this.records.delete(id);
     this.mentions.delete(id);
     this.index.remove(id);
+    this.peopleIndex?.apply(this.peopleIndex.directory.update([id], []));
     this.changed();
     return true;
   }
 
   private changed(): void {
-    this.directoryCache = undefined;
     this.catalogCache = undefined;
     this.sortedIdsCache = undefined;
   }
@@ -303,36 +309,17 @@ export class Library {
     if (record.project) this.projectIds.delete(projectKey(record));
   }
 
-  private directory() {
-    if (!this.directoryCache) {
-      const directory = new ContactDirectory(
+  /** The directory and what is built on it, made on first use and then updated in place. */
+  private people(): PeopleIndex {
+    this.peopleIndex ??= new PeopleIndex(
+      new ContactDirectory(
         [...this.records.values()].map((record) => ({
           record,
           mentions: this.mentions.get(record.id) ?? [],
         })),
-      );
-      const suggest = new PrefixIndex();
-      const byDocument = new Map<string, ContactEntry[]>();
-      const nameCount = new Map<string, number>();
-      for (const entry of directory.entries) nameCount.set(entry.name, (nameCount.get(entry.name) ?? 0) + 1);
-      for (const entry of directory.entries) {
-        const where = entry.offices[0] ?? entry.roles[0];
-        // Two people with one spelling: their e-mail tells them apart (the CLI and bot accept it).
-        const value = (nameCount.get(entry.name) ?? 0) > 1 && entry.emails[0] ? entry.emails[0] : entry.name;
-        suggest.set(value, where ? `${entry.name} (${where})` : entry.name, [
-          entry.name,
-          ...entry.aliases,
-          ...entry.emails,
-        ]);
-        for (const d of entry.documents) {
-          const list = byDocument.get(d.id) ?? [];
-          if (!list.includes(entry)) list.push(entry);
-          byDocument.set(d.id, list);
-        }
-      }
-      this.directoryCache = { directory, suggest, byDocument };
-    }
-    return this.directoryCache;
+      ),
+    );
+    return this.peopleIndex;
   }
 
   private catalog(): ProjectCatalog {
@@ -367,6 +354,64 @@ export class Library {
       );
     } catch {
       return []; // not searchable text (punctuation only): no suggestion
+    }
+  }
+}
+
+/** The contact directory with its autocomplete and a document → people map, kept in step. */
+class PeopleIndex {
+  readonly suggest = new PrefixIndex();
+  readonly byDocument = new Map<string, ContactEntry[]>();
+  private readonly byName = new Map<string, Set<ContactEntry>>();
+  private readonly valueOf = new Map<ContactEntry, string>();
+
+  constructor(readonly directory: ContactDirectory) {
+    this.apply({ removed: [], added: directory.entries });
+  }
+
+  /** Follows a directory update: drops removed entries, adds new ones, fixes choice values. */
+  apply(change: DirectoryChange): void {
+    const names = new Set<string>();
+    for (const entry of change.removed) {
+      names.add(entry.name);
+      this.byName.get(entry.name)?.delete(entry);
+      const value = this.valueOf.get(entry);
+      if (value !== undefined) this.suggest.delete(value);
+      this.valueOf.delete(entry);
+      for (const d of entry.documents) {
+        const list = this.byDocument.get(d.id)?.filter((e) => e !== entry) ?? [];
+        if (list.length > 0) this.byDocument.set(d.id, list);
+        else this.byDocument.delete(d.id);
+      }
+    }
+    for (const entry of change.added) {
+      names.add(entry.name);
+      let set = this.byName.get(entry.name);
+      if (!set) this.byName.set(entry.name, (set = new Set()));
+      set.add(entry);
+      for (const d of entry.documents) {
+        const list = this.byDocument.get(d.id) ?? [];
+        if (!list.includes(entry)) list.push(entry);
+        this.byDocument.set(d.id, list);
+      }
+    }
+    for (const name of names) {
+      const same = this.byName.get(name) ?? new Set<ContactEntry>();
+      if (same.size === 0) this.byName.delete(name);
+      for (const entry of same) {
+        // Two people with one spelling: their e-mail tells them apart (the CLI and bot accept it).
+        const value = same.size > 1 && entry.emails[0] ? entry.emails[0] : entry.name;
+        const previous = this.valueOf.get(entry);
+        if (previous === value) continue;
+        if (previous !== undefined) this.suggest.delete(previous);
+        this.valueOf.set(entry, value);
+        const where = entry.offices[0] ?? entry.roles[0];
+        this.suggest.set(value, where ? `${entry.name} (${where})` : entry.name, [
+          entry.name,
+          ...entry.aliases,
+          ...entry.emails,
+        ]);
+      }
     }
   }
 }

@@ -372,6 +372,66 @@ describe('Library', () => {
     });
   });
 
+  describe('live updates against a fresh build', () => {
+    it('give the same contacts, suggestions, search and projects as building from scratch', () => {
+      // Seeded sequence of adds, replacements and removals that share people (names, e-mails,
+      // accents, mentions) so merges and splits happen; after each step, compare with a new library.
+      let seed = 42;
+      const next = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      const people = [
+        { name: 'Pär Liljert', email: 'pliljert@iom.int' },
+        { name: 'Par Liljert', email: null },
+        { name: 'Ana Souza', email: 'asouza@iom.int' },
+        { name: 'Ana Sousa', email: 'asouza@iom.int' },
+        { name: 'Ken Obi', email: 'kobi@iom.int' },
+        { name: 'Ken Obi', email: 'kobi2@iom.int' },
+      ];
+      const makeRecord = (n: number) => {
+        const contact = people[Math.floor(next() * people.length)]!;
+        const quoted = people[Math.floor(next() * people.length)]!;
+        return article(`r${n % 12}`, {
+          title: `Update ${n} on returns`,
+          country: next() < 0.5 ? 'Peru' : 'Chile',
+          paragraphs: [
+            `Returns continue, said IOM Chief of Mission ${quoted.name}. Later ${contact.name} agreed.`,
+          ],
+          contacts: [{ name: contact.name, office: `IOM Office ${n % 3}`, phones: [], email: contact.email }],
+        });
+      };
+      const live = createLibrary(shipped);
+      live.stats(); // build the directory now, so the steps below update it in place
+      const current = new Map(shipped.map((r) => [r.id, r]));
+      const normalize = (lib: Library) =>
+        lib.contacts
+          .all()
+          .map((e) => JSON.stringify(e))
+          .sort();
+      for (let step = 0; step < 60; step++) {
+        if (next() < 0.25 && current.size > 5) {
+          const ids = [...current.keys()].filter((id) => id.startsWith('r'));
+          const id = ids[Math.floor(next() * ids.length)];
+          if (id) {
+            live.remove(id);
+            current.delete(id);
+          }
+        } else {
+          const record = makeRecord(step);
+          live.upsert(record);
+          current.set(record.id, record);
+        }
+        const fresh = createLibrary([...current.values()]);
+        expect(normalize(live)).toEqual(normalize(fresh));
+        expect(live.suggest('contact', '')).toEqual(fresh.suggest('contact', ''));
+        expect(live.suggest('contact', 'ana')).toEqual(fresh.suggest('contact', 'ana'));
+        expect(live.stats()).toEqual(fresh.stats());
+        expect(live.matchIds('returns liljert').sort()).toEqual(fresh.matchIds('returns liljert').sort());
+      }
+    });
+  });
+
   describe('snapshots', () => {
     it('round-trips: the loaded library answers like the built one', () => {
       const loaded = Library.fromSnapshot(library.toSnapshot(), shipped);
