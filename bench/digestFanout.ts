@@ -205,14 +205,13 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
     const subscriptions = store.listSubscriptions();
     const target = store.latestSeq();
     const started = performance.now();
-    for (const s of subscriptions) service.due(s.id);
-    for (;;) {
-      const done = store.listSubscriptions().every((s) => s.cursorSeq >= target);
-      if (done) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const outcomes = await Promise.all(subscriptions.map((s) => service.due(s.id)));
     const seconds = (performance.now() - started) / 1000;
     await service.stop();
+    const undelivered = outcomes.filter((o) => o.kind !== 'delivered').length;
+    if (undelivered > 0 || store.listSubscriptions().some((s) => s.cursorSeq < target)) {
+      throw new Error(`fan-out: ${undelivered} subscriptions were not delivered`);
+    }
     const messages = subscriptions.length; // one message each (≤ 25 articles)
     const floor = floorSeconds(messages, scenario.subscriptionsPerChannel);
     return {

@@ -41,7 +41,9 @@ export type RunOutcome =
   | { readonly kind: 'paused'; readonly reason: string }
   /** A transient failure after every retry; the delivery stays pending and is finished later. */
   | { readonly kind: 'pending'; readonly reason: string }
-  | { readonly kind: 'not-active'; readonly status: 'paused' | 'missing' };
+  | { readonly kind: 'not-active'; readonly status: 'paused' | 'missing' }
+  /** A bug or an unexpected error, logged; the subscription and its cursor are unchanged. */
+  | { readonly kind: 'error'; readonly reason: string };
 
 export interface DeliveryLog {
   info(object: object, message: string): void;

@@ -81,6 +81,8 @@ export function sendReplyFor(s: SubscriptionView, outcome: RunOutcome): BotReply
         return `Could not post digest #${s.id}: ${outcome.reason} The subscription is paused; fix this, then use /digest resume.`;
       case 'pending':
         return `Discord is not accepting messages right now (${outcome.reason}). Digest #${s.id} is kept and will be retried.`;
+      case 'error':
+        return `Digest #${s.id} could not be prepared; the problem was logged. Nothing was posted.`;
       case 'not-active':
         return outcome.status === 'paused'
           ? `Digest #${s.id} is paused${s.pausedReason ? ` (${s.pausedReason})` : ''}. Resume it first with /digest resume.`

@@ -98,7 +98,7 @@ export function createDigestRuntime(options: {
     const { finished, caughtUp } = await service.recover();
     if (stopped) return;
     logger.info({ finishedPending: finished.length, caughtUp: caughtUp.length }, 'digests recovered');
-    service.attachScheduler(new DigestScheduler((id) => service.due(id)));
+    service.attachScheduler(new DigestScheduler((id) => void service.due(id)));
     watcher = watchRaw({
       dataDir,
       ingester,

@@ -40,8 +40,10 @@ export interface SubscriptionView extends Subscription {
 export class DigestService {
   readonly delivery: DigestDelivery;
   private scheduler: SubscriptionScheduler | undefined;
-  private readonly queue: number[] = [];
+  /** Due runs waiting, with their channel (looked up once). */
+  private readonly queue: { id: number; channel: string }[] = [];
   private readonly queued = new Set<number>();
+  private readonly waiters = new Map<number, ((outcome: RunOutcome) => void)[]>();
   private running = 0;
   private readonly busyChannels = new Set<string>();
   /** When each channel last got a run started, for round-robin order. */
@@ -161,12 +163,20 @@ export class DigestService {
     return outcome;
   }
 
-  /** Called by the scheduler: queued, at most `concurrency` at once, a subscription at most once in the queue. */
-  due(id: number): void {
-    if (this.queued.has(id)) return;
-    this.queued.add(id);
-    this.queue.push(id);
-    this.pump();
+  /**
+   * Queues a run (the scheduler's path): at most `concurrency` at once, a subscription at most once
+   * in the queue. Resolves with the run's outcome; never rejects (a failure is an `error` outcome).
+   */
+  due(id: number): Promise<RunOutcome> {
+    const done = new Promise<RunOutcome>((resolve) => {
+      this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]);
+    });
+    if (!this.queued.has(id)) {
+      this.queued.add(id);
+      this.queue.push({ id, channel: this.store.getSubscription(id)?.channelId ?? `missing-${id}` });
+      this.pump();
+    }
+    return done;
   }
 
   /**
@@ -180,7 +190,7 @@ export class DigestService {
       let pick = -1;
       let pickTurn = Infinity;
       for (let k = 0; k < this.queue.length; k++) {
-        const channel = this.channelOf(this.queue[k] as number);
+        const { channel } = this.queue[k] as { channel: string };
         if (this.busyChannels.has(channel)) continue;
         const turn = this.channelTurns.get(channel) ?? -1;
         if (turn < pickTurn) {
@@ -190,26 +200,27 @@ export class DigestService {
         }
       }
       if (pick < 0) return; // every queued run waits for its channel
-      const [id] = this.queue.splice(pick, 1) as [number];
-      const channel = this.channelOf(id);
+      const [{ id, channel }] = this.queue.splice(pick, 1) as [{ id: number; channel: string }];
       this.queued.delete(id);
       this.running++;
       this.busyChannels.add(channel);
       this.channelTurns.set(channel, this.turn++);
+      const waiters = this.waiters.get(id) ?? [];
+      this.waiters.delete(id);
       void this.send(id)
-        .catch((error: unknown) =>
-          this.options.log?.warn({ subscription: id, err: error }, 'scheduled digest failed'),
-        )
+        .catch((error: unknown): RunOutcome => {
+          this.options.log?.warn({ subscription: id, err: error }, 'scheduled digest failed');
+          return { kind: 'error', reason: error instanceof Error ? error.message : String(error) };
+        })
+        .then((outcome) => {
+          for (const resolve of waiters) resolve(outcome);
+        })
         .finally(() => {
           this.running--;
           this.busyChannels.delete(channel);
           this.pump();
         });
     }
-  }
-
-  private channelOf(id: number): string {
-    return this.store.getSubscription(id)?.channelId ?? `missing-${id}`;
   }
 
   /**
@@ -232,7 +243,8 @@ export class DigestService {
           s.status === 'active' && isRunMissed(s.cron, s.timezone, new Date(s.lastRunAt ?? s.createdAt), now),
       )
       .map((s) => s.id);
-    const caughtUp = await mapBounded(missed, concurrency, (id) => this.send(id));
+    // Through the queue: bounded, and channels take turns under Discord's per-channel limit.
+    const caughtUp = await Promise.all(missed.map((id) => this.due(id)));
     return { finished, caughtUp };
   }
 
@@ -240,6 +252,10 @@ export class DigestService {
   async stop(): Promise<void> {
     this.scheduler?.stop();
     for (const id of [...this.retryTimers.keys()]) this.clearRetry(id);
+    for (const { id } of this.queue) {
+      for (const resolve of this.waiters.get(id) ?? []) resolve({ kind: 'not-active', status: 'paused' });
+    }
+    this.waiters.clear();
     this.queue.length = 0;
     this.queued.clear();
     await this.delivery.idle();
@@ -254,7 +270,7 @@ export class DigestService {
     if (outcome.kind === 'pending') {
       const timer = setTimeout(() => {
         this.retryTimers.delete(id);
-        this.due(id);
+        void this.due(id);
       }, this.options.retryPendingMs ?? 300_000);
       timer.unref();
       this.retryTimers.set(id, timer);

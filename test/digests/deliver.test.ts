@@ -321,9 +321,12 @@ describe('digests', () => {
         fault: { kind: 'delay', ms: 30 },
         times: Infinity,
       });
-      for (const id of ids) service.due(id);
-      service.due(ids[0]!); // already queued: ignored
-      await until(() => h.store.listSubscriptions().every((s) => s.cursorSeq === 6));
+      const runs = ids.map((id) => service.due(id));
+      const again = service.due(ids[1]!); // still queued (two run at once): shares that run
+      const outcomes = await Promise.all([...runs, again]);
+      expect(outcomes.map((o) => o.kind)).toEqual(Array(7).fill('delivered'));
+      expect(outcomes[6]).toBe(outcomes[1]);
+      expect(h.store.listSubscriptions().every((s) => s.cursorSeq === 6)).toBe(true);
       const channels = posts()
         .concat(h.server.requestsTo('POST', `/channels/${announcements}/messages`))
         .sort((a, b) => a.receivedAt - b.receivedAt)
