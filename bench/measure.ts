@@ -9,11 +9,18 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { deserialize, serialize } from 'node:v8';
 import type { DocumentRecord } from '../src/core/record.js';
 import { loadCorpus } from '../src/ingest/loadCorpus.js';
 import { buildPrefixMix, buildQueryMix, type QueryClass } from './queries.js';
-import { percentiles, type Percentiles, type PrepareResult, type SideResult } from './results.js';
+import {
+  percentiles,
+  type GcStats,
+  type Percentiles,
+  type PrepareResult,
+  type SideResult,
+} from './results.js';
 import type { Answerer, SideName } from './side.js';
 import { loadSide } from './sides.js';
 
@@ -64,12 +71,17 @@ async function latencies(
   items: readonly unknown[],
   rounds: number,
   run: (item: never) => number | Promise<number>,
-): Promise<{ times: number[]; empty: number }> {
+): Promise<{ times: number[]; empty: number; gc: GcStats }> {
   const call = run as (item: unknown) => number | Promise<number>;
   for (const item of items.slice(0, WARM_UP)) await call(item);
   gc();
   const times: number[] = [];
   let empty = 0;
+  const gcPauses: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
   const deadline = performance.now() + LOOP_BUDGET_MS;
   outer: for (let round = 0; round < rounds; round++) {
     for (const item of items) {
@@ -80,7 +92,15 @@ async function latencies(
       if (round === 0 && hits === 0) empty++;
     }
   }
-  return { times, empty };
+  // GC entries are delivered asynchronously: let them arrive before disconnecting.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
+  const gcStats: GcStats = {
+    count: gcPauses.length,
+    totalMs: gcPauses.reduce((sum, ms) => sum + ms, 0),
+    maxMs: Math.max(0, ...gcPauses),
+  };
+  return { times, empty, gc: gcStats };
 }
 
 async function measureSide(
@@ -104,6 +124,8 @@ async function measureSide(
       search: empty,
       searchByClass: { exact: empty, prefix: empty, typo: empty, filtered: empty },
       searchEmpty: 0,
+      searchGc: { count: 0, totalMs: 0, maxMs: 0 },
+      suggestGc: { count: 0, totalMs: 0, maxMs: 0 },
       suggest: empty,
       heapAfterBuildBytes: 0,
     };
@@ -146,7 +168,9 @@ async function measureSide(
       filtered: byClass('filtered'),
     },
     searchEmpty: searched.empty,
+    searchGc: searched.gc,
     suggest: percentiles(suggested.times),
+    suggestGc: suggested.gc,
     heapAfterBuildBytes,
   };
 }

@@ -2,6 +2,12 @@
 import type { QueryClass } from './queries.js';
 import type { SideName } from './side.js';
 
+export interface GcStats {
+  readonly count: number;
+  readonly totalMs: number;
+  readonly maxMs: number;
+}
+
 export interface Percentiles {
   readonly samples: number;
   readonly p50: number;
@@ -33,7 +39,10 @@ export interface SideResult {
   readonly searchByClass: Readonly<Record<QueryClass, Percentiles>>;
   /** Queries that found nothing: a sanity check that both sides answer the same mix sensibly. */
   readonly searchEmpty: number;
+  /** Garbage collection while the search loop ran: pauses land in the latency tail. */
+  readonly searchGc: GcStats;
   readonly suggest: Percentiles;
+  readonly suggestGc: GcStats;
   readonly heapAfterBuildBytes: number;
 }
 
