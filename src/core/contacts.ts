@@ -417,11 +417,13 @@ function sourceKeys({ record, mentions }: DirectorySource): SourceKeys {
 }
 
 /**
- * Entries for a set of documents that holds every document of every person it names. Documents
- * are read in id order, so a partial rebuild gives the same entries as a full one.
+ * Entries for the people in `sources` (only those whose keys are in `only`, when given; the
+ * sources must hold every document naming them). Documents are read in id order, so a partial
+ * rebuild gives the same entries as a full one.
  */
-function buildEntries(sources: readonly DirectorySource[]): ContactEntry[] {
+function buildEntries(sources: readonly DirectorySource[], only?: ReadonlySet<string>): ContactEntry[] {
   const list = [...sources].sort((a, b) => compareText(a.record.id, b.record.id));
+  const wanted = (key: string) => key.length > 0 && (only === undefined || only.has(key));
   const parent = new Map<string, string>();
   const find = (k: string): string => {
     let root = k;
@@ -439,13 +441,13 @@ function buildEntries(sources: readonly DirectorySource[]): ContactEntry[] {
   for (const { record, mentions } of list) {
     for (const c of record.contacts) {
       const key = normalizeName(c.name);
-      if (!key) continue;
+      if (!wanted(key)) continue;
       union(key, key);
       if (c.email) union(key, `@${c.email.toLowerCase()}`);
     }
     for (const m of mentions) {
       const key = normalizeName(m.name);
-      if (key && m.role !== null) union(key, key);
+      if (wanted(key) && m.role !== null) union(key, key);
     }
   }
   const builders = new Map<string, Builder>();
@@ -468,7 +470,7 @@ function buildEntries(sources: readonly DirectorySource[]): ContactEntry[] {
   for (const { record, mentions } of list) {
     for (const c of record.contacts) {
       const key = normalizeName(c.name);
-      if (!key) continue;
+      if (!wanted(key)) continue;
       const b = builder(key);
       b.sightings.push({ name: c.name.trim(), fromContact: true });
       if (c.office) b.offices.add(c.office);
@@ -577,33 +579,46 @@ export class ContactDirectory {
       const keys = sourceKeys(source);
       seeds.push(...keys.entry, ...keys.loose);
     }
-    // Closure: every key of an old entry we drop and of every document naming such a person.
+    // The people touched: keys linked to the seeds through a contact's name and e-mail, plus
+    // every key of an entry we drop. Other people named in the same documents are left alone.
     const removed = new Set<ContactEntry>();
-    const seenKeys = new Set<string>();
-    const docs = new Set<string>();
+    const seen = new Set<string>();
+    const people = new Set<string>();
     const queue = [...seeds];
     while (queue.length > 0) {
       const key = queue.pop()!;
-      if (seenKeys.has(key)) continue;
-      seenKeys.add(key);
+      if (seen.has(key)) continue;
+      seen.add(key);
       const old = this.byKey.get(key);
       if (old && !removed.has(old)) {
         removed.add(old);
         queue.push(...entryKeys(old));
       }
-      if (!this.entryKeyDocs.has(key)) continue; // a loose name of nobody
-      for (const id of [...(this.entryKeyDocs.get(key) ?? []), ...(this.looseKeyDocs.get(key) ?? [])]) {
-        if (docs.has(id)) continue;
-        docs.add(id);
-        const keys = sourceKeys(this.sources.get(id)!);
-        queue.push(...keys.entry, ...keys.loose.filter((k) => this.entryKeyDocs.has(k)));
+      const docsOfKey = this.entryKeyDocs.get(key);
+      if (!docsOfKey) continue; // a loose name of nobody, or a person no longer named
+      people.add(key);
+      for (const id of docsOfKey) {
+        for (const c of this.sources.get(id)!.record.contacts) {
+          const name = normalizeName(c.name);
+          const email = c.email ? `@${c.email.toLowerCase()}` : null;
+          if (email !== null && name === key) queue.push(email);
+          if (email === key && name) queue.push(name);
+        }
       }
+    }
+    const docs = new Set<string>();
+    for (const key of people) {
+      for (const id of this.entryKeyDocs.get(key) ?? []) docs.add(id);
+      for (const id of this.looseKeyDocs.get(key) ?? []) docs.add(id);
     }
     for (const entry of removed) {
       this.searchKeys.delete(entry);
       for (const key of entryKeys(entry)) if (this.byKey.get(key) === entry) this.byKey.delete(key);
     }
-    const rebuilt = buildEntries([...docs].map((id) => this.sources.get(id)!));
+    const rebuilt = buildEntries(
+      [...docs].map((id) => this.sources.get(id)!),
+      people,
+    );
     this.insert(rebuilt);
     this.sorted = null;
     return { removed: [...removed], added: rebuilt };

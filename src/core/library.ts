@@ -136,7 +136,8 @@ export class Library {
       this.index = loadIndex(getRecord);
     } else {
       this.index = SearchIndex.create(getRecord);
-      this.index.addAll(records.map((r) => toIndexedDocument(r, this.mentions.get(r.id) ?? [])));
+      // One at a time: a flat copy of every text at once would double peak memory on big corpora.
+      for (const r of records) this.index.add(toIndexedDocument(r, this.mentions.get(r.id) ?? []));
     }
   }
 

@@ -146,9 +146,9 @@ export class SearchIndex {
     return new SearchIndex(MiniSearch.loadJS<IndexedDocument>(plain, SEARCH_INDEX_OPTIONS), getRecord);
   }
 
-  /** Adds many documents at once (ids must be new). */
-  addAll(documents: readonly IndexedDocument[]): void {
-    this.index.addAll(documents);
+  /** Adds a document whose id is new. */
+  add(document: IndexedDocument): void {
+    this.index.add(document);
   }
 
   /** Adds or replaces one document. */
