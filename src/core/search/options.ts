@@ -3,23 +3,21 @@ import { fold, hashString, processTerm, processTermUncached, stem, STOP_WORDS, t
 
 /**
  * The flat document MiniSearch indexes: one string per field, built from a DocumentRecord and the
- * people found in its text (see `toIndexedDocument` in `index.ts`).
+ * people found in its text (see `toIndexedDocument` in `searchIndex.ts`).
  */
 export interface IndexedDocument {
   readonly id: string;
   readonly title: string;
   readonly body: string;
-  readonly country: string;
-  /** Press contacts: names, offices, e-mails. */
-  readonly contacts: string;
-  /** People named in the text, with their roles. */
-  readonly people: string;
-  /** Project fields: Prima ID, Projects ID, status, type, region, member states. */
-  readonly meta: string;
+  /**
+   * Short facts, one field so a query walks three fields, not six: dateline country, press
+   * contacts (names, offices, e-mails), people named with their roles, project ids and fields.
+   */
+  readonly facts: string;
 }
 
 /** Bump when anything that changes index terms changes (tokenizer, stemmer, stop words, fields). */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 /**
  * The MiniSearch options, in ONE place: a saved index only loads with the options it was built
@@ -30,12 +28,12 @@ export const INDEX_FORMAT_VERSION = 1;
  */
 export const SEARCH_INDEX_OPTIONS = {
   idField: 'id',
-  fields: ['title', 'body', 'country', 'contacts', 'people', 'meta'],
+  fields: ['title', 'body', 'facts'],
   storeFields: [],
   tokenize: (text: string) => tokenize(text),
   processTerm: (term: string) => processTerm(term),
   searchOptions: {
-    boost: { title: 3, people: 2, contacts: 2, meta: 2, country: 1.5 },
+    boost: { title: 3, facts: 2 },
     // Terms are stemmed; prefix and fuzzy weights lower than an exact term so exact words win.
     weights: { fuzzy: 0.45, prefix: 0.375 },
     maxFuzzy: 2,

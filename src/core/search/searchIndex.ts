@@ -83,22 +83,16 @@ export const MAX_PAGE_SIZE = 25;
 /** The flat document indexed for a record and the people named in it. */
 export function toIndexedDocument(record: DocumentRecord, mentions: readonly Mention[]): IndexedDocument {
   const p = record.project;
-  return {
-    id: record.id,
-    title: record.title,
-    body: record.paragraphs.join('\n'),
-    country: record.country ?? '',
-    contacts: record.contacts.map((c) => [c.name, c.office ?? '', c.email ?? ''].join(' ')).join('\n'),
-    people: mentions
-      .filter((m) => m.role !== null)
-      .map((m) => `${m.name} ${m.role ?? ''}`)
-      .join('\n'),
-    meta: p
-      ? [p.primaId, p.projectId, p.status, p.type, p.region, p.coverage, ...p.memberStates]
-          .filter((v): v is string => typeof v === 'string')
-          .join('\n')
-      : '',
-  };
+  const facts: string[] = [];
+  if (record.country) facts.push(record.country);
+  for (const c of record.contacts) facts.push([c.name, c.office ?? '', c.email ?? ''].join(' '));
+  for (const m of mentions) if (m.role !== null) facts.push(`${m.name} ${m.role}`);
+  if (p) {
+    for (const v of [p.primaId, p.projectId, p.status, p.type, p.region, p.coverage, ...p.memberStates]) {
+      if (typeof v === 'string') facts.push(v);
+    }
+  }
+  return { id: record.id, title: record.title, body: record.paragraphs.join('\n'), facts: facts.join('\n') };
 }
 
 /** Lines a snippet may show when the match is not in the text: contacts, project ids. */
