@@ -131,6 +131,7 @@ export class Library {
       );
       this.addLookups(record);
     }
+    for (const lookup of [this.titles, this.countries, this.projectIds]) lookup.prepare();
     const getRecord = (id: string) => this.records.get(id);
     if (loadIndex) {
       this.index = loadIndex(getRecord);

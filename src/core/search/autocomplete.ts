@@ -156,6 +156,11 @@ export class PrefixIndex {
     return [...found.values()];
   }
 
+  /** Sorts pending additions now, so the first lookup after a bulk load does not pay for it. */
+  prepare(): void {
+    this.sort();
+  }
+
   private sort(): void {
     if (this.isSorted) return;
     this.keys.sort();
