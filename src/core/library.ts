@@ -23,6 +23,11 @@
  * Errors: `search` throws UserError `empty-query`, `query-too-long` or `bad-page`; `getDocument` and
  * `related` throw UserError `unknown-id`; `suggest` throws UserError `unknown-field`. Nothing else
  * throws on user input.
+ *
+ * Costs: search and suggest never scan all documents (snippets only for the page shown). The
+ * contact directory is built on first use (contacts, `suggest('contact')`, `related`, `stats`)
+ * and then updated in place: an upsert rebuilds only the people it names. Records are held as
+ * given and must not be mutated; `upsert` a new object instead.
  */
 import {
   ContactDirectory,
