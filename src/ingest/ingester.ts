@@ -103,7 +103,9 @@ export class Ingester {
         .sort();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      names = [];
+      // A missing folder (unmounted, being replaced) is not "every page was deleted": change nothing.
+      this.options.warn?.(`ingest: ${dir} not found; nothing ingested or removed`);
+      return { logged: [], added: [], updated: [], removed: [], rejected: [], unchanged: 0 };
     }
 
     const states = store.documentStates();

@@ -127,6 +127,16 @@ describe('ingest', () => {
       ]);
     });
 
+    it('removes nothing when raw/ itself is missing (unmounted, being replaced)', async () => {
+      const { data, ingester, warnings, library } = setup();
+      await ingester.sync();
+      renameSync(data.raw, path.join(data.dir, 'raw-aside'));
+      const report = await ingester.sync();
+      expect(report.logged).toEqual([]);
+      expect(library.records.size).toBe(5);
+      expect(warnings.at(-1)).toBe(`ingest: ${data.raw} not found; nothing ingested or removed`);
+    });
+
     it('rejects a second file with the same id instead of flip-flopping between them', async () => {
       const { data, ingester } = setup();
       await ingester.sync();
