@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--json]`
+ * `npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--json] [--save FILE.json]`
  *
  * Our search library against raw MiniSearch (default options) on the same synthetic corpus, at
  * each size: parse, index build, snapshot size/write/load, process cold start to the first answer
@@ -15,7 +15,7 @@
  * `{"subscriptions":1000,"deliveriesPerSecond":850}`), which the report prints as its own section.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,22 +34,29 @@ interface BenchArgs {
   readonly sizes: readonly number[];
   readonly seed: number;
   readonly json: boolean;
+  /** Also write the JSON report to this file (whatever stdout shows). */
+  readonly save: string | null;
   /** Rounds over the query mix; default 5, 3 from 100k documents. */
   readonly rounds: number | null;
 }
 
-const USAGE = 'usage: npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--json]';
+const USAGE =
+  'usage: npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--json] [--save FILE.json]';
 
 function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let sizes: number[] = [1000, 10_000, 100_000];
   let seed = 1;
   let json = false;
+  let save: string | null = null;
   let rounds: number | null = null;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
     const value = argv[k + 1];
     if (arg === '--json') json = true;
-    else if (arg === '--sizes' && value !== undefined) {
+    else if (arg === '--save' && value !== undefined) {
+      save = value;
+      k++;
+    } else if (arg === '--sizes' && value !== undefined) {
       sizes = value.split(',').map((s) => Number(s.replace(/[_k]/g, (m) => (m === 'k' ? '000' : ''))));
       if (sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error(`--sizes: "${value}" ${USAGE}`);
       k++;
@@ -61,7 +68,7 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
       k++;
     } else throw new Error(`unknown or incomplete option "${arg ?? ''}"\n${USAGE}`);
   }
-  return { sizes, seed, json, rounds };
+  return { sizes, seed, json, save, rounds };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,19 +442,20 @@ async function main(argv: readonly string[]): Promise<void> {
   const targets = targetsOf(largest);
   const fanout = await digestFanout();
   log(`\nbenchmark done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  if (args.json) {
-    const json = {
-      seed: args.seed,
-      node: process.version,
-      cpus: cpus().length,
-      sizes: reports.map((r) => ({ ...r, rows: rowsOf(r) })),
-      targets,
-      digestFanout: fanout,
-    };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${renderTable(reports, targets, fanout, args.seed)}\n`);
-  }
+  const json = {
+    seed: args.seed,
+    node: process.version,
+    cpus: cpus().length,
+    sizes: reports.map((r) => ({ ...r, rows: rowsOf(r) })),
+    targets,
+    digestFanout: fanout,
+  };
+  if (args.save) writeFileSync(args.save, `${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(
+    args.json
+      ? `${JSON.stringify(json, null, 2)}\n`
+      : `${renderTable(reports, targets, fanout, args.seed)}\n`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
