@@ -86,4 +86,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+const code = await main();
+// Exit explicitly: keep-alive sockets of the REST client and other libraries' handles would
+// otherwise hold the process open after a clean shutdown.
+process.exit(code);

@@ -285,6 +285,11 @@ export class LoopbackDiscord {
     return server;
   }
 
+  /** How many gateway connections have identified (logged-in clients). */
+  get loggedInClients(): number {
+    return [...this.gateway].filter((s) => s.identified).length;
+  }
+
   /** Base URL for `rest.api` / DISCORD_API_BASE. */
   get apiBase(): string {
     return `http://127.0.0.1:${this.port}/api`;
