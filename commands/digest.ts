@@ -1,4 +1,10 @@
-import { ChannelType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import {
+  ChannelType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+} from 'discord.js';
 import type { SlashCommandSubcommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction, Guild } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
@@ -41,7 +47,7 @@ export const data = named(
   },
 )
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-  .setDMPermission(false)
+  .setContexts(InteractionContextType.Guild)
   .addSubcommand((s) =>
     named(
       s,

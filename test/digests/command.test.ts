@@ -1,4 +1,5 @@
-import { ChannelType, PermissionFlagsBits } from 'discord.js';
+import { ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { commands } from '../../commands/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotHarness, componentsOf } from '../support/botHarness.js';
 import { snowflake } from '../support/loopbackDiscord.js';
@@ -50,6 +51,9 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
   it('registers /digest with Manage Server as the default member permission, not in DMs', () => {
     const command = bot.server.commands(bot.server.guild.id).find((c) => c.name === 'digest');
     expect(command?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    expect(commands.find((c) => c.data.name === 'digest')?.data.toJSON().contexts).toEqual([
+      InteractionContextType.Guild,
+    ]);
     expect(command?.options?.map((o) => o.name)).toEqual([
       'subscribe',
       'list',
