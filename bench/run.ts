@@ -58,7 +58,8 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
       k++;
     } else if (arg === '--sizes' && value !== undefined) {
       sizes = value.split(',').map((s) => Number(s.replace(/[_k]/g, (m) => (m === 'k' ? '000' : ''))));
-      if (sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error(`--sizes: "${value}" ${USAGE}`);
+      if (sizes.some((s) => !Number.isInteger(s) || s < 10))
+        throw new Error(`--sizes must be whole numbers of at least 10, got "${value}"\n${USAGE}`);
       k++;
     } else if (arg === '--seed' && value !== undefined && Number.isInteger(Number(value))) {
       seed = Number(value);
