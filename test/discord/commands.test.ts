@@ -88,6 +88,28 @@ describe('the bot on the shipped pages (real discord.js client, loopback Discord
       ]);
     });
 
+    it('filters by dateline country', async () => {
+      const session = await bot.server.sendSlashCommand('search', {
+        query: 'migration',
+        country: 'China',
+        kind: 'article',
+      });
+      const embed = session.reply?.embeds[0];
+      expect(embed?.title).toBe('Results for “migration” (articles, in China)');
+      expect(embed?.fields?.length).toBeGreaterThan(0);
+      // The agreement page has no dateline.
+      expect(embed?.fields?.map((f) => f.name).join('\n')).not.toContain('Agreement with China');
+      expect(embed?.fields?.every((f) => f.value.startsWith('*Article · China*'))).toBe(true);
+    });
+
+    it('explains when no document has every word and shows those with some', async () => {
+      const session = await bot.server.sendSlashCommand('search', { query: 'qqqq beijing' });
+      expect(session.reply?.content).toBe(
+        'No document has all the words; showing documents with some of them.',
+      );
+      expect(session.reply?.embeds[0]?.fields?.length).toBe(4);
+    });
+
     it('says when nothing matches', async () => {
       const session = await bot.server.sendSlashCommand('search', { query: 'zzzqqq' });
       expect(session.isEphemeral).toBe(true);

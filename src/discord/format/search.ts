@@ -41,10 +41,7 @@ export function searchReply(state: SearchState, result: SearchPage, note?: strin
       ),
     })),
     footer: {
-      text: [
-        `Page ${result.page} of ${result.pages} · ${result.total} result${result.total === 1 ? '' : 's'}`,
-        ...(result.matchedAll ? [] : ['some words matched']),
-      ].join(' · '),
+      text: `Page ${result.page} of ${result.pages} · ${result.total} result${result.total === 1 ? '' : 's'}`,
     },
   };
   const pager = pageButtons(state, result.page, result.pages);
