@@ -20,7 +20,18 @@ export interface DigestLibrary {
 /** Posts one digest message; resolves with the created (or, for a repeated nonce, the earlier) message id. */
 export interface MessagePoster {
   post(channelId: string, message: DigestMessage, nonce: string): Promise<{ id: string }>;
+  /**
+   * The id of a recent message of the bot's in the channel with exactly this content, if any. Used
+   * only when a pending part is older than Discord's nonce memory; may reject (no history access).
+   */
+  findPosted?(channelId: string, message: DigestMessage): Promise<string | undefined>;
 }
+
+/**
+ * Discord remembers a nonce for "a few minutes". A part still unacknowledged after this long may
+ * have been posted before a crash without Discord deduplicating a re-post, so history is checked.
+ */
+export const NONCE_MEMORY_MS = 2 * 60_000;
 
 /** How a posting error is handled. */
 export type Failure =
@@ -194,6 +205,19 @@ export class DigestDelivery {
     const backoffMs = this.options.backoffMs ?? 2000;
     for (const part of delivery.parts) {
       if (part.messageId !== null) continue;
+      if (poster.findPosted && this.now().getTime() - Date.parse(delivery.createdAt) > NONCE_MEMORY_MS) {
+        const found = await poster
+          .findPosted(subscription.channelId, part.payload as DigestMessage)
+          .catch(() => undefined);
+        if (found) {
+          store.markPartPosted(delivery.id, part.part, found, this.now());
+          this.log.info(
+            { subscription: subscription.id, delivery: delivery.id, part: part.part },
+            'digest part found in the channel, not posted again',
+          );
+          continue;
+        }
+      }
       for (let attempt = 1; ; attempt++) {
         try {
           const message = await poster.post(

@@ -75,7 +75,30 @@ export function restPoster(rest: REST): MessagePoster {
       })) as APIMessage;
       return { id: created.id };
     },
+    async findPosted(channelId, message) {
+      // Needs Read Message History; without it this rejects and the part is posted again.
+      const recent = (await rest.get(Routes.channelMessages(channelId), {
+        query: new URLSearchParams({ limit: '50' }),
+      })) as APIMessage[];
+      const wanted = toMessageBody(message, '');
+      return recent.find((m) => m.author.bot === true && isSameMessage(m, wanted))?.id;
+    },
   };
+}
+
+/** Same content and the same embed texts: how a digest part is recognized in the channel. */
+function isSameMessage(posted: APIMessage, body: RESTPostAPIChannelMessageJSONBody): boolean {
+  if ((posted.content ?? '') !== (body.content ?? '')) return false;
+  const wanted = body.embeds ?? [];
+  if (posted.embeds.length !== wanted.length) return false;
+  const text = (e: APIEmbed) =>
+    JSON.stringify([
+      e.title ?? '',
+      e.description ?? '',
+      (e.fields ?? []).map((f) => [f.name, f.value]),
+      e.footer?.text ?? '',
+    ]);
+  return posted.embeds.every((e, k) => text(e) === text(wanted[k] as APIEmbed));
 }
 
 /** Discord error codes after which posting to the channel cannot succeed until someone acts. */

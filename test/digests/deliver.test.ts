@@ -256,6 +256,35 @@ describe('digests', () => {
       expect([...postedIds(messages)].sort()).toEqual([...ids].sort());
     });
 
+    it('recognizes a part posted before a crash once Discord has forgotten its nonce', async () => {
+      const s = subscribe();
+      dropArticle(h.data.raw, 1);
+      await h.ingester.sync();
+      const { digest, toSeq } = h.service.delivery.preview(h.store.getSubscription(s.id)!);
+      const delivery = h.store.createDelivery(
+        {
+          subscriptionId: s.id,
+          fromSeq: 5,
+          toSeq,
+          itemCount: 1,
+          payloads: digest.messages,
+          nonce: (d, p) => digestNonce(h.store.instanceId, s.id, d, p),
+        },
+        new Date(Date.now() - 10 * 60_000), // ten minutes ago: the nonce is no longer remembered
+      );
+      const part = delivery.parts[0]!;
+      // Posted with another nonce, as if Discord's memory of it had expired.
+      await h.rest.post(`/channels/${general()}/messages`, {
+        body: toMessageBody(part.payload as DigestMessage, 'expired'),
+      });
+      const { finished } = await h.restart().recover();
+      expect(finished).toEqual([expect.objectContaining({ kind: 'delivered', items: 1 })]);
+      expect(h.server.channelMessages(general())).toHaveLength(1);
+      expect(h.store.getDelivery(delivery.id)?.parts[0]?.messageId).toBe(
+        h.server.channelMessages(general())[0]?.id,
+      );
+    });
+
     it('gives a subscription one catch-up digest after downtime, not one per missed slot', async () => {
       const created = new Date('2026-11-20T10:00:00Z');
       let now = created;
