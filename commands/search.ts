@@ -80,12 +80,23 @@ function runSearch(ctx: CommandContext, state: SearchState, page: number) {
   });
 }
 
+/**
+ * The country as the index knows it: clients sometimes submit the typed text ("chin") instead of
+ * the chosen value, so an inexact entry becomes the best suggestion when there is one.
+ */
+function resolveCountry(ctx: CommandContext, typed: string | undefined): string | undefined {
+  if (!typed) return undefined;
+  const choices = ctx.library.suggest('country', typed);
+  const exact = choices.find((c) => c.value.toLowerCase() === typed.toLowerCase());
+  return (exact ?? choices[0])?.value ?? typed;
+}
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const kind = interaction.options.getString('kind');
   const state: SearchState = {
     query: readText(interaction, 'query', 'query'),
     kind: kind === 'article' || kind === 'project' ? kind : undefined,
-    country: readOptionalText(interaction, 'country'),
+    country: resolveCountry(ctx, readOptionalText(interaction, 'country')),
   };
   await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1)));
 }

@@ -102,6 +102,11 @@ describe('the bot on the shipped pages (real discord.js client, loopback Discord
       expect(embed?.fields?.every((f) => f.value.startsWith('*Article · China*'))).toBe(true);
     });
 
+    it('accepts a typed country instead of the chosen one', async () => {
+      const session = await bot.server.sendSlashCommand('search', { query: 'seminar', country: 'chin' });
+      expect(session.reply?.embeds[0]?.title).toBe('Results for “seminar” (in China)');
+    });
+
     it('explains when no document has every word and shows those with some', async () => {
       const session = await bot.server.sendSlashCommand('search', { query: 'qqqq beijing' });
       expect(session.reply?.content).toBe(
