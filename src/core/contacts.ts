@@ -378,18 +378,24 @@ export interface DirectorySource {
   readonly mentions: readonly Mention[];
 }
 
-interface Sighting {
-  readonly name: string;
-  readonly fromContact: boolean;
-}
-
 interface Builder {
-  sightings: Sighting[];
+  /** Spellings seen: whether one came from a contact block, and how often. */
+  names: Map<string, { fromContact: boolean; count: number }>;
   offices: Set<string>;
   phones: Set<string>;
   emails: Set<string>;
   roles: Set<string>;
-  documents: Map<string, ContactDocument>;
+  /** By document id, one map per way of appearing (no composite keys to build). */
+  asContact: Map<string, ContactDocument>;
+  asMention: Map<string, ContactDocument>;
+}
+
+function sighting(b: Builder, name: string, fromContact: boolean): void {
+  const seen = b.names.get(name);
+  if (seen) {
+    seen.count++;
+    seen.fromContact ||= fromContact;
+  } else b.names.set(name, { fromContact, count: 1 });
 }
 
 /** The keys a document adds to the directory: people who get an entry, and loose name mentions. */
@@ -456,12 +462,13 @@ function buildEntries(sources: readonly DirectorySource[], only?: ReadonlySet<st
     let b = builders.get(root);
     if (!b) {
       b = {
-        sightings: [],
+        names: new Map(),
         offices: new Set(),
         phones: new Set(),
         emails: new Set(),
         roles: new Set(),
-        documents: new Map(),
+        asContact: new Map(),
+        asMention: new Map(),
       };
       builders.set(root, b);
     }
@@ -472,25 +479,27 @@ function buildEntries(sources: readonly DirectorySource[], only?: ReadonlySet<st
       const key = normalizeName(c.name);
       if (!wanted(key)) continue;
       const b = builder(key);
-      b.sightings.push({ name: c.name.trim(), fromContact: true });
+      sighting(b, c.name.trim(), true);
       if (c.office) b.offices.add(c.office);
       for (const phone of c.phones) b.phones.add(phone);
       if (c.email) b.emails.add(c.email);
-      addDocument(b, record, 'contact');
+      if (!b.asContact.has(record.id))
+        b.asContact.set(record.id, { id: record.id, title: record.title, as: 'contact' });
     }
     for (const m of mentions) {
       const key = normalizeName(m.name);
       if (!parent.has(key)) continue;
       const b = builder(key);
-      b.sightings.push({ name: m.name, fromContact: false });
+      sighting(b, m.name, false);
       if (m.role) b.roles.add(m.role);
-      addDocument(b, record, 'mention');
+      if (!b.asMention.has(record.id))
+        b.asMention.set(record.id, { id: record.id, title: record.title, as: 'mention' });
     }
   }
   const entries: ContactEntry[] = [];
   for (const b of builders.values()) {
-    const name = bestSpelling(b.sightings);
-    const aliases = [...new Set(b.sightings.map((s) => s.name))].filter((n) => n !== name).sort();
+    const name = bestSpelling(b.names);
+    const aliases = [...b.names.keys()].filter((n) => n !== name).sort();
     entries.push({
       name,
       aliases,
@@ -498,7 +507,7 @@ function buildEntries(sources: readonly DirectorySource[], only?: ReadonlySet<st
       phones: [...b.phones],
       emails: [...b.emails],
       roles: [...b.roles],
-      documents: [...b.documents.values()].sort((x, y) =>
+      documents: [...b.asContact.values(), ...b.asMention.values()].sort((x, y) =>
         x.id < y.id ? -1 : x.id > y.id ? 1 : x.as < y.as ? -1 : 1,
       ),
     });
@@ -694,31 +703,22 @@ function startsWords(name: string, words: readonly string[]): boolean {
   return words.every((w) => nameWords.some((n) => n.startsWith(w)));
 }
 
-function addDocument(b: Builder, record: DocumentRecord, as: ContactDocument['as']) {
-  const key = `${record.id}\u0000${as}`;
-  if (!b.documents.has(key)) b.documents.set(key, { id: record.id, title: record.title, as });
-}
-
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function bestSpelling(sightings: readonly Sighting[]): string {
+function bestSpelling(names: ReadonlyMap<string, { fromContact: boolean; count: number }>): string {
   // From a contact block first, then with diacritics, then the most frequent, then A to Z.
-  const stats = new Map<string, { base: number; count: number }>();
-  for (const s of sightings) {
-    const base = (s.fromContact ? 2 : 0) + (/[^\p{ASCII}]/u.test(s.name) ? 1 : 0);
-    const previous = stats.get(s.name);
-    stats.set(s.name, { base: Math.max(previous?.base ?? 0, base), count: (previous?.count ?? 0) + 1 });
-  }
   let best = '';
-  let bestStats = { base: -1, count: 0 };
-  for (const [name, st] of stats) {
-    const better =
-      st.base > bestStats.base ||
-      (st.base === bestStats.base &&
-        (st.count > bestStats.count || (st.count === bestStats.count && name < best)));
-    if (better) {
+  let bestBase = -1;
+  let bestCount = 0;
+  for (const [name, seen] of names) {
+    const base = (seen.fromContact ? 2 : 0) + (/[^\p{ASCII}]/u.test(name) ? 1 : 0);
+    if (
+      base > bestBase ||
+      (base === bestBase && (seen.count > bestCount || (seen.count === bestCount && name < best)))
+    ) {
       best = name;
-      bestStats = st;
+      bestBase = base;
+      bestCount = seen.count;
     }
   }
   return best;

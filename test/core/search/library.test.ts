@@ -320,6 +320,15 @@ describe('Library', () => {
     });
   });
 
+  describe('warm', () => {
+    it('builds the lazy parts without changing any answer', () => {
+      const warmed = createLibrary(shipped);
+      warmed.warm();
+      expect(warmed.contacts.all()).toEqual(library.contacts.all());
+      expect(warmed.projects.list()).toEqual(library.projects.list());
+    });
+  });
+
   describe('upsert and remove', () => {
     it('keep search, autocomplete, contacts and projects consistent', () => {
       const live = createLibrary(shipped);
