@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyShippedData } from '../support/botHarness.js';
+import { addExtraPages } from '../support/extraPages.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -124,4 +125,26 @@ describe('console mode (npm start without a token)', () => {
     expect(answers.get('/nope')).toMatch(/^Error: unknown command \/nope; try \/search, /);
     expect(answers.get('click 99')).toMatch(/^No button 99: choose 1 to \d+\.$/);
   });
+});
+
+describe('console mode with several pages of results', () => {
+  it('pages with the numbered buttons, updating the message', async () => {
+    const dataDir = await copyShippedData();
+    try {
+      await addExtraPages(dataDir, 12);
+      const { code, stdout } = await runConsole(
+        dataDir,
+        '/search query:seminar mobility\nclick 6\nclick 12\n',
+      );
+      expect(code).toBe(0);
+      const answers = replies(stdout);
+      expect(answers.get('/search query:seminar mobility')).toMatch(/-- Page 1 of 3 · 1[34] results/);
+      expect(answers.get('/search query:seminar mobility')).toContain('[-] ◀ Previous\n  [6] Next ▶');
+      expect(answers.get('click 6')).toMatch(/^\(message updated\)\n/);
+      expect(answers.get('click 6')).toMatch(/-- Page 2 of 3/);
+      expect(answers.get('click 12')).toMatch(/-- Page 1 of 3/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

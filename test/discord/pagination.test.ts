@@ -1,27 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ButtonStyle, ComponentType } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotHarness, buttonLabelled, componentsOf } from '../support/botHarness.js';
+import { addExtraPages, extraTitle } from '../support/extraPages.js';
 
-const TEMPLATE = '001_8879b2f42bfd0150.txt';
-const TEMPLATE_TITLE = 'Director General launches EU-China migration and mobility seminar in Beijing';
 const EXTRA_PAGES = 30;
-
-/** Title of extra page n: long (150 characters) so autocomplete has to cut names. */
-const extraTitle = (n: number) =>
-  `Seminar ${String(n).padStart(2, '0')} on mobility in Beijing: `
-    .padEnd(150, 'cooperation and dialogue ')
-    .trimEnd();
-
-/** Adds pages that all mention Beijing, so a search has several pages of results. */
-async function addPages(dataDir: string): Promise<void> {
-  const template = await readFile(path.join(dataDir, 'raw', TEMPLATE), 'utf8');
-  for (let n = 1; n <= EXTRA_PAGES; n++) {
-    const name = `9${String(n).padStart(2, '0')}_extra.txt`;
-    await writeFile(path.join(dataDir, 'raw', name), template.replace(TEMPLATE_TITLE, extraTitle(n)));
-  }
-}
+const addPages = (dataDir: string) => addExtraPages(dataDir, EXTRA_PAGES);
 
 const nextButton = (customId: string) => ({
   type: ComponentType.ActionRow as const,
