@@ -5,7 +5,8 @@ import { json, libraryFor } from './openLibrary.js';
 const help = `Usage: npm run --silent cli -- contact <name, office or e-mail> [--json | --vcard]
 
 Finds people across all documents (press contacts and people named in the text), by any part of
-their name, office or e-mail; case and accents do not matter ("par" finds "Pär").
+their name, office or e-mail; case and accents do not matter ("par" finds "Pär"). Shows at most 25
+people, best matches first.
 
 Options:
   --json    print {"contacts": [{"name", "aliases", "offices", "phones", "emails", "roles",
