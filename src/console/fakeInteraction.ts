@@ -54,7 +54,14 @@ class ConsoleInteraction {
   isRepliable() {
     return this.type !== InteractionType.ApplicationCommandAutocomplete;
   }
+  /** The console is like a DM: no guild, so guild-only commands say so. */
   inGuild() {
+    return false;
+  }
+  inCachedGuild() {
+    return false;
+  }
+  inRawGuild() {
     return false;
   }
 

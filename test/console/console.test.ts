@@ -57,6 +57,7 @@ describe('console mode (npm start without a token)', () => {
         '/project query:CN10P0002',
         'complete /contact name:lil',
         '/article id:no such thing',
+        '/digest list',
         '/nope',
         'click 99',
         '',
@@ -121,6 +122,9 @@ describe('console mode (npm start without a token)', () => {
   it('explains mistakes without stopping', () => {
     expect(answers.get('/article id:no such thing')).toBe(
       '(only you can see this)\n\nNo article matches “no such thing”. Pick one from the list, or try /search.',
+    );
+    expect(answers.get('/digest list')).toBe(
+      '(only you can see this)\n\nDigests are managed inside a server, not here.',
     );
     expect(answers.get('/nope')).toMatch(/^Error: unknown command \/nope; try \/search, /);
     expect(answers.get('click 99')).toMatch(/^No button 99: choose 1 to \d+\.$/);
