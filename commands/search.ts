@@ -93,9 +93,13 @@ function resolveCountry(ctx: CommandContext, typed: string | undefined): string 
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const kind = interaction.options.getString('kind');
+  // Discord only offers the two choices, but a stale client or the API can send anything.
+  if (kind !== null && kind !== 'article' && kind !== 'project') {
+    throw new UserError('bad-option', `The kind must be “article” or “project”, not “${kind.slice(0, 40)}”.`);
+  }
   const state: SearchState = {
     query: readText(interaction, 'query', 'query'),
-    kind: kind === 'article' || kind === 'project' ? kind : undefined,
+    kind: kind ?? undefined,
     country: resolveCountry(ctx, readOptionalText(interaction, 'country')),
   };
   await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1)));

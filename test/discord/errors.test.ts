@@ -66,6 +66,7 @@ describe('errors users see', () => {
       'The query is 1000 characters long; the limit is 100. Please shorten it.',
     ],
     ['search', { query: '   ' }, 'Please type something for query.'],
+    ['search', { query: 'china', kind: 'poem' }, 'The kind must be “article” or “project”, not “poem”.'],
     [
       'contact',
       { name: 'x'.repeat(101) },
