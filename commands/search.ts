@@ -17,6 +17,7 @@ import {
 } from '../src/discord/options.js';
 import { sendReply, updateMessage } from '../src/discord/reply.js';
 import { showDocument } from '../src/discord/showDocument.js';
+import { resolveCountry, titleQueries } from '../src/discord/suggestions.js';
 
 const PAGE_SIZE = 5;
 
@@ -80,17 +81,6 @@ function runSearch(ctx: CommandContext, state: SearchState, page: number) {
   });
 }
 
-/**
- * The country as the index knows it: clients sometimes submit the typed text ("chin") instead of
- * the chosen value, so an inexact entry becomes the best suggestion when there is one.
- */
-function resolveCountry(ctx: CommandContext, typed: string | undefined): string | undefined {
-  if (!typed) return undefined;
-  const choices = ctx.library.suggest('country', typed);
-  const exact = choices.find((c) => c.value.toLowerCase() === typed.toLowerCase());
-  return (exact ?? choices[0])?.value ?? typed;
-}
-
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const kind = interaction.options.getString('kind');
   // Discord only offers the two choices, but a stale client or the API can send anything.
@@ -100,7 +90,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const state: SearchState = {
     query: readText(interaction, 'query', 'query'),
     kind: kind ?? undefined,
-    country: resolveCountry(ctx, readOptionalText(interaction, 'country')),
+    country: resolveCountry(ctx.library, readOptionalText(interaction, 'country')),
   };
   await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1)));
 }
@@ -111,16 +101,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
     await respondChoices(interaction, ctx.library.suggest('country', value));
     return;
   }
-  // A chosen title becomes the query itself (the title field's values are document ids), cut at a
-  // word so it still reads as a query.
-  const titles = ctx.library
-    .suggest('title', value)
-    .map((s) => (ctx.library.has(s.value) ? ctx.library.getDocument(s.value).title : s.name))
-    .map((title) => (title.length <= 100 ? title : title.slice(0, 100).replace(/\s+\S*$/, '')));
-  await respondChoices(
-    interaction,
-    titles.map((title) => ({ name: title, value: title })),
-  );
+  await respondChoices(interaction, titleQueries(ctx.library, value));
 }
 
 /** Previous/Next: the whole search is in the custom_id, so this works after a restart. */
@@ -129,7 +110,7 @@ const page: ComponentHandler = async (interaction, args, ctx) => {
   if (!parsed) throw new UserError('stale-component', STALE_COMPONENT);
   let result = runSearch(ctx, parsed.state, parsed.page);
   let note: string | undefined;
-  if (parsed.page > result.pages) {
+  if (result.pages > 0 && parsed.page > result.pages) {
     // The corpus changed since the message was sent: say so and show the last page there is.
     note = `That page no longer exists (the results changed); here is page ${result.pages}.`;
     result = runSearch(ctx, parsed.state, result.pages);

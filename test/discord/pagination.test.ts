@@ -84,6 +84,16 @@ describe('pagination and autocomplete over a larger corpus', () => {
     expect(session.reply?.embeds[0]?.footer?.text).toMatch(/^Page (\d+) of \1 /);
   });
 
+  it('says there are no results any more when a paged search now finds nothing', async () => {
+    const gone = 'v1:page:2:::zzqqxx';
+    const message = bot.server.seedMessage(bot.server.channel('general').id, {
+      components: [nextButton(gone)],
+    });
+    const session = await bot.server.clickButton(gone, message);
+    expect(session.reply?.content).toMatch(/^No results for “zzqqxx”\./);
+    expect(session.reply?.embeds).toEqual([]);
+  });
+
   it('answers a button from an older version of the bot with a polite ephemeral message', async () => {
     const old = 'v0:page:2:::seminar mobility';
     const message = bot.server.seedMessage(bot.server.channel('general').id, {
