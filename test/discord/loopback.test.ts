@@ -56,6 +56,24 @@ describe('loopback Discord server', () => {
     expect(session.isEphemeral).toBe(true);
   });
 
+  it('refuses a first answer after the interaction deadline, as Discord does', async () => {
+    const strict = await LoopbackDiscord.start({ interactionDeadlineMs: 100 });
+    const late = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: strict.apiBase } });
+    late.on(Events.InteractionCreate, (interaction) => {
+      if (interaction.isChatInputCommand())
+        setTimeout(() => void interaction.reply('too late').catch(() => undefined), 150);
+    });
+    const ready = new Promise((resolve) => late.once(Events.ClientReady, resolve));
+    await late.login(strict.token);
+    await ready;
+    const session = strict.startSlashCommand('echo');
+    await strict.waitFor(() => strict.requestsTo('POST', '/interactions/')[0]?.status);
+    expect(strict.requestsTo('POST', '/interactions/')[0]?.status).toBe(404);
+    expect(session.callback).toBeUndefined();
+    await late.destroy();
+    await strict.close();
+  });
+
   it('answers 401 to a wrong token', async () => {
     const response = await fetch(`${server.apiBase}/v10/users/@me`, {
       headers: { authorization: 'Bot nope' },

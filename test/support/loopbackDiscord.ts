@@ -88,6 +88,8 @@ export interface LoopbackDiscordOptions {
   readonly guilds?: readonly GuildSeed[];
   /** How long Discord remembers a nonce for `enforce_nonce`; Discord says "a few minutes". */
   readonly nonceWindowMs?: number;
+  /** Time allowed for an interaction's first answer, as Discord (3 s); later ones get 10062. */
+  readonly interactionDeadlineMs?: number;
 }
 
 interface StoredMessage {
@@ -131,6 +133,7 @@ export class LoopbackDiscord {
   private readonly gateway = new Set<GatewaySession>();
   private readonly events = new EventEmitter();
   private readonly nonceWindowMs: number;
+  private readonly interactionDeadlineMs: number;
   private port = 0;
 
   private constructor(
@@ -149,6 +152,7 @@ export class LoopbackDiscord {
       return guild;
     });
     this.nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
+    this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3000;
     this.events.setMaxListeners(0);
   }
 
@@ -354,14 +358,25 @@ export class LoopbackDiscord {
     options: Readonly<Record<string, string | number | boolean>> = {},
     context: InteractionContext = {},
   ): Promise<InteractionSession> {
-    const session = this.createCommandInteraction(
+    return this.awaitAnswer(this.startSlashCommand(name, options, context));
+  }
+
+  /**
+   * Sends a slash command like {@link sendSlashCommand} without waiting for the answer: for tests
+   * of what happens when there is none, or of several commands in flight.
+   */
+  startSlashCommand(
+    name: string,
+    options: Readonly<Record<string, string | number | boolean>> = {},
+    context: InteractionContext = {},
+  ): InteractionSession {
+    return this.createCommandInteraction(
       InteractionType.ApplicationCommand,
       name,
       options,
       undefined,
       context,
     );
-    return this.awaitAnswer(session);
   }
 
   /** Sends an autocomplete request with `focused` being typed; resolves with the choices. */
@@ -937,6 +952,7 @@ export class LoopbackDiscord {
   ): unknown {
     const session = this.sessions.get(token);
     if (!session || session.id !== id) throw unknownInteraction();
+    if (Date.now() - session.createdAt > this.interactionDeadlineMs) throw unknownInteraction();
     if (session.callback) throw discordError(400, 40060, 'Interaction has already been acknowledged.');
     const body = (record.body ?? {}) as { type?: number; data?: Record<string, unknown> };
     const type = body.type as InteractionResponseType;

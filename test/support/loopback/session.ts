@@ -51,6 +51,9 @@ export class InteractionSession {
     readonly user: LoopbackUser,
   ) {}
 
+  /** When the interaction was dispatched (Discord gives 3 s for the first answer). */
+  readonly createdAt = Date.now();
+
   /** The message `@original` currently is (the reply, or the clicked message after an update). */
   get original(): APIMessage | undefined {
     return this.originalMessageId ? this.server.message(this.originalMessageId) : undefined;
