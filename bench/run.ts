@@ -197,6 +197,30 @@ interface SizeReport {
   readonly prepare: PrepareResult;
   readonly sides: Readonly<Record<SideName, SideResult>>;
   readonly cold: Readonly<Record<SideName, { snapshot: ColdStart | null; rebuild: ColdStart | null }>>;
+  /** Measurements that failed (their cells show "-"). */
+  readonly failures: readonly string[];
+}
+
+/** The cells of a side that could not be measured. */
+function unavailable(task: SideName, prepare: PrepareResult): SideResult {
+  const none = { samples: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  const noGc = { count: 0, totalMs: 0, maxMs: 0 };
+  return {
+    task,
+    available: false,
+    documents: prepare.documents,
+    buildSeconds: 0,
+    snapshotBytes: 0,
+    snapshotWriteSeconds: 0,
+    snapshotLoadSeconds: 0,
+    search: none,
+    searchByClass: { exact: none, prefix: none, typo: none, filtered: none },
+    searchEmpty: 0,
+    searchGc: noGc,
+    suggest: none,
+    suggestGc: noGc,
+    heapAfterBuildBytes: 0,
+  };
 }
 
 async function benchSize(size: number, args: BenchArgs): Promise<SizeReport> {
@@ -227,8 +251,21 @@ async function benchSize(size: number, args: BenchArgs): Promise<SizeReport> {
       ]);
       return run.results.at(-1) as SideResult;
     };
-    const raw = await measureSide('raw');
-    const ours = await measureSide('ours');
+    const failures: string[] = [];
+    // A failing measurement (say, an API changing under the benchmark) costs its cells, not the run.
+    const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await work();
+      } catch (error) {
+        const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+        log(`FAILED ${message}`);
+        failures.push(message);
+        return null;
+      }
+    };
+    const raw = (await attempt('raw measurement', () => measureSide('raw'))) ?? unavailable('raw', prepare);
+    const ours =
+      (await attempt('ours measurement', () => measureSide('ours'))) ?? unavailable('ours', prepare);
     const cold: Record<SideName, { snapshot: ColdStart | null; rebuild: ColdStart | null }> = {
       raw: { snapshot: null, rebuild: null },
       ours: { snapshot: null, rebuild: null },
@@ -240,9 +277,13 @@ async function benchSize(size: number, args: BenchArgs): Promise<SizeReport> {
     for (const side of ['raw', 'ours'] as const) {
       if (!(side === 'raw' ? raw : ours).available) continue;
       log(`${side}: cold start from the snapshot (${repeats}x)`);
-      cold[side].snapshot = await coldStarts(side, 'snapshot', shared, repeats);
+      cold[side].snapshot = await attempt(`${side} cold start from the snapshot`, () =>
+        coldStarts(side, 'snapshot', shared, repeats),
+      );
       log(`${side}: cold start with a rebuild (${repeats}x)`);
-      cold[side].rebuild = await coldStarts(side, 'rebuild', fresh, repeats);
+      cold[side].rebuild = await attempt(`${side} cold start with a rebuild`, () =>
+        coldStarts(side, 'rebuild', fresh, repeats),
+      );
     }
     return {
       size,
@@ -250,6 +291,7 @@ async function benchSize(size: number, args: BenchArgs): Promise<SizeReport> {
       prepare,
       sides: { raw, ours },
       cold,
+      failures,
     };
   } finally {
     work.cleanup();
@@ -273,7 +315,7 @@ function rowsOf(report: SizeReport): Row[] {
   const { raw, ours } = report.sides;
   const row = (metric: string, unit: string, pick: (side: SideName) => number | null): Row => {
     const o = ours.available ? pick('ours') : null;
-    const r = pick('raw');
+    const r = raw.available ? pick('raw') : null;
     return { metric, unit, ours: o, raw: r, ratio: o !== null && r !== null && r > 0 ? o / r : null };
   };
   const side = (name: SideName) => (name === 'ours' ? ours : raw);
@@ -398,6 +440,7 @@ function renderTable(
     const line = (c: readonly string[]) =>
       c.map((cell, k) => (k < 2 ? cell.padEnd(widths[k] ?? 0) : cell.padStart(widths[k] ?? 0))).join('  ');
     out.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line));
+    for (const failure of report.failures) out.push(`FAILED ${failure}`);
   }
   out.push('');
   for (const t of targets) {
