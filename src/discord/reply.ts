@@ -57,7 +57,9 @@ export async function updateMessage(
   interaction: MessageComponentInteraction,
   reply: BotReply,
 ): Promise<void> {
-  const { flags: _flags, ...options } = toMessageOptions(reply);
+  const { flags: _flags, ...rest } = toMessageOptions(reply);
+  // An edit keeps what it does not mention: clear an earlier note rather than leave it stale.
+  const options = { ...rest, content: rest.content ?? '' };
   if (interaction.deferred || interaction.replied) await interaction.editReply(options);
   else await interaction.update(options);
 }

@@ -82,6 +82,10 @@ describe('pagination and autocomplete over a larger corpus', () => {
       /^That page no longer exists \(the results changed\); here is page \d+\./,
     );
     expect(session.reply?.embeds[0]?.footer?.text).toMatch(/^Page (\d+) of \1 /);
+    // Paging on from there clears the note.
+    const back = await bot.server.clickButton(buttonLabelled(session.reply, '◀ Previous'), session.reply!);
+    expect(back.reply?.content).toBe('');
+    expect(back.reply?.embeds[0]?.footer?.text).toMatch(/^Page \d+ of /);
   });
 
   it('says there are no results any more when a paged search now finds nothing', async () => {
