@@ -74,6 +74,14 @@ describe('loopback Discord server', () => {
     await strict.close();
   });
 
+  it('lets the client resume after the gateway drops it, and serve again', async () => {
+    const resumed = new Promise((resolve) => client.once(Events.ShardResume, resolve));
+    server.disconnectClients(4000);
+    await resumed;
+    const session = await server.sendSlashCommand('echo', { text: 'after resume' });
+    expect(session.reply?.content).toBe('echo after resume');
+  });
+
   it('answers 401 to a wrong token', async () => {
     const response = await fetch(`${server.apiBase}/v10/users/@me`, {
       headers: { authorization: 'Bot nope' },

@@ -102,6 +102,7 @@ interface GatewaySession {
   readonly socket: WebSocket;
   sequence: number;
   identified: boolean;
+  sessionId?: string;
 }
 
 const PERMISSION = {
@@ -131,6 +132,7 @@ export class LoopbackDiscord {
   private readonly nonces = new Map<string, { messageId: string; at: number }>();
   private readonly faults: { rule: FaultRule; remaining: number }[] = [];
   private readonly gateway = new Set<GatewaySession>();
+  private readonly gatewaySessionIds = new Set<string>();
   private readonly events = new EventEmitter();
   private readonly nonceWindowMs: number;
   private readonly interactionDeadlineMs: number;
@@ -181,6 +183,14 @@ export class LoopbackDiscord {
 
   get gatewayUrl(): string {
     return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * Drops every gateway connection with a close code, as Discord does on restarts (4000 and most
+   * 1xxx codes let the client resume; 4004 and friends do not).
+   */
+  disconnectClients(code = 4000): void {
+    for (const session of this.gateway) session.socket.close(code, 'loopback: disconnected by the test');
   }
 
   /** Closes every gateway connection and the HTTP server. */
@@ -659,6 +669,8 @@ export class LoopbackDiscord {
         }
         session.identified = true;
         const sessionId = `session-${snowflake()}`;
+        session.sessionId = sessionId;
+        this.gatewaySessionIds.add(sessionId);
         session.sequence += 1;
         session.socket.send(
           JSON.stringify({
@@ -689,12 +701,29 @@ export class LoopbackDiscord {
         }
         return;
       }
-      case GatewayOpcodes.Resume:
-        // Sessions are not kept: make the client identify again.
+      case GatewayOpcodes.Resume: {
+        // Events missed while disconnected are not replayed: tests dispatch only to live clients.
+        const resume = packet.d as { token?: string; session_id?: string; seq?: number };
+        const token = String(resume.token ?? '').replace(/^Bot /, '');
+        if (token !== this.token || !resume.session_id || !this.gatewaySessionIds.has(resume.session_id)) {
+          session.socket.send(
+            JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null }),
+          );
+          return;
+        }
+        session.identified = true;
+        session.sessionId = resume.session_id;
+        session.sequence = (resume.seq ?? 0) + 1;
         session.socket.send(
-          JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null }),
+          JSON.stringify({
+            op: GatewayOpcodes.Dispatch,
+            t: GatewayDispatchEvents.Resumed,
+            s: session.sequence,
+            d: {},
+          }),
         );
         return;
+      }
       default:
         // Presence updates, member requests and voice state updates are accepted and ignored.
         return;
