@@ -1,6 +1,5 @@
-import { Library } from '../core/library.js';
-import { loadCorpus } from '../ingest/loadCorpus.js';
-import { saveSnapshot, snapshotPath } from '../ingest/snapshot.js';
+import { openCorpusLibrary } from '../ingest/openCorpus.js';
+import { snapshotPath } from '../ingest/snapshot.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
 import { json } from './openLibrary.js';
 
@@ -14,8 +13,12 @@ Options:
            "writeMs", "snapshotBytes", "snapshot"}
   --help   show this help
 
-Exit code: 0 when written, 1 when some pages failed to parse (the others are indexed), 2 for
-wrong usage.`;
+Other commands and the bot load the snapshot and read only the pages whose size or modification
+time changed since; run this after replacing pages in a way that keeps both (e.g. a copy that
+preserves times).
+
+Exit code: 0 when written, 1 when some pages failed to parse (the others are indexed) or the
+snapshot could not be written, 2 for wrong usage.`;
 
 const ms = (n: number) => Math.round(n);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -34,25 +37,23 @@ export const indexCommand: CliCommand = {
           : `unknown subcommand "${positionals.join(' ')}"; use build.`,
       );
     }
-    const t0 = performance.now();
-    const corpus = await loadCorpus(io.dataDir, {
+    const opened = await openCorpusLibrary(io.dataDir, {
+      isRebuild: true,
+      onWarning: (message) => io.stderr(`index: ${message}\n`),
       onProgress: (done, total) => {
         if (total >= 5000 && !values.json) io.stderr(`index: ${done}/${total} files read\n`);
       },
     });
-    for (const failure of corpus.errors) io.stderr(`index: ${failure.file}: ${failure.reason}\n`);
-    const t1 = performance.now();
-    const library = Library.create(corpus.documents);
-    const t2 = performance.now();
-    const bytes = await saveSnapshot(io.dataDir, library);
-    const t3 = performance.now();
+    for (const failure of opened.errors) io.stderr(`index: ${failure.file}: ${failure.reason}\n`);
+    const { library, timings } = opened;
+    const bytes = opened.snapshotBytes;
     const stats = library.stats();
     const report = {
       ...stats,
-      failed: corpus.errors.length,
-      parseMs: ms(t1 - t0),
-      buildMs: ms(t2 - t1),
-      writeMs: ms(t3 - t2),
+      failed: opened.errors.length,
+      parseMs: ms(timings.scanMs + timings.parseMs),
+      buildMs: ms(timings.indexMs),
+      writeMs: ms(timings.writeMs),
       snapshotBytes: bytes,
       snapshot: snapshotPath(io.dataDir),
     };
@@ -60,12 +61,12 @@ export const indexCommand: CliCommand = {
       values.json
         ? json(report)
         : [
-            `${plural(stats.documents, 'document')} (${plural(stats.articles, 'article')}, ${plural(stats.projects, 'project')}), ${plural(stats.contacts, 'person', 'people')}, ${corpus.errors.length} failed`,
+            `${plural(stats.documents, 'document')} (${plural(stats.articles, 'article')}, ${plural(stats.projects, 'project')}), ${plural(stats.contacts, 'person', 'people')}, ${opened.errors.length} failed`,
             `read+parse ${report.parseMs} ms · index ${report.buildMs} ms · snapshot ${report.writeMs} ms (${(bytes / 1e6).toFixed(1)} MB)`,
-            `wrote ${report.snapshot}`,
+            opened.wrote ? `wrote ${report.snapshot}` : `could not write ${report.snapshot}`,
             '',
           ].join('\n'),
     );
-    return corpus.errors.length > 0 ? 1 : 0;
+    return opened.errors.length > 0 || !opened.wrote ? 1 : 0;
   },
 };

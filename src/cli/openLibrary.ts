@@ -1,20 +1,19 @@
 import type { Library } from '../core/library.js';
-import { loadCorpus } from '../ingest/loadCorpus.js';
-import { openLibrary } from '../ingest/snapshot.js';
+import { openCorpusLibrary } from '../ingest/openCorpus.js';
 import type { CliIo } from './command.js';
 
 /**
- * The library over `$DATA_DIR/raw` for a CLI command: the snapshot when valid, else a rebuild
- * (which rewrites it). Pages that fail to parse and snapshot problems are one line each on stderr.
+ * The library over `$DATA_DIR/raw` for a CLI command: the snapshot plus whatever pages changed,
+ * else a rebuild (which rewrites it). Pages that fail to parse and snapshot problems are one line
+ * each on stderr.
  */
 export async function libraryFor(io: CliIo): Promise<Library> {
-  const corpus = await loadCorpus(io.dataDir);
-  if (corpus.errors.length > 0) {
-    io.stderr(`warning: ${corpus.errors.length} page(s) could not be parsed; run \`parse\` for details\n`);
-  }
-  const opened = await openLibrary(io.dataDir, corpus.documents, {
+  const opened = await openCorpusLibrary(io.dataDir, {
     onWarning: (message) => io.stderr(`warning: ${message}\n`),
   });
+  if (opened.errors.length > 0) {
+    io.stderr(`warning: ${opened.errors.length} page(s) could not be parsed; run \`parse\` for details\n`);
+  }
   return opened.library;
 }
 

@@ -4,7 +4,7 @@
  * to; they get it through their context, never as a module singleton.
  *
  * ```ts
- * const library = createLibrary(records);               // or openLibrary(dataDir, records) (src/ingest/snapshot.ts)
+ * const library = createLibrary(records);               // or openCorpusLibrary(dataDir) (src/ingest/openCorpus.ts)
  * library.search('beijing office', { kind: 'article', page: 1 });  // SearchPage; UserError on bad queries
  * library.matchIds('"liaison office"', { kind: 'article' });       // string[]: every match, AND only
  * library.getDocument('002_6920415c55e1d6e5');          // DocumentRecord; UserError 'unknown-id'
@@ -18,7 +18,7 @@
  * library.stats();                                      // {documents, articles, projects, contacts}
  * library.warm();                                       // build lazy parts now (after start-up)
  * library.upsert(record); library.remove(id);           // live ingestion
- * library.toSnapshot(); Library.fromSnapshot(text, records);  // Result: reason string on mismatch
+ * library.toSnapshot(sources); Library.fromSnapshot(lines);  // lines of text; Result: reason on damage
  * ```
  *
  * Errors: `search` throws UserError `empty-query`, `query-too-long` or `bad-page`; `getDocument` and
@@ -50,11 +50,12 @@ import {
   type SearchPage,
   type SearchRequest,
 } from './search/searchIndex.js';
-import { corpusFingerprint, parseSnapshot, serializeSnapshot } from './search/snapshot.js';
+import { parseSnapshot, serializeSnapshot, type SnapshotSources } from './search/snapshot.js';
 
 export type { ContactEntry, ContactDocument, Mention } from './contacts.js';
 export type { ProjectFilters, ProjectListOptions, ProjectRecord, ProjectSort } from './projects.js';
 export type { Suggestion } from './search/autocomplete.js';
+export type { FileStamp, SnapshotSources } from './search/snapshot.js';
 export type {
   RelatedDocument,
   SearchFilters,
@@ -154,36 +155,48 @@ export class Library {
   }
 
   /**
-   * A library from snapshot text written by {@link toSnapshot} for these very records, without
-   * re-tokenizing them. Any mismatch or damage gives the reason instead of a library.
+   * A library from snapshot lines written by {@link toSnapshot}, with the records they hold and
+   * without re-tokenizing anything, plus the sources stored with it. Any damage or mismatch gives
+   * the reason instead of a library.
    */
-  static fromSnapshot(text: string, records: readonly DocumentRecord[]): Result<Library, string> {
-    const parsed = parseSnapshot(text, records);
+  static fromSnapshot(
+    lines: Iterable<string>,
+  ): Result<{ library: Library; sources: SnapshotSources }, string> {
+    const parsed = parseSnapshot(lines);
     if (!parsed.ok) return parsed;
-    const data = parsed.value;
-    if (data.documents !== records.length) return err('corrupt: document count does not match');
+    const { records, index, mentions, sources } = parsed.value;
     try {
-      const mentions = new Map(Object.entries(data.mentions));
-      const library = new Library(records, (getRecord) => SearchIndex.load(data.index, getRecord), mentions);
+      const library = new Library(records, (getRecord) => SearchIndex.load(index, getRecord), mentions);
       if (library.index.documentCount !== records.length || !records.every((r) => library.index.has(r.id))) {
         return err('corrupt: the index does not hold the documents it claims');
       }
-      return ok(library);
+      return ok({ library, sources });
     } catch (error) {
       return err(`corrupt: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  /** The snapshot text for this library: index, derived data, and what it is tied to. */
-  toSnapshot(): string {
-    const mentions: Record<string, readonly Mention[]> = {};
-    for (const [id, list] of this.mentions) if (list.length > 0) mentions[id] = list;
+  /**
+   * The snapshot of this library as lines of text (write them in order): index, records, derived
+   * data, and the `sources` the caller keeps with them (page stamps, parser fingerprint).
+   */
+  toSnapshot(sources: SnapshotSources): Generator<string> {
+    const mentions = new Map<string, readonly Mention[]>();
+    for (const [id, list] of this.mentions) if (list.length > 0) mentions.set(id, list);
     return serializeSnapshot({
-      corpus: corpusFingerprint(this.records.values()),
-      documents: this.records.size,
+      sources,
       index: this.index.toJSON(),
+      records: [...this.records.values()],
       mentions,
     });
+  }
+
+  /**
+   * Cleans the index of what `upsert` and `remove` left behind, so it answers exactly like a fresh
+   * build (see {@link SearchIndex.vacuum}); worth it after a batch of changes, before a snapshot.
+   */
+  compact(): Promise<void> {
+    return this.index.vacuum();
   }
 
   /** See {@link SearchIndex.search}. */

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
-import { loadCorpus } from '../ingest/loadCorpus.js';
-import { openLibrary } from '../ingest/snapshot.js';
+import { openCorpusLibrary } from '../ingest/openCorpus.js';
 import type { CommandContext } from './context.js';
 
 export interface LoadedLibrary {
@@ -11,25 +10,32 @@ export interface LoadedLibrary {
 }
 
 /**
- * Reads DATA_DIR/raw and opens the library over it (from the index snapshot when it matches).
- * Bad files and a stale snapshot are logged, never fatal.
+ * Opens the library over DATA_DIR/raw (the index snapshot plus the pages that changed since).
+ * Bad files and a stale snapshot are logged, never fatal. The parts built on first use (contact
+ * directory) are built just after, off the start-up path, so the first autocomplete is quick.
  */
 export async function loadLibrary(dataDir: string, logger: Logger): Promise<LoadedLibrary> {
-  const { documents, errors } = await loadCorpus(dataDir);
-  for (const failure of errors)
+  const opened = await openCorpusLibrary(dataDir, { onWarning: (message) => logger.warn(message) });
+  for (const failure of opened.errors)
     logger.warn({ file: failure.file, reason: failure.reason }, 'page not loaded');
-  const opened = await openLibrary(dataDir, documents, { onWarning: (message) => logger.warn(message) });
+  const { library } = opened;
+  const documentCount = opened.counts.documents;
   logger.info(
     {
-      documents: documents.length,
-      failures: errors.length,
+      failures: opened.errors.length,
       dataDir,
       index: opened.source,
-      ms: Math.round(opened.millis),
+      ...opened.counts,
+      ms: Math.round(opened.timings.totalMs),
     },
     'library loaded',
   );
-  return { library: opened.library, documentCount: documents.length, failures: errors.length };
+  setImmediate(() => {
+    const started = performance.now();
+    library.warm();
+    logger.debug({ ms: Math.round(performance.now() - started) }, 'library warmed');
+  });
+  return { library, documentCount, failures: opened.errors.length };
 }
 
 /** The context commands run with. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DocumentRecord } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
 import { documentId, hashBytes, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
+import { snapshotStamps } from './snapshot.js';
 
 /** Where ingested documents go besides the log: the search library (its upsert/remove facade). */
 export interface LibraryWriter {
@@ -49,7 +50,16 @@ export class Ingester {
   private readonly reported = new Map<string, string>();
   private readonly hashes = new Map<string, { key: string; hash: string }>();
 
-  constructor(private readonly options: IngesterOptions) {}
+  constructor(private readonly options: IngesterOptions) {
+    // The snapshot's stamps say which bytes a file of that size and mtime held: the first pass
+    // after a start then reads only pages changed since, not all of them.
+    for (const s of snapshotStamps(options.library)) {
+      this.hashes.set(path.join(options.dataDir, s.file), {
+        key: `${s.size}:${s.mtimeMs}`,
+        hash: s.contentHash,
+      });
+    }
+  }
 
   /**
    * One reconciliation pass. A call during a pass gets one follow-up pass (shared by every such

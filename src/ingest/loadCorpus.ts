@@ -15,11 +15,18 @@ export interface ParseFailure {
 export interface CorpusLoad {
   readonly documents: DocumentRecord[];
   readonly errors: ParseFailure[];
+  /** The site navigation the pages were parsed with (learned, or given in the options). */
+  readonly navigation?: readonly string[];
 }
 
 export interface LoadOptions {
   /** Called every `every` files with the count read so far, for progress output on big corpora. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Parse with this navigation instead of learning it from the pages read: a few changed pages
+   * are parsed with their corpus' navigation, as they were in it (the index snapshot keeps it).
+   */
+  readonly navigation?: readonly string[];
 }
 
 /** Pages learned from at most this many files: navigation is the same on all of them. */
@@ -32,7 +39,8 @@ export const rawDir = (dataDir: string) => path.join(dataDir, 'raw');
 /** A page's id: its file name without the extension. */
 export const documentId = (file: string) => path.basename(file).replace(/\.[^.]*$/, '');
 
-const isPageFile = (name: string) => !name.startsWith('.') && !name.endsWith('~');
+/** Whether a file in raw/ is a page (hidden files and editor backups are not). */
+export const isPageFile = (name: string) => !name.startsWith('.') && !name.endsWith('~');
 
 /** Reads and parses every page in `dataDir/raw`, in file-name order. A missing folder is an error. */
 export async function loadCorpus(dataDir: string, options: LoadOptions = {}): Promise<CorpusLoad> {
@@ -88,7 +96,8 @@ export async function parseFiles(
   }
   pages.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
-  const navigation = learnSiteNavigation(sample(pages, NAVIGATION_SAMPLE).map((page) => page.text));
+  const navigation =
+    options.navigation ?? learnSiteNavigation(sample(pages, NAVIGATION_SAMPLE).map((page) => page.text));
   const documents: DocumentRecord[] = [];
   const seen = new Map<string, string>();
   for (const page of pages) {
@@ -111,7 +120,7 @@ export async function parseFiles(
     }
   }
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { documents, errors };
+  return { documents, errors, navigation };
 }
 
 /** sha256 of a file's bytes, hex: the record's `contentHash`. */

@@ -442,50 +442,75 @@ describe('Library', () => {
   });
 
   describe('snapshots', () => {
-    it('round-trips: the loaded library answers like the built one', () => {
-      const loaded = Library.fromSnapshot(library.toSnapshot(), shipped);
+    const sources = {
+      parser: 'p1',
+      navigation: ['who we are'],
+      files: [{ file: 'raw/a.txt', size: 10, mtimeMs: 1.5, contentHash: 'c'.repeat(64) }],
+    };
+    const lines = () => [...library.toSnapshot(sources)].map((line) => line.replace(/\n$/, ''));
+    /** Edits one JSON line of the snapshot (0 = header). */
+    const edited = (line: number, edit: (value: Record<string, unknown>) => unknown) =>
+      lines().map((text, i) =>
+        i === line ? JSON.stringify(edit(JSON.parse(text) as Record<string, unknown>)) : text,
+      );
+
+    it('round-trips: the loaded library answers like the built one, with the records and sources', () => {
+      const loaded = Library.fromSnapshot(lines());
       if (!loaded.ok) throw new Error(loaded.error);
+      const { library: copy } = loaded.value;
       for (const query of ['beijing liaison office agreement', 'Lijert', 'CN10P0002', 'migrants']) {
-        expect(loaded.value.search(query)).toEqual(library.search(query));
+        expect(copy.search(query)).toEqual(library.search(query));
       }
-      expect(loaded.value.contacts.all()).toEqual(library.contacts.all());
-      expect(loaded.value.suggest('contact', 'li')).toEqual(library.suggest('contact', 'li'));
-      expect(loaded.value.related(ids.agreement)).toEqual(library.related(ids.agreement));
+      expect(copy.documents()).toEqual(library.documents());
+      expect(copy.contacts.all()).toEqual(library.contacts.all());
+      expect(copy.suggest('contact', 'li')).toEqual(library.suggest('contact', 'li'));
+      expect(copy.related(ids.agreement)).toEqual(library.related(ids.agreement));
+      expect(loaded.value.sources).toEqual(sources);
     });
 
-    it('accepts the records in another order', () => {
-      expect(Library.fromSnapshot(library.toSnapshot(), [...shipped].reverse()).ok).toBe(true);
+    it('writes one line per part and per record, none with a raw newline inside', () => {
+      const chunks = [...library.toSnapshot(sources)];
+      expect(chunks).toHaveLength(3 + shipped.length);
+      for (const chunk of chunks) expect(chunk.indexOf('\n')).toBe(chunk.length - 1);
     });
 
-    it('refuses a snapshot of other content, with the reason', () => {
-      const changed = shipped.map((r, i) => (i === 0 ? { ...r, contentHash: 'c'.repeat(64) } : r));
-      expect(Library.fromSnapshot(library.toSnapshot(), changed)).toEqual({
+    it('refuses records that do not match the header, with the reason', () => {
+      const changed = edited(3, (record) => ({ ...record, contentHash: 'd'.repeat(64) }));
+      expect(Library.fromSnapshot(changed)).toEqual({
         ok: false,
-        error: 'stale: the documents changed since it was written',
+        error: 'corrupt: the records do not match the header',
       });
-      expect(Library.fromSnapshot(library.toSnapshot(), shipped.slice(1)).ok).toBe(false);
+      expect(Library.fromSnapshot(lines().slice(0, -1))).toEqual({
+        ok: false,
+        error: 'corrupt: document count does not match',
+      });
     });
 
     it('refuses a snapshot built with other options or another format version', () => {
-      const data = JSON.parse(library.toSnapshot()) as Record<string, unknown>;
-      expect(Library.fromSnapshot(JSON.stringify({ ...data, optionsHash: 'x' }), shipped)).toEqual({
+      expect(Library.fromSnapshot(edited(0, (header) => ({ ...header, optionsHash: 'x' })))).toEqual({
         ok: false,
         error: 'stale: built with other index options',
       });
-      expect(Library.fromSnapshot(JSON.stringify({ ...data, version: 0 }), shipped)).toEqual({
+      expect(Library.fromSnapshot(edited(0, (header) => ({ ...header, version: 1 })))).toEqual({
         ok: false,
-        error: 'stale: snapshot format version 0, this program writes 1',
+        error: 'stale: snapshot format version 1, this program writes 2',
       });
     });
 
     it.each([
-      ['truncated JSON', (text: string) => text.slice(0, text.length / 2)],
-      ['not our format', () => JSON.stringify({ hello: 'world' })],
-      ['an array', () => '[]'],
-      ['a broken index', (text: string) => text.replace('"index":{', '"index":{"index":7,"x":{')],
-      ['no index', (text: string) => text.replace('"index":{', '"nothing":{')],
+      ['cut in half', (all: string[]) => [all.join('\n').slice(0, all.join('\n').length / 2)]],
+      ['not our format', () => [JSON.stringify({ hello: 'world' })]],
+      ['an array', () => ['[]']],
+      ['nothing', () => []],
+      ['a broken index', (all: string[]) => all.map((l, i) => (i === 1 ? '{"index":7,"x":{}}' : l))],
+      ['no index', (all: string[]) => all.map((l, i) => (i === 1 ? '7' : l))],
+      ['a malformed record', (all: string[]) => all.map((l, i) => (i === 3 ? '{"id":3}' : l))],
+      [
+        'malformed sources',
+        (all: string[]) => all.map((l, i) => (i === 0 ? l.replace('"files":[', '"files":[7,') : l)),
+      ],
     ])('refuses %s as corrupt, without throwing', (_name, damage) => {
-      const result = Library.fromSnapshot(damage(library.toSnapshot()), shipped);
+      const result = Library.fromSnapshot(damage(lines()));
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error).toMatch(/^corrupt: /);
     });
