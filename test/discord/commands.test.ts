@@ -284,6 +284,11 @@ describe('the bot on the shipped pages (real discord.js client, loopback Discord
     });
   });
 
+  it('answers in a DM too (no guild)', async () => {
+    const session = await bot.server.sendSlashCommand('contact', { name: 'liljert' }, { guildId: null });
+    expect(session.reply?.embeds[0]?.title).toBe('Pär Liljert');
+  });
+
   it('replies to a French user with the same commands (names are localized on registration)', async () => {
     const search = bot.server.commands(bot.server.guild.id).find((c) => c.name === 'search');
     expect(search?.name_localizations).toMatchObject({ fr: 'rechercher', 'es-ES': 'buscar' });
