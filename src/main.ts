@@ -61,7 +61,17 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const client = await startBot(config, commands, ctx);
+  let client: Awaited<ReturnType<typeof startBot>>;
+  try {
+    client = await startBot(config, commands, ctx);
+  } catch (error) {
+    // A wrong token or an unreachable Discord: say so in one line, not a stack trace.
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.fatal({ err: error }, `could not log in to Discord: ${reason}`);
+    await digests?.stop().catch(() => undefined);
+    logger.flush();
+    return 1;
+  }
   // Not awaited before the signal handlers exist: a SIGTERM during start-up still shuts down cleanly.
   void digests
     ?.start(client)

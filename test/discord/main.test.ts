@@ -71,3 +71,31 @@ describe('npm start with a token (src/main.ts as a child process)', () => {
     expect(stdout).toContain('"msg":"stopped"');
   });
 });
+
+describe('npm start with a wrong token', () => {
+  it('exits 1 saying it could not log in', async () => {
+    const server = await LoopbackDiscord.start();
+    const dataDir = await copyShippedData();
+    try {
+      const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DISCORD_TOKEN: 'not-the-token',
+          DISCORD_API_BASE: server.apiBase,
+          DATA_DIR: dataDir,
+          RESCAN_INTERVAL_SECONDS: '0',
+          LOG_LEVEL: 'info',
+        },
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(1);
+      expect(out).toContain('"msg":"could not log in to Discord: An invalid token was provided."');
+    } finally {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
