@@ -1,13 +1,14 @@
 /**
- * Our library behind the benchmark's interface: the same Library, snapshot file and openLibrary the
- * bot and the CLI use, asked for one page of results (10 hits with snippets) per query and for
- * autocomplete per field.
+ * Our library behind the benchmark's interface: the same Library, snapshot file and start-up path
+ * (openCorpusLibrary) the bot and the CLI use, asked for one page of results (10 hits with
+ * snippets) per query and for autocomplete per field.
  */
 import { stat } from 'node:fs/promises';
-import { Library } from '../src/core/library.js';
+import path from 'node:path';
+import { Library, type FileStamp, type SnapshotSources } from '../src/core/library.js';
 import type { DocumentRecord } from '../src/core/record.js';
-import { loadCorpus } from '../src/ingest/loadCorpus.js';
-import { openLibrary, saveSnapshot, snapshotPath } from '../src/ingest/snapshot.js';
+import { openCorpusLibrary } from '../src/ingest/openCorpus.js';
+import { parserFingerprint, readSnapshot, saveSnapshot } from '../src/ingest/snapshot.js';
 import type { BenchPrefix, BenchQuery } from './queries.js';
 import type { Answerer, BenchSide, SnapshotInfo } from './side.js';
 
@@ -22,42 +23,60 @@ function answerer(library: Library): Answerer {
   };
 }
 
-/** Opens from the snapshot and insists it was used: a silent rebuild would fake the numbers. */
-async function fromSnapshot(dataDir: string, documents: readonly DocumentRecord[]): Promise<Library> {
-  const opened = await openLibrary(dataDir, documents, {
-    isReadOnly: true,
-    onWarning: (message) => process.stderr.write(`  ours: ${message}\n`),
-  });
-  if (opened.source !== 'snapshot')
-    throw new Error(`ours: snapshot not used (${opened.reason ?? 'unknown'})`);
-  return opened.library;
+/**
+ * The sources openCorpusLibrary hands to saveSnapshot at start-up: the parser's fingerprint and a
+ * stamp (size, mtime, content hash) per page from a stat, so the write does not re-hash every page.
+ */
+async function sourcesFor(dataDir: string, documents: readonly DocumentRecord[]): Promise<SnapshotSources> {
+  const files: FileStamp[] = [];
+  const BATCH = 64;
+  for (let start = 0; start < documents.length; start += BATCH) {
+    await Promise.all(
+      documents.slice(start, start + BATCH).map(async (record) => {
+        const info = await stat(path.join(dataDir, record.source));
+        files.push({
+          file: record.source,
+          size: info.size,
+          mtimeMs: info.mtimeMs,
+          contentHash: record.contentHash,
+        });
+      }),
+    );
+  }
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { parser: await parserFingerprint(), navigation: [], files };
 }
 
 /** A fresh side for our library: one library at a time, as a process would hold. */
 export function createOursSide(): BenchSide {
-  let built: Library | null = null;
+  let built: { library: Library; documents: readonly DocumentRecord[] } | null = null;
   return {
     name: 'ours',
     build(documents) {
-      built = Library.create(documents);
-      return Promise.resolve(answerer(built));
+      built = { library: Library.create(documents), documents };
+      return Promise.resolve(answerer(built.library));
     },
     async writeSnapshot(dataDir): Promise<SnapshotInfo> {
       if (!built) throw new Error('ours side: build before writing a snapshot');
-      await saveSnapshot(dataDir, built);
-      const file = snapshotPath(dataDir);
-      return { bytes: (await stat(file)).size, files: [file] };
+      const bytes = await saveSnapshot(dataDir, built.library, await sourcesFor(dataDir, built.documents));
+      return { bytes, files: ['index-snapshot.json'] };
     },
-    async loadSnapshot(dataDir, documents) {
+    async loadSnapshot(dataDir) {
       built = null;
-      return answerer(await fromSnapshot(dataDir, documents));
+      const read = await readSnapshot(dataDir);
+      if (!read.ok) throw new Error(`ours: snapshot not loaded (${read.reason})`);
+      return answerer(read.library);
     },
     async coldOpen(dataDir, mode) {
-      // Our snapshot is tied to the pages' content hashes, so a start always reads the pages first.
-      const { documents } = await loadCorpus(dataDir);
-      if (mode === 'snapshot') return answerer(await fromSnapshot(dataDir, documents));
-      // What openLibrary does when there is no snapshot, minus writing one: time to the first answer.
-      return answerer(Library.create(documents));
+      // The bot's start-up path: stat the pages, then the snapshot (or read and parse everything).
+      const opened = await openCorpusLibrary(dataDir, { isReadOnly: true, isRebuild: mode === 'rebuild' });
+      const expected = mode === 'snapshot' ? 'snapshot' : 'rebuilt';
+      if (opened.source !== expected) {
+        throw new Error(
+          `ours: expected a start from "${expected}", got "${opened.source}" (${opened.reason ?? ''})`,
+        );
+      }
+      return answerer(opened.library);
     },
   };
 }
