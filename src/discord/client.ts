@@ -29,6 +29,13 @@ export async function startBot(
   client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
   client.on(Events.Error, (error) => ctx.logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => ctx.logger.warn({ message }, 'discord client warning'));
+  // Gateway drops are routine (Discord restarts its gateways) and discord.js resumes by itself;
+  // logged so that an outage is visible. ShardDisconnect means it gave up.
+  client.on(Events.ShardReconnecting, (shard) => ctx.logger.warn({ shard }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shard, replayed) => ctx.logger.info({ shard, replayed }, 'gateway resumed'));
+  client.on(Events.ShardDisconnect, (event, shard) =>
+    ctx.logger.error({ shard, code: event.code }, 'gateway closed for good'),
+  );
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(config.discordToken);
   await ready;

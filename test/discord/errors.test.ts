@@ -144,6 +144,14 @@ describe('errors users see', () => {
     expect(vcard.reply?.attachments[0]?.filename).toBe('par-liljert.vcf');
   });
 
+  it('keeps serving after the gateway drops the connection, and logs the drop', async () => {
+    bot.server.disconnectClients(4000);
+    await bot.server.waitFor(() => bot.logs.find((l) => l.msg === 'gateway resumed'));
+    expect(bot.logs.find((l) => l.msg === 'gateway reconnecting')).toMatchObject({ level: 40, shard: 0 });
+    const session = await bot.server.sendSlashCommand('about');
+    expect(session.reply?.embeds[0]?.title).toBe('Migration News Bot');
+  });
+
   it('retries a reply after a 502', async () => {
     bot.server.inject({
       method: 'POST',
