@@ -27,6 +27,7 @@ const USAGE = [
   '`/article id:` read one article, with its press contacts and related articles',
   '`/contact name:` a press contact card, with a vCard to save',
   '`/project query:` a project by title, Prima ID or Projects ID',
+  '`/digest subscribe` scheduled digests of new articles in a channel (Manage Server)',
 ].join('\n');
 
 /** The /about card: what the bot holds, its version and uptime, and how to use it. */
