@@ -57,6 +57,11 @@ export interface OpenedCorpus {
 
 /** More changed pages than this share of the corpus: rebuild from the pages instead of patching. */
 const REBUILD_SHARE = 0.2;
+/**
+ * Fewer changed pages than this share are not worth rewriting the snapshot at start (≈20 s at
+ * 100k documents); they are simply parsed again at the next start (milliseconds each).
+ */
+const REWRITE_SHARE = 0.01;
 const STAT_CONCURRENCY = 64;
 
 interface ListedFile {
@@ -137,7 +142,8 @@ const byFile = (a: FileStamp, b: FileStamp) => (a.file < b.file ? -1 : a.file > 
  * hash) per page: pages whose size and mtime match their stamp are not read at all (by design: a
  * file rewritten with the same size within the same mtime tick is not noticed, as with make or
  * rsync; `index build` re-reads everything). New and changed pages are parsed and applied to the
- * loaded library, removed ones dropped, and the snapshot rewritten atomically. Without a usable
+ * loaded library, removed ones dropped, and the snapshot rewritten atomically once at least 1% of
+ * the pages changed (fewer are cheaper to parse again next time than a rewrite). Without a usable
  * snapshot, or when more than a fifth of the pages changed, every page is parsed and the index
  * built anew. A corrupt or stale snapshot gives a warning, never a crash or wrong results.
  */
@@ -297,7 +303,10 @@ export async function openCorpusLibrary(
   const isChanged = upserted + removed > 0;
   const next: SnapshotSources = { parser, navigation: sources.navigation, files };
   rememberSources(library, next);
-  const bytes = isChanged || !sameStamps(files, sources.files) ? await write(library, next) : 0;
+  const drift = files.length - reused.length + removed;
+  const isWorthWriting =
+    !sameStamps(files, sources.files) && drift >= REWRITE_SHARE * Math.max(1, current.size);
+  const bytes = isWorthWriting ? await write(library, next) : 0;
   timings.totalMs = performance.now() - t0;
   return {
     library,

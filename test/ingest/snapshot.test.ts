@@ -30,10 +30,10 @@ const T1 = new Date('2026-02-01T00:00:00Z');
 const AGREEMENT = '002_6920415c55e1d6e5';
 
 /** The shipped pages plus 15 small ones: 20 pages, so a few changes stay under the rebuild share. */
-function corpusDir() {
+function corpusDir(extra = 15) {
   const data = makeDataDir({ shipped: true });
   dirs.push(data);
-  for (let n = 0; n < 15; n++) {
+  for (let n = 0; n < extra; n++) {
     writeFileSync(
       path.join(data.raw, `5${String(n).padStart(2, '0')}_extra.txt`),
       page(`Extra Page ${n} on Labour Mobility`, `Mali - Page ${n} tells of migrants and labour mobility.`),
@@ -178,6 +178,21 @@ describe('ingest/openCorpus', () => {
       const opened = await open(data.dir);
       expect(opened.counts).toMatchObject({ upserted: 1, removed: 1 });
       expect(answers(opened.library)).toEqual(answers(await freshBuild(data.dir)));
+    });
+
+    it('leaves the snapshot as it is when under 1% of the pages changed, parsing them again next time', async () => {
+      const data = corpusDir(120);
+      await open(data.dir);
+      const before = readFileSync(snapshotPath(data.dir), 'utf8');
+      const file = path.join(data.raw, `${AGREEMENT}.txt`);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('Sha Zukang', 'Zanzibar Zukang'));
+      for (let start = 0; start < 2; start++) {
+        const opened = await open(data.dir);
+        expect(opened).toMatchObject({ source: 'updated', wrote: false, warnings: [] });
+        expect(opened.counts).toMatchObject({ documents: 125, parsed: 1, upserted: 1 });
+        expect(answers(opened.library)).toEqual(answers(await freshBuild(data.dir)));
+      }
+      expect(readFileSync(snapshotPath(data.dir), 'utf8')).toBe(before);
     });
 
     it('rebuilds from the pages, without warning, when more than a fifth changed', async () => {
