@@ -13,9 +13,11 @@ import {
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Library } from '../../src/core/library.js';
+import { Ingester } from '../../src/ingest/ingester.js';
 import { loadCorpus, parseFiles } from '../../src/ingest/loadCorpus.js';
 import { openCorpusLibrary, type OpenCorpusOptions } from '../../src/ingest/openCorpus.js';
 import { saveSnapshot, SNAPSHOT_FILE, snapshotPath } from '../../src/ingest/snapshot.js';
+import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 import { page } from '../fixtures/pages.js';
 
@@ -351,6 +353,29 @@ describe('ingest/snapshot', () => {
       const data = corpusDir();
       await saveSnapshot(data.dir, await freshBuild(data.dir));
       expect((await open(data.dir)).counts).toMatchObject({ reused: 20, parsed: 0 });
+    });
+  });
+});
+
+describe('ingest/ingester', () => {
+  describe('Ingester over a library opened from the snapshot', () => {
+    it('trusts the stamps on its first pass after a restart: unchanged pages are not read', async () => {
+      const data = corpusDir();
+      const first = await open(data.dir);
+      const store = Store.open(data.dir);
+      try {
+        const before = await new Ingester({ dataDir: data.dir, store, library: first.library }).sync();
+        expect(before.added).toHaveLength(20);
+        // Restart: the same bytes' stamps, but the page now holds garbage of the same size and mtime.
+        const file = path.join(data.raw, `${AGREEMENT}.txt`);
+        writeFileSync(file, 'x'.repeat(statSync(file).size));
+        utimesSync(file, T0, T0);
+        const restarted = await open(data.dir);
+        const report = await new Ingester({ dataDir: data.dir, store, library: restarted.library }).sync();
+        expect(report).toMatchObject({ logged: [], rejected: [], unchanged: 20 });
+      } finally {
+        store.close();
+      }
     });
   });
 });
