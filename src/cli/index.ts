@@ -63,7 +63,7 @@ export const indexCommand: CliCommand = {
         : [
             `${plural(stats.documents, 'document')} (${plural(stats.articles, 'article')}, ${plural(stats.projects, 'project')}), ${plural(stats.contacts, 'person', 'people')}, ${opened.errors.length} failed`,
             `read+parse ${report.parseMs} ms · index ${report.buildMs} ms · snapshot ${report.writeMs} ms (${(bytes / 1e6).toFixed(1)} MB)`,
-            opened.wrote ? `wrote ${report.snapshot}` : `could not write ${report.snapshot}`,
+            opened.wrote ? `wrote ${report.snapshot}` : `did not write ${report.snapshot}`,
             '',
           ].join('\n'),
     );
