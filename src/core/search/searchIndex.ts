@@ -6,7 +6,6 @@ import MiniSearch, {
 } from 'minisearch';
 import type { Mention } from '../contacts.js';
 import { UserError } from '../errors.js';
-import { matchesText } from '../projects.js';
 import type { DocumentKind, DocumentRecord } from '../record.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from './options.js';
 import {
@@ -18,7 +17,7 @@ import {
   type ParsedQuery,
 } from './query.js';
 import { buildSnippet } from './snippet.js';
-import { processTerm, terms as textTerms, tokenize } from './text.js';
+import { fold, processTerm, terms as textTerms, tokenize } from './text.js';
 
 /** Narrowing a search. Text filters ignore case and accents; `region` matches part of the region. */
 export interface SearchFilters {
@@ -125,6 +124,9 @@ const splitTerms = (text: string) => text.split(' ');
  * with snippets and "did you mean". Records are read through `getRecord`, never stored twice.
  */
 export class SearchIndex {
+  /** Filter values per document id, folded once (see {@link factsOf}); dropped when it changes. */
+  private readonly facts = new Map<string, FilterFacts>();
+
   private constructor(
     private readonly index: MiniSearch<IndexedDocument>,
     private readonly getRecord: (id: string) => DocumentRecord | undefined,
@@ -142,17 +144,20 @@ export class SearchIndex {
 
   /** Adds a document whose id is new. */
   add(document: IndexedDocument): void {
+    this.facts.delete(document.id);
     this.index.add(document);
   }
 
   /** Adds or replaces one document. */
   upsert(document: IndexedDocument): void {
+    this.facts.delete(document.id);
     if (this.index.has(document.id)) this.index.discard(document.id);
     this.index.add(document);
   }
 
   /** Removes a document; unknown ids are ignored. */
   remove(id: string): void {
+    this.facts.delete(id);
     if (this.index.has(id)) this.index.discard(id);
   }
 
@@ -299,7 +304,7 @@ export class SearchIndex {
   private run(
     parsed: ParsedQuery,
     combineWith: 'AND' | 'OR',
-    filter: SearchOptions['filter'],
+    filter: Pick<SearchOptions, 'filter' | 'boostDocument'>,
   ): SearchResult[] {
     const last = parsed.terms.length - 1;
     const queries: Query[] = parsed.terms.map((term, i) => {
@@ -316,33 +321,71 @@ export class SearchIndex {
     });
     return this.index.search(
       { combineWith, queries },
-      { tokenize: splitTerms, processTerm: identityTerm, filter },
+      { tokenize: splitTerms, processTerm: identityTerm, ...filter },
     );
   }
 
-  private filterFor(request: SearchFilters, parsed: ParsedQuery): SearchOptions['filter'] {
-    const { kind, country, year, status, region } = request;
-    const hasProjectFilter = year !== undefined || Boolean(status?.trim()) || Boolean(region?.trim());
-    const hasFilter =
-      kind !== undefined || Boolean(country?.trim()) || hasProjectFilter || parsed.phrases.length > 0;
-    if (!hasFilter) return undefined;
-    return (result) => {
-      const record = this.getRecord(result.id as string);
-      if (!record) return false;
-      if (kind !== undefined && record.kind !== kind) return false;
-      if (!matchesText(record.country, country)) return false;
-      if (hasProjectFilter) {
-        const p = record.project;
-        if (!p) return false;
-        if (year !== undefined && p.year !== year) return false;
-        if (!matchesText(p.status, status) || !matchesText(p.region, region, true)) return false;
-      }
-      if (parsed.phrases.length > 0) {
+  /**
+   * The query's filters in two parts. Field filters (kind, country, project fields) become a
+   * `boostDocument` of 0 for documents that fail them, so MiniSearch skips those documents while
+   * scoring instead of scoring every match and dropping most afterwards; the filter values are
+   * folded once here and each document's values once per document ({@link factsOf}). Phrases
+   * need the document's text, so they stay a filter over the (few) results that matched.
+   */
+  private filterFor(
+    request: SearchFilters,
+    parsed: ParsedQuery,
+  ): Pick<SearchOptions, 'filter' | 'boostDocument'> {
+    const { kind, year } = request;
+    const country = foldFilter(request.country);
+    const status = foldFilter(request.status);
+    const region = foldFilter(request.region);
+    const hasProjectFilter = year !== undefined || status !== undefined || region !== undefined;
+    const options: Pick<SearchOptions, 'filter' | 'boostDocument'> = {};
+    if (kind !== undefined || country !== undefined || hasProjectFilter) {
+      const passes = (facts: FilterFacts | undefined): boolean => {
+        if (!facts) return false;
+        if (kind !== undefined && facts.kind !== kind) return false;
+        if (country !== undefined && facts.country !== country) return false;
+        if (hasProjectFilter) {
+          if (!facts.isProject) return false;
+          if (year !== undefined && facts.year !== year) return false;
+          if (status !== undefined && facts.status !== status) return false;
+          if (region !== undefined && (facts.region === null || !facts.region.includes(region))) return false;
+        }
+        return true;
+      };
+      // Called for every posting of every query term: a map lookup and a few comparisons.
+      options.boostDocument = (id: unknown) => (passes(this.factsOf(id as string)) ? 1 : 0);
+    }
+    if (parsed.phrases.length > 0) {
+      options.filter = (result) => {
+        const record = this.getRecord(result.id as string);
+        if (!record) return false;
         const sequence = textTerms(`${record.title}\n${record.paragraphs.join('\n')}`);
-        if (!parsed.phrases.every((phrase) => containsSequence(sequence, phrase))) return false;
-      }
-      return true;
+        return parsed.phrases.every((phrase) => containsSequence(sequence, phrase));
+      };
+    }
+    return options;
+  }
+
+  /** A document's filter values, folded on first use and kept until the document changes. */
+  private factsOf(id: string): FilterFacts | undefined {
+    const cached = this.facts.get(id);
+    if (cached) return cached;
+    const record = this.getRecord(id);
+    if (!record) return undefined;
+    const p = record.project;
+    const facts: FilterFacts = {
+      kind: record.kind,
+      country: foldValue(record.country),
+      isProject: p !== null,
+      year: p?.year ?? null,
+      status: foldValue(p?.status),
+      region: foldValue(p?.region),
     };
+    this.facts.set(id, facts);
+    return facts;
   }
 
   /**
@@ -447,5 +490,21 @@ function documentFrequency(tree: TermTree, term: string): number {
   for (const docs of tree.get(term)?.values() ?? []) df = Math.max(df, docs.size);
   return df;
 }
+
+/** A document's values the field filters compare, folded like the filters. */
+interface FilterFacts {
+  readonly kind: DocumentKind;
+  readonly country: string | null;
+  readonly isProject: boolean;
+  readonly year: number | null;
+  readonly status: string | null;
+  readonly region: string | null;
+}
+
+/** A filter value as compared: trimmed and folded; blank means no filter. */
+const foldFilter = (filter: string | undefined) =>
+  filter === undefined || filter.trim() === '' ? undefined : fold(filter.trim());
+const foldValue = (value: string | null | undefined) =>
+  value === null || value === undefined ? null : fold(value.trim());
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
