@@ -1,9 +1,4 @@
-import MiniSearch, {
-  type AsPlainObject,
-  type Query,
-  type SearchOptions,
-  type SearchResult,
-} from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Query, type SearchResult } from 'minisearch';
 import type { Mention } from '../contacts.js';
 import { UserError } from '../errors.js';
 import type { DocumentKind, DocumentRecord } from '../record.js';
@@ -16,6 +11,7 @@ import {
   stemsOfPrefix,
   type ParsedQuery,
 } from './query.js';
+import { QueryEngine, type Matches, type TermQuery } from './engine.js';
 import { buildSnippet } from './snippet.js';
 import { fold, processTerm, terms as textTerms, tokenize } from './text.js';
 
@@ -203,15 +199,15 @@ export class SearchIndex {
 
     let matchedAll = true;
     let results = this.run(parsed, 'AND', filter);
-    if (results.length === 0 && parsed.terms.length > 1) {
+    if (results.total === 0 && parsed.terms.length > 1) {
       results = this.run(parsed, 'OR', filter);
-      matchedAll = results.length === 0;
+      matchedAll = results.total === 0;
     }
-    const total = results.length;
+    const total = results.total;
     const pages = Math.ceil(total / pageSize);
     const hits: SearchHit[] = [];
     for (const result of results.slice((page - 1) * pageSize, page * pageSize)) {
-      const record = this.getRecord(result.id as string);
+      const record = this.getRecord(result.id);
       if (!record) continue;
       hits.push({
         id: record.id,
@@ -244,7 +240,7 @@ export class SearchIndex {
    */
   matchIds(query: string, filters: SearchFilters = {}): string[] {
     const parsed = parseQuery(query);
-    return this.run(parsed, 'AND', this.filterFor(filters, parsed)).map((r) => r.id as string);
+    return this.run(parsed, 'AND', this.filterFor(filters, parsed)).ids();
   }
 
   /**
@@ -301,47 +297,68 @@ export class SearchIndex {
     return related.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, limit);
   }
 
-  private run(
-    parsed: ParsedQuery,
-    combineWith: 'AND' | 'OR',
-    filter: Pick<SearchOptions, 'filter' | 'boostDocument'>,
-  ): SearchResult[] {
-    const last = parsed.terms.length - 1;
-    const queries: Query[] = parsed.terms.map((term, i) => {
-      const fuzzy = fuzzyDistance(term) || false;
-      const isPrefix = parsed.isLastPrefix && i === last && term.length >= MIN_PREFIX_LENGTH;
-      const spec: Query = { queries: [term], prefix: isPrefix, fuzzy };
-      const stems = isPrefix ? stemsOfPrefix(term) : [];
+  /**
+   * Runs the query: with {@link QueryEngine} when it can (same answers, far less garbage), else
+   * with MiniSearch's own search (an index with discarded documents not yet vacuumed, or
+   * MiniSearch internals that changed).
+   */
+  private run(parsed: ParsedQuery, combineWith: 'AND' | 'OR', filter: QueryFilter): Matches {
+    const plan = planQuery(parsed);
+    const engine = QueryEngine.open(this.index);
+    const fast = engine?.run(plan, combineWith, filter.isAllowed, filter.isKept);
+    if (fast) return fast;
+    const queries: Query[] = plan.map(({ main, stems }) => {
+      const spec: Query = { queries: [main.term], prefix: main.prefix, fuzzy: main.fuzzy || false };
       if (stems.length === 0) return spec;
-      // A half-typed word may already be a whole stem ("beijin" → "beij"): count those too, lower.
       return {
         combineWith: 'OR',
-        queries: [spec, { queries: stems, prefix: false, fuzzy: false, boostTerm: () => 0.5 }],
+        queries: [
+          spec,
+          { queries: stems.map((s) => s.term), prefix: false, fuzzy: false, boostTerm: () => STEM_BOOST },
+        ],
       };
     });
-    return this.index.search(
+    const { isAllowed, isKept } = filter;
+    const results = this.index.search(
       { combineWith, queries },
-      { tokenize: splitTerms, processTerm: identityTerm, ...filter },
+      {
+        tokenize: splitTerms,
+        processTerm: identityTerm,
+        // A document failing the field filters is skipped while scoring (boost 0).
+        ...(isAllowed && { boostDocument: (id: unknown) => (isAllowed(id as string) ? 1 : 0) }),
+        ...(isKept && { filter: (result: SearchResult) => isKept(result.id as string) }),
+      },
     );
+    return {
+      total: results.length,
+      slice: (start, end) =>
+        results.slice(start, end).map((r) => ({
+          id: r.id as string,
+          score: r.score,
+          terms: r.terms,
+          queryTerms: r.queryTerms,
+        })),
+      ids: () => results.map((r) => r.id as string),
+    };
   }
 
   /**
-   * The query's filters in two parts. Field filters (kind, country, project fields) become a
-   * `boostDocument` of 0 for documents that fail them, so MiniSearch skips those documents while
-   * scoring instead of scoring every match and dropping most afterwards; the filter values are
-   * folded once here and each document's values once per document ({@link factsOf}). Phrases
-   * need the document's text, so they stay a filter over the (few) results that matched.
+   * The query's filters in two parts. Field filters (kind, country, project fields) are checked
+   * while scoring, so documents failing them are skipped instead of scored and dropped afterwards;
+   * the filter values are folded once here and each document's values once per document
+   * ({@link factsOf}). Phrases need the document's text, so they are checked only on the
+   * documents that matched every word.
    */
-  private filterFor(
-    request: SearchFilters,
-    parsed: ParsedQuery,
-  ): Pick<SearchOptions, 'filter' | 'boostDocument'> {
+  private filterFor(request: SearchFilters, parsed: ParsedQuery): QueryFilter {
     const { kind, year } = request;
     const country = foldFilter(request.country);
     const status = foldFilter(request.status);
     const region = foldFilter(request.region);
     const hasProjectFilter = year !== undefined || status !== undefined || region !== undefined;
-    const options: Pick<SearchOptions, 'filter' | 'boostDocument'> = {};
+    const filter: { isAllowed: QueryFilter['isAllowed']; isKept: QueryFilter['isKept'] } = {
+      isAllowed: null,
+      isKept: null,
+    };
     if (kind !== undefined || country !== undefined || hasProjectFilter) {
       const passes = (facts: FilterFacts | undefined): boolean => {
         if (!facts) return false;
@@ -355,18 +372,17 @@ export class SearchIndex {
         }
         return true;
       };
-      // Called for every posting of every query term: a map lookup and a few comparisons.
-      options.boostDocument = (id: unknown) => (passes(this.factsOf(id as string)) ? 1 : 0);
+      filter.isAllowed = (id) => passes(this.factsOf(id));
     }
     if (parsed.phrases.length > 0) {
-      options.filter = (result) => {
-        const record = this.getRecord(result.id as string);
+      filter.isKept = (id) => {
+        const record = this.getRecord(id);
         if (!record) return false;
         const sequence = textTerms(`${record.title}\n${record.paragraphs.join('\n')}`);
         return parsed.phrases.every((phrase) => containsSequence(sequence, phrase));
       };
     }
-    return options;
+    return filter;
   }
 
   /** A document's filter values, folded on first use and kept until the document changes. */
@@ -489,6 +505,29 @@ function documentFrequency(tree: TermTree, term: string): number {
   let df = 0;
   for (const docs of tree.get(term)?.values() ?? []) df = Math.max(df, docs.size);
   return df;
+}
+
+/** A search's filters: cheap checks while scoring, costly ones on the matches (null: none). */
+interface QueryFilter {
+  readonly isAllowed: ((id: string) => boolean) | null;
+  readonly isKept: ((id: string) => boolean) | null;
+}
+
+/** Weight of a stem a half-typed last word may already be complete in, next to its prefix matches. */
+const STEM_BOOST = 0.5;
+
+/**
+ * The query as MiniSearch specs: each term with typo tolerance for longer words; the last one
+ * also as a prefix, OR the stems it may already be complete in ("beijin" → "beij"), counted lower.
+ */
+function planQuery(parsed: ParsedQuery): TermQuery[] {
+  const last = parsed.terms.length - 1;
+  return parsed.terms.map((term, i) => {
+    const isPrefix = parsed.isLastPrefix && i === last && term.length >= MIN_PREFIX_LENGTH;
+    const main = { term, prefix: isPrefix, fuzzy: fuzzyDistance(term), boost: 1 };
+    const stems = isPrefix ? stemsOfPrefix(term) : [];
+    return { main, stems: stems.map((stem) => ({ term: stem, prefix: false, fuzzy: 0, boost: STEM_BOOST })) };
+  });
 }
 
 /** A document's values the field filters compare, folded like the filters. */
