@@ -32,6 +32,10 @@ export const SEARCH_INDEX_OPTIONS = {
   storeFields: [],
   tokenize: (text: string) => tokenize(text),
   processTerm: (term: string) => processTerm(term),
+  // Searches take the fast path (engine.ts) only on a clean index: after any replaced or removed
+  // document, clean up in the background (MiniSearch waits for 20 and for 10% by default).
+  // Not part of the saved index, so not in OPTIONS_HASH.
+  autoVacuum: { minDirtCount: 1, minDirtFactor: Number.MIN_VALUE, batchSize: 1000, batchWait: 10 },
   searchOptions: {
     boost: { title: 3, facts: 2 },
     // Terms are stemmed; prefix and fuzzy weights lower than an exact term so exact words win.

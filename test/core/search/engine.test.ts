@@ -1,5 +1,5 @@
 import MiniSearch, { type Query, type SearchResult } from 'minisearch';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { extractMentions } from '../../../src/core/contacts.js';
 import type { DocumentRecord } from '../../../src/core/record.js';
 import { QueryEngine, type EngineResult, type TermQuery } from '../../../src/core/search/engine.js';
@@ -141,13 +141,20 @@ describe('QueryEngine', () => {
 
   describe('open', () => {
     it('refuses an index holding discarded documents until it is vacuumed', async () => {
-      const dirty = new MiniSearch<IndexedDocument>(SEARCH_INDEX_OPTIONS);
+      const dirty = new MiniSearch<IndexedDocument>({ ...SEARCH_INDEX_OPTIONS, autoVacuum: false });
       for (const r of records.slice(0, 50)) dirty.add(toIndexedDocument(r, []));
       expect(QueryEngine.open(dirty)).not.toBeNull();
       dirty.discard(records[0]!.id);
       expect(QueryEngine.open(dirty)).toBeNull();
       await dirty.vacuum();
       expect(QueryEngine.open(dirty)).not.toBeNull();
+    });
+
+    it('is usable again soon after a document is replaced: the index vacuums itself', async () => {
+      const live = new MiniSearch<IndexedDocument>(SEARCH_INDEX_OPTIONS);
+      for (const r of records.slice(0, 50)) live.add(toIndexedDocument(r, []));
+      live.replace(toIndexedDocument({ ...records[0]!, title: 'Replaced title' }, []));
+      await vi.waitFor(() => expect(QueryEngine.open(live)).not.toBeNull());
     });
 
     it('refuses an object that does not look like a MiniSearch 7 index', () => {
