@@ -1,4 +1,4 @@
-import { processTerm, wordSpans, type WordSpan } from './text.js';
+import { fold, processTerm, wordSpans, type WordSpan } from './text.js';
 
 /** Longest snippet, in characters of the document text (before markdown escaping). */
 export const MAX_SNIPPET_LENGTH = 200;
@@ -35,6 +35,25 @@ export function highlight(
   return out + escapeMarkdown(text.slice(at));
 }
 
+const APOSTROPHES_RE = /['’]/g;
+
+/**
+ * A test that is false only for text in which no word's index term is in `matched`. A term is
+ * its word folded, without apostrophes, cut short by the stemmer, with at most a `y` added
+ * (`countries` → `country`), so without that `y` it is a substring of the text folded the same
+ * way. Text with a capital sigma is always tested word by word (its lower case depends on the
+ * letters around it, so folding a whole sentence may differ from folding each word).
+ */
+function sentenceFilter(matched: ReadonlySet<string>): (text: string) => boolean {
+  const keys = [...matched].map((term) => (term.endsWith('y') ? term.slice(0, -1) : term));
+  if (keys.some((key) => key.length === 0)) return () => true;
+  return (text) => {
+    if (text.includes('Σ')) return true;
+    const folded = fold(text).replace(APOSTROPHES_RE, '');
+    return keys.some((key) => folded.includes(key));
+  };
+}
+
 /**
  * The sentence with the most distinct matched terms (words the user typed count more than prefix
  * or typo expansions; earliest on ties), cut to at most {@link MAX_SNIPPET_LENGTH} characters on
@@ -48,30 +67,37 @@ export function buildSnippet(
   options: { readonly exact?: ReadonlySet<string>; readonly extra?: readonly string[] } = {},
 ): string {
   const exact = options.exact ?? matched;
-  let best: { text: string; spans: WordSpan[]; first: number } | undefined;
+  const mayMatch = sentenceFilter(matched);
+  let best: { text: string; spans: WordSpan[] | null; first: number } | undefined;
   let bestScore = -1;
   for (const sentence of [...sentences(paragraphs), ...(options.extra ?? [])]) {
-    const spans = wordSpans(sentence);
-    const distinct = new Set<string>();
-    let hits = 0;
+    let score = 0;
     let first = -1;
-    spans.forEach((span, i) => {
-      const term = processTerm(span.word);
-      if (term !== null && matched.has(term)) {
-        distinct.add(term);
-        hits++;
-        if (first < 0) first = i;
-      }
-    });
-    let score = Math.min(hits, 99);
-    for (const term of distinct) score += exact.has(term) ? 1000 : 100;
+    let spans: WordSpan[] | null = null;
+    // Most sentences of a long document match nothing: a substring test spares their words.
+    if (mayMatch(sentence)) {
+      spans = wordSpans(sentence);
+      const distinct = new Set<string>();
+      let hits = 0;
+      spans.forEach((span, i) => {
+        const term = processTerm(span.word);
+        if (term !== null && matched.has(term)) {
+          distinct.add(term);
+          hits++;
+          if (first < 0) first = i;
+        }
+      });
+      score = Math.min(hits, 99);
+      for (const term of distinct) score += exact.has(term) ? 1000 : 100;
+    }
     if (score > bestScore) {
       best = { text: sentence, spans, first };
       bestScore = score;
     }
   }
   if (!best) return '';
-  const { text, spans } = best;
+  const text = best.text;
+  const spans = best.spans ?? wordSpans(text);
   if (text.length <= MAX_SNIPPET_LENGTH) return highlight(text, matched, spans);
 
   // Window of whole words: start a little before the first match so it has context.

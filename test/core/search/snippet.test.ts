@@ -67,6 +67,24 @@ describe('search/snippet', () => {
       expect(snippet).toBe('Press contact: Pär **Liljert**, IOM Beijing');
     });
 
+    it.each([
+      [
+        'apostrophes and a -ies plural',
+        'Nothing here. O’Brien’s countries agreed.',
+        ['obrien', 'country'],
+        '**O’Brien’s** **countries** agreed.',
+      ],
+      [
+        'accents and -ied, -es endings',
+        'First. Pär Liljert carried ÉTUDES.',
+        ['par', 'carry', 'etud'],
+        '**Pär** Liljert **carried** **ÉTUDES**.',
+      ],
+      ['a capital sigma', 'Alpha. Beta ΟΔΟΣ here.', [processTerm('ΟΔΟΣ')!], 'Beta **ΟΔΟΣ** here.'],
+    ])('finds the matching sentence after others, with %s', (_, text, terms, expected) => {
+      expect(buildSnippet([text], new Set(terms))).toBe(expected);
+    });
+
     it('gives the first sentence when nothing matches, and "" without text', () => {
       expect(buildSnippet(['First one. Second one.'], new Set(['zzz']))).toBe('First one.');
       expect(buildSnippet([], new Set(['zzz']))).toBe('');
