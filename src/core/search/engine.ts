@@ -134,14 +134,14 @@ export class QueryEngine {
 
   /**
    * The documents matching every (AND) or any (OR) of `queries` that `isAllowed` lets through
-   * (asked once per document while scoring: for cheap checks) and `isKept` keeps (asked once per
+   * (asked with the short id, see {@link idOf}, once per document while scoring: for cheap checks) and `isKept` keeps (asked once per
    * matching document after scoring: for costly checks such as phrases), or null when the query
    * has too many distinct terms for this engine.
    */
   run(
     queries: readonly TermQuery[],
     combineWith: 'AND' | 'OR',
-    isAllowed: ((id: string) => boolean) | null,
+    isAllowed: ((doc: number) => boolean) | null,
     isKept: ((id: string) => boolean) | null = null,
   ): Matches | null {
     const sources: string[] = [];
@@ -162,7 +162,7 @@ export class QueryEngine {
       const verdict = new Uint8Array(size);
       allowed = (doc) => {
         let v = verdict[doc]!;
-        if (v === 0) verdict[doc] = v = isAllowed(ids.get(doc) as string) ? 1 : 2;
+        if (v === 0) verdict[doc] = v = isAllowed(doc) ? 1 : 2;
         return v === 1;
       };
     }
@@ -249,6 +249,15 @@ export class QueryEngine {
         return topPositions(scores, count, byRank).map((k) => ids.get(finalDocs[k]!) as string);
       },
     };
+  }
+
+  /**
+   * The document id of a short id. A short id names one version of a document for the life of
+   * the index (MiniSearch gives a replaced document a new one and never reuses them), so facts
+   * cached by short id never go stale.
+   */
+  idOf(doc: number): string {
+    return this.ms._documentIds.get(doc) as string;
   }
 
   /** Documents a word's exact term is in; prefix and fuzzy words go last (their expansions vary). */

@@ -120,8 +120,8 @@ const splitTerms = (text: string) => text.split(' ');
  * with snippets and "did you mean". Records are read through `getRecord`, never stored twice.
  */
 export class SearchIndex {
-  /** Filter values per document id, folded once (see {@link factsOf}); dropped when it changes. */
-  private readonly facts = new Map<string, FilterFacts>();
+  /** Filter values by MiniSearch short id (see {@link QueryEngine.idOf}), folded once. */
+  private readonly factsByDoc: Array<FilterFacts | undefined> = [];
 
   private constructor(
     private readonly index: MiniSearch<IndexedDocument>,
@@ -140,20 +140,17 @@ export class SearchIndex {
 
   /** Adds a document whose id is new. */
   add(document: IndexedDocument): void {
-    this.facts.delete(document.id);
     this.index.add(document);
   }
 
   /** Adds or replaces one document. */
   upsert(document: IndexedDocument): void {
-    this.facts.delete(document.id);
     if (this.index.has(document.id)) this.index.discard(document.id);
     this.index.add(document);
   }
 
   /** Removes a document; unknown ids are ignored. */
   remove(id: string): void {
-    this.facts.delete(id);
     if (this.index.has(id)) this.index.discard(id);
   }
 
@@ -305,7 +302,13 @@ export class SearchIndex {
   private run(parsed: ParsedQuery, combineWith: 'AND' | 'OR', filter: QueryFilter): Matches {
     const plan = planQuery(parsed);
     const engine = QueryEngine.open(this.index);
-    const fast = engine?.run(plan, combineWith, filter.isAllowed, filter.isKept);
+    const { passes, isKept } = filter;
+    const fast = engine?.run(
+      plan,
+      combineWith,
+      passes && ((doc) => passes((this.factsByDoc[doc] ??= this.factsOf(engine.idOf(doc))))),
+      isKept,
+    );
     if (fast) return fast;
     const queries: Query[] = plan.map(({ main, stems }) => {
       const spec: Query = { queries: [main.term], prefix: main.prefix, fuzzy: main.fuzzy || false };
@@ -318,14 +321,13 @@ export class SearchIndex {
         ],
       };
     });
-    const { isAllowed, isKept } = filter;
     const results = this.index.search(
       { combineWith, queries },
       {
         tokenize: splitTerms,
         processTerm: identityTerm,
         // A document failing the field filters is skipped while scoring (boost 0).
-        ...(isAllowed && { boostDocument: (id: unknown) => (isAllowed(id as string) ? 1 : 0) }),
+        ...(passes && { boostDocument: (id: unknown) => (passes(this.factsOf(id as string)) ? 1 : 0) }),
         ...(isKept && { filter: (result: SearchResult) => isKept(result.id as string) }),
       },
     );
@@ -355,8 +357,8 @@ export class SearchIndex {
     const status = foldFilter(request.status);
     const region = foldFilter(request.region);
     const hasProjectFilter = year !== undefined || status !== undefined || region !== undefined;
-    const filter: { isAllowed: QueryFilter['isAllowed']; isKept: QueryFilter['isKept'] } = {
-      isAllowed: null,
+    const filter: { passes: QueryFilter['passes']; isKept: QueryFilter['isKept'] } = {
+      passes: null,
       isKept: null,
     };
     if (kind !== undefined || country !== undefined || hasProjectFilter) {
@@ -372,7 +374,7 @@ export class SearchIndex {
         }
         return true;
       };
-      filter.isAllowed = (id) => passes(this.factsOf(id));
+      filter.passes = passes;
     }
     if (parsed.phrases.length > 0) {
       filter.isKept = (id) => {
@@ -385,10 +387,8 @@ export class SearchIndex {
     return filter;
   }
 
-  /** A document's filter values, folded on first use and kept until the document changes. */
+  /** A document's filter values, folded like the filters (cached by short id in {@link run}). */
   private factsOf(id: string): FilterFacts | undefined {
-    const cached = this.facts.get(id);
-    if (cached) return cached;
     const record = this.getRecord(id);
     if (!record) return undefined;
     const p = record.project;
@@ -400,7 +400,6 @@ export class SearchIndex {
       status: foldValue(p?.status),
       region: foldValue(p?.region),
     };
-    this.facts.set(id, facts);
     return facts;
   }
 
@@ -509,7 +508,7 @@ function documentFrequency(tree: TermTree, term: string): number {
 
 /** A search's filters: cheap checks while scoring, costly ones on the matches (null: none). */
 interface QueryFilter {
-  readonly isAllowed: ((id: string) => boolean) | null;
+  readonly passes: ((facts: FilterFacts | undefined) => boolean) | null;
   readonly isKept: ((id: string) => boolean) | null;
 }
 

@@ -126,7 +126,8 @@ describe('QueryEngine', () => {
           boostDocument: (id) => (isAllowed(id as string) ? 1 : 0),
           filter: (r) => isKept(r.id as string),
         });
-        const matches = QueryEngine.open(index)!.run(plan, 'AND', isAllowed, isKept)!;
+        const engine = QueryEngine.open(index)!;
+        const matches = engine.run(plan, 'AND', (doc) => isAllowed(engine.idOf(doc)), isKept)!;
         expect(matches.slice(0, 1000).map(comparable)).toEqual(expected.map(comparable));
         if (expected.length > 0) withResults++;
       }
