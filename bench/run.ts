@@ -434,7 +434,7 @@ function renderTable(
       r.unit,
       format(r.ours, r.unit),
       format(r.raw, r.unit),
-      r.ratio === null ? '-' : r.ratio.toFixed(2),
+      r.ratio === null ? '-' : r.ratio < 0.01 ? '<0.01' : r.ratio.toFixed(2),
     ]);
     const widths = header.map((h, k) => Math.max(h.length, ...cells.map((c) => (c[k] ?? '').length)));
     const line = (c: readonly string[]) =>
