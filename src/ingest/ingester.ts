@@ -1,8 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocumentRecord } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
-import { documentId, hashBytes, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
+import { documentId, hashBytes, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import { snapshotStamps } from './snapshot.js';
 
 /** Where ingested documents go besides the log: the search library (its upsert/remove facade). */
@@ -35,8 +35,6 @@ export interface IngesterOptions {
   /** The clock for log times (tests pass a fixed one). */
   readonly now?: () => Date;
 }
-
-const isPageFile = (name: string) => !name.startsWith('.') && !name.endsWith('~');
 
 /**
  * Keeps the ingestion log and the library in step with `DATA_DIR/raw`. Each pass compares the folder
@@ -105,14 +103,8 @@ export class Ingester {
   private async pass(): Promise<IngestReport> {
     const { dataDir, store } = this.options;
     const dir = rawDir(dataDir);
-    let names: string[];
-    try {
-      names = (await readdir(dir, { withFileTypes: true }))
-        .filter((e) => e.isFile() && isPageFile(e.name))
-        .map((e) => e.name)
-        .sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const names = await listPageNames(dataDir);
+    if (names === null) {
       // A missing folder (unmounted, being replaced) is not "every page was deleted": change nothing.
       this.options.warn?.(`ingest: ${dir} not found; nothing ingested or removed`);
       return { logged: [], added: [], updated: [], removed: [], rejected: [], unchanged: 0 };

@@ -40,23 +40,27 @@ export const rawDir = (dataDir: string) => path.join(dataDir, 'raw');
 export const documentId = (file: string) => path.basename(file).replace(/\.[^.]*$/, '');
 
 /** Whether a file in raw/ is a page (hidden files and editor backups are not). */
-export const isPageFile = (name: string) => !name.startsWith('.') && !name.endsWith('~');
+const isPageFile = (name: string) => !name.startsWith('.') && !name.endsWith('~');
 
-/** Reads and parses every page in `dataDir/raw`, in file-name order. A missing folder is an error. */
-export async function loadCorpus(dataDir: string, options: LoadOptions = {}): Promise<CorpusLoad> {
-  const dir = rawDir(dataDir);
-  let names: string[];
+/** The page files in `dataDir/raw`, sorted by name; null when the folder does not exist. */
+export async function listPageNames(dataDir: string): Promise<string[] | null> {
   try {
-    names = (await readdir(dir, { withFileTypes: true }))
+    return (await readdir(rawDir(dataDir), { withFileTypes: true }))
       .filter((entry) => entry.isFile() && isPageFile(entry.name))
       .map((entry) => entry.name)
       .sort();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      return { documents: [], errors: [{ file: displayPath(dir, dataDir), reason: 'folder not found' }] };
-    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
+  }
+}
+
+/** Reads and parses every page in `dataDir/raw`, in file-name order. A missing folder is an error. */
+export async function loadCorpus(dataDir: string, options: LoadOptions = {}): Promise<CorpusLoad> {
+  const dir = rawDir(dataDir);
+  const names = await listPageNames(dataDir);
+  if (names === null) {
+    return { documents: [], errors: [{ file: displayPath(dir, dataDir), reason: 'folder not found' }] };
   }
   return parseFiles(
     names.map((name) => path.join(dir, name)),

@@ -1,8 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Library, type FileStamp, type SnapshotSources } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
-import { documentId, isPageFile, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
+import { documentId, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import { parserFingerprint, readSnapshot, rememberSources, saveSnapshot, snapshotPath } from './snapshot.js';
 
 export interface OpenCorpusOptions {
@@ -76,16 +76,8 @@ interface ListedFile {
 /** raw/'s pages with their size and mtime, in file order; null when the folder is missing. */
 async function listPages(dataDir: string): Promise<ListedFile[] | null> {
   const dir = rawDir(dataDir);
-  let names: string[];
-  try {
-    names = (await readdir(dir, { withFileTypes: true }))
-      .filter((entry) => entry.isFile() && isPageFile(entry.name))
-      .map((entry) => entry.name)
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const names = await listPageNames(dataDir);
+  if (names === null) return null;
   const listed: ListedFile[] = [];
   const statOne = async (name: string) => {
     const full = path.join(dir, name);
