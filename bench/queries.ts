@@ -5,6 +5,7 @@
  */
 import { ROSTER, toAscii } from './syntheticCorpus.js';
 import * as V from './vocabulary.js';
+import { mulberry32 as rng } from './random.js';
 
 export type QueryClass = 'exact' | 'prefix' | 'typo' | 'filtered';
 
@@ -52,18 +53,6 @@ const TOPICS: readonly string[] = [
   'drought',
   'health care',
 ];
-
-/** Mulberry32 again (kept local so the query mix never shifts when the generator changes). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function picker(seed: number) {
   const next = rng(seed);

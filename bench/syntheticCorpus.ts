@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Contact, DocumentKind, ProjectFields } from '../src/core/record.js';
 import * as V from './vocabulary.js';
+import { mulberry32 } from './random.js';
 
 export interface CorpusOptions {
   /** Number of pages. */
@@ -58,18 +59,6 @@ export const DEFAULT_PROJECT_SHARE = 0.1;
 
 // ---------------------------------------------------------------------------------------------
 // Randomness
-
-/** mulberry32: tiny, fast, good enough for text; returns floats in [0, 1). */
-function mulberry32(state: number): () => number {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mixes seed and page index into one well-spread 32-bit state (a murmur3 finalizer). */
 function mix(seed: number, index: number): number {

@@ -7,21 +7,12 @@ import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 import { LoopbackDiscord } from '../support/loopbackDiscord.js';
 import { dropArticle } from './articles.js';
+import { mulberry32 as random } from '../../bench/random.js';
 
 const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crashRunner.ts');
 const CHANNELS = ['digest-a', 'digest-b', 'digest-c'];
 const BATCH = 30; // articles per batch: two messages per digest
 const KILLS = 20;
-
-/** A small seeded PRNG (mulberry32): the same kill points on every run. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const docIds = (messages: readonly APIMessage[]) =>
   messages.flatMap((m) =>

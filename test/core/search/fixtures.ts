@@ -3,6 +3,7 @@ import type { DocumentRecord, ProjectFields } from '../../../src/core/record.js'
 import { loadCorpus } from '../../../src/ingest/loadCorpus.js';
 import { SHIPPED_RAW } from '../../fixtures/pages.js';
 import path from 'node:path';
+import { mulberry32 as rng } from '../../../bench/random.js';
 
 /** The five shipped pages, parsed by the real pipeline. */
 export async function shippedDocuments(): Promise<DocumentRecord[]> {
@@ -86,18 +87,6 @@ const TOPICS = [
   'passport',
 ];
 const NAMES = ['Amina', 'Bjørn', 'Chloé', 'Dmitri', 'Esra', 'Farah', 'Goran', 'Hana'];
-
-/** Mulberry32: a seeded generator, so synthetic corpora are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `count` deterministic in-memory records (every 10th a project), for pagination and autocomplete
