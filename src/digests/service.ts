@@ -1,6 +1,6 @@
 import { UserError } from '../core/errors.js';
 import type { Digest } from '../core/digest.js';
-import type { Store, Subscription } from '../store/store.js';
+import type { NewSubscription, Store, Subscription } from '../store/store.js';
 import { DigestDelivery, mapBounded, type DeliveryOptions, type RunOutcome } from './deliver.js';
 import { isRunMissed, nextRun, validateCron, validateTimeZone } from './schedule.js';
 
@@ -18,15 +18,8 @@ export interface DigestServiceOptions extends DeliveryOptions {
   readonly retryPendingMs?: number;
 }
 
-export interface SubscribeInput {
-  readonly guildId: string;
-  readonly channelId: string;
-  readonly cron: string;
-  readonly timezone: string;
-  readonly query: string | null;
-  readonly backfill: number;
-  readonly createdBy?: string | null;
-}
+/** What `/digest subscribe` asks for: the store's new subscription, validated by the service. */
+export type SubscribeInput = NewSubscription;
 
 /** A subscription with its next scheduled run (undefined when paused or never). */
 export interface SubscriptionView extends Subscription {
