@@ -164,7 +164,7 @@ export function parseContactBlock(lines: readonly string[]): Contact[] {
   return contacts.filter((contact) => isLikelyName(contact.name));
 }
 
-/** A person's name: two to six words, mostly capitalised, no digits, not too long. */
+/** A person's name: one to six words, mostly capitalised, no digits, not too long. */
 function isLikelyName(value: string): boolean {
   const words = value.split(' ');
   if (value.length > 60 || /\d|@/.test(value) || words.length > 6) return false;
