@@ -134,9 +134,9 @@ export class QueryEngine {
 
   /**
    * The documents matching every (AND) or any (OR) of `queries` that `isAllowed` lets through
-   * (asked with the short id, see {@link idOf}, once per document while scoring: for cheap checks) and `isKept` keeps (asked once per
-   * matching document after scoring: for costly checks such as phrases), or null when the query
-   * has too many distinct terms for this engine.
+   * (asked with the short id, see {@link idOf}, once per document while scoring: for cheap
+   * checks) and `isKept` keeps (asked once per matching document after scoring: for costly checks
+   * such as phrases), or null when the query has too many distinct terms for this engine.
    */
   run(
     queries: readonly TermQuery[],
