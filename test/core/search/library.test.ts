@@ -4,6 +4,7 @@ import { createLibrary, Library } from '../../../src/core/library.js';
 import type { DocumentRecord } from '../../../src/core/record.js';
 import { MAX_SNIPPET_LENGTH } from '../../../src/core/search/snippet.js';
 import { article, ids, project, shippedDocuments, syntheticRecords } from './fixtures.js';
+import { userError } from '../../fixtures/userError.js';
 
 let shipped: DocumentRecord[];
 let library: Library;
@@ -11,16 +12,6 @@ beforeAll(async () => {
   shipped = await shippedDocuments();
   library = createLibrary(shipped);
 });
-
-function userError(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
 
 const resultIds = (query: string, request = {}) => library.search(query, request).results.map((r) => r.id);
 

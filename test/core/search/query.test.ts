@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/core/errors.js';
 import {
   containsSequence,
   fuzzyDistance,
   parseQuery,
   stemsOfPrefix,
 } from '../../../src/core/search/query.js';
-
-function userError(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
+import { userError } from '../../fixtures/userError.js';
 
 describe('search/query', () => {
   describe('parseQuery', () => {
