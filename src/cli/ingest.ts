@@ -2,6 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Ingester, type IngestReport } from '../ingest/ingester.js';
 import { parseFiles, rawDir, type ParseFailure } from '../ingest/loadCorpus.js';
+import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
 import { saveSnapshot } from '../ingest/snapshot.js';
 import { Store } from '../store/store.js';
 import { parseCliArgs, type CliCommand } from './command.js';
@@ -13,7 +14,8 @@ Adds pages to $DATA_DIR/raw and records them in the ingestion log (the source of
 Files outside raw/ are parsed first and copied in only when they parse; files already in raw/ are
 registered in place. Without paths, reconciles raw/ with the log (what a running bot's watcher does).
 A page whose id was logged before counts as updated, never as new. The index snapshot is rewritten
-when anything changed.
+once at least 1% of the pages changed since it was written; fewer changes are re-read at the next
+start.
 
 Options:
   --json   print {"new": [{"id", "seq"}], "updated": [...], "removed": [...], "rejected": [{"file", "reason"}]}
@@ -58,8 +60,11 @@ export const ingestCommand: CliCommand = {
         dataDir,
         store,
         library,
-        onChanged: async () => {
-          await saveSnapshot(dataDir, library);
+        onChanged: async (changes) => {
+          // Same policy as the bot: few changes are cheaper to re-read at the next start.
+          if (isSnapshotRewriteWorthIt(changes.logged.length, library.stats().documents)) {
+            await saveSnapshot(dataDir, library);
+          }
         },
       });
       report = await ingester.sync();

@@ -2,6 +2,7 @@ import { Events, type Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
 import { Ingester } from '../ingest/ingester.js';
+import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
 import { saveSnapshot } from '../ingest/snapshot.js';
 import { watchRaw, type RawWatcher } from '../ingest/watch.js';
 import { DigestScheduler } from '../scheduler.js';
@@ -49,12 +50,18 @@ export function createDigestRuntime(options: {
     classify: classifyDiscordError,
     log: logger.child({ component: 'digests' }),
   });
+  // The snapshot is a cache that the next start reconciles page by page, so it is rewritten only
+  // once enough has changed: a rewrite blocks for ~20 s at 100k documents.
+  let changedSinceSave = 0;
   const ingester = new Ingester({
     dataDir,
     store,
     library,
     warn: (message) => logger.warn(message),
-    onChanged: async () => {
+    onChanged: async (report) => {
+      changedSinceSave += report.logged.length;
+      if (!isSnapshotRewriteWorthIt(changedSinceSave, library.stats().documents)) return;
+      changedSinceSave = 0;
       await saveSnapshot(dataDir, library);
     },
   });

@@ -62,6 +62,15 @@ const REBUILD_SHARE = 0.2;
  * 100k documents); they are simply parsed again at the next start (milliseconds each).
  */
 const REWRITE_SHARE = 0.01;
+
+/**
+ * Whether `changed` pages since the snapshot was written justify rewriting it for a corpus of
+ * `documents`: below the share, parsing those pages again at the next start is cheaper. Used at
+ * start and after live ingestion, so both keep the same policy.
+ */
+export function isSnapshotRewriteWorthIt(changed: number, documents: number): boolean {
+  return changed >= REWRITE_SHARE * Math.max(1, documents);
+}
 const STAT_CONCURRENCY = 64;
 
 interface ListedFile {
@@ -296,8 +305,7 @@ export async function openCorpusLibrary(
   const next: SnapshotSources = { parser, navigation: sources.navigation, files };
   rememberSources(library, next);
   const drift = files.length - reused.length + removed;
-  const isWorthWriting =
-    !sameStamps(files, sources.files) && drift >= REWRITE_SHARE * Math.max(1, current.size);
+  const isWorthWriting = !sameStamps(files, sources.files) && isSnapshotRewriteWorthIt(drift, current.size);
   const bytes = isWorthWriting ? await write(library, next) : 0;
   timings.totalMs = performance.now() - t0;
   return {

@@ -15,7 +15,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Library } from '../../src/core/library.js';
 import { Ingester } from '../../src/ingest/ingester.js';
 import { loadCorpus, parseFiles } from '../../src/ingest/loadCorpus.js';
-import { openCorpusLibrary, type OpenCorpusOptions } from '../../src/ingest/openCorpus.js';
+import {
+  isSnapshotRewriteWorthIt,
+  openCorpusLibrary,
+  type OpenCorpusOptions,
+} from '../../src/ingest/openCorpus.js';
 import { saveSnapshot, SNAPSHOT_FILE, snapshotPath } from '../../src/ingest/snapshot.js';
 import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
@@ -320,6 +324,20 @@ describe('ingest/openCorpus', () => {
       const opened = await open(data.dir, { isRebuild: true });
       expect(opened).toMatchObject({ source: 'rebuilt', reason: 'requested', wrote: true });
       expect(opened.counts.parsed).toBe(20);
+    });
+  });
+});
+
+describe('ingest/openCorpus', () => {
+  describe('isSnapshotRewriteWorthIt', () => {
+    it.each([
+      [1, 5, true],
+      [0, 5, false],
+      [1, 0, true],
+      [999, 100_000, false],
+      [1000, 100_000, true],
+    ])('for %j changed pages of %j documents is %j', (changed, documents, expected) => {
+      expect(isSnapshotRewriteWorthIt(changed, documents)).toBe(expected);
     });
   });
 });
