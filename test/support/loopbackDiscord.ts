@@ -415,16 +415,7 @@ export class LoopbackDiscord {
     message: APIMessage,
     context: InteractionContext = {},
   ): Promise<InteractionSession> {
-    const current = this.message(message.id) ?? message;
-    if (!findComponent(current, customId))
-      throw new Error(`loopback: message ${message.id} has no component ${customId}`);
-    return this.awaitAnswer(
-      this.createComponentInteraction(
-        current,
-        { custom_id: customId, component_type: ComponentType.Button },
-        context,
-      ),
-    );
+    return this.useComponent(message, { custom_id: customId, component_type: ComponentType.Button }, context);
   }
 
   /** Picks values in a string select menu of a message. */
@@ -434,16 +425,23 @@ export class LoopbackDiscord {
     message: APIMessage,
     context: InteractionContext = {},
   ): Promise<InteractionSession> {
-    const current = this.message(message.id) ?? message;
-    if (!findComponent(current, customId))
-      throw new Error(`loopback: message ${message.id} has no component ${customId}`);
-    return this.awaitAnswer(
-      this.createComponentInteraction(
-        current,
-        { custom_id: customId, component_type: ComponentType.StringSelect, values: [...values] },
-        context,
-      ),
+    return this.useComponent(
+      message,
+      { custom_id: customId, component_type: ComponentType.StringSelect, values: [...values] },
+      context,
     );
+  }
+
+  /** A click or pick on the message as the server holds it now (edits included), answered. */
+  private async useComponent(
+    message: APIMessage,
+    data: APIMessageComponentInteraction['data'],
+    context: InteractionContext,
+  ): Promise<InteractionSession> {
+    const current = this.message(message.id) ?? message;
+    if (!findComponent(current, data.custom_id))
+      throw new Error(`loopback: message ${message.id} has no component ${data.custom_id}`);
+    return this.awaitAnswer(this.createComponentInteraction(current, data, context));
   }
 
   private async awaitAnswer(session: InteractionSession): Promise<InteractionSession> {
