@@ -1,6 +1,5 @@
 import { createLibrary } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
-import { MAX_PAGE_SIZE } from '../core/search/searchIndex.js';
 import type { DigestLibrary } from './deliver.js';
 
 /**
@@ -11,18 +10,10 @@ import type { DigestLibrary } from './deliver.js';
  * the search core's UserError for a query it cannot run (empty, too long).
  */
 export function matchTopic(query: string, records: readonly DocumentRecord[]): Set<string> {
-  const library = createLibrary(records);
-  const ids = new Set<string>();
-  for (let page = 1; ; page++) {
-    const result = library.search(query, { page, pageSize: MAX_PAGE_SIZE });
-    if (!result.matchedAll) break;
-    for (const hit of result.results) ids.add(hit.id);
-    if (page >= result.pages) break;
-  }
-  return ids;
+  return new Set(createLibrary(records).matchIds(query));
 }
 
-/** Digests over the bot's documents (any lookup: the core library, the Discord port). */
+/** Digests over the bot's documents, looked up by id. */
 export function digestLibrary(document: (id: string) => DocumentRecord | undefined): DigestLibrary {
   return { document, matching: matchTopic };
 }
