@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DocumentRecord } from './record.js';
+import { escapeMarkdown } from './search/snippet.js';
 
 /** One ingestion-log line as the digest needs it (a structural subset of the store's entry). */
 export interface DigestLogEntry {
@@ -87,11 +88,6 @@ function fit(text: string, max: number): string {
         .slice(0, max - 1)
         .join('')
         .trimEnd()}…`;
-}
-
-/** Discord Markdown would render `*`, `_`, `~`, `` ` ``, `|`, `>` in titles; escape them. */
-function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_~`|>[\]])/g, '\\$1');
 }
 
 const unix = (iso: string) => Math.floor(Date.parse(iso) / 1000);

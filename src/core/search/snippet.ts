@@ -3,10 +3,13 @@ import { fold, processTerm, wordSpans, type WordSpan } from './text.js';
 /** Longest snippet, in characters of the document text (before markdown escaping). */
 export const MAX_SNIPPET_LENGTH = 200;
 
-/** Characters Discord reads as markdown, plus the backslash that escapes them. */
-const MARKDOWN_RE = /[\\*_~`|>]/g;
+/** Characters Discord reads as markdown (brackets: masked links), plus the backslash that escapes them. */
+const MARKDOWN_RE = /[\\*_~`|>[\]]/g;
 
-/** Escapes Discord markdown in document text, so only the bold markers we add are markup. */
+/**
+ * Escapes Discord markdown in document text, so only the markup we add (bold markers in snippets)
+ * is read as such. The one escaper of the core: snippets and digests use it.
+ */
 export function escapeMarkdown(text: string): string {
   return text.replace(MARKDOWN_RE, '\\$&');
 }

@@ -17,6 +17,10 @@ describe('search/snippet', () => {
     it('escapes every Discord markdown character and the backslash', () => {
       expect(escapeMarkdown('a*b_c~d`e|f>g\\h')).toBe('a\\*b\\_c\\~d\\`e\\|f\\>g\\\\h');
     });
+
+    it('escapes the brackets of a masked link', () => {
+      expect(escapeMarkdown('[IOM](https://iom.int)')).toBe('\\[IOM\\](https://iom.int)');
+    });
   });
 
   describe('highlight', () => {
