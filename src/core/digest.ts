@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DocumentRecord } from './record.js';
+import { DISCORD_LIMITS } from './discordLimits.js';
 import { escapeMarkdown } from './search/snippet.js';
 
 /** One ingestion-log line as the digest needs it (a structural subset of the store's entry). */
@@ -20,20 +21,19 @@ export interface DigestItem {
   readonly isBackfill: boolean;
 }
 
-/** Discord's message limits the digest is packed into (the values Discord publishes). */
+/** Discord's message limits the digest is packed into, named as the packer counts them. */
 export const DIGEST_LIMITS = {
-  embedsPerMessage: 10,
-  charsPerMessage: 6000,
-  fieldsPerEmbed: 25,
-  embedTitle: 256,
-  embedDescription: 4096,
-  fieldName: 256,
-  fieldValue: 1024,
-  content: 2000,
-  /** 5 action rows of 5 buttons. */
-  buttonsPerMessage: 25,
-  buttonLabel: 80,
-  nonce: 25,
+  embedsPerMessage: DISCORD_LIMITS.embedsPerMessage,
+  charsPerMessage: DISCORD_LIMITS.embedTotal,
+  fieldsPerEmbed: DISCORD_LIMITS.embedFields,
+  embedTitle: DISCORD_LIMITS.embedTitle,
+  embedDescription: DISCORD_LIMITS.embedDescription,
+  fieldName: DISCORD_LIMITS.fieldName,
+  fieldValue: DISCORD_LIMITS.fieldValue,
+  content: DISCORD_LIMITS.content,
+  buttonsPerMessage: DISCORD_LIMITS.actionRows * DISCORD_LIMITS.buttonsPerRow,
+  buttonLabel: DISCORD_LIMITS.buttonLabel,
+  nonce: DISCORD_LIMITS.nonce,
 } as const;
 
 export interface DigestField {

@@ -14,7 +14,7 @@ import {
 import type { DigestMessage } from '../core/digest.js';
 import { readButtonId } from '../discord/components.js';
 import { fitEmbeds } from '../discord/format/embeds.js';
-import { DISCORD_LIMITS } from '../discord/format/limits.js';
+import { DISCORD_LIMITS } from '../core/discordLimits.js';
 import type { Failure, MessagePoster } from './deliver.js';
 
 /**

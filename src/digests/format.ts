@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { Digest } from '../core/digest.js';
 import type { BotReply } from '../discord/reply.js';
-import { DISCORD_LIMITS } from '../discord/format/limits.js';
+import { DISCORD_LIMITS } from '../core/discordLimits.js';
 import { truncate } from '../discord/format/text.js';
 import type { RunOutcome } from './deliver.js';
 import { toMessageBody } from './discord.js';

@@ -7,7 +7,7 @@ import type {
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { DocumentKind } from '../core/record.js';
 import { customId, encodeCustomId } from './customId.js';
-import { DISCORD_LIMITS as L } from './format/limits.js';
+import { DISCORD_LIMITS as L } from '../core/discordLimits.js';
 import { truncate } from './format/text.js';
 
 /**

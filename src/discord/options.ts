@@ -1,6 +1,6 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import { DISCORD_LIMITS as L } from './format/limits.js';
+import { DISCORD_LIMITS as L } from '../core/discordLimits.js';
 import { truncate } from './format/text.js';
 import type { Suggestion as Choice } from '../core/library.js';
 

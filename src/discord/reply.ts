@@ -8,7 +8,7 @@ import type {
 } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import { fitEmbeds } from './format/embeds.js';
-import { DISCORD_LIMITS } from './format/limits.js';
+import { DISCORD_LIMITS } from '../core/discordLimits.js';
 import { truncate } from './format/text.js';
 
 /** What a command answers, independent of how it is delivered (Discord or the console). */

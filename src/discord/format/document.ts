@@ -3,7 +3,7 @@ import type { Contact, DocumentRecord, ProjectFields } from '../../core/record.j
 import { buttonRows, contactButton, readButton } from '../components.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
-import { DISCORD_LIMITS as L } from './limits.js';
+import { DISCORD_LIMITS as L } from '../../core/discordLimits.js';
 import { escapeText, truncate } from './text.js';
 
 const PROJECT_COLOR = 0x2e8540;

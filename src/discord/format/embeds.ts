@@ -1,5 +1,5 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import { DISCORD_LIMITS as L } from './limits.js';
+import { DISCORD_LIMITS as L } from '../../core/discordLimits.js';
 import { truncate } from './text.js';
 
 /** Shown in place of an empty field name or value, which Discord rejects. */

@@ -4,7 +4,7 @@ import type { SearchState } from '../components.js';
 import type { SearchPage } from '../../core/library.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
-import { DISCORD_LIMITS as L } from './limits.js';
+import { DISCORD_LIMITS as L } from '../../core/discordLimits.js';
 import { escapeText, truncate } from './text.js';
 
 function describeState(state: SearchState): string {

@@ -22,4 +22,6 @@ export const DISCORD_LIMITS = {
   autocompleteChoices: 25,
   choiceName: 100,
   choiceValue: 100,
+  /** A message nonce, as a string. */
+  nonce: 25,
 } as const;
