@@ -48,5 +48,13 @@ export const DocumentRecordSchema = z.object({
   source: z.string().min(1),
   /** sha256 of the file's bytes, hex. */
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Fetched documents only: the canonical address of the original. */
+  url: z.string().min(1).optional(),
+  /** Fetched documents only: every canonical address the document was seen under, `url` first. */
+  urls: z.array(z.string().min(1)).optional(),
+  /** Fetched documents only: publication date, ISO 8601, or null when the source gave none. */
+  publishedAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  /** Fetched documents only: the id of the source in sources.json. */
+  sourceId: z.string().min(1).optional(),
 });
 export type DocumentRecord = z.infer<typeof DocumentRecordSchema>;

@@ -1,0 +1,34 @@
+/**
+ * Web text is hostile: invisible characters hide words from filters and moderators (`@every\u200Bone`),
+ * bidi controls reorder what a reader sees. These helpers remove them and normalize white space.
+ * They never un-escape anything: markdown and mentions stay as written, and the Discord side
+ * escapes them where it renders.
+ */
+
+/**
+ * Zero-width characters, bidi controls (embeddings, overrides, isolates, marks), the word joiner,
+ * the BOM, soft hyphen, Mongolian vowel separator, interlinear annotation marks, and C0/C1
+ * controls other than tab and newline.
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+
+/** A single line: invisible characters removed, every run of white space (newlines too) one space. */
+export function sanitizeLine(value: string): string {
+  return value.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Multi-line text: invisible characters removed, `\r\n` made `\n`, spaces within a line collapsed,
+ * more than one blank line collapsed to one, leading and trailing blank lines dropped.
+ */
+export function sanitizeText(value: string): string {
+  return value
+    .replace(/\r\n?/g, '\n')
+    .replace(INVISIBLE, '')
+    .split('\n')
+    .map((line) => line.replace(/[^\S\n]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
