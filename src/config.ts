@@ -35,6 +35,7 @@ const EnvSchema = z.object({
       .min(0, 'must be 0 (off) or more')
       .default(60),
   ),
+  RELIEFWEB_APPNAME: optionalString,
 });
 
 /** Validated settings, camelCase and frozen. Secrets are never printed. */
@@ -48,6 +49,8 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Fallback rescan of `raw/` for missed file events; 0 turns it off. */
   readonly rescanIntervalSeconds: number;
+  /** ReliefWeb API appname (pre-approved by ReliefWeb); without it ReliefWeb sources are skipped. */
+  readonly reliefwebAppname: string | undefined;
 }
 
 /** Thrown with every problem in the environment at once, each naming the variable. */
@@ -78,6 +81,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     rescanIntervalSeconds: e.RESCAN_INTERVAL_SECONDS,
+    reliefwebAppname: e.RELIEFWEB_APPNAME,
   });
 }
 

@@ -13,8 +13,14 @@ describe('config', () => {
         dataDir: 'data',
         logLevel: 'info',
         rescanIntervalSeconds: 60,
+        reliefwebAppname: undefined,
       });
       expect(Object.isFrozen(config)).toBe(true);
+    });
+
+    it('reads RELIEFWEB_APPNAME, empty meaning unset', () => {
+      expect(loadConfig({ RELIEFWEB_APPNAME: 'newsroom-bot' }).reliefwebAppname).toBe('newsroom-bot');
+      expect(loadConfig({ RELIEFWEB_APPNAME: '' }).reliefwebAppname).toBeUndefined();
     });
 
     it('treats empty strings as unset', () => {
