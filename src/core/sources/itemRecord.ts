@@ -32,8 +32,11 @@ export function itemDocumentId(item: Pick<SourceItem, 'sourceId' | 'guid' | 'url
 
 /** The page text the parser reads for an item: its title line, then its body lines. */
 export function itemPageText(item: Pick<SourceItem, 'title' | 'text' | 'summary'>): string {
-  const body = sanitizeText(item.text) || sanitizeText(item.summary ?? '');
-  return `${sanitizeLine(item.title)}\n${body}`;
+  const title = sanitizeLine(item.title);
+  const lines = (sanitizeText(item.text) || sanitizeText(item.summary ?? '')).split('\n');
+  // An extracted article often repeats its heading: the title is the record's, not a paragraph.
+  if (lines[0] !== undefined && lines[0].toLowerCase() === title.toLowerCase()) lines.shift();
+  return `${title}\n${lines.join('\n')}`;
 }
 
 /**
@@ -60,7 +63,8 @@ export function itemToRecord(item: SourceItem): Result<DocumentRecord> {
 
   const parsed = parseDocument({ id, source, text, contentHash });
   const base = parsed.ok ? parsed.value : fallbackRecord(id, title, text, source, contentHash);
-  const record = DocumentRecordSchema.safeParse({ ...base, ...extra });
+  const country = base.country ?? (item.country !== null ? sanitizeLine(item.country) || null : null);
+  const record = DocumentRecordSchema.safeParse({ ...base, country, ...extra });
   if (!record.success) {
     const issue = record.error.issues[0];
     return err(`invalid record: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());

@@ -24,4 +24,6 @@ export interface SourceItem {
   readonly text: string;
   /** The kind of page, when the source says (IOM's card tag, e.g. "Press Release", "Project"). */
   readonly tag: string | null;
+  /** A country the source names (ReliefWeb's primary country), used when the text has no dateline. */
+  readonly country: string | null;
 }

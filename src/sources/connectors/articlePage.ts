@@ -1,0 +1,46 @@
+import { Readability } from '@mozilla/readability';
+import { findContactBlock, parseContactBlock } from '../../core/parse/contacts.js';
+import type { Contact } from '../../core/record.js';
+import { sanitizeLine } from '../../core/sources/sanitizeText.js';
+import { blockText, parseHtmlDocument, removeInert } from './html.js';
+
+/** What could be read from a page without a known structure. */
+export interface ExtractedArticle {
+  /** Readability's title, or null. */
+  readonly title: string | null;
+  /** One paragraph per line, contact block included (the record's parser splits it off). */
+  readonly text: string;
+  /** The contact block's people, parsed by the same parser as the scraped pages. */
+  readonly contacts: readonly Contact[];
+}
+
+/**
+ * Extracts the article from an HTML page with @mozilla/readability over linkedom (parsed, never
+ * executed; script, style, noscript, iframe and template content removed first), then reads its
+ * contact block. Null when no article could be found. Pure: text in, data out.
+ */
+export function extractArticle(html: string, url: string): ExtractedArticle | null {
+  const document = parseHtmlDocument(html);
+  removeInert(document);
+  let article: ReturnType<Readability<string>['parse']> = null;
+  try {
+    // Readability resolves relative links against the document's URL.
+    const base = document.createElement('base');
+    base.setAttribute('href', url);
+    document.head?.appendChild(base);
+    article = new Readability(document, { charThreshold: 200 }).parse();
+  } catch {
+    article = null;
+  }
+  if (!article?.content) return null;
+  const content = parseHtmlDocument(`<!doctype html><html><body>${article.content}</body></html>`);
+  removeInert(content);
+  const text = content.body ? blockText(content.body) : '';
+  if (text === '') return null;
+  const block = findContactBlock(text.split('\n'));
+  return {
+    title: article.title ? sanitizeLine(article.title) || null : null,
+    text,
+    contacts: block ? parseContactBlock(block.lines) : [],
+  };
+}
