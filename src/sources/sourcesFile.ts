@@ -49,9 +49,13 @@ const ReliefWebSourceSchema = z.strictObject({
   limit: count(1, 1000).default(20),
 });
 
-const SourceSchema = z.discriminatedUnion('type', [FeedSourceSchema, IomSourceSchema, ReliefWebSourceSchema], {
-  error: 'type must be "feed", "iom" or "reliefweb"',
-});
+const SourceSchema = z.discriminatedUnion(
+  'type',
+  [FeedSourceSchema, IomSourceSchema, ReliefWebSourceSchema],
+  {
+    error: 'must be "feed", "iom" or "reliefweb"',
+  },
+);
 const SourcesFileSchema = z.strictObject({ sources: z.array(z.unknown(), { error: 'must be a list' }) });
 
 type Defaults<T extends { name?: string; fullText?: boolean }> = Omit<T, 'name' | 'fullText'> & {
@@ -90,7 +94,11 @@ export interface SourcesEnvironment {
  * Validates the parsed contents of sources.json. Pure. Every problem is reported at once, naming
  * the source (`sources[2] "un-news"`) and the field.
  */
-export function parseSourcesFile(data: unknown, env: SourcesEnvironment = {}, file = 'sources.json'): SourcesFile {
+export function parseSourcesFile(
+  data: unknown,
+  env: SourcesEnvironment = {},
+  file = 'sources.json',
+): SourcesFile {
   const top = SourcesFileSchema.safeParse(data);
   if (!top.success) {
     throw new SourcesFileError(
@@ -109,8 +117,9 @@ export function parseSourcesFile(data: unknown, env: SourcesEnvironment = {}, fi
   const sources: SourceConfig[] = [];
   const seen = new Map<string, number>();
   top.data.sources.forEach((raw, index) => {
-    const rawId = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw as { id: unknown }).id : undefined;
-    const label = typeof rawId === 'string' && rawId !== '' ? `sources[${index}] "${rawId}"` : `sources[${index}]`;
+    const rawId = typeof raw === 'object' && raw !== null && 'id' in raw ? raw.id : undefined;
+    const label =
+      typeof rawId === 'string' && rawId !== '' ? `sources[${index}] "${rawId}"` : `sources[${index}]`;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       problems.push(`${label}: must be an object with "id", "type" and "url"`);
       return;

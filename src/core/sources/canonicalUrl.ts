@@ -1,5 +1,6 @@
 /** Query parameters that track a click rather than name a page. */
-const TRACKING_PARAM = /^(?:utm_.*|mc_.*|fbclid|gclid|dclid|gclsrc|msclkid|yclid|igshid|_hsenc|_hsmi|mkt_tok)$/i;
+const TRACKING_PARAM =
+  /^(?:utm_.*|mc_.*|fbclid|gclid|dclid|gclsrc|msclkid|yclid|igshid|_hsenc|_hsmi|mkt_tok)$/i;
 
 /**
  * The one form of an address under which the same page is recognised however it was linked:

@@ -10,8 +10,9 @@
  * the BOM, soft hyphen, Mongolian vowel separator, interlinear annotation marks, and C0/C1
  * controls other than tab and newline.
  */
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- these control characters are what it removes
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
 
 /** A single line: invisible characters removed, every run of white space (newlines too) one space. */
 export function sanitizeLine(value: string): string {

@@ -142,7 +142,10 @@ export async function fetchFeedSource(
 ): Promise<SourceFetchOutcome> {
   const response = await client.fetch({
     url: source.url,
-    headers: { Accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5' },
+    headers: {
+      Accept:
+        'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5',
+    },
     etag: validators.etag,
     lastModified: validators.lastModified,
   });

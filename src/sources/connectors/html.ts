@@ -6,12 +6,47 @@ import { sanitizeText } from '../../core/sources/sanitizeText.js';
  * anything, and the elements below are removed before any text is read, so no script, style,
  * noscript, iframe or template content reaches a record.
  */
-const INERT = 'script, style, noscript, iframe, frame, frameset, template, object, embed, svg, math, canvas, form, select, button';
+const INERT =
+  'script, style, noscript, iframe, frame, frameset, template, object, embed, svg, math, canvas, form, select, button';
 
 const BLOCK = new Set([
-  'address', 'article', 'aside', 'blockquote', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption', 'figure',
-  'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
-  'section', 'summary', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul', 'body', 'html',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'body',
+  'html',
 ]);
 
 /** The few DOM members we use (the project compiles without the DOM lib; linkedom provides them). */
@@ -42,6 +77,8 @@ export interface HtmlDocument extends HtmlParent {
 
 /** A parsed document (linkedom). */
 export function parseHtmlDocument(html: string): HtmlDocument {
+  // linkedom's types name DOM types this project does not load (no DOM lib): they resolve to any.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unnecessary-type-assertion
   return parseHTML(html).document as unknown as HtmlDocument;
 }
 

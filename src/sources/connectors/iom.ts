@@ -109,7 +109,9 @@ export function parseIomPage(html: string, pageUrl: string): IomPage | null {
   const lines: string[] = [];
   for (const field of Array.from(document.querySelectorAll('div.field'))) {
     const label = textOf(field.querySelector('.field__label'));
-    const values = Array.from(field.querySelectorAll('.field__item')).map((v) => textOf(v)).filter((v) => v !== '');
+    const values = Array.from(field.querySelectorAll('.field__item'))
+      .map((v) => textOf(v))
+      .filter((v) => v !== '');
     if (label === '' || values.length === 0) continue;
     lines.push('-', label, values.join(', '));
   }
@@ -144,13 +146,22 @@ export async function fetchIomSource(
   if (first.kind === 'not-modified') return { kind: 'not-modified' };
   const cards: IomCard[] = [];
   let listing = first;
-  for (let page = 0; ; ) {
+  for (let page = 0; ;) {
     const found = parseIomListing(listing.body, listing.url);
     const fresh = found.filter((c) => !isKnown(c.url) && !cards.some((k) => k.url === c.url));
     cards.push(...fresh);
     page++;
-    if (found.length === 0 || fresh.length === 0 || page >= source.maxPages || cards.length >= source.maxItems) break;
-    const next = await client.fetch({ url: iomListingUrl(source.url, page), headers: { Accept: 'text/html' } });
+    if (
+      found.length === 0 ||
+      fresh.length === 0 ||
+      page >= source.maxPages ||
+      cards.length >= source.maxItems
+    )
+      break;
+    const next = await client.fetch({
+      url: iomListingUrl(source.url, page),
+      headers: { Accept: 'text/html' },
+    });
     if (next.kind === 'not-modified') break;
     listing = next;
   }

@@ -19,11 +19,19 @@ export const RELIEFWEB_FIELDS = [
 const APPNAME_DOCS = 'https://apidoc.reliefweb.int/parameters#appname';
 
 /** The line a PDF-only report gets instead of a body, so it is never dropped silently. */
-export const PDF_ONLY_LINE = 'This report has no text on ReliefWeb: it is published as an attached document (PDF).';
+export const PDF_ONLY_LINE =
+  'This report has no text on ReliefWeb: it is published as an attached document (PDF).';
 
 /** The POST for one page of reports, newest first, optionally only those dated `since` or later. */
-export function reliefwebRequest(source: ReliefWebSource, offset = 0, since: string | null = null): WebRequest {
-  const conditions: unknown[] = Object.entries(source.filter ?? {}).map(([field, value]) => ({ field, value }));
+export function reliefwebRequest(
+  source: ReliefWebSource,
+  offset = 0,
+  since: string | null = null,
+): WebRequest {
+  const conditions: unknown[] = Object.entries(source.filter ?? {}).map(([field, value]) => ({
+    field,
+    value,
+  }));
   if (since !== null) conditions.push({ field: 'date.original', value: { from: since } });
   const body = {
     ...(source.query ? { query: { value: source.query } } : {}),
@@ -135,7 +143,8 @@ export async function fetchReliefWebSource(
   try {
     response = await client.fetch(reliefwebRequest(source, 0, options.since ?? null));
   } catch (error) {
-    if (error instanceof WebError) throw new Error(`${source.id}: ${reliefwebFailure(error, source)}`, { cause: error });
+    if (error instanceof WebError)
+      throw new Error(`${source.id}: ${reliefwebFailure(error, source)}`, { cause: error });
     throw error;
   }
   if (response.kind === 'not-modified') return { kind: 'not-modified' };
