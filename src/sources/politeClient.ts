@@ -265,7 +265,7 @@ export class PoliteClient implements WebClient {
     if (verdict.kind === 'unavailable')
       throw new WebError(
         verdict.error.kind,
-        `${where}: ${verdict.error.message} (robots.txt unreadable: the site is treated as closed for now)`,
+        `${where}: ${verdict.error.message}`,
         requested,
         verdict.error.status,
         verdict.error.retryAfterMs,
@@ -305,7 +305,7 @@ export class PoliteClient implements WebClient {
           'accept-encoding': 'br, gzip, deflate',
         };
         const answer = await this.inHostLane(url.hostname, () =>
-          this.send(hop, headers, POLITE_DEFAULTS.maxRobotsBytes, robotsUrl, oneLine(url.href), true),
+          this.send(hop, headers, POLITE_DEFAULTS.maxRobotsBytes, robotsUrl, 'reading robots.txt', true),
         );
         const location = answer.headers.location;
         if (REDIRECT_STATUSES.has(answer.status) && location && redirects < this.maxRedirects) {
@@ -323,7 +323,7 @@ export class PoliteClient implements WebClient {
             : null;
         throw new WebError(
           answer.status === 429 || answer.status === 503 ? 'rate-limited' : 'http',
-          `${oneLine(robotsUrl)} answered HTTP ${answer.status}`,
+          `robots.txt answered HTTP ${answer.status}, so the site is treated as closed for now`,
           robotsUrl,
           answer.status,
           retryAfterMs,
@@ -333,7 +333,7 @@ export class PoliteClient implements WebClient {
       const webError =
         error instanceof WebError
           ? error
-          : new WebError('network', `${oneLine(robotsUrl)}: ${oneLine(String(error))}`, robotsUrl);
+          : new WebError('network', `reading robots.txt: ${oneLine(String(error))}`, robotsUrl);
       return { kind: 'unavailable', error: webError, expiresAt: this.now() + this.robotsRetryMs };
     }
   }

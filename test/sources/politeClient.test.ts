@@ -185,7 +185,7 @@ describe('politeClient', () => {
       const error = await failure(polite.fetch({ url: web.url('/page') }));
       expect(error.kind).toBe('http');
       expect(error.message).toBe(
-        `${web.url('/page')}: ${web.baseUrl}/robots.txt answered HTTP 500 (robots.txt unreadable: the site is treated as closed for now)`,
+        `${web.url('/page')}: robots.txt answered HTTP 500, so the site is treated as closed for now`,
       );
       await failure(polite.fetch({ url: web.url('/page') }));
       expect(web.requestsTo('/robots.txt')).toHaveLength(1);
@@ -198,7 +198,7 @@ describe('politeClient', () => {
 
   describe('per-host pacing', () => {
     it('sends one request at a time per host with the minimum gap, different hosts in parallel', async () => {
-      const gapMs = 150;
+      const gapMs = 200;
       const workMs = 40;
       for (const n of [1, 2, 3]) web.route(`/slow/${n}`, delayed(workMs, text(`page ${n}`)));
       const polite = client({ minGapMs: gapMs });
@@ -216,8 +216,8 @@ describe('politeClient', () => {
           expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThanOrEqual(gapMs - 5);
         }
       }
-      // Serial over both hosts would take 6 gaps + 6 work; the hosts overlapped instead.
-      expect(elapsed).toBeLessThan(6 * (gapMs + workMs));
+      // One lane for both hosts would take 7 gaps + 6 work; the hosts overlapped instead (3 + 3).
+      expect(elapsed).toBeLessThan(7 * gapMs + 6 * workMs);
       const firstLocalhost = web.requests.findIndex((r) => r.host.startsWith('localhost:'));
       expect(firstLocalhost).toBeLessThan(2);
     });
@@ -358,7 +358,36 @@ describe('politeClient', () => {
       );
       expect(performance.now() - started).toBeLessThan(5_000);
       expect(error.kind).toBe('network');
-      expect(error.message).toMatch(/^http:\/\/nonexistent\.invalid\/: /);
+      expect(error.message).toMatch(/^http:\/\/nonexistent\.invalid\/: reading robots\.txt: /);
+    });
+
+    it.each([
+      [
+        'a corrupt gzip body',
+        { headers: { 'content-encoding': 'gzip' }, body: 'not gzip at all', encoding: 'identity' as const },
+        'body could not be read: incorrect header check (Z_DATA_ERROR)',
+      ],
+      [
+        'an unknown encoding',
+        { headers: { 'content-encoding': 'compress' }, body: 'xyz', encoding: 'identity' as const },
+        'unsupported Content-Encoding "compress"',
+      ],
+    ])('reports %s as an http failure', async (_, route, cause) => {
+      web.route('/odd', route);
+      const error = await failure(client().fetch({ url: web.url('/odd') }));
+      expect([error.kind, error.status, error.message]).toEqual([
+        'http',
+        200,
+        `${web.url('/odd')}: ${cause}`,
+      ]);
+    });
+
+    it('refuses a header value that would split the request', async () => {
+      const error = await failure(
+        client().fetch({ url: web.url('/x'), headers: { accept: 'a\r\nX-Evil: 1' } }),
+      );
+      expect(error.kind).toBe('bad-url');
+      expect(web.requestsTo('/x')).toHaveLength(0);
     });
 
     it('reports a refused connection as a network failure', async () => {
