@@ -14,6 +14,11 @@ export interface OpenCorpusOptions {
   readonly isReadOnly?: boolean;
   /** Ignore the snapshot: read and parse every page, build, write (`index build`). */
   readonly isRebuild?: boolean;
+  /**
+   * Documents fetched from live sources (kept in the store, not in raw/): part of the corpus like the
+   * pages, upserted when the snapshot's copy differs, never removed for want of a file.
+   */
+  readonly webDocuments?: readonly DocumentRecord[];
 }
 
 /** How the library was obtained, for logs and `index build`. */
@@ -158,14 +163,21 @@ export async function openCorpusLibrary(
   timings.scanMs = performance.now() - t0;
   if (listed === null) {
     // A missing folder (unmounted, being replaced) is not "every page was deleted": keep the snapshot.
-    const library = Library.create([]);
+    const library = Library.create(options.webDocuments ?? []);
     timings.totalMs = performance.now() - t0;
     return {
       library,
       errors: [{ file: 'raw', reason: 'folder not found' }],
       source: 'rebuilt',
       reason: 'raw folder not found',
-      counts: { documents: 0, files: 0, reused: 0, parsed: 0, upserted: 0, removed: 0 },
+      counts: {
+        documents: library.stats().documents,
+        files: 0,
+        reused: 0,
+        parsed: 0,
+        upserted: 0,
+        removed: 0,
+      },
       timings,
       wrote: false,
       snapshotBytes: 0,
@@ -173,6 +185,7 @@ export async function openCorpusLibrary(
   }
   const listedByFile = new Map(listed.map((f) => [f.file, f]));
   const parser = await parserFingerprint();
+  const web = options.webDocuments ?? [];
 
   /** Remembers the sources with the library, and writes the snapshot unless read-only; a failure is a warning. */
   const write = async (library: Library, sources: SnapshotSources) => {
@@ -200,7 +213,7 @@ export async function openCorpusLibrary(
     );
     const t2 = performance.now();
     timings.parseMs = t2 - t1;
-    const library = Library.create(corpus.documents);
+    const library = Library.create([...corpus.documents, ...web]);
     timings.indexMs = performance.now() - t2;
     const sources: SnapshotSources = {
       parser,
@@ -215,11 +228,11 @@ export async function openCorpusLibrary(
       source: 'rebuilt',
       reason,
       counts: {
-        documents: corpus.documents.length,
+        documents: corpus.documents.length + web.length,
         files: listed.length,
         reused: 0,
         parsed: listed.length,
-        upserted: corpus.documents.length,
+        upserted: corpus.documents.length + web.length,
         removed: 0,
       },
       timings,
@@ -265,7 +278,8 @@ export async function openCorpusLibrary(
     if (isUnchanged) reused.push(stamp);
     else toParse.push(...group);
   }
-  const vanished = [...stored.keys()].filter((id) => !byId.has(id)).length;
+  const webIds = new Set(web.map((r) => r.id));
+  const vanished = [...stored.keys()].filter((id) => !byId.has(id) && !webIds.has(id)).length;
   if (toParse.length + vanished > REBUILD_SHARE * Math.max(stored.size, listed.length)) {
     return rebuild(`${toParse.length + vanished} of ${listed.length} pages changed`);
   }
@@ -289,6 +303,14 @@ export async function openCorpusLibrary(
     const previous = stored.get(record.id);
     // Same bytes, same parser: the same record (a touched file). Only its stamp is new.
     if (previous?.contentHash === record.contentHash && previous.source === record.source) continue;
+    library.upsert(record);
+    upserted++;
+    if (previous) replaced++;
+  }
+  for (const record of web) {
+    current.add(record.id);
+    const previous = stored.get(record.id);
+    if (previous?.contentHash === record.contentHash && previous.urls?.length === record.urls?.length) continue;
     library.upsert(record);
     upserted++;
     if (previous) replaced++;

@@ -61,4 +61,48 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (delivery_id, part)
   ) STRICT;
   `,
+  `
+  -- Live sources. A log entry that is not news (found on a source's first fetch, or too old) is
+  -- indexed like any other but never posted in a digest.
+  ALTER TABLE ingestion_log ADD COLUMN news INTEGER NOT NULL DEFAULT 1 CHECK (news IN (0, 1));
+
+  -- Fetch state per source id of sources.json. A row outlives its source's removal from the file,
+  -- so re-adding a source does not flood digests again.
+  CREATE TABLE source_states (
+    source_id        TEXT PRIMARY KEY,
+    disabled_reason  TEXT,
+    failures         INTEGER NOT NULL DEFAULT 0,
+    failing_since    TEXT,
+    last_error       TEXT,
+    last_status      TEXT CHECK (last_status IN ('ok', 'not-modified', 'failed')),
+    last_fetched_at  TEXT,
+    next_fetch_at    TEXT,
+    etag             TEXT,
+    last_modified    TEXT,
+    first_fetched_at TEXT
+  ) STRICT;
+
+  -- Documents fetched from sources, durable across restarts; the record is the CLI's JSON contract.
+  CREATE TABLE web_documents (
+    id            TEXT PRIMARY KEY,
+    source_id     TEXT NOT NULL,
+    record        TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    published_at  TEXT,
+    first_seen_at TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    fingerprint   TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX web_documents_source ON web_documents (source_id);
+
+  -- Every way in to a document: canonical URLs and the item ids of each source that carried it.
+  CREATE TABLE web_document_keys (
+    key    TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES web_documents (id) ON DELETE CASCADE
+  ) STRICT;
+  CREATE INDEX web_document_keys_doc ON web_document_keys (doc_id);
+
+  -- /digest subscribe mention: a role pinged once per digest.
+  ALTER TABLE subscriptions ADD COLUMN mention_role_id TEXT;
+  `,
 ];

@@ -96,3 +96,12 @@ function fallbackRecord(id: string, title: string, text: string, source: string,
     contentHash,
   };
 }
+
+/**
+ * A key for an item exactly as its source shows it now (ids, links, title, summary, dates): when a
+ * stored document already has this key, the item is unchanged and its page need not be fetched.
+ */
+export function itemEntryKey(item: SourceItem): string {
+  const shown = [item.guid, item.url, item.title, item.summary, item.publishedAt, item.updatedAt];
+  return `entry:${createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 32)}`;
+}

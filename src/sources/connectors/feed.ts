@@ -139,6 +139,13 @@ export async function fetchFeedSource(
   client: WebClient,
   source: FeedSource,
   validators: Validators,
+  options: {
+    /**
+     * Entries already stored exactly as the feed shows them now: their pages are not fetched again
+     * (a feed lists the same items for days) and they are left out of the outcome.
+     */
+    readonly isUnchanged?: (item: SourceItem) => boolean;
+  } = {},
 ): Promise<SourceFetchOutcome> {
   const response = await client.fetch({
     url: source.url,
@@ -155,6 +162,7 @@ export async function fetchFeedSource(
   const problems: string[] = [];
   const items: SourceItem[] = [];
   for (const item of parsed.value) {
+    if (options.isUnchanged?.(item)) continue;
     if (!source.fetchArticles || item.url === null) {
       items.push(item);
       continue;

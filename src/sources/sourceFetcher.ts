@@ -1,0 +1,294 @@
+import type { DocumentRecord } from '../core/record.js';
+import { isPermanentFailure, recordFailure, recordSuccess } from '../core/sources/fetchPolicy.js';
+import { itemEntryKey, itemToRecord } from '../core/sources/itemRecord.js';
+import { findNearDuplicate, fingerprintText, type TextFingerprint } from '../core/sources/nearDuplicate.js';
+import { decideNews } from '../core/sources/newsPolicy.js';
+import type { SourceItem } from '../core/sources/sourceItem.js';
+import type { Store } from '../store/store.js';
+import type { SourceState } from '../store/sourceStates.js';
+import type { WebDocument } from '../store/webDocuments.js';
+import { fetchFeedSource } from './connectors/feed.js';
+import type { SourceFetchOutcome, Validators } from './connectors/fetchOutcome.js';
+import { fetchIomSource } from './connectors/iom.js';
+import { fetchReliefWebSource } from './connectors/reliefweb.js';
+import { canonicalUrl } from '../core/sources/canonicalUrl.js';
+import type { SourceConfig } from './sourcesFile.js';
+import { WebError, type WebClient } from './webClient.js';
+
+/** What one fetch of one source did (the CLI's `sources fetch --json` contract). */
+export interface SourceFetchReport {
+  readonly id: string;
+  readonly status: 'ok' | 'not-modified' | 'failed' | 'disabled';
+  readonly new: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly rejected: number;
+  readonly error: string | null;
+  /** Per-item problems that did not fail the source (a page that could not be read), one line each. */
+  readonly problems: readonly string[];
+  /** Records added or changed in this fetch, for the library and the snapshot policy. */
+  readonly changed: readonly DocumentRecord[];
+}
+
+/** Where fetched documents go besides the store: the search library. */
+export interface LibraryWriter {
+  upsert(record: DocumentRecord): void;
+}
+
+export interface SourceFetcherOptions {
+  readonly store: Store;
+  readonly client: WebClient;
+  readonly library?: LibraryWriter;
+  readonly now?: () => Date;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Near-duplicates are looked for among documents first seen this recently (copies follow within days). */
+const NEAR_DUPLICATE_WINDOW_MS = 30 * DAY_MS;
+
+/**
+ * Fetches sources and turns their items into documents, once: each item is stored with its keys
+ * (item id, canonical URLs, the entry as shown) and logged in one transaction, so a crash between
+ * items loses nothing and a refetch after a restart duplicates nothing. A known document that
+ * changed is an update, never news; a new one is news only per `decideNews`.
+ */
+export class SourceFetcher {
+  private readonly inFlight = new Map<string, Promise<SourceFetchReport>>();
+
+  constructor(private readonly options: SourceFetcherOptions) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** Sources whose next fetch is due at `now` (never fetched, or their time has come), not disabled. */
+  due(sources: readonly SourceConfig[], now = this.now()): SourceConfig[] {
+    return sources.filter((source) => {
+      if (!source.enabled) return false;
+      const state = this.options.store.sourceStates.get(source.id);
+      if (state.disabledReason !== null) return false;
+      return state.nextFetchAt === null || Date.parse(state.nextFetchAt) <= now.getTime();
+    });
+  }
+
+  /**
+   * Fetches one source now, whatever its schedule. A fetch of a source already in flight in this
+   * process joins it. Never throws for anything the source does: failures are in the report.
+   */
+  fetch(source: SourceConfig): Promise<SourceFetchReport> {
+    const running = this.inFlight.get(source.id);
+    if (running) return running;
+    const work = this.run(source).finally(() => this.inFlight.delete(source.id));
+    this.inFlight.set(source.id, work);
+    return work;
+  }
+
+  private async run(source: SourceConfig): Promise<SourceFetchReport> {
+    const { store } = this.options;
+    const state = store.sourceStates.get(source.id);
+    const empty = { new: 0, updated: 0, unchanged: 0, rejected: 0, problems: [], changed: [] };
+    if (!source.enabled || state.disabledReason !== null) {
+      return {
+        id: source.id,
+        status: 'disabled',
+        ...empty,
+        error: state.disabledReason ?? 'disabled in sources.json',
+      };
+    }
+    const started = this.now();
+    let outcome: SourceFetchOutcome;
+    try {
+      outcome = await this.connect(source, state);
+    } catch (error) {
+      return { id: source.id, ...empty, ...this.recordFailed(source, state, error, started) };
+    }
+    const finished = this.now();
+    const { nextFetchAt } = recordSuccess(finished.getTime(), source.everyMinutes);
+    const success = {
+      failures: 0,
+      failingSince: null,
+      lastError: null,
+      lastFetchedAt: finished.toISOString(),
+      nextFetchAt: new Date(nextFetchAt).toISOString(),
+    };
+    if (outcome.kind === 'not-modified') {
+      store.sourceStates.update(source.id, { ...success, lastStatus: 'not-modified' });
+      return { id: source.id, status: 'not-modified', ...empty, error: null };
+    }
+    const counts = this.ingest(source, state, outcome.items);
+    // Validators are kept only once every item is stored: a crash mid-fetch refetches everything.
+    store.sourceStates.update(source.id, {
+      ...success,
+      lastStatus: 'ok',
+      etag: outcome.validators.etag,
+      lastModified: outcome.validators.lastModified,
+      firstFetchedAt: state.firstFetchedAt ?? finished.toISOString(),
+    });
+    return {
+      id: source.id,
+      status: 'ok',
+      ...counts,
+      rejected: counts.rejected.length,
+      problems: [...outcome.problems, ...counts.rejected],
+      error: null,
+    };
+  }
+
+  private connect(source: SourceConfig, state: SourceState): Promise<SourceFetchOutcome> {
+    const { client, store } = this.options;
+    const validators: Validators = { etag: state.etag, lastModified: state.lastModified };
+    const isKnownUrl = (url: string) => {
+      const canonical = canonicalUrl(url);
+      return canonical !== null && store.webDocuments.findByKeys([`url:${canonical}`]) !== undefined;
+    };
+    switch (source.type) {
+      case 'feed':
+        return fetchFeedSource(client, source, validators, {
+          isUnchanged: (item) => store.webDocuments.findByKeys([itemEntryKey(item)]) !== undefined,
+        });
+      case 'iom':
+        return fetchIomSource(client, source, { validators, isKnown: isKnownUrl });
+      case 'reliefweb': {
+        // After the first fetch, ask only for what is recent enough to be news or a late edit.
+        const since =
+          state.lastFetchedAt === null
+            ? null
+            : new Date(Date.parse(state.lastFetchedAt) - source.maxAgeDays * DAY_MS).toISOString();
+        return fetchReliefWebSource(client, source, { since });
+      }
+    }
+  }
+
+  private recordFailed(
+    source: SourceConfig,
+    state: SourceState,
+    error: unknown,
+    at: Date,
+  ): { status: 'failed' | 'disabled'; error: string } {
+    if (!(error instanceof Error)) throw error;
+    const message = error.message.split('\n')[0] ?? String(error);
+    const failure = recordFailure(
+      {
+        consecutiveFailures: state.failures,
+        failingSince: state.failingSince === null ? null : Date.parse(state.failingSince),
+      },
+      {
+        retryAfterMs: error instanceof WebError ? error.retryAfterMs : null,
+        permanent: error instanceof WebError && isPermanentFailure(error.kind),
+        message,
+      },
+      at.getTime(),
+    );
+    this.options.store.sourceStates.update(source.id, {
+      failures: failure.health.consecutiveFailures,
+      failingSince:
+        failure.health.failingSince === null ? null : new Date(failure.health.failingSince).toISOString(),
+      lastError: message,
+      lastStatus: 'failed',
+      lastFetchedAt: at.toISOString(),
+      nextFetchAt: new Date(failure.nextFetchAt).toISOString(),
+      disabledReason: failure.disabledReason,
+    });
+    return { status: failure.disabledReason === null ? 'failed' : 'disabled', error: message };
+  }
+
+  /** Stores, logs and indexes each item in its own transaction. */
+  private ingest(
+    source: SourceConfig,
+    state: SourceState,
+    items: readonly SourceItem[],
+  ): { new: number; updated: number; unchanged: number; rejected: string[]; changed: DocumentRecord[] } {
+    const { store, library } = this.options;
+    const documents = store.webDocuments;
+    const now = this.now();
+    const recent = documents.fingerprintsSince(new Date(now.getTime() - NEAR_DUPLICATE_WINDOW_MS).toISOString());
+    const counts = { new: 0, updated: 0, unchanged: 0 };
+    const rejected: string[] = [];
+    const changed: DocumentRecord[] = [];
+    for (const item of items) {
+      const converted = itemToRecord(item);
+      if (!converted.ok) {
+        rejected.push(`${item.url ?? item.guid ?? item.title}: ${converted.error}`);
+        continue;
+      }
+      const record = converted.value;
+      const fingerprint = fingerprintText(record.paragraphs.join('\n'));
+      const keys = [
+        `item:${record.id}`,
+        ...(record.urls ?? []).map((url) => `url:${url}`),
+        itemEntryKey(item),
+      ];
+      const outcome = documents.transaction(() => {
+        const knownId =
+          documents.findByKeys(keys) ?? findNearDuplicate(fingerprint, recent)?.id ?? undefined;
+        const known = knownId === undefined ? undefined : documents.get(knownId);
+        if (!known) {
+          const news = decideNews({
+            publishedAt: record.publishedAt ?? null,
+            now: now.getTime(),
+            isFirstFetch: state.firstFetchedAt === null,
+            maxAgeDays: source.maxAgeDays,
+          });
+          documents.put(
+            { record, sourceId: source.id, firstSeenAt: now.toISOString(), updatedAt: now.toISOString(), fingerprint },
+            keys,
+          );
+          store.log.append(
+            [{ docId: record.id, contentHash: record.contentHash, kind: record.kind, event: 'new', news: news.isNews }],
+            now,
+          );
+          recent.push({ id: record.id, fingerprint });
+          return { kind: 'new' as const, record };
+        }
+        return this.merge(known, record, source.id, fingerprint, keys, now);
+      });
+      counts[outcome.kind]++;
+      if (outcome.record) {
+        changed.push(outcome.record);
+        library?.upsert(outcome.record);
+      }
+    }
+    return { ...counts, rejected, changed };
+  }
+
+  /**
+   * The same document again (same item, same URL, or near-identical text from another source). Its
+   * own source's new text is an update; another source only adds its URLs (the first text stays, so
+   * two sources never flip a document back and forth).
+   */
+  private merge(
+    stored: WebDocument,
+    incoming: DocumentRecord,
+    sourceId: string,
+    fingerprint: TextFingerprint,
+    keys: readonly string[],
+    now: Date,
+  ): { kind: 'updated' | 'unchanged'; record: DocumentRecord | null } {
+    const { store } = this.options;
+    const known = stored.record;
+    const urls = [...new Set([...(known.urls ?? []), ...(incoming.urls ?? [])])];
+    const isOwnEdit = stored.sourceId === sourceId && known.contentHash !== incoming.contentHash;
+    const hasNewUrls = urls.length !== (known.urls ?? []).length;
+    if (!isOwnEdit) {
+      const record = hasNewUrls ? { ...known, urls, url: known.url ?? urls[0] } : known;
+      store.webDocuments.put(
+        { ...stored, record, updatedAt: hasNewUrls ? now.toISOString() : stored.updatedAt },
+        keys,
+      );
+      return { kind: 'unchanged', record: hasNewUrls ? record : null };
+    }
+    const record: DocumentRecord = {
+      ...incoming,
+      id: known.id,
+      urls,
+      url: known.url ?? incoming.url,
+      publishedAt: known.publishedAt ?? incoming.publishedAt ?? null,
+    };
+    store.webDocuments.put(
+      { ...stored, record, updatedAt: now.toISOString(), fingerprint },
+      keys,
+    );
+    store.log.append([{ docId: known.id, contentHash: record.contentHash, kind: record.kind, event: 'updated' }], now);
+    return { kind: 'updated', record };
+  }
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { SqliteDatabase } from './database.js';
+
+/** What the bot remembers about one source between fetches and restarts. */
+export interface SourceState {
+  readonly sourceId: string;
+  /** Set by `sources disable` or after repeated failures; only `sources enable` clears it. */
+  readonly disabledReason: string | null;
+  /** Consecutive failures (0 when healthy). */
+  readonly failures: number;
+  readonly failingSince: string | null;
+  readonly lastError: string | null;
+  readonly lastStatus: 'ok' | 'not-modified' | 'failed' | null;
+  readonly lastFetchedAt: string | null;
+  readonly nextFetchAt: string | null;
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+  /** When the first successful fetch happened: before it, a fetch is the source's first. */
+  readonly firstFetchedAt: string | null;
+}
+
+const stateRow = z
+  .object({
+    source_id: z.string(),
+    disabled_reason: z.string().nullable(),
+    failures: z.number().int(),
+    failing_since: z.string().nullable(),
+    last_error: z.string().nullable(),
+    last_status: z.enum(['ok', 'not-modified', 'failed']).nullable(),
+    last_fetched_at: z.string().nullable(),
+    next_fetch_at: z.string().nullable(),
+    etag: z.string().nullable(),
+    last_modified: z.string().nullable(),
+    first_fetched_at: z.string().nullable(),
+  })
+  .transform(
+    (r): SourceState => ({
+      sourceId: r.source_id,
+      disabledReason: r.disabled_reason,
+      failures: r.failures,
+      failingSince: r.failing_since,
+      lastError: r.last_error,
+      lastStatus: r.last_status,
+      lastFetchedAt: r.last_fetched_at,
+      nextFetchAt: r.next_fetch_at,
+      etag: r.etag,
+      lastModified: r.last_modified,
+      firstFetchedAt: r.first_fetched_at,
+    }),
+  );
+
+/** A source never fetched: due now, healthy, no validators. */
+const initialState = (sourceId: string): SourceState => ({
+  sourceId,
+  disabledReason: null,
+  failures: 0,
+  failingSince: null,
+  lastError: null,
+  lastStatus: null,
+  lastFetchedAt: null,
+  nextFetchAt: null,
+  etag: null,
+  lastModified: null,
+  firstFetchedAt: null,
+});
+
+/** Fetch state per source id (sources.json holds the configuration, this table what happened). */
+export class SourceStates {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  get(sourceId: string): SourceState {
+    const row = stateRow
+      .optional()
+      .parse(this.db.prepare('SELECT * FROM source_states WHERE source_id = ?').get(sourceId));
+    return row ?? initialState(sourceId);
+  }
+
+  /** Writes the changed fields of a source's state (creating its row on first use). */
+  update(sourceId: string, change: Partial<Omit<SourceState, 'sourceId'>>): SourceState {
+    const next = { ...this.get(sourceId), ...change };
+    this.db
+      .prepare(
+        `INSERT INTO source_states (source_id, disabled_reason, failures, failing_since, last_error, last_status,
+           last_fetched_at, next_fetch_at, etag, last_modified, first_fetched_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (source_id) DO UPDATE SET disabled_reason = excluded.disabled_reason,
+           failures = excluded.failures, failing_since = excluded.failing_since, last_error = excluded.last_error,
+           last_status = excluded.last_status, last_fetched_at = excluded.last_fetched_at,
+           next_fetch_at = excluded.next_fetch_at, etag = excluded.etag, last_modified = excluded.last_modified,
+           first_fetched_at = excluded.first_fetched_at`,
+      )
+      .run(
+        sourceId,
+        next.disabledReason,
+        next.failures,
+        next.failingSince,
+        next.lastError,
+        next.lastStatus,
+        next.lastFetchedAt,
+        next.nextFetchAt,
+        next.etag,
+        next.lastModified,
+        next.firstFetchedAt,
+      );
+    return next;
+  }
+}
