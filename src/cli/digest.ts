@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { Digest } from '../core/digest.js';
 import { DigestDelivery, type MessagePoster } from '../digests/deliver.js';
-import { digestLibrary } from '../digests/library.js';
+import { digestLibrary } from '../digests/topicFilter.js';
 import { Store } from '../store/store.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
 import { json, libraryFor } from './openLibrary.js';

@@ -1,5 +1,5 @@
 import type { DocumentRecord } from './record.js';
-import { fold, foldPhrase } from './search/text.js';
+import { fold, foldPhrase } from './search/terms.js';
 
 /** A person named in a document's text, with the role given next to the name when there is one. */
 export interface Mention {

@@ -50,12 +50,12 @@ import {
   type SearchPage,
   type SearchRequest,
 } from './search/searchIndex.js';
-import { parseSnapshot, serializeSnapshot, type SnapshotSources } from './search/snapshot.js';
+import { parseSnapshot, serializeSnapshot, type SnapshotSources } from './search/snapshotFormat.js';
 
 export type { ContactEntry, ContactDocument, Mention } from './contacts.js';
 export type { ProjectFilters, ProjectListOptions, ProjectRecord, ProjectSort } from './projects.js';
 export type { Suggestion } from './search/autocomplete.js';
-export type { FileStamp, SnapshotSources } from './search/snapshot.js';
+export type { FileStamp, SnapshotSources } from './search/snapshotFormat.js';
 export type {
   RelatedDocument,
   SearchFilters,

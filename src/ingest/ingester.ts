@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DocumentRecord } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
 import { documentId, hashBytes, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
-import { snapshotStamps } from './snapshot.js';
+import { snapshotStamps } from './snapshotFile.js';
 
 /** Where ingested documents go besides the log: the search library (its upsert/remove facade). */
 export interface LibraryWriter {

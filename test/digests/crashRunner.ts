@@ -7,9 +7,9 @@
  */
 import { REST } from 'discord.js';
 import { createLibrary } from '../../src/core/library.js';
-import { classifyDiscordError, restPoster } from '../../src/digests/discord.js';
+import { classifyDiscordError, restPoster } from '../../src/digests/restPoster.js';
 import { mapBounded } from '../../src/digests/deliver.js';
-import { digestLibrary } from '../../src/digests/library.js';
+import { digestLibrary } from '../../src/digests/topicFilter.js';
 import { DigestService } from '../../src/digests/service.js';
 import { Ingester } from '../../src/ingest/ingester.js';
 import { loadCorpus } from '../../src/ingest/loadCorpus.js';

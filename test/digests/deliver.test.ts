@@ -1,7 +1,7 @@
 import { REST, type APIMessage } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestNonce, type DigestMessage } from '../../src/core/digest.js';
-import { restPoster, toMessageBody } from '../../src/digests/discord.js';
+import { restPoster, toMessageBody } from '../../src/digests/restPoster.js';
 import { readButtonId } from '../../src/discord/components.js';
 import { dropArticle } from './articles.js';
 import { startHarness, until, type Harness } from './harness.js';

@@ -13,7 +13,7 @@ import {
 } from './query.js';
 import { QueryEngine, type Matches, type TermQuery } from './engine.js';
 import { buildSnippet } from './snippet.js';
-import { fold, processTerm, terms as textTerms, tokenize } from './text.js';
+import { fold, processTerm, terms as textTerms, tokenize } from './terms.js';
 
 /** Narrowing a search. Text filters ignore case and accents; `region` matches part of the region. */
 export interface SearchFilters {

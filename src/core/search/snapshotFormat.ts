@@ -3,7 +3,7 @@ import type { Mention } from '../contacts.js';
 import { err, ok, type Result } from '../errors.js';
 import type { DocumentRecord } from '../record.js';
 import { OPTIONS_HASH } from './options.js';
-import { hashString } from './text.js';
+import { hashString } from './terms.js';
 
 /** Identifies our snapshot files; anything else is rejected as "not an index snapshot". */
 export const SNAPSHOT_FORMAT = 'migration-news-bot/index-snapshot';

@@ -1,5 +1,5 @@
 import { openCorpusLibrary } from '../ingest/openCorpus.js';
-import { snapshotPath } from '../ingest/snapshot.js';
+import { snapshotPath } from '../ingest/snapshotFile.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
 import { json } from './openLibrary.js';
 

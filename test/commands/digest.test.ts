@@ -3,7 +3,7 @@ import { commands } from '../../commands/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotHarness, componentsOf } from '../support/botHarness.js';
 import { snowflake } from '../support/loopbackDiscord.js';
-import { dropArticle } from './articles.js';
+import { dropArticle } from '../digests/articles.js';
 
 /** /digest through real interactions: the real client, the dispatcher, the store and ingestion. */
 describe('/digest (real discord.js client, loopback Discord, real SQLite)', () => {
