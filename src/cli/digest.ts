@@ -5,7 +5,8 @@ import { DigestDelivery, type MessagePoster } from '../digests/deliver.js';
 import { digestLibrary } from '../digests/topicFilter.js';
 import { Store } from '../store/store.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- digest preview [--query q] [--subscription id] [--latest n] [--json]
 
