@@ -72,7 +72,7 @@ export const digestCommand: CliCommand = {
       let digest: Digest;
       if (values.subscription !== undefined) {
         const id = Number(values.subscription);
-        const subscription = Number.isInteger(id) ? store.getSubscription(id) : undefined;
+        const subscription = Number.isInteger(id) ? store.subscriptions.get(id) : undefined;
         if (!subscription)
           throw new UserError('unknown-subscription', `no subscription #${values.subscription}`);
         digest = delivery.preview(
@@ -80,7 +80,7 @@ export const digestCommand: CliCommand = {
         ).digest;
       } else {
         digest = delivery.preview({
-          cursorSeq: store.latestSeq(),
+          cursorSeq: store.log.latestSeq(),
           backfill: latest,
           query: values.query?.trim() ? values.query.trim() : null,
           lastRunAt: null,

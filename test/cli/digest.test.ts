@@ -96,7 +96,7 @@ describe('cli digest preview', () => {
     const d = data();
     await cli(d.dir, 'ingest');
     const store = Store.open(d.dir);
-    const s = store.createSubscription({
+    const s = store.subscriptions.create({
       guildId: '1'.repeat(18),
       channelId: '2'.repeat(18),
       cron: '0 9 * * *',

@@ -30,7 +30,7 @@ const service = new DigestService({
 });
 await new Ingester({ dataDir, store, library }).sync();
 const { finished } = await service.recover();
-const active = store.listSubscriptions().filter((s) => s.status === 'active');
+const active = store.subscriptions.list().filter((s) => s.status === 'active');
 const outcomes = await mapBounded(active, 4, (s) => service.send(s.id));
 store.close();
 process.stdout.write(
