@@ -1,5 +1,5 @@
 import MiniSearch, { type AsPlainObject, type Query, type SearchResult } from 'minisearch';
-import type { Mention } from '../contacts.js';
+import type { Mention } from '../contacts/mentions.js';
 import { UserError } from '../errors.js';
 import type { DocumentKind, DocumentRecord } from '../record.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from './options.js';

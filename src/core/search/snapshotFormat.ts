@@ -1,5 +1,5 @@
 import type { AsPlainObject } from 'minisearch';
-import type { Mention } from '../contacts.js';
+import type { Mention } from '../contacts/mentions.js';
 import { err, ok, type Result } from '../errors.js';
 import type { DocumentRecord } from '../record.js';
 import { OPTIONS_HASH } from './options.js';

@@ -1,6 +1,6 @@
 import MiniSearch, { type Query, type SearchResult } from 'minisearch';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { extractMentions } from '../../../src/core/contacts.js';
+import { extractMentions } from '../../../src/core/contacts/mentions.js';
 import type { DocumentRecord } from '../../../src/core/record.js';
 import { QueryEngine, type EngineResult, type TermQuery } from '../../../src/core/search/engine.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from '../../../src/core/search/options.js';

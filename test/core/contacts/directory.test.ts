@@ -1,14 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  ContactDirectory,
-  escapeVCardText,
-  extractMentions,
-  normalizeName,
-  toVCard,
-  type ContactEntry,
-} from '../../src/core/contacts.js';
-import type { DocumentRecord } from '../../src/core/record.js';
-import { article, ids, shippedDocuments } from './search/fixtures.js';
+import { ContactDirectory, type ContactEntry } from '../../../src/core/contacts/directory.js';
+import { extractMentions } from '../../../src/core/contacts/mentions.js';
+import type { DocumentRecord } from '../../../src/core/record.js';
+import { article, ids, shippedDocuments } from '../search/fixtures.js';
 
 let shipped: DocumentRecord[];
 let directory: ContactDirectory;
@@ -19,75 +13,7 @@ beforeAll(async () => {
   );
 });
 
-describe('contacts', () => {
-  describe('normalizeName', () => {
-    it.each([
-      ['Pär Liljert', 'par liljert'],
-      ['  PAR   liljert ', 'par liljert'],
-      ['Mr. Jian Zhao', 'jian zhao'],
-      ['Dr Chloé Martin-Roy', 'chloe martin roy'],
-      ['Ms', 'ms'],
-    ])('normalizes %j to %j', (name, key) => {
-      expect(normalizeName(name)).toBe(key);
-    });
-  });
-
-  describe('extractMentions', () => {
-    it.each([
-      ['said IOM Beijing Head of Office Par Liljert.', 'Par Liljert', 'Head of Office, IOM Beijing'],
-      [
-        'signed by IOM Director General, Brunson McKinley, today',
-        'Brunson McKinley',
-        'Director General, IOM',
-      ],
-      [
-        '"We agree," said Zhang Ming, Assistant Minister at China’s Ministry of Foreign Affairs.',
-        'Zhang Ming',
-        'Assistant Minister at China’s Ministry of Foreign Affairs',
-      ],
-      ['Chinese President Xi Jinping welcomed it.', 'Xi Jinping', 'Chinese President'],
-      [
-        'the Ambassador and Permanent Representative of China in Geneva, Sha Zukang, and',
-        'Sha Zukang',
-        'Ambassador and Permanent Representative of China in Geneva',
-      ],
-    ])('finds the person and role in %j', (text, name, role) => {
-      expect(extractMentions([text])).toContainEqual({ name, role });
-    });
-
-    it('keeps capitalized pairs without a role, for the directory to match against known people', () => {
-      expect(extractMentions(['Later Pär Liljert left.'])).toContainEqual({
-        name: 'Pär Liljert',
-        role: null,
-      });
-    });
-
-    it('does not take role words, months or single words for names', () => {
-      const names = extractMentions(['In June Director General Swing met Head of Office staff.']).map(
-        (m) => m.name,
-      );
-      expect(names).toEqual([]);
-    });
-
-    it('finds the people named in the shipped pages', () => {
-      const byDocument = Object.fromEntries(
-        shipped.map((r) => [
-          r.id,
-          extractMentions(r.paragraphs)
-            .filter((m) => m.role !== null)
-            .map((m) => m.name),
-        ]),
-      );
-      expect(byDocument).toEqual({
-        [ids.governance]: ['William Lacy Swing', 'Xi Jinping'],
-        [ids.seminarEu]: ['William Lacy Swing', 'Elvinas Jankevicius', 'Zhang Ming'],
-        [ids.agreement]: ['Sha Zukang', 'Brunson McKinley'],
-        [ids.seminarImmigration]: ['Par Liljert'],
-        [ids.project]: [],
-      });
-    });
-  });
-
+describe('contacts/directory', () => {
   describe('ContactDirectory', () => {
     it('merges Pär Liljert (press contact in 000) and Par Liljert (quoted in 003) into one entry', () => {
       const entry = directory.get('Par Liljert');
@@ -181,44 +107,6 @@ describe('contacts', () => {
       });
       const d = new ContactDirectory([b, a].map((record) => ({ record, mentions: [] })));
       expect(d.search('ann lee').map((e) => e.name)).toEqual(['Ann Lee', 'Annabel Leeds']);
-    });
-  });
-
-  describe('toVCard', () => {
-    it('writes a vCard 4.0 with CRLF lines', () => {
-      expect(toVCard(directory.get('pär liljert')!)).toBe(
-        [
-          'BEGIN:VCARD',
-          'VERSION:4.0',
-          'FN:Pär Liljert',
-          'N:Liljert;Pär;;;',
-          'ORG:IOM Beijing',
-          'TEL;VALUE=text:+86 10 597 996 95',
-          'EMAIL:pliljert@iom.int',
-          'NOTE:Head of Office\\, IOM Beijing\\nAlso written: Par Liljert',
-          'END:VCARD',
-          '',
-        ].join('\r\n'),
-      );
-    });
-
-    it('escapes backslash, comma, semicolon and newlines', () => {
-      expect(escapeVCardText('a\\b,c;d\ne')).toBe('a\\\\b\\,c\\;d\\ne');
-    });
-
-    it('folds lines longer than 75 octets without splitting characters', () => {
-      const card = toVCard({
-        name: 'Zoë Ångström',
-        aliases: [],
-        offices: [`IOM ${'Ö'.repeat(60)}`],
-        phones: [],
-        emails: [],
-        roles: [],
-        documents: [],
-      });
-      const lines = card.split('\r\n');
-      for (const line of lines) expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
-      expect(card.replace(/\r\n /g, '')).toContain(`ORG:IOM ${'Ö'.repeat(60)}`);
     });
   });
 });
