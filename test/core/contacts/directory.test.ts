@@ -3,14 +3,13 @@ import { ContactDirectory, type ContactEntry } from '../../../src/core/contacts/
 import { extractMentions } from '../../../src/core/contacts/mentions.js';
 import type { DocumentRecord } from '../../../src/core/record.js';
 import { article, ids, shippedDocuments } from '../search/fixtures.js';
+import { directoryOf } from './fixtures.js';
 
 let shipped: DocumentRecord[];
 let directory: ContactDirectory;
 beforeAll(async () => {
   shipped = await shippedDocuments();
-  directory = new ContactDirectory(
-    shipped.map((record) => ({ record, mentions: extractMentions(record.paragraphs) })),
-  );
+  directory = directoryOf(shipped);
 });
 
 describe('contacts/directory', () => {

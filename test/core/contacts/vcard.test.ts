@@ -1,17 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ContactDirectory } from '../../../src/core/contacts/directory.js';
-import { extractMentions } from '../../../src/core/contacts/mentions.js';
+import type { ContactDirectory } from '../../../src/core/contacts/directory.js';
 import { escapeVCardText, toVCard } from '../../../src/core/contacts/vcard.js';
 import type { DocumentRecord } from '../../../src/core/record.js';
 import { shippedDocuments } from '../search/fixtures.js';
+import { directoryOf } from './fixtures.js';
 
 let shipped: DocumentRecord[];
 let directory: ContactDirectory;
 beforeAll(async () => {
   shipped = await shippedDocuments();
-  directory = new ContactDirectory(
-    shipped.map((record) => ({ record, mentions: extractMentions(record.paragraphs) })),
-  );
+  directory = directoryOf(shipped);
 });
 
 describe('contacts/vcard', () => {
