@@ -3,6 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { storePath } from '../../src/store/database.js';
 import { HASH, message, NOW, open, sub, tempDir } from './fixtures.js';
 
+/** A store in `dir` with one subscription and its one-part pending delivery. */
+function oneDelivery(dir: string) {
+  const store = open(dir);
+  const s = store.subscriptions.create(sub, NOW);
+  const input = { subscriptionId: s.id, fromSeq: 0, toSeq: 1, itemCount: 1, payloads: [message('x')] };
+  const d = store.deliveries.create({ ...input, nonce: () => 'n' }, NOW);
+  return { store, s, d };
+}
+
 describe('store/deliveries', () => {
   describe('create, markPartPosted, complete', () => {
     it('allows one pending delivery per subscription and completes it with the cursor in one step', () => {
@@ -44,19 +53,7 @@ describe('store/deliveries', () => {
     });
 
     it('deletes deliveries with their subscription', () => {
-      const store = open(tempDir());
-      const s = store.subscriptions.create(sub, NOW);
-      const d = store.deliveries.create(
-        {
-          subscriptionId: s.id,
-          fromSeq: 0,
-          toSeq: 1,
-          itemCount: 1,
-          payloads: [message('x')],
-          nonce: () => 'n',
-        },
-        NOW,
-      );
+      const { store, s, d } = oneDelivery(tempDir());
       expect(store.subscriptions.remove(s.id)).toBe(true);
       expect(store.deliveries.get(d.id)).toBeUndefined();
     });
@@ -65,19 +62,7 @@ describe('store/deliveries', () => {
   describe('get', () => {
     it('refuses a stored part that is not a digest message, naming the delivery and the field', () => {
       const dir = tempDir();
-      const store = open(dir);
-      const s = store.subscriptions.create(sub, NOW);
-      const d = store.deliveries.create(
-        {
-          subscriptionId: s.id,
-          fromSeq: 0,
-          toSeq: 1,
-          itemCount: 1,
-          payloads: [message('x')],
-          nonce: () => 'n',
-        },
-        NOW,
-      );
+      const { store, d } = oneDelivery(dir);
       const raw = new Database(storePath(dir));
       raw.prepare('UPDATE delivery_parts SET payload = ? WHERE delivery_id = ?').run('{"content":"x"}', d.id);
       raw.close();
