@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Library, type FileStamp, type SnapshotSources } from '../src/core/library.js';
 import type { DocumentRecord } from '../src/core/record.js';
 import { openCorpusLibrary } from '../src/ingest/openCorpus.js';
-import { parserFingerprint, readSnapshot, saveSnapshot } from '../src/ingest/snapshot.js';
+import { parserFingerprint, readSnapshot, saveSnapshot } from '../src/ingest/snapshotFile.js';
 import type { BenchPrefix, BenchQuery } from './queries.js';
 import type { Answerer, BenchSide, SnapshotInfo } from './side.js';
 

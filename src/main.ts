@@ -3,10 +3,10 @@ import { commands } from '../commands/index.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { runConsole } from './console/console.js';
 import { startBot } from './discord/client.js';
-import { createLogger } from './discord/logger.js';
+import { createLogger } from './logger.js';
 import { createCommandContext, loadLibrary } from './discord/services.js';
 import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
-import { StoreOpenError } from './store/database.js';
+import { StoreOpenError } from './store/store.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }

@@ -2,10 +2,11 @@ import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { Digest } from '../core/digest.js';
 import { DigestDelivery, type MessagePoster } from '../digests/deliver.js';
-import { digestLibrary } from '../digests/library.js';
+import { digestLibrary } from '../digests/topicFilter.js';
 import { Store } from '../store/store.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- digest preview [--query q] [--subscription id] [--latest n] [--json]
 
@@ -71,7 +72,7 @@ export const digestCommand: CliCommand = {
       let digest: Digest;
       if (values.subscription !== undefined) {
         const id = Number(values.subscription);
-        const subscription = Number.isInteger(id) ? store.getSubscription(id) : undefined;
+        const subscription = Number.isInteger(id) ? store.subscriptions.get(id) : undefined;
         if (!subscription)
           throw new UserError('unknown-subscription', `no subscription #${values.subscription}`);
         digest = delivery.preview(
@@ -79,7 +80,7 @@ export const digestCommand: CliCommand = {
         ).digest;
       } else {
         digest = delivery.preview({
-          cursorSeq: store.latestSeq(),
+          cursorSeq: store.log.latestSeq(),
           backfill: latest,
           query: values.query?.trim() ? values.query.trim() : null,
           lastRunAt: null,

@@ -30,14 +30,9 @@
  * and then updated in place: an upsert rebuilds only the people it names. Records are held as
  * given and must not be mutated; `upsert` a new object instead.
  */
-import {
-  ContactDirectory,
-  extractMentions,
-  toVCard,
-  type ContactEntry,
-  type DirectoryChange,
-  type Mention,
-} from './contacts.js';
+import { ContactDirectory, type ContactEntry, type DirectoryChange } from './contacts/directory.js';
+import { extractMentions, type Mention } from './contacts/mentions.js';
+import { toVCard } from './contacts/vcard.js';
 import { err, ok, UserError, type Result } from './errors.js';
 import { ProjectCatalog, type ProjectListOptions, type ProjectRecord } from './projects.js';
 import type { DocumentRecord } from './record.js';
@@ -50,12 +45,13 @@ import {
   type SearchPage,
   type SearchRequest,
 } from './search/searchIndex.js';
-import { parseSnapshot, serializeSnapshot, type SnapshotSources } from './search/snapshot.js';
+import { parseSnapshot, serializeSnapshot, type SnapshotSources } from './search/snapshotFormat.js';
 
-export type { ContactEntry, ContactDocument, Mention } from './contacts.js';
+export type { ContactEntry, ContactDocument } from './contacts/directory.js';
+export type { Mention } from './contacts/mentions.js';
 export type { ProjectFilters, ProjectListOptions, ProjectRecord, ProjectSort } from './projects.js';
 export type { Suggestion } from './search/autocomplete.js';
-export type { FileStamp, SnapshotSources } from './search/snapshot.js';
+export type { FileStamp, SnapshotSources } from './search/snapshotFormat.js';
 export type {
   RelatedDocument,
   SearchFilters,

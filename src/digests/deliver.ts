@@ -101,10 +101,10 @@ export class DigestDelivery {
     toSeq: number;
   } {
     const { store, library } = this.options;
-    const end = store.latestSeq();
+    const end = store.log.latestSeq();
     const candidates = selectDigestItems({
-      entries: store.logEntries(subscription.cursorSeq, end),
-      backfill: store.latestNewArticles(subscription.cursorSeq, subscription.backfill),
+      entries: store.log.entries(subscription.cursorSeq, end),
+      backfill: store.log.latestNewArticles(subscription.cursorSeq, subscription.backfill),
       lookup: (id) => library.document(id),
     });
     let matching = candidates;
@@ -151,14 +151,14 @@ export class DigestDelivery {
 
   private async runLocked(id: number, options: { pendingOnly?: boolean }): Promise<RunOutcome> {
     const { store } = this.options;
-    const initial = store.getSubscription(id);
+    const initial = store.subscriptions.get(id);
     if (!initial) return { kind: 'not-active', status: 'missing' };
     if (initial.status !== 'active') return { kind: 'not-active', status: 'paused' };
 
     const deliveryIds: number[] = [];
     let items = 0;
     let parts = 0;
-    const pending = store.pendingDelivery(id);
+    const pending = store.deliveries.pendingFor(id);
     if (pending) {
       const outcome = await this.post(initial, pending);
       if (outcome) return outcome;
@@ -167,15 +167,16 @@ export class DigestDelivery {
       parts += pending.parts.length;
     }
     if (!options.pendingOnly) {
-      const subscription = store.getSubscription(id);
+      const subscription = store.subscriptions.get(id);
       if (!subscription) return { kind: 'not-active', status: 'missing' };
       const { digest, toSeq } = this.preview(subscription);
       if (digest.messages.length === 0) {
-        if (toSeq > subscription.cursorSeq || subscription.backfill > 0) store.skipTo(id, toSeq, this.now());
-        else store.markRun(id, this.now());
+        if (toSeq > subscription.cursorSeq || subscription.backfill > 0)
+          store.subscriptions.skipTo(id, toSeq, this.now());
+        else store.subscriptions.markRun(id, this.now());
       } else {
         const instanceId = store.instanceId;
-        const delivery = store.createDelivery(
+        const delivery = store.deliveries.create(
           {
             subscriptionId: id,
             fromSeq: subscription.cursorSeq,
@@ -206,11 +207,9 @@ export class DigestDelivery {
     for (const part of delivery.parts) {
       if (part.messageId !== null) continue;
       if (poster.findPosted && this.now().getTime() - Date.parse(delivery.createdAt) > NONCE_MEMORY_MS) {
-        const found = await poster
-          .findPosted(subscription.channelId, part.payload as DigestMessage)
-          .catch(() => undefined);
+        const found = await poster.findPosted(subscription.channelId, part.payload).catch(() => undefined);
         if (found) {
-          store.markPartPosted(delivery.id, part.part, found, this.now());
+          store.deliveries.markPartPosted(delivery.id, part.part, found, this.now());
           this.log.info(
             { subscription: subscription.id, delivery: delivery.id, part: part.part },
             'digest part found in the channel, not posted again',
@@ -220,18 +219,14 @@ export class DigestDelivery {
       }
       for (let attempt = 1; ; attempt++) {
         try {
-          const message = await poster.post(
-            subscription.channelId,
-            part.payload as DigestMessage,
-            part.nonce,
-          );
-          store.markPartPosted(delivery.id, part.part, message.id, this.now());
+          const message = await poster.post(subscription.channelId, part.payload, part.nonce);
+          store.deliveries.markPartPosted(delivery.id, part.part, message.id, this.now());
           break;
         } catch (error) {
           const failure = classify(error);
           const context = { subscription: subscription.id, delivery: delivery.id, part: part.part, attempt };
           if (failure.kind === 'pause') {
-            store.setStatus(subscription.id, 'paused', failure.reason, this.now());
+            store.subscriptions.setStatus(subscription.id, 'paused', failure.reason, this.now());
             this.log.warn({ ...context, reason: failure.reason }, 'digest subscription paused');
             return { kind: 'paused', reason: failure.reason };
           }
@@ -244,7 +239,7 @@ export class DigestDelivery {
         }
       }
     }
-    store.completeDelivery(delivery.id, this.now());
+    store.deliveries.complete(delivery.id, this.now());
     this.log.info(
       {
         subscription: subscription.id,

@@ -4,7 +4,7 @@ import type { BotReply } from '../discord/reply.js';
 import { DISCORD_LIMITS } from '../core/discordLimits.js';
 import { truncate } from '../discord/format/text.js';
 import type { RunOutcome } from './deliver.js';
-import { toMessageBody } from './discord.js';
+import { toMessageBody } from './restPoster.js';
 import type { SubscriptionView } from './service.js';
 
 const t = (date: Date | string, style: 'F' | 'R' | 'f') =>

@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
 import { Ingester } from '../ingest/ingester.js';
 import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
-import { saveSnapshot } from '../ingest/snapshot.js';
+import { saveSnapshot } from '../ingest/snapshotFile.js';
 import { watchRaw, type RawWatcher } from '../ingest/watch.js';
 import { DigestScheduler } from '../scheduler.js';
 import { Store } from '../store/store.js';
 import type { MessagePoster } from './deliver.js';
-import { classifyDiscordError, restPoster } from './discord.js';
-import { digestLibrary } from './library.js';
+import { classifyDiscordError, restPoster } from './restPoster.js';
+import { digestLibrary } from './topicFilter.js';
 import { DigestService } from './service.js';
 
 export interface DigestRuntime {

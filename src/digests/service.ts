@@ -57,7 +57,7 @@ export class DigestService {
   /** Connects a scheduler and schedules every active subscription. */
   attachScheduler(scheduler: SubscriptionScheduler): void {
     this.scheduler = scheduler;
-    for (const s of this.store.listSubscriptions()) scheduler.set(s);
+    for (const s of this.store.subscriptions.list()) scheduler.set(s);
   }
 
   // ── Subscriptions ────────────────────────────────────────────────────────────────────────────
@@ -78,7 +78,7 @@ export class DigestService {
       // Throws the library's own UserError for a query it cannot run.
       this.options.library.matching(query, []);
     }
-    const subscription = this.store.createSubscription(
+    const subscription = this.store.subscriptions.create(
       { ...input, cron: schedule.value, timezone: zone.value, query },
       this.now(),
     );
@@ -87,12 +87,12 @@ export class DigestService {
   }
 
   list(guildId: string): SubscriptionView[] {
-    return this.store.listSubscriptions(guildId).map((s) => this.view(s));
+    return this.store.subscriptions.list(guildId).map((s) => this.view(s));
   }
 
   /** A subscription of this guild, or a UserError that says so (ids of other guilds look unknown). */
   get(guildId: string, id: number): SubscriptionView {
-    const s = this.store.getSubscription(id);
+    const s = this.store.subscriptions.get(id);
     if (!s || s.guildId !== guildId)
       throw new UserError('unknown-subscription', `There is no digest subscription #${id} in this server.`);
     return this.view(s);
@@ -100,7 +100,7 @@ export class DigestService {
 
   remove(guildId: string, id: number): Subscription {
     const s = this.get(guildId, id);
-    this.store.removeSubscription(id);
+    this.store.subscriptions.remove(id);
     this.scheduler?.remove(id);
     this.clearRetry(id);
     return s;
@@ -108,7 +108,7 @@ export class DigestService {
 
   pause(guildId: string, id: number, reason = 'Paused by a moderator.'): SubscriptionView {
     this.get(guildId, id);
-    const s = this.store.setStatus(id, 'paused', reason, this.now()) as Subscription;
+    const s = this.store.subscriptions.setStatus(id, 'paused', reason, this.now()) as Subscription;
     this.scheduler?.set(s);
     this.clearRetry(id);
     return this.view(s);
@@ -117,7 +117,7 @@ export class DigestService {
   /** Resumes from the kept cursor; a delivery left pending by the pause is finished on the next run. */
   resume(guildId: string, id: number): SubscriptionView {
     this.get(guildId, id);
-    const s = this.store.setStatus(id, 'active', null, this.now()) as Subscription;
+    const s = this.store.subscriptions.setStatus(id, 'active', null, this.now()) as Subscription;
     this.scheduler?.set(s);
     return this.view(s);
   }
@@ -125,9 +125,9 @@ export class DigestService {
   /** Pauses every subscription of a guild the bot has left, keeping their cursors. */
   pauseGuild(guildId: string, reason = 'The bot is no longer in this server.'): number {
     let count = 0;
-    for (const s of this.store.listSubscriptions(guildId)) {
+    for (const s of this.store.subscriptions.list(guildId)) {
       if (s.status !== 'active') continue;
-      const paused = this.store.setStatus(s.id, 'paused', reason, this.now()) as Subscription;
+      const paused = this.store.subscriptions.setStatus(s.id, 'paused', reason, this.now()) as Subscription;
       this.scheduler?.set(paused);
       count++;
     }
@@ -139,7 +139,7 @@ export class DigestService {
   /** What a subscription's next digest would hold; or, without one, the latest `latest` articles for a topic. */
   preview(input: { subscription?: Subscription; query?: string | null; latest?: number }): Digest {
     if (input.subscription) return this.delivery.preview(input.subscription).digest;
-    const cursor = this.store.latestSeq();
+    const cursor = this.store.log.latestSeq();
     return this.delivery.preview({
       cursorSeq: cursor,
       backfill: input.latest ?? 10,
@@ -166,7 +166,7 @@ export class DigestService {
     });
     if (!this.queued.has(id)) {
       this.queued.add(id);
-      this.queue.push({ id, channel: this.store.getSubscription(id)?.channelId ?? `missing-${id}` });
+      this.queue.push({ id, channel: this.store.subscriptions.get(id)?.channelId ?? `missing-${id}` });
       this.pump();
     }
     return done;
@@ -222,15 +222,15 @@ export class DigestService {
    */
   async recover(): Promise<{ finished: RunOutcome[]; caughtUp: RunOutcome[] }> {
     const concurrency = this.options.concurrency ?? 4;
-    const pending = this.store.pendingDeliveries().map((d) => d.subscriptionId);
+    const pending = this.store.deliveries.pending().map((d) => d.subscriptionId);
     const finished = await mapBounded(pending, concurrency, async (id) => {
       const outcome = await this.delivery.run(id, { pendingOnly: true });
       this.afterRun(id, outcome);
       return outcome;
     });
     const now = this.now();
-    const missed = this.store
-      .listSubscriptions()
+    const missed = this.store.subscriptions
+      .list()
       .filter(
         (s) =>
           s.status === 'active' && isRunMissed(s.cron, s.timezone, new Date(s.lastRunAt ?? s.createdAt), now),
@@ -256,7 +256,7 @@ export class DigestService {
 
   private afterRun(id: number, outcome: RunOutcome): void {
     if (outcome.kind === 'paused') {
-      const s = this.store.getSubscription(id);
+      const s = this.store.subscriptions.get(id);
       if (s) this.scheduler?.set(s);
     }
     this.clearRetry(id);

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from '../core/parse/parseDocument.js';
 import { learnSiteNavigation } from '../core/parse/siteNavigation.js';
-import { decodePage } from '../core/parse/text.js';
+import { decodePage } from '../core/parse/pageText.js';
 import type { DocumentRecord } from '../core/record.js';
 
 /** A file that could not be parsed, and why. `file` is relative to the data folder when inside it. */

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { Library, type FileStamp, type SnapshotSources } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
 import { documentId, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
-import { parserFingerprint, readSnapshot, rememberSources, saveSnapshot, snapshotPath } from './snapshot.js';
+import {
+  parserFingerprint,
+  readSnapshot,
+  rememberSources,
+  saveSnapshot,
+  snapshotPath,
+} from './snapshotFile.js';
 
 export interface OpenCorpusOptions {
   /** A corrupt or stale snapshot, or one that could not be written: the library still opens. */

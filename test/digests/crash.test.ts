@@ -79,7 +79,7 @@ describe('digests under SIGKILL (child process, loopback Discord answering slowl
       })();
       const store = Store.open(data.dir);
       for (const name of CHANNELS) {
-        store.createSubscription({
+        store.subscriptions.create({
           guildId: server.guild.id,
           channelId: server.channel(name).id,
           cron: '0 9 * * *',
@@ -155,16 +155,16 @@ describe('digests under SIGKILL (child process, loopback Discord answering slowl
 
       const check = Store.open(data.dir);
       try {
-        expect(check.pendingDeliveries()).toEqual([]);
+        expect(check.deliveries.pending()).toEqual([]);
         const articles = Array.from(
           { length: dropped },
           (_, n) => `9${String(n).padStart(4, '0')}_article`,
         ).sort();
-        for (const s of check.listSubscriptions()) {
+        for (const s of check.subscriptions.list()) {
           const ids = docIds(server.channelMessages(s.channelId));
           expect(ids.length).toBe(articles.length); // no duplicate...
           expect([...ids].sort()).toEqual(articles); // ...and nothing missing
-          expect(s.cursorSeq).toBe(check.latestSeq());
+          expect(s.cursorSeq).toBe(check.log.latestSeq());
         }
       } finally {
         check.close();

@@ -7,9 +7,9 @@
  */
 import { REST } from 'discord.js';
 import { createLibrary } from '../../src/core/library.js';
-import { classifyDiscordError, restPoster } from '../../src/digests/discord.js';
+import { classifyDiscordError, restPoster } from '../../src/digests/restPoster.js';
 import { mapBounded } from '../../src/digests/deliver.js';
-import { digestLibrary } from '../../src/digests/library.js';
+import { digestLibrary } from '../../src/digests/topicFilter.js';
 import { DigestService } from '../../src/digests/service.js';
 import { Ingester } from '../../src/ingest/ingester.js';
 import { loadCorpus } from '../../src/ingest/loadCorpus.js';
@@ -30,7 +30,7 @@ const service = new DigestService({
 });
 await new Ingester({ dataDir, store, library }).sync();
 const { finished } = await service.recover();
-const active = store.listSubscriptions().filter((s) => s.status === 'active');
+const active = store.subscriptions.list().filter((s) => s.status === 'active');
 const outcomes = await mapBounded(active, 4, (s) => service.send(s.id));
 store.close();
 process.stdout.write(

@@ -1,7 +1,7 @@
 import { REST, type APIMessage } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { digestNonce, type DigestMessage } from '../../src/core/digest.js';
-import { restPoster, toMessageBody } from '../../src/digests/discord.js';
+import { digestNonce } from '../../src/core/digest.js';
+import { restPoster, toMessageBody } from '../../src/digests/restPoster.js';
 import { readButtonId } from '../../src/discord/components.js';
 import { dropArticle } from './articles.js';
 import { startHarness, until, type Harness } from './harness.js';
@@ -45,7 +45,7 @@ describe('digests', () => {
       const outcome = await h.service.send(s.id);
       expect(outcome).toMatchObject({ kind: 'delivered', items: 1, parts: 1 });
       const [request] = posts();
-      const delivery = h.store.deliveries(s.id)[0];
+      const delivery = h.store.deliveries.forSubscription(s.id)[0];
       expect(request?.body).toMatchObject({
         nonce: digestNonce(h.store.instanceId, s.id, delivery?.id ?? 0, 0),
         enforce_nonce: true,
@@ -55,7 +55,7 @@ describe('digests', () => {
       expect(messages).toHaveLength(1);
       expect(messages[0]?.embeds.map((e) => e.title)).toEqual(['Migration news digest: 1 article', 'Kenya']);
       expect(postedIds(messages)).toEqual([id]);
-      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(6);
+      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(6);
 
       expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
       expect(posts()).toHaveLength(1);
@@ -84,7 +84,7 @@ describe('digests', () => {
       dropArticle(h.data.raw, 3, 'Chad', 'flood response');
       await h.ingester.sync();
       expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
-      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(8);
+      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(8);
     });
 
     it('posts a large digest as several messages in order, every article once', async () => {
@@ -109,7 +109,7 @@ describe('digests', () => {
       const ids = Array.from({ length: 130 }, (_, k) => dropArticle(h.data.raw, k, 'Chad'));
       await h.ingester.sync();
       expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 100 });
-      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(105);
+      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(105);
       expect(h.server.channelMessages(general())[0]?.embeds[0]?.description).toContain(
         '30 more items will follow in the next digest.',
       );
@@ -147,9 +147,9 @@ describe('digests', () => {
       const outcome = await h.service.send(s.id);
       expect(outcome).toEqual({ kind: 'pending', reason: 'Discord answered 500' });
       expect(posts().map((r) => r.status)).toEqual([500, 500]);
-      const pending = h.store.pendingDelivery(s.id);
+      const pending = h.store.deliveries.pendingFor(s.id);
       expect(pending?.parts[0]?.messageId).toBeNull();
-      expect(h.store.getSubscription(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
+      expect(h.store.subscriptions.get(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
 
       h.server.clearFaults();
       expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', deliveryIds: [pending?.id] });
@@ -157,7 +157,7 @@ describe('digests', () => {
         new Set([pending?.parts[0]?.nonce]),
       );
       expect(h.server.channelMessages(general())).toHaveLength(1);
-      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(6);
+      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(6);
     });
 
     it.each([
@@ -210,8 +210,8 @@ describe('digests', () => {
       const outcome = await service.send(s.id);
       expect(outcome.kind).toBe('pending');
       expect(outcome.kind === 'pending' && outcome.reason).toMatch(/^network: /);
-      expect(h.store.pendingDelivery(s.id)).toBeDefined();
-      expect(h.store.getSubscription(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
+      expect(h.store.deliveries.pendingFor(s.id)).toBeDefined();
+      expect(h.store.subscriptions.get(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
     });
 
     it('pauses every subscription of a guild the bot left', () => {
@@ -232,8 +232,8 @@ describe('digests', () => {
       await h.ingester.sync();
       // A crash after Discord accepted part 0 but before the store heard of it: compose and record,
       // post part 0 by hand with its nonce, and restart.
-      const { digest, toSeq } = h.service.delivery.preview(h.store.getSubscription(s.id)!);
-      const delivery = h.store.createDelivery({
+      const { digest, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
+      const delivery = h.store.deliveries.create({
         subscriptionId: s.id,
         fromSeq: 5,
         toSeq,
@@ -243,7 +243,7 @@ describe('digests', () => {
       });
       const first = delivery.parts[0]!;
       await h.rest.post(`/channels/${general()}/messages`, {
-        body: toMessageBody(first.payload as DigestMessage, first.nonce),
+        body: toMessageBody(first.payload, first.nonce),
       });
       const service = h.restart();
       const { finished, caughtUp } = await service.recover();
@@ -260,8 +260,8 @@ describe('digests', () => {
       const s = subscribe();
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
-      const { digest, toSeq } = h.service.delivery.preview(h.store.getSubscription(s.id)!);
-      const delivery = h.store.createDelivery(
+      const { digest, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
+      const delivery = h.store.deliveries.create(
         {
           subscriptionId: s.id,
           fromSeq: 5,
@@ -275,12 +275,12 @@ describe('digests', () => {
       const part = delivery.parts[0]!;
       // Posted with another nonce, as if Discord's memory of it had expired.
       await h.rest.post(`/channels/${general()}/messages`, {
-        body: toMessageBody(part.payload as DigestMessage, 'expired'),
+        body: toMessageBody(part.payload, 'expired'),
       });
       const { finished } = await h.restart().recover();
       expect(finished).toEqual([expect.objectContaining({ kind: 'delivered', items: 1 })]);
       expect(h.server.channelMessages(general())).toHaveLength(1);
-      expect(h.store.getDelivery(delivery.id)?.parts[0]?.messageId).toBe(
+      expect(h.store.deliveries.get(delivery.id)?.parts[0]?.messageId).toBe(
         h.server.channelMessages(general())[0]?.id,
       );
     });
@@ -355,7 +355,7 @@ describe('digests', () => {
       const outcomes = await Promise.all([...runs, again]);
       expect(outcomes.map((o) => o.kind)).toEqual(Array(7).fill('delivered'));
       expect(outcomes[6]).toBe(outcomes[1]);
-      expect(h.store.listSubscriptions().every((s) => s.cursorSeq === 6)).toBe(true);
+      expect(h.store.subscriptions.list().every((s) => s.cursorSeq === 6)).toBe(true);
       // Arrival order between two channels depends on the machine's load, so the bounds are
       // checked on the server's clock instead: each post is answered 30 ms after it arrives and
       // the next run in a channel only starts after that answer.

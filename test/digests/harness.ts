@@ -1,8 +1,8 @@
 import { REST } from 'discord.js';
 import { createLibrary, type Library } from '../../src/core/library.js';
 import type { DigestLibrary } from '../../src/digests/deliver.js';
-import { classifyDiscordError, restPoster } from '../../src/digests/discord.js';
-import { digestLibrary } from '../../src/digests/library.js';
+import { classifyDiscordError, restPoster } from '../../src/digests/restPoster.js';
+import { digestLibrary } from '../../src/digests/topicFilter.js';
 import { DigestService, type DigestServiceOptions } from '../../src/digests/service.js';
 import { Ingester } from '../../src/ingest/ingester.js';
 import { Store } from '../../src/store/store.js';

@@ -1,4 +1,4 @@
-import { foldPhrase } from './text.js';
+import { foldPhrase } from './terms.js';
 
 /** One autocomplete choice: `name` is shown, `value` is what the command receives. */
 export interface Suggestion {

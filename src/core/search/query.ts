@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { fold, processTerm, STOP_WORDS, terms as textTerms, tokenize } from './text.js';
+import { fold, processTerm, STOP_WORDS, terms as textTerms, tokenize } from './terms.js';
 
 /** Longest query accepted, in characters. */
 export const MAX_QUERY_LENGTH = 500;

@@ -1,5 +1,5 @@
 import MiniSearch, { type AsPlainObject, type Query, type SearchResult } from 'minisearch';
-import type { Mention } from '../contacts.js';
+import type { Mention } from '../contacts/mentions.js';
 import { UserError } from '../errors.js';
 import type { DocumentKind, DocumentRecord } from '../record.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from './options.js';
@@ -13,7 +13,7 @@ import {
 } from './query.js';
 import { QueryEngine, type Matches, type TermQuery } from './engine.js';
 import { buildSnippet } from './snippet.js';
-import { fold, processTerm, terms as textTerms, tokenize } from './text.js';
+import { fold, processTerm, terms as textTerms, tokenize } from './terms.js';
 
 /** Narrowing a search. Text filters ignore case and accents; `region` matches part of the region. */
 export interface SearchFilters {

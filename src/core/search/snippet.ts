@@ -1,4 +1,4 @@
-import { fold, processTerm, wordSpans, type WordSpan } from './text.js';
+import { fold, processTerm, wordSpans, type WordSpan } from './terms.js';
 
 /** Longest snippet, in characters of the document text (before markdown escaping). */
 export const MAX_SNIPPET_LENGTH = 200;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processTerm } from '../../../src/core/search/text.js';
+import { processTerm } from '../../../src/core/search/terms.js';
 import {
   buildSnippet,
   escapeMarkdown,

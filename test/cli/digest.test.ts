@@ -3,10 +3,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { cliCommands } from '../../src/cli/registry.js';
-import { snapshotPath } from '../../src/ingest/snapshot.js';
+import { snapshotPath } from '../../src/ingest/snapshotFile.js';
 import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
-import { articleText } from './articles.js';
+import { articleText } from '../digests/articles.js';
 
 let cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -96,7 +96,7 @@ describe('cli digest preview', () => {
     const d = data();
     await cli(d.dir, 'ingest');
     const store = Store.open(d.dir);
-    const s = store.createSubscription({
+    const s = store.subscriptions.create({
       guildId: '1'.repeat(18),
       channelId: '2'.repeat(18),
       cron: '0 9 * * *',

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../../src/core/parse/parseDocument.js';
-import { decodePage } from '../../../src/core/parse/text.js';
+import { decodePage } from '../../../src/core/parse/pageText.js';
 import { FAKE_HASH, page } from '../../fixtures/pages.js';
 
-describe('text', () => {
+describe('parse/pageText', () => {
   describe('decodePage', () => {
     it.each([
       ['an empty file', new Uint8Array(), 'empty file'],

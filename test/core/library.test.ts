@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/core/errors.js';
-import { createLibrary, Library } from '../../../src/core/library.js';
-import type { DocumentRecord } from '../../../src/core/record.js';
-import { MAX_SNIPPET_LENGTH } from '../../../src/core/search/snippet.js';
-import { article, ids, project, shippedDocuments, syntheticRecords } from './fixtures.js';
-import { userError } from '../../fixtures/userError.js';
+import { UserError } from '../../src/core/errors.js';
+import { createLibrary, Library } from '../../src/core/library.js';
+import type { DocumentRecord } from '../../src/core/record.js';
+import { MAX_SNIPPET_LENGTH } from '../../src/core/search/snippet.js';
+import { article, ids, project, shippedDocuments, syntheticRecords } from './search/fixtures.js';
+import { userError } from '../fixtures/userError.js';
 
 let shipped: DocumentRecord[];
 let library: Library;

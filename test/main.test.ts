@@ -4,12 +4,12 @@ import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyShippedData } from '../support/botHarness.js';
-import { LoopbackDiscord } from '../support/loopbackDiscord.js';
-import { deployCommands } from '../../src/discord/deployCommands.js';
-import { loadConfig } from '../../src/config.js';
+import { copyShippedData } from './support/botHarness.js';
+import { LoopbackDiscord } from './support/loopbackDiscord.js';
+import { deployCommands } from '../src/discord/deployCommands.js';
+import { loadConfig } from '../src/config.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 describe('npm start with a token (src/main.ts as a child process)', () => {
   let server: LoopbackDiscord;

@@ -8,9 +8,9 @@ import {
   terms,
   tokenize,
   wordSpans,
-} from '../../../src/core/search/text.js';
+} from '../../../src/core/search/terms.js';
 
-describe('search/text', () => {
+describe('search/terms', () => {
   describe('fold', () => {
     it.each([
       ['Pär', 'par'],

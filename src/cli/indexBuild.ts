@@ -1,7 +1,7 @@
 import { openCorpusLibrary } from '../ingest/openCorpus.js';
-import { snapshotPath } from '../ingest/snapshot.js';
+import { snapshotPath } from '../ingest/snapshotFile.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- index build [--json]
 

@@ -1,9 +1,9 @@
 import type { AsPlainObject } from 'minisearch';
-import type { Mention } from '../contacts.js';
+import type { Mention } from '../contacts/mentions.js';
 import { err, ok, type Result } from '../errors.js';
 import type { DocumentRecord } from '../record.js';
 import { OPTIONS_HASH } from './options.js';
-import { hashString } from './text.js';
+import { hashString } from './terms.js';
 
 /** Identifies our snapshot files; anything else is rejected as "not an index snapshot". */
 export const SNAPSHOT_FORMAT = 'migration-news-bot/index-snapshot';

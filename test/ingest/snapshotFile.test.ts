@@ -20,7 +20,7 @@ import {
   openCorpusLibrary,
   type OpenCorpusOptions,
 } from '../../src/ingest/openCorpus.js';
-import { saveSnapshot, SNAPSHOT_FILE, snapshotPath } from '../../src/ingest/snapshot.js';
+import { saveSnapshot, SNAPSHOT_FILE, snapshotPath } from '../../src/ingest/snapshotFile.js';
 import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 import { page } from '../fixtures/pages.js';
@@ -342,7 +342,7 @@ describe('ingest/openCorpus', () => {
   });
 });
 
-describe('ingest/snapshot', () => {
+describe('ingest/snapshotFile', () => {
   describe('saveSnapshot', () => {
     it('replaces the file atomically and returns its size', async () => {
       const data = corpusDir();

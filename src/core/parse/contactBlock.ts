@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Contact } from '../record.js';
-import { normalizeSpace } from './text.js';
+import { normalizeSpace } from './pageText.js';
 
 /**
  * "For more information, please contact", "For further information please contact:" and the like,

@@ -3,7 +3,7 @@ import { commands } from '../../commands/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotHarness, componentsOf } from '../support/botHarness.js';
 import { snowflake } from '../support/loopbackDiscord.js';
-import { dropArticle } from './articles.js';
+import { dropArticle } from '../digests/articles.js';
 
 /** /digest through real interactions: the real client, the dispatcher, the store and ingestion. */
 describe('/digest (real discord.js client, loopback Discord, real SQLite)', () => {
@@ -95,7 +95,7 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
     const before = bot.server.channelMessages(general()).length;
     dropArticle(`${bot.dataDir}/raw`, 1);
     // The watcher runs with rescans off in tests: the file event alone must bring it in.
-    await until(() => bot.digests?.service.store.logEntries(5).find((e) => e.docId === article));
+    await until(() => bot.digests?.service.store.log.entries(5).find((e) => e.docId === article));
     const sent = await bot.server.sendSlashCommand('digest send', { id }, asModerator());
     expect(reply(sent)).toBe(`Posted digest #${id} to <#${general()}>: 1 item in 1 message.`);
     const posted = bot.server.channelMessages(general()).slice(before);
@@ -115,7 +115,7 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
   it('previews the next digest ephemerally without posting', async () => {
     const id = idOf(reply(await subscribe()));
     dropArticle(`${bot.dataDir}/raw`, 2, 'Chad');
-    await until(() => bot.digests?.service.store.logEntries(0).find((e) => e.docId.startsWith('90002')));
+    await until(() => bot.digests?.service.store.log.entries(0).find((e) => e.docId.startsWith('90002')));
     const before = bot.server.channelMessages(general()).length;
     const preview = await bot.server.sendSlashCommand('digest preview', { id }, asModerator());
     expect(preview.isEphemeral).toBe(true);
@@ -216,8 +216,8 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
   it('pauses the digests of a server the bot leaves', async () => {
     const id = idOf(reply(await subscribe()));
     bot.server.removeGuild(bot.server.guild.id);
-    await until(() => bot.digests?.service.store.getSubscription(id)?.status === 'paused');
-    expect(bot.digests?.service.store.getSubscription(id)?.pausedReason).toBe(
+    await until(() => bot.digests?.service.store.subscriptions.get(id)?.status === 'paused');
+    expect(bot.digests?.service.store.subscriptions.get(id)?.pausedReason).toBe(
       'The bot is no longer in this server.',
     );
   });

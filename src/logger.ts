@@ -1,6 +1,6 @@
 import { destination, pino } from 'pino';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 
 export type { Logger } from 'pino';
 
