@@ -121,7 +121,7 @@ describe('format views with oversized content', () => {
         title: `Title ${i} ${words(100)}`,
         country: 'China',
         score: 1,
-        snippet: `**match** ${words(400)}`,
+        snippet: { text: `match ${words(400)}`, highlights: [[0, 5] as const] },
       })),
       matchedAll: true,
       suggestions: [],
