@@ -87,7 +87,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const kind = interaction.options.getString('kind');
   // Discord only offers the two choices, but a stale client or the API can send anything.
   if (kind !== null && kind !== 'article' && kind !== 'project') {
-    throw new UserError('bad-option', `The kind must be “article” or “project”, not “${escapeText(truncate(kind, 40))}”.`);
+    throw new UserError(
+      'bad-option',
+      `The kind must be “article” or “project”, not “${escapeText(truncate(kind, 40))}”.`,
+    );
   }
   const state: SearchState = {
     query: readText(interaction, 'query', 'query'),

@@ -62,7 +62,6 @@ export function capDigestItems(
   return { items: kept, toSeq: Math.max(window.cursor, last.seq), remaining: items.length - max };
 }
 
-
 /** The period a digest covers, as ISO times; renderers show it in their readers' terms. */
 export interface DigestWindow {
   /** When the previous digest ran (or the subscription began); null when unknown. */
@@ -242,7 +241,8 @@ export function digestNotes(plan: DigestPlan): string[] {
   const notes: string[] = [];
   if (plan.backfillCount > 0)
     notes.push(`Includes ${plural(plan.backfillCount, 'earlier article')} as a backfill.`);
-  if (plan.remaining > 0) notes.push(`${plural(plan.remaining, 'more item')} will follow in the next digest.`);
+  if (plan.remaining > 0)
+    notes.push(`${plural(plan.remaining, 'more item')} will follow in the next digest.`);
   return notes;
 }
 

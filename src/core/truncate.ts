@@ -3,7 +3,7 @@ export const ELLIPSIS = '…';
 
 /**
  * Cuts `text` to at most `max` UTF-16 code units, ending with {@link ELLIPSIS} when cut: the one
- * truncate of the code base (summaries, autocomplete names, messages, table cells, every Discord
+ * truncate of the code base (summaries, autocomplete names, messages, table cells, every message
  * limit). Prefers a word boundary near the end and never splits a surrogate pair. Text that carries
  * markup stays well formed: an odd run of trailing backslashes (which would escape the ellipsis)
  * and an unpaired `**` (an emphasis opened and never closed) are dropped.

@@ -36,7 +36,6 @@ export function validateTimeZone(name: string): Result<string> {
   }
 }
 
-
 /**
  * Checks a 5-field cron expression (minute hour day-of-month month day-of-week) with node-cron and
  * returns it normalized (single spaces). Seconds fields and L/W/# modifiers are refused: the next-run

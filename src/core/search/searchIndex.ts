@@ -543,4 +543,3 @@ const foldFilter = (filter: string | undefined) =>
   filter === undefined || filter.trim() === '' ? undefined : fold(filter.trim());
 const foldValue = (value: string | null | undefined) =>
   value === null || value === undefined ? null : fold(value.trim());
-

@@ -18,7 +18,8 @@ export function marked(snippet: Snippet): string {
   let out = '';
   let at = 0;
   for (const [start, end] of snippet.highlights) {
-    if (start < at || end <= start || end > snippet.text.length) throw new Error(`bad range [${start}, ${end})`);
+    if (start < at || end <= start || end > snippet.text.length)
+      throw new Error(`bad range [${start}, ${end})`);
     out += `${snippet.text.slice(at, start)}[${snippet.text.slice(start, end)}]`;
     at = end;
   }

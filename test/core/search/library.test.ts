@@ -72,7 +72,9 @@ describe('Library', () => {
 
     it('shows the press contact line as snippet when the match is only there', () => {
       const hit = library.search('liljert').results.find((r) => r.id === ids.governance);
-      expect(hit && marked(hit.snippet)).toBe('Press contact: Pär [Liljert], IOM Beijing, [pliljert]@iom.int');
+      expect(hit && marked(hit.snippet)).toBe(
+        'Press contact: Pär [Liljert], IOM Beijing, [pliljert]@iom.int',
+      );
     });
 
     it('filters quoted phrases to documents containing them in order', () => {
@@ -100,9 +102,12 @@ describe('Library', () => {
       ['<@123>', []],
       ['chnia 123', ['china 123']],
       ['@chnia', []],
-    ])('corrects only words of letters outside markup in %j (never numbers or mentions)', (query, expected) => {
-      expect(library.search(query).suggestions).toEqual(expected);
-    });
+    ])(
+      'corrects only words of letters outside markup in %j (never numbers or mentions)',
+      (query, expected) => {
+        expect(library.search(query).suggestions).toEqual(expected);
+      },
+    );
 
     it('gives an empty page without suggestions for a word far from everything', () => {
       const page = library.search('xylophone');
