@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { digestHeadline, digestNotes, itemLines, type DigestPlan } from '../core/digest.js';
-import { DigestDelivery, type MessagePoster } from '../digests/deliver.js';
-import { renderDigestMessages } from '../discord/format/digest.js';
+import type { MessagePoster } from '../digests/deliver.js';
 import { digestLibrary } from '../digests/library.js';
 import { Store } from '../store/store.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
@@ -69,6 +68,10 @@ export const digestCommand: CliCommand = {
     const library = await libraryFor(io);
     const store = Store.open(path.resolve(io.dataDir));
     try {
+      // Loaded here, not at start: the delivery engine renders for Discord, and discord.js takes most
+      // of a second to import, which every other CLI command would pay.
+      const { DigestDelivery } = await import('../digests/deliver.js');
+      const { renderDigestMessages } = await import('../discord/format/digest.js');
       const delivery = new DigestDelivery({
         store,
         library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),

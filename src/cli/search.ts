@@ -1,6 +1,5 @@
 import { DocumentKindSchema } from '../core/record.js';
 import type { SearchPage } from '../core/library.js';
-import { snippetMarkdown } from '../discord/format/text.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
 import { json, libraryFor } from './openLibrary.js';
 
@@ -36,7 +35,9 @@ export function positiveInt(name: string, value: string | undefined): number | u
 }
 
 /** The `--json` output: the page, with each snippet in its documented markdown form plus its plain parts. */
-function toJson(page: SearchPage) {
+async function toJson(page: SearchPage) {
+  // Loaded only here: discord.js takes most of a second to import, and text output needs none of it.
+  const { snippetMarkdown } = await import('../discord/format/text.js');
   return {
     ...page,
     results: page.results.map(({ snippet, ...hit }) => ({
@@ -103,7 +104,7 @@ export const searchCommand: CliCommand = {
       region: values.region,
       page,
     });
-    io.stdout(values.json ? json(toJson(result)) : render(result));
+    io.stdout(values.json ? json(await toJson(result)) : render(result));
     return result.total > 0 ? 0 : 1;
   },
 };
