@@ -91,7 +91,7 @@ export const digestCommand: CliCommand = {
           backfill: latest,
           query: values.query?.trim() ? values.query.trim() : null,
           lastRunAt: null,
-          createdAt: new Date().toISOString(),
+          createdAt: null,
         }).plan;
       }
       const { articleCount, projectCount } = plan;

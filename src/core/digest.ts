@@ -64,7 +64,7 @@ export function capDigestItems(
 
 /** The period a digest covers, as ISO times; renderers show it in their readers' terms. */
 export interface DigestWindow {
-  /** When the previous digest ran (or the subscription began); null when unknown. */
+  /** When the previous digest ran (or the subscription began); null when unknown or none (a stand-alone preview). */
   readonly since: string | null;
   /** When the digest was planned. */
   readonly until: string;

@@ -90,7 +90,12 @@ export class DigestDelivery {
    * The digest a subscription would get now (nothing is recorded). With `limitToBackfill`, a
    * stand-alone preview of the latest articles for a topic.
    */
-  preview(subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt' | 'createdAt'>): {
+  preview(
+    subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt'> & {
+      /** When the subscription began; null for a stand-alone preview, which covers no period. */
+      readonly createdAt: string | null;
+    },
+  ): {
     plan: DigestPlan;
     toSeq: number;
   } {

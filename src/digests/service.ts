@@ -145,7 +145,7 @@ export class DigestService {
       backfill: input.latest ?? 10,
       query: input.query?.trim() ? input.query.trim() : null,
       lastRunAt: null,
-      createdAt: this.now().toISOString(),
+      createdAt: null,
     }).plan;
   }
 
