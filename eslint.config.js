@@ -43,6 +43,18 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'Pass `now` in: the core has no clock.' },
       ],
       'no-console': 'error',
+      // The core returns data; Discord markup and layout live in src/discord (format/, limits.ts).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/<[@#]|<t:/], TemplateElement[value.raw=/<[@#]|<t:/]',
+          message: 'src/core returns data: mention and timestamp markup belongs in src/discord/format.',
+        },
+        {
+          selector: 'Property[key.name=/^(colou?r|embeds?|nonce)$/]',
+          message: 'src/core returns data: embeds, colours and nonces belong in src/discord.',
+        },
+      ],
     },
   },
   {

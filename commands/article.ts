@@ -1,6 +1,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
+import { escapeText } from '../src/discord/format/text.js';
 import type { DocumentRecord } from '../src/core/record.js';
 import type { ComponentHandler } from '../src/discord/command.js';
 import { ACTION } from '../src/discord/components.js';
@@ -39,7 +40,7 @@ export function resolveArticle(ctx: CommandContext, text: string): DocumentRecor
   if (!doc) {
     throw new UserError(
       'unknown-article',
-      `No article matches “${text}”. Pick one from the list, or try /search.`,
+      `No article matches “${escapeText(text)}”. Pick one from the list, or try /search.`,
     );
   }
   return doc;

@@ -5,6 +5,7 @@ import type { ComponentHandler } from '../src/discord/command.js';
 import { ACTION } from '../src/discord/components.js';
 import type { CommandContext } from '../src/discord/context.js';
 import { contactReply, vcardFileName } from '../src/discord/format/contact.js';
+import { escapeText } from '../src/discord/format/text.js';
 import type { ContactEntry } from '../src/core/library.js';
 import { named } from '../src/discord/localize.js';
 import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/discord/options.js';
@@ -37,7 +38,7 @@ function findContact(ctx: CommandContext, name: string): { contact: ContactEntry
   // An exact name, alias or e-mail wins (buttons carry the full name); else the best partial match.
   const exact = ctx.library.contacts.get(name);
   const [contact, ...others] = exact ? [exact] : ctx.library.contacts.search(name, 6);
-  if (!contact) throw new UserError('unknown-contact', `No press contact matches “${name}”.`);
+  if (!contact) throw new UserError('unknown-contact', `No press contact matches “${escapeText(name)}”.`);
   return { contact, others: others.slice(0, 5).map((c) => c.name) };
 }
 

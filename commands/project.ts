@@ -1,6 +1,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
+import { escapeText } from '../src/discord/format/text.js';
 import type { CommandContext } from '../src/discord/context.js';
 import { documentReply } from '../src/discord/format/document.js';
 import { named } from '../src/discord/localize.js';
@@ -36,7 +37,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   if (!project) {
     throw new UserError(
       'unknown-project',
-      `No project matches “${query}”. Try a Prima ID such as CN10P0002, or /search kind:Projects.`,
+      `No project matches “${escapeText(query)}”. Try a Prima ID such as CN10P0002, or /search kind:Projects.`,
     );
   }
   const note = others.length

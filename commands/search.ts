@@ -1,12 +1,14 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
+import { truncate } from '../src/core/truncate.js';
 import type { ComponentHandler } from '../src/discord/command.js';
 import { ACTION, parsePageArgs } from '../src/discord/components.js';
 import type { SearchState } from '../src/discord/components.js';
 import type { CommandContext } from '../src/discord/context.js';
 import { STALE_COMPONENT } from '../src/discord/dispatch.js';
 import { searchReply } from '../src/discord/format/search.js';
+import { escapeText } from '../src/discord/format/text.js';
 import { localizations, named } from '../src/discord/localize.js';
 import {
   MAX_QUERY_LENGTH,
@@ -85,7 +87,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const kind = interaction.options.getString('kind');
   // Discord only offers the two choices, but a stale client or the API can send anything.
   if (kind !== null && kind !== 'article' && kind !== 'project') {
-    throw new UserError('bad-option', `The kind must be “article” or “project”, not “${kind.slice(0, 40)}”.`);
+    throw new UserError(
+      'bad-option',
+      `The kind must be “article” or “project”, not “${escapeText(truncate(kind, 40))}”.`,
+    );
   }
   const state: SearchState = {
     query: readText(interaction, 'query', 'query'),

@@ -36,7 +36,8 @@ import { toVCard } from './contacts/vcard.js';
 import { err, ok, UserError, type Result } from './errors.js';
 import { ProjectCatalog, type ProjectListOptions, type ProjectRecord } from './projects.js';
 import type { DocumentRecord } from './record.js';
-import { clip, PrefixIndex, type Suggestion } from './search/autocomplete.js';
+import { PrefixIndex, type Suggestion } from './search/autocomplete.js';
+import { truncate } from './truncate.js';
 import {
   SearchIndex,
   toIndexedDocument,
@@ -212,9 +213,9 @@ export class Library {
     const close = this.closeDocuments(id.trim());
     const hint =
       close.length > 0
-        ? ` Did you mean ${close.map((r) => `${r.id} ("${clip(r.title, 60)}")`).join(', ')}?`
+        ? ` Did you mean ${close.map((r) => `${r.id} ("${truncate(r.title, 60)}")`).join(', ')}?`
         : '';
-    throw new UserError('unknown-id', `No document with id "${clip(id, 100)}".${hint}`);
+    throw new UserError('unknown-id', `No document with id "${truncate(id, 100)}".${hint}`);
   }
 
   /** Whether a document with this id exists. */

@@ -1,13 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  capDigestItems,
-  composeDigest,
-  digestNonce,
-  selectDigestItems,
-  type Digest,
-  type DigestMessage,
-} from '../core/digest.js';
+import { capDigestItems, planDigest, selectDigestItems, type DigestPlan } from '../core/digest.js';
 import type { DocumentRecord } from '../core/record.js';
+import { digestNonce, renderDigestMessages, type DigestMessage } from '../discord/format/digest.js';
 import type { Delivery, Store, Subscription } from '../store/store.js';
 
 /** What digests need from the search library. */
@@ -96,8 +90,13 @@ export class DigestDelivery {
    * The digest a subscription would get now (nothing is recorded). With `limitToBackfill`, a
    * stand-alone preview of the latest articles for a topic.
    */
-  preview(subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt' | 'createdAt'>): {
-    digest: Digest;
+  preview(
+    subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt'> & {
+      /** When the subscription began; null for a stand-alone preview, which covers no period. */
+      readonly createdAt: string | null;
+    },
+  ): {
+    plan: DigestPlan;
     toSeq: number;
   } {
     const { store, library } = this.options;
@@ -116,18 +115,14 @@ export class DigestDelivery {
       matching = candidates.filter((i) => ids.has(i.record.id));
     }
     const { items, toSeq, remaining } = capDigestItems(matching, { cursor: subscription.cursorSeq, end });
-    const digest = composeDigest({
+    const plan = planDigest({
       items,
       remaining,
-      window: {
-        fromSeq: subscription.cursorSeq,
-        toSeq,
-        since: subscription.lastRunAt ?? subscription.createdAt,
-      },
+      since: subscription.lastRunAt ?? subscription.createdAt,
       now: this.now(),
       query: subscription.query,
     });
-    return { digest, toSeq };
+    return { plan, toSeq };
   }
 
   /**
@@ -169,10 +164,10 @@ export class DigestDelivery {
     if (!options.pendingOnly) {
       const subscription = store.subscriptions.get(id);
       if (!subscription) return { kind: 'not-active', status: 'missing' };
-      const { digest, toSeq } = this.preview(subscription);
-      if (digest.messages.length === 0) {
-        if (toSeq > subscription.cursorSeq || subscription.backfill > 0)
-          store.subscriptions.skipTo(id, toSeq, this.now());
+      const { plan, toSeq } = this.preview(subscription);
+      const messages = renderDigestMessages(plan);
+      if (messages.length === 0) {
+        if (toSeq > subscription.cursorSeq || subscription.backfill > 0) store.subscriptions.skipTo(id, toSeq, this.now());
         else store.subscriptions.markRun(id, this.now());
       } else {
         const instanceId = store.instanceId;
@@ -181,8 +176,8 @@ export class DigestDelivery {
             subscriptionId: id,
             fromSeq: subscription.cursorSeq,
             toSeq,
-            itemCount: digest.articleCount + digest.projectCount,
-            payloads: digest.messages,
+            itemCount: plan.articleCount + plan.projectCount,
+            payloads: messages,
             nonce: (deliveryId, part) => digestNonce(instanceId, id, deliveryId, part),
           },
           this.now(),

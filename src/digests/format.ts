@@ -1,14 +1,13 @@
-import type { APIEmbed } from 'discord.js';
-import type { Digest } from '../core/digest.js';
+import { time, type APIEmbed } from 'discord.js';
+import type { DigestPlan } from '../core/digest.js';
+import { truncate } from '../core/truncate.js';
 import type { BotReply } from '../discord/reply.js';
-import { DISCORD_LIMITS } from '../core/discordLimits.js';
-import { truncate } from '../discord/format/text.js';
+import { DISCORD_LIMITS } from '../discord/limits.js';
+import { renderDigestMessages, toMessageBody } from '../discord/format/digest.js';
 import type { RunOutcome } from './deliver.js';
-import { toMessageBody } from './restPoster.js';
 import type { SubscriptionView } from './service.js';
 
-const t = (date: Date | string, style: 'F' | 'R' | 'f') =>
-  `<t:${Math.floor(new Date(date).getTime() / 1000)}:${style}>`;
+const t = (date: Date | string, style: 'F' | 'R' | 'f') => time(new Date(date), style);
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
@@ -57,13 +56,14 @@ export function statusReply(s: SubscriptionView, verb: 'paused' | 'resumed' | 'r
 }
 
 /** The first message of a would-be digest, ephemeral, with its Read buttons. */
-export function previewReply(digest: Digest): BotReply {
-  const first = digest.messages[0];
+export function previewReply(plan: DigestPlan): BotReply {
+  const messages = renderDigestMessages(plan);
+  const first = messages[0];
   if (!first) return { content: 'Nothing new to post: the next digest would be empty.', ephemeral: true };
   const body = toMessageBody(first, 'preview');
-  const more = digest.messages.length - 1;
+  const more = messages.length - 1;
   return {
-    content: `Preview of the next digest (${digest.articleCount} articles, ${digest.projectCount} projects${more > 0 ? `; ${more} more message${more === 1 ? '' : 's'} not shown` : ''}):`,
+    content: `Preview of the next digest (${plan.articleCount} articles, ${plan.projectCount} projects${more > 0 ? `; ${more} more message${more === 1 ? '' : 's'} not shown` : ''}):`,
     embeds: body.embeds ?? [],
     components: (body.components ?? []) as NonNullable<BotReply['components']>,
     ephemeral: true,

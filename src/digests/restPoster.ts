@@ -1,67 +1,14 @@
 import {
-  ButtonStyle,
-  ComponentType,
   DiscordAPIError,
   HTTPError,
   Routes,
-  type APIActionRowComponent,
-  type APIButtonComponent,
   type APIEmbed,
   type APIMessage,
   type REST,
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
-import type { DigestMessage } from '../core/digest.js';
-import { readButtonId } from '../discord/components.js';
-import { fitEmbeds } from '../discord/format/embeds.js';
-import { DISCORD_LIMITS } from '../core/discordLimits.js';
+import { toMessageBody } from '../discord/format/digest.js';
 import type { Failure, MessagePoster } from './deliver.js';
-
-/**
- * The REST body of one digest message: embeds (clamped by the shared formatter as a safety net; the
- * composer already packs within limits), numbered Read buttons in rows of five, the nonce with
- * enforce_nonce so Discord deduplicates a re-post, and no mentions.
- */
-export function toMessageBody(message: DigestMessage, nonce: string): RESTPostAPIChannelMessageJSONBody {
-  const embeds: APIEmbed[] = message.embeds.map((e) => ({
-    title: e.title,
-    ...(e.description ? { description: e.description } : {}),
-    color: e.color,
-    ...(e.fields.length > 0 ? { fields: e.fields.map((f) => ({ name: f.name, value: f.value })) } : {}),
-    ...(e.footer ? { footer: { text: e.footer } } : {}),
-  }));
-  const buttons: APIButtonComponent[] = [];
-  for (const b of message.buttons) {
-    // The bot's shared `read` action: whoever clicks sees the document, ephemerally.
-    const customId = readButtonId(b.docId);
-    if (customId === undefined) continue; // An id too long for a button: the embed still lists it.
-    buttons.push({
-      type: ComponentType.Button,
-      style: ButtonStyle.Secondary,
-      label: b.label,
-      custom_id: customId,
-    });
-  }
-  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
-  for (
-    let k = 0;
-    k < buttons.length && rows.length < DISCORD_LIMITS.actionRows;
-    k += DISCORD_LIMITS.buttonsPerRow
-  ) {
-    rows.push({
-      type: ComponentType.ActionRow,
-      components: buttons.slice(k, k + DISCORD_LIMITS.buttonsPerRow),
-    });
-  }
-  return {
-    ...(message.content ? { content: message.content } : {}),
-    embeds: fitEmbeds(embeds),
-    components: rows,
-    nonce,
-    enforce_nonce: true,
-    allowed_mentions: { parse: [] },
-  };
-}
 
 /**
  * Posts through @discordjs/rest, which waits out 429s (Retry-After / retry_after, per route and

@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import { truncate } from '../core/truncate.js';
 import { err, ok, type Result } from '../core/errors.js';
 
 /**
@@ -30,12 +31,10 @@ export function validateTimeZone(name: string): Result<string> {
     return ok(new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone);
   } catch {
     return err(
-      `"${fitName(trimmed)}" is not a time zone; use an IANA name such as Europe/Paris or America/New_York.`,
+      `"${truncate(trimmed, 60)}" is not a time zone; use an IANA name such as Europe/Paris or America/New_York.`,
     );
   }
 }
-
-const fitName = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
 
 /**
  * Checks a 5-field cron expression (minute hour day-of-month month day-of-week) with node-cron and
@@ -47,16 +46,16 @@ export function validateCron(expression: string): Result<string> {
   const count = normalized === '' ? 0 : normalized.split(' ').length;
   if (count !== 5) {
     return err(
-      `"${fitName(normalized)}" has ${count} field${count === 1 ? '' : 's'}; a schedule needs 5: minute hour day-of-month month day-of-week (e.g. "0 9 * * 1-5" for 09:00 on weekdays).`,
+      `"${truncate(normalized, 60)}" has ${count} field${count === 1 ? '' : 's'}; a schedule needs 5: minute hour day-of-month month day-of-week (e.g. "0 9 * * 1-5" for 09:00 on weekdays).`,
     );
   }
   const detailed = cron.validateDetailed(normalized);
   if (!detailed.valid) {
     const first = detailed.errors[0];
-    return err(`"${fitName(normalized)}" is not a valid schedule: ${first?.message ?? 'unreadable'}.`);
+    return err(`"${truncate(normalized, 60)}" is not a valid schedule: ${first?.message ?? 'unreadable'}.`);
   }
   if (!parseFields(normalized)) {
-    return err(`"${fitName(normalized)}" uses L, W or # modifiers, which digests do not support.`);
+    return err(`"${truncate(normalized, 60)}" uses L, W or # modifiers, which digests do not support.`);
   }
   return ok(normalized);
 }

@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.js';
-import type { Digest } from '../core/digest.js';
+import type { DigestPlan } from '../core/digest.js';
 import type { NewSubscription, Store, Subscription } from '../store/store.js';
 import { DigestDelivery, mapBounded, type DeliveryOptions, type RunOutcome } from './deliver.js';
 import { isRunMissed, nextRun, validateCron, validateTimeZone } from './schedule.js';
@@ -137,16 +137,16 @@ export class DigestService {
   // ── Digests ──────────────────────────────────────────────────────────────────────────────────
 
   /** What a subscription's next digest would hold; or, without one, the latest `latest` articles for a topic. */
-  preview(input: { subscription?: Subscription; query?: string | null; latest?: number }): Digest {
-    if (input.subscription) return this.delivery.preview(input.subscription).digest;
+  preview(input: { subscription?: Subscription; query?: string | null; latest?: number }): DigestPlan {
+    if (input.subscription) return this.delivery.preview(input.subscription).plan;
     const cursor = this.store.log.latestSeq();
     return this.delivery.preview({
       cursorSeq: cursor,
       backfill: input.latest ?? 10,
       query: input.query?.trim() ? input.query.trim() : null,
       lastRunAt: null,
-      createdAt: this.now().toISOString(),
-    }).digest;
+      createdAt: null,
+    }).plan;
   }
 
   /** Runs a subscription now (the /digest send path and the scheduler's). */

@@ -1,7 +1,7 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import { DISCORD_LIMITS as L } from '../core/discordLimits.js';
-import { truncate } from './format/text.js';
+import { DISCORD_LIMITS as L } from './limits.js';
+import { truncate } from '../core/truncate.js';
 import type { Suggestion as Choice } from '../core/library.js';
 
 /** Longest text accepted in a query-like option (Discord also enforces it as max_length). */

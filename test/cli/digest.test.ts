@@ -78,6 +78,9 @@ describe('cli digest preview', () => {
     expect(stdout).toContain('# Migration news digest: 4 articles');
     expect(stdout).toContain('# China');
     expect(stdout).toContain('Press contact: Pär Liljert, IOM Beijing · pliljert@iom.int');
+    // Plain text for a terminal: times as UTC, no Discord timestamps, markdown or log numbers.
+    expect(stdout).toMatch(/^Ingested up to \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/m);
+    expect(stdout).not.toMatch(/<t:|\*\*|\\[*_~`|>[\]<@#-]|Log entries/);
   });
 
   it('filters by --query and prints JSON', async () => {

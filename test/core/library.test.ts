@@ -3,7 +3,7 @@ import { UserError } from '../../src/core/errors.js';
 import { createLibrary, Library } from '../../src/core/library.js';
 import type { DocumentRecord } from '../../src/core/record.js';
 import { MAX_SNIPPET_LENGTH } from '../../src/core/search/snippet.js';
-import { article, ids, project, shippedDocuments, syntheticRecords } from './search/fixtures.js';
+import { article, ids, marked, project, shippedDocuments, syntheticRecords } from './search/fixtures.js';
 import { userError } from '../fixtures/userError.js';
 
 let shipped: DocumentRecord[];
@@ -40,7 +40,7 @@ describe('Library', () => {
         expect.arrayContaining([ids.seminarEu, ids.seminarImmigration]),
       );
       const eu = page.results.find((r) => r.id === ids.seminarEu);
-      expect(eu?.snippet).toContain('**migrant** **smuggling**');
+      expect(eu && marked(eu.snippet)).toContain('[migrant] [smuggling]');
     });
 
     it('treats the last word as a prefix, also when half typed past its stem', () => {
@@ -48,7 +48,7 @@ describe('Library', () => {
       expect(resultIds('beijin')).toHaveLength(4);
     });
 
-    it('returns id, kind, title, country, score and a bold snippet of at most ~200 characters', () => {
+    it('returns id, kind, title, country, score and a plain snippet of at most 200 characters with its highlights', () => {
       const [hit] = library.search('liaison office agreement').results;
       expect(hit).toEqual({
         id: ids.agreement,
@@ -56,17 +56,25 @@ describe('Library', () => {
         title: 'Agreement with China Paves Way for IOM Presence in Beijing',
         country: null,
         score: expect.any(Number) as number,
-        snippet:
-          'IOM and China today signed an **agreement** on the establishment of a **liaison** **office** in the Chinese capital, Beijing.',
+        snippet: {
+          text: 'IOM and China today signed an agreement on the establishment of a liaison office in the Chinese capital, Beijing.',
+          highlights: [
+            [30, 39],
+            [66, 73],
+            [74, 80],
+          ],
+        },
       });
       for (const r of library.search('migration').results) {
-        expect(r.snippet.replace(/\*\*|\\/g, '').length).toBeLessThanOrEqual(MAX_SNIPPET_LENGTH + 2);
+        expect(r.snippet.text.length).toBeLessThanOrEqual(MAX_SNIPPET_LENGTH);
       }
     });
 
     it('shows the press contact line as snippet when the match is only there', () => {
       const hit = library.search('liljert').results.find((r) => r.id === ids.governance);
-      expect(hit?.snippet).toBe('Press contact: Pär **Liljert**, IOM Beijing, **pliljert**@iom.int');
+      expect(hit && marked(hit.snippet)).toBe(
+        'Press contact: Pär [Liljert], IOM Beijing, [pliljert]@iom.int',
+      );
     });
 
     it('filters quoted phrases to documents containing them in order', () => {
@@ -87,6 +95,19 @@ describe('Library', () => {
       expect(page.suggestions[0]).toBe('china');
       expect(page.note).toContain('Did you mean "china"');
     });
+
+    it.each([
+      ['chnia <@123>', ['china <@123>']],
+      ['<@123> <#456> @everyone chnia', ['<@123> <#456> @everyone china']],
+      ['<@123>', []],
+      ['chnia 123', ['china 123']],
+      ['@chnia', []],
+    ])(
+      'corrects only words of letters outside markup in %j (never numbers or mentions)',
+      (query, expected) => {
+        expect(library.search(query).suggestions).toEqual(expected);
+      },
+    );
 
     it('gives an empty page without suggestions for a word far from everything', () => {
       const page = library.search('xylophone');

@@ -1,7 +1,12 @@
 import { REST, type APIMessage } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { digestNonce } from '../../src/core/digest.js';
-import { restPoster, toMessageBody } from '../../src/digests/restPoster.js';
+import { restPoster } from '../../src/digests/restPoster.js';
+import {
+  digestNonce,
+  renderDigestMessages,
+  toMessageBody,
+  type DigestMessage,
+} from '../../src/discord/format/digest.js';
 import { readButtonId } from '../../src/discord/components.js';
 import { dropArticle } from './articles.js';
 import { startHarness, until, type Harness } from './harness.js';
@@ -232,13 +237,13 @@ describe('digests', () => {
       await h.ingester.sync();
       // A crash after Discord accepted part 0 but before the store heard of it: compose and record,
       // post part 0 by hand with its nonce, and restart.
-      const { digest, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
+      const { plan, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
       const delivery = h.store.deliveries.create({
         subscriptionId: s.id,
         fromSeq: 5,
         toSeq,
         itemCount: 40,
-        payloads: digest.messages,
+        payloads: renderDigestMessages(plan),
         nonce: (d, p) => digestNonce(h.store.instanceId, s.id, d, p),
       });
       const first = delivery.parts[0]!;
@@ -260,14 +265,14 @@ describe('digests', () => {
       const s = subscribe();
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
-      const { digest, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
+      const { plan, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
       const delivery = h.store.deliveries.create(
         {
           subscriptionId: s.id,
           fromSeq: 5,
           toSeq,
           itemCount: 1,
-          payloads: digest.messages,
+          payloads: renderDigestMessages(plan),
           nonce: (d, p) => digestNonce(h.store.instanceId, s.id, d, p),
         },
         new Date(Date.now() - 10 * 60_000), // ten minutes ago: the nonce is no longer remembered

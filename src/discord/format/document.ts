@@ -3,8 +3,9 @@ import type { Contact, DocumentRecord, ProjectFields } from '../../core/record.j
 import { buttonRows, contactButton, readButton } from '../components.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
-import { DISCORD_LIMITS as L } from '../../core/discordLimits.js';
-import { escapeText, truncate } from './text.js';
+import { DISCORD_LIMITS as L } from '../limits.js';
+import { truncate } from '../../core/truncate.js';
+import { escapeText } from './text.js';
 
 const PROJECT_COLOR = 0x2e8540;
 
