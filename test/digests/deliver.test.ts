@@ -5,7 +5,6 @@ import {
   digestNonce,
   renderDigestMessages,
   toMessageBody,
-  type DigestMessage,
 } from '../../src/discord/format/digest.js';
 import { readButtonId } from '../../src/discord/components.js';
 import { dropArticle } from './articles.js';
