@@ -39,6 +39,7 @@ export function renderDigest(digest: Digest): string {
 
 const nowhere: MessagePoster = {
   post: () => Promise.reject(new Error('preview never posts')),
+  findPosted: () => Promise.reject(new Error('preview never posts')),
 };
 
 /** `digest preview`. */

@@ -264,6 +264,14 @@ export class LoopbackDiscord {
     this.faults.length = 0;
   }
 
+  /**
+   * Forgets every nonce seen so far, as Discord does after a few minutes: a message posted again
+   * with the same nonce and `enforce_nonce` is then created again.
+   */
+  forgetNonces(): void {
+    this.nonces.clear();
+  }
+
   /** Requests matching a method and a path prefix or RegExp. */
   requestsTo(method: string, path: string | RegExp): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && matchPath(path, r.path));
