@@ -770,10 +770,10 @@ export class LoopbackDiscord {
     let status = 200;
     let payload: unknown;
     let headers: Record<string, string> = {};
+    const fault = this.takeFault(method, path);
     try {
-      const fault = this.takeFault(method, path);
       if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-      if (fault && fault.kind !== 'delay') {
+      if (fault && fault.kind !== 'delay' && fault.kind !== 'delayAnswer') {
         ({ status, payload, headers } = faultAnswer(fault));
       } else {
         const answer = this.route(method, path, url.searchParams, record);
@@ -788,6 +788,10 @@ export class LoopbackDiscord {
         status = 500;
         payload = { code: 0, message: `loopback bug: ${(error as Error).stack ?? String(error)}` };
       }
+    }
+    if (fault?.kind === 'delayAnswer') {
+      this.changed(); // what was stored is visible while the answer is held
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
     }
     record.status = status;
     if (res.destroyed) return;
