@@ -46,6 +46,7 @@ export function renderDigest(plan: DigestPlan): string {
 
 const nowhere: MessagePoster = {
   post: () => Promise.reject(new Error('preview never posts')),
+  findPosted: () => Promise.reject(new Error('preview never posts')),
 };
 
 /** `digest preview`. */

@@ -16,16 +16,11 @@ export interface MessagePoster {
   post(channelId: string, message: DigestMessage, nonce: string): Promise<{ id: string }>;
   /**
    * The id of a recent message of the bot's in the channel with exactly this content, if any. Used
-   * only when a pending part is older than Discord's nonce memory; may reject (no history access).
+   * for the unacknowledged parts of a delivery left pending by an earlier run (a crash, an outage);
+   * may reject (no Read Message History), and the part is then posted again under its nonce.
    */
-  findPosted?(channelId: string, message: DigestMessage): Promise<string | undefined>;
+  findPosted(channelId: string, message: DigestMessage): Promise<string | undefined>;
 }
-
-/**
- * Discord remembers a nonce for "a few minutes". A part still unacknowledged after this long may
- * have been posted before a crash without Discord deduplicating a re-post, so history is checked.
- */
-export const NONCE_MEMORY_MS = 2 * 60_000;
 
 /** How a posting error is handled. */
 export type Failure =
@@ -155,7 +150,7 @@ export class DigestDelivery {
     let parts = 0;
     const pending = store.deliveries.pendingFor(id);
     if (pending) {
-      const outcome = await this.post(initial, pending);
+      const outcome = await this.post(initial, pending, { resumed: true });
       if (outcome) return outcome;
       deliveryIds.push(pending.id);
       items += pending.itemCount;
@@ -167,7 +162,8 @@ export class DigestDelivery {
       const { plan, toSeq } = this.preview(subscription);
       const messages = renderDigestMessages(plan);
       if (messages.length === 0) {
-        if (toSeq > subscription.cursorSeq || subscription.backfill > 0) store.subscriptions.skipTo(id, toSeq, this.now());
+        if (toSeq > subscription.cursorSeq || subscription.backfill > 0)
+          store.subscriptions.skipTo(id, toSeq, this.now());
         else store.subscriptions.markRun(id, this.now());
       } else {
         const instanceId = store.instanceId;
@@ -182,7 +178,7 @@ export class DigestDelivery {
           },
           this.now(),
         );
-        const outcome = await this.post(subscription, delivery);
+        const outcome = await this.post(subscription, delivery, { resumed: false });
         if (outcome) return outcome;
         deliveryIds.push(delivery.id);
         items += delivery.itemCount;
@@ -194,14 +190,24 @@ export class DigestDelivery {
       : { kind: 'nothing-new' };
   }
 
-  /** Posts the parts not yet acknowledged; undefined when all went out and the delivery is complete. */
-  private async post(subscription: Subscription, delivery: Delivery): Promise<RunOutcome | undefined> {
+  /**
+   * Posts the parts not yet acknowledged; undefined when all went out and the delivery is complete.
+   * A part of a `resumed` delivery may have reached the channel while its answer was lost (a crash
+   * between Discord storing it and us recording it). Its nonce only protects us while Discord still
+   * remembers it ("a few minutes", undocumented, and a restart can take longer), so the channel's
+   * history is looked at first; the nonce stays as the second guard.
+   */
+  private async post(
+    subscription: Subscription,
+    delivery: Delivery,
+    { resumed }: { resumed: boolean },
+  ): Promise<RunOutcome | undefined> {
     const { store, poster, classify } = this.options;
     const attempts = this.options.attempts ?? 4;
     const backoffMs = this.options.backoffMs ?? 2000;
     for (const part of delivery.parts) {
       if (part.messageId !== null) continue;
-      if (poster.findPosted && this.now().getTime() - Date.parse(delivery.createdAt) > NONCE_MEMORY_MS) {
+      if (resumed) {
         const found = await poster.findPosted(subscription.channelId, part.payload).catch(() => undefined);
         if (found) {
           store.deliveries.markPartPosted(delivery.id, part.part, found, this.now());
