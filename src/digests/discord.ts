@@ -107,7 +107,8 @@ const PAUSE_CODES: Readonly<Record<number, string>> = {
   [RESTJSONErrorCodes.UnknownChannel]: 'Unknown Channel: the channel was deleted or the bot cannot see it.',
   [RESTJSONErrorCodes.UnknownGuild]: 'Unknown Guild: the bot is no longer in this server.',
   [RESTJSONErrorCodes.MissingAccess]: 'Missing Access: the bot cannot view the channel.',
-  [RESTJSONErrorCodes.MissingPermissions]: 'Missing Permissions: the bot needs View Channel, Send Messages and Embed Links in the channel.',
+  [RESTJSONErrorCodes.MissingPermissions]:
+    'Missing Permissions: the bot needs View Channel, Send Messages and Embed Links in the channel.',
   [RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel]: 'Cannot send messages in this kind of channel.',
 };
 

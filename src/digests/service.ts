@@ -1,7 +1,8 @@
 import { UserError } from '../core/errors.js';
 import type { Digest } from '../core/digest.js';
 import type { NewSubscription, Store, Subscription } from '../store/store.js';
-import { DigestDelivery, mapBounded, type DeliveryOptions, type RunOutcome } from './deliver.js';
+import { mapBounded } from '../util/concurrency.js';
+import { DigestDelivery, type DeliveryOptions, type RunOutcome } from './deliver.js';
 import { isRunMissed, nextRun, validateCron, validateTimeZone } from './schedule.js';
 
 /** Where due subscriptions are scheduled (src/scheduler.ts, or nothing in the CLI). */

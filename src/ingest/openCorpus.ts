@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Library, type FileStamp, type SnapshotSources } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
+import { mapBounded } from '../util/concurrency.js';
 import { documentId, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import { parserFingerprint, readSnapshot, rememberSources, saveSnapshot, snapshotPath } from './snapshot.js';
 
@@ -103,9 +104,7 @@ async function listPages(dataDir: string): Promise<ListedFile[] | null> {
       // Vanished since the listing: as if it was never there.
     }
   };
-  for (let start = 0; start < names.length; start += STAT_CONCURRENCY) {
-    await Promise.all(names.slice(start, start + STAT_CONCURRENCY).map(statOne));
-  }
+  await mapBounded(names, STAT_CONCURRENCY, statOne);
   return listed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 

@@ -7,7 +7,7 @@ import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 import { LoopbackDiscord } from '../support/loopbackDiscord.js';
 import { dropArticle } from './articles.js';
-import { mulberry32 as random } from '../../bench/random.js';
+import { mulberry32 as random } from '../../src/util/random.js';
 
 const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crashRunner.ts');
 const CHANNELS = ['digest-a', 'digest-b', 'digest-c'];

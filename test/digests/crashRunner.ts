@@ -8,7 +8,7 @@
 import { REST } from 'discord.js';
 import { createLibrary } from '../../src/core/library.js';
 import { classifyDiscordError, restPoster } from '../../src/digests/discord.js';
-import { mapBounded } from '../../src/digests/deliver.js';
+import { mapBounded } from '../../src/util/concurrency.js';
 import { digestLibrary } from '../../src/digests/library.js';
 import { DigestService } from '../../src/digests/service.js';
 import { Ingester } from '../../src/ingest/ingester.js';
