@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Library, type FileStamp, type SnapshotSources } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
 import { mapBounded } from '../util/concurrency.js';
+import { checkMiniSearchVersion } from './miniSearchVersion.js';
 import { documentId, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import { parserFingerprint, readSnapshot, rememberSources, saveSnapshot, snapshotPath } from './snapshot.js';
 
@@ -151,6 +152,7 @@ export async function openCorpusLibrary(
   dataDir: string,
   options: OpenCorpusOptions = {},
 ): Promise<OpenedCorpus> {
+  checkMiniSearchVersion(options.onWarning ?? (() => undefined));
   const t0 = performance.now();
   const timings = { scanMs: 0, loadMs: 0, parseMs: 0, indexMs: 0, writeMs: 0, totalMs: 0 };
   const listed = await listPages(dataDir);
