@@ -1,31 +1,32 @@
-import { SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
 import type { DocumentRecord } from '../src/core/record.js';
 import type { ComponentHandler } from '../src/discord/command.js';
 import { ACTION } from '../src/discord/components.js';
 import type { CommandContext } from '../src/discord/context.js';
-import { named } from '../src/discord/localize.js';
+import { localizedCommand, stringOption } from '../src/discord/localize.js';
 import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/discord/options.js';
 import { showDocument } from '../src/discord/showDocument.js';
 
-export const data = named(
-  new SlashCommandBuilder(),
-  { en: 'article', fr: 'article', es: 'articulo' },
-  {
+export const data = localizedCommand({
+  name: { en: 'article', fr: 'article', es: 'articulo' },
+  description: {
     en: 'Read one press release with its contacts and related articles',
     fr: 'Lire un communiqué avec ses contacts et les articles liés',
     es: 'Leer un comunicado con sus contactos y artículos relacionados',
   },
-).addStringOption((o) =>
-  named(
-    o,
-    { en: 'id', fr: 'id', es: 'id' },
-    { en: 'Start typing a title', fr: 'Commencez à taper un titre', es: 'Empiece a escribir un título' },
-  )
-    .setRequired(true)
-    .setAutocomplete(true)
-    .setMaxLength(MAX_QUERY_LENGTH),
+}).addStringOption(
+  stringOption({
+    name: { en: 'id', fr: 'id', es: 'id' },
+    description: {
+      en: 'Start typing a title',
+      fr: 'Commencez à taper un titre',
+      es: 'Empiece a escribir un título',
+    },
+    required: true,
+    autocomplete: true,
+    maxLength: MAX_QUERY_LENGTH,
+  }),
 );
 
 /**

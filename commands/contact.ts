@@ -1,4 +1,3 @@
-import { SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
 import type { ComponentHandler } from '../src/discord/command.js';
@@ -6,31 +5,29 @@ import { ACTION } from '../src/discord/components.js';
 import type { CommandContext } from '../src/discord/context.js';
 import { contactReply, vcardFileName } from '../src/discord/format/contact.js';
 import type { ContactEntry } from '../src/core/library.js';
-import { named } from '../src/discord/localize.js';
+import { localizedCommand, stringOption } from '../src/discord/localize.js';
 import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/discord/options.js';
 import { sendReply } from '../src/discord/reply.js';
 
-export const data = named(
-  new SlashCommandBuilder(),
-  { en: 'contact', fr: 'contact', es: 'contacto' },
-  {
+export const data = localizedCommand({
+  name: { en: 'contact', fr: 'contact', es: 'contacto' },
+  description: {
     en: 'A press contact: office, phones, e-mail, and where they appear',
     fr: 'Un contact presse : bureau, téléphones, e-mail et où il apparaît',
     es: 'Un contacto de prensa: oficina, teléfonos, correo y dónde aparece',
   },
-).addStringOption((o) =>
-  named(
-    o,
-    { en: 'name', fr: 'nom', es: 'nombre' },
-    {
+}).addStringOption(
+  stringOption({
+    name: { en: 'name', fr: 'nom', es: 'nombre' },
+    description: {
       en: 'Part of a name, office or e-mail',
       fr: 'Une partie du nom, du bureau ou de l’e-mail',
       es: 'Parte del nombre, la oficina o el correo',
     },
-  )
-    .setRequired(true)
-    .setAutocomplete(true)
-    .setMaxLength(MAX_QUERY_LENGTH),
+    required: true,
+    autocomplete: true,
+    maxLength: MAX_QUERY_LENGTH,
+  }),
 );
 
 function findContact(ctx: CommandContext, name: string): { contact: ContactEntry; others: string[] } {

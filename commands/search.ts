@@ -1,4 +1,3 @@
-import { SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
 import type { ComponentHandler } from '../src/discord/command.js';
@@ -7,7 +6,7 @@ import type { SearchState } from '../src/discord/components.js';
 import type { CommandContext } from '../src/discord/context.js';
 import { STALE_COMPONENT } from '../src/discord/dispatch.js';
 import { searchReply } from '../src/discord/format/search.js';
-import { localizations, named } from '../src/discord/localize.js';
+import { localizedCommand, stringOption } from '../src/discord/localize.js';
 import {
   MAX_QUERY_LENGTH,
   focusedText,
@@ -21,55 +20,44 @@ import { resolveCountry, titleQueries } from '../src/discord/suggestions.js';
 
 const PAGE_SIZE = 5;
 
-export const data = named(
-  new SlashCommandBuilder(),
-  { en: 'search', fr: 'rechercher', es: 'buscar' },
-  {
+export const data = localizedCommand({
+  name: { en: 'search', fr: 'rechercher', es: 'buscar' },
+  description: {
     en: 'Search press releases and projects',
     fr: 'Rechercher dans les communiqués et les projets',
     es: 'Buscar en los comunicados y los proyectos',
   },
-)
-  .addStringOption((o) =>
-    named(
-      o,
-      { en: 'query', fr: 'requete', es: 'consulta' },
-      { en: 'Words to look for', fr: 'Les mots à chercher', es: 'Las palabras que buscar' },
-    )
-      .setRequired(true)
-      .setAutocomplete(true)
-      .setMaxLength(MAX_QUERY_LENGTH),
+})
+  .addStringOption(
+    stringOption({
+      name: { en: 'query', fr: 'requete', es: 'consulta' },
+      description: { en: 'Words to look for', fr: 'Les mots à chercher', es: 'Las palabras que buscar' },
+      required: true,
+      autocomplete: true,
+      maxLength: MAX_QUERY_LENGTH,
+    }),
   )
-  .addStringOption((o) =>
-    named(
-      o,
-      { en: 'kind', fr: 'type', es: 'tipo' },
-      {
+  .addStringOption(
+    stringOption({
+      name: { en: 'kind', fr: 'type', es: 'tipo' },
+      description: {
         en: 'Only articles or only projects',
         fr: 'Seulement les articles ou les projets',
         es: 'Solo artículos o solo proyectos',
       },
-    ).addChoices(
-      {
-        name: 'Articles',
-        name_localizations: localizations({ en: 'Articles', fr: 'Articles', es: 'Artículos' }),
-        value: 'article',
-      },
-      {
-        name: 'Projects',
-        name_localizations: localizations({ en: 'Projects', fr: 'Projets', es: 'Proyectos' }),
-        value: 'project',
-      },
-    ),
+      choices: [
+        { name: { en: 'Articles', fr: 'Articles', es: 'Artículos' }, value: 'article' },
+        { name: { en: 'Projects', fr: 'Projets', es: 'Proyectos' }, value: 'project' },
+      ],
+    }),
   )
-  .addStringOption((o) =>
-    named(
-      o,
-      { en: 'country', fr: 'pays', es: 'pais' },
-      { en: 'Only this dateline country', fr: 'Seulement ce pays', es: 'Solo este país' },
-    )
-      .setAutocomplete(true)
-      .setMaxLength(MAX_QUERY_LENGTH),
+  .addStringOption(
+    stringOption({
+      name: { en: 'country', fr: 'pays', es: 'pais' },
+      description: { en: 'Only this dateline country', fr: 'Seulement ce pays', es: 'Solo este país' },
+      autocomplete: true,
+      maxLength: MAX_QUERY_LENGTH,
+    }),
   );
 
 function runSearch(ctx: CommandContext, state: SearchState, page: number) {

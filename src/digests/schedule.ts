@@ -20,6 +20,12 @@ interface Fields {
 export const TIME_ZONES: readonly string[] = [...Intl.supportedValuesOf('timeZone'), 'UTC'].sort();
 const ZONE_BY_LOWER = new Map(TIME_ZONES.map((z) => [z.toLowerCase(), z]));
 
+/** Time zones whose name contains `typed` (any case), at most `limit`, for autocomplete. */
+export function matchTimeZones(typed: string, limit: number): string[] {
+  const wanted = typed.trim().toLowerCase();
+  return TIME_ZONES.filter((z) => z.toLowerCase().includes(wanted)).slice(0, limit);
+}
+
 /** The canonical spelling of a time zone name (case-insensitive), or an error people can act on. */
 export function validateTimeZone(name: string): Result<string> {
   const trimmed = name.trim();

@@ -137,14 +137,21 @@ export class DigestService {
 
   // ── Digests ──────────────────────────────────────────────────────────────────────────────────
 
-  /** What a subscription's next digest would hold; or, without one, the latest `latest` articles for a topic. */
+  /**
+   * What a subscription's next digest would hold (with `query`, when given, in place of its topic);
+   * or, without one, the latest `latest` articles for a topic.
+   */
   preview(input: { subscription?: Subscription; query?: string | null; latest?: number }): Digest {
-    if (input.subscription) return this.delivery.preview(input.subscription).digest;
+    const topic = input.query?.trim() ? input.query.trim() : null;
+    if (input.subscription) {
+      return this.delivery.preview(topic ? { ...input.subscription, query: topic } : input.subscription)
+        .digest;
+    }
     const cursor = this.store.latestSeq();
     return this.delivery.preview({
       cursorSeq: cursor,
       backfill: input.latest ?? 10,
-      query: input.query?.trim() ? input.query.trim() : null,
+      query: topic,
       lastRunAt: null,
       createdAt: this.now().toISOString(),
     }).digest;
