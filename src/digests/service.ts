@@ -3,7 +3,7 @@ import type { Digest } from '../core/digest.js';
 import type { NewSubscription, Store, Subscription } from '../store/store.js';
 import { mapBounded } from '../util/concurrency.js';
 import { DigestDelivery, type DeliveryOptions, type RunOutcome } from './deliver.js';
-import { isRunMissed, nextRun, validateCron, validateTimeZone } from './schedule.js';
+import { isRunMissed, upcomingRuns, validateCron, validateTimeZone } from './schedule.js';
 
 /** Where due subscriptions are scheduled (src/scheduler.ts, or nothing in the CLI). */
 export interface SubscriptionScheduler {
@@ -284,6 +284,7 @@ export class DigestService {
   }
 
   private view(s: Subscription): SubscriptionView {
-    return { ...s, nextRunAt: s.status === 'active' ? nextRun(s.cron, s.timezone, this.now()) : undefined };
+    // The next run node-cron's live task will fire (it counts from the wall clock, not this.now()).
+    return { ...s, nextRunAt: s.status === 'active' ? upcomingRuns(s.cron, s.timezone, 1)[0] : undefined };
   }
 }
