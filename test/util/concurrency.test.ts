@@ -36,10 +36,9 @@ describe('concurrency', () => {
 
     it('rejects with the first failure', async () => {
       await expect(
-        mapBounded([1, 2, 3], 2, async (n) => {
-          if (n === 2) throw new Error('task 2 failed');
-          return n;
-        }),
+        mapBounded([1, 2, 3], 2, (n) =>
+          n === 2 ? Promise.reject(new Error('task 2 failed')) : Promise.resolve(n),
+        ),
       ).rejects.toThrow('task 2 failed');
     });
   });
