@@ -1,10 +1,10 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
-import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/context.js';
-import { documentReply } from '../src/discord/format/document.js';
+import { projectReply } from '../src/discord/format/document.js';
 import { localizedCommand, stringOption } from '../src/discord/localize.js';
 import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/discord/options.js';
 import { sendReply } from '../src/discord/reply.js';
+import { resolveProject } from '../src/discord/suggestions.js';
 
 export const data = localizedCommand({
   name: { en: 'project', fr: 'projet', es: 'proyecto' },
@@ -29,20 +29,8 @@ export const data = localizedCommand({
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const query = readText(interaction, 'query', 'project');
-  const [project, ...others] = ctx.library.projects.find(query);
-  if (!project) {
-    throw new UserError(
-      'unknown-project',
-      `No project matches “${query}”. Try a Prima ID such as CN10P0002, or /search kind:Projects.`,
-    );
-  }
-  const note = others.length
-    ? `Also matching: ${others
-        .slice(0, 5)
-        .map((p) => p.title)
-        .join('; ')}`
-    : undefined;
-  await sendReply(interaction, documentReply(project, [], note ? { note } : {}));
+  const { project, others } = resolveProject(ctx.library, query);
+  await sendReply(interaction, projectReply(project, others));
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {

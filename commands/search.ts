@@ -10,13 +10,14 @@ import { localizedCommand, stringOption } from '../src/discord/localize.js';
 import {
   MAX_QUERY_LENGTH,
   focusedText,
+  readChoice,
   readOptionalText,
   readText,
   respondChoices,
 } from '../src/discord/options.js';
 import { sendReply, updateMessage } from '../src/discord/reply.js';
 import { showDocument } from '../src/discord/showDocument.js';
-import { resolveCountry, titleQueries } from '../src/discord/suggestions.js';
+import { documentById, resolveCountry, titleQueries } from '../src/discord/suggestions.js';
 
 const PAGE_SIZE = 5;
 
@@ -70,14 +71,9 @@ function runSearch(ctx: CommandContext, state: SearchState, page: number) {
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  const kind = interaction.options.getString('kind');
-  // Discord only offers the two choices, but a stale client or the API can send anything.
-  if (kind !== null && kind !== 'article' && kind !== 'project') {
-    throw new UserError('bad-option', `The kind must be “article” or “project”, not “${kind.slice(0, 40)}”.`);
-  }
   const state: SearchState = {
     query: readText(interaction, 'query', 'query'),
-    kind: kind ?? undefined,
+    kind: readChoice(interaction, 'kind', ['article', 'project'] as const),
     country: resolveCountry(ctx.library, readOptionalText(interaction, 'country')),
   };
   await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1)));
@@ -109,9 +105,7 @@ const page: ComponentHandler = async (interaction, args, ctx) => {
 /** The "Open a result" menu. */
 const open: ComponentHandler = async (interaction, _args, ctx) => {
   const id = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
-  const doc = id && ctx.library.has(id) ? ctx.library.getDocument(id) : undefined;
-  if (!doc)
-    throw new UserError('unknown-document', 'That document is no longer available. Please search again.');
+  const doc = documentById(ctx.library, id, 'That document is no longer available. Please search again.');
   await showDocument(interaction, ctx, doc, true);
 };
 

@@ -23,6 +23,22 @@ export function readText(interaction: ChatInputCommandInteraction, name: string,
   return value;
 }
 
+/**
+ * An optional option limited to fixed `choices`. Discord only offers those, but a stale client or
+ * the API can send anything.
+ */
+export function readChoice<T extends string>(
+  interaction: ChatInputCommandInteraction,
+  name: string,
+  choices: readonly T[],
+): T | undefined {
+  const value = interaction.options.getString(name);
+  if (value === null) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  const allowed = choices.map((c) => `“${c}”`).join(' or ');
+  throw new UserError('bad-option', `The ${name} must be ${allowed}, not “${value.slice(0, 40)}”.`);
+}
+
 /** An optional text option, trimmed; undefined when empty. */
 export function readOptionalText(interaction: ChatInputCommandInteraction, name: string): string | undefined {
   const value = interaction.options.getString(name)?.trim();
