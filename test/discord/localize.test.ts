@@ -58,7 +58,8 @@ describe('localize', () => {
     });
 
     it('applies each setting given, and leaves an option optional unless required', () => {
-      const [where, kind, n] = (data.options![0] as { options: Array<Record<string, unknown>> }).options;
+      const [where, kind, n] = (data.options![0] as unknown as { options: Array<Record<string, unknown>> })
+        .options;
       expect(where).toMatchObject({ name: 'where', required: true, channel_types: [ChannelType.GuildText] });
       expect(kind).toMatchObject({
         name: 'kind',
