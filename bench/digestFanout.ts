@@ -9,7 +9,7 @@
  * its own. `runDigestFanout()` is exported for other harnesses.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import { digestLibrary } from '../src/digests/topicFilter.js';
 import { DigestService } from '../src/digests/service.js';
 import { Ingester } from '../src/ingest/ingester.js';
 import { Store } from '../src/store/store.js';
-import { dropArticle } from '../test/digests/articles.js';
+import { generatePage } from './syntheticCorpus.js';
 import { LoopbackDiscord } from '../test/support/loopbackDiscord.js';
 
 /** Discord's published limits for posting messages. */
@@ -191,7 +191,11 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
       }
     }
     mkdirSync(raw, { recursive: true });
-    for (let n = 0; n < scenario.articles; n++) dropArticle(raw, n, ['Chad', 'Peru', 'Mali'][n % 3]);
+    // Articles only (projectShare 0), written as the site serves them, from the benchmark's own generator.
+    for (let n = 0; n < scenario.articles; n++) {
+      const page = generatePage(n, { count: scenario.articles, projectShare: 0 });
+      writeFileSync(path.join(raw, page.fileName), page.text);
+    }
     await ingester.sync();
 
     const rest = new REST({ api: `${limiter.base}/api`, timeout: 30_000 }).setToken(discord.token);

@@ -253,21 +253,3 @@ export class DigestDelivery {
     return undefined;
   }
 }
-
-/** Runs tasks with at most `limit` at a time, in order of start; results in input order. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const k = next++;
-      results[k] = await task(items[k] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}

@@ -49,7 +49,11 @@ export function listReply(subscriptions: readonly SubscriptionView[]): BotReply 
   return { embeds: [embed], ephemeral: true };
 }
 
-export function statusReply(s: SubscriptionView, verb: 'paused' | 'resumed' | 'removed'): BotReply {
+/** The answer to remove, pause or resume (a removed subscription has no next run to show). */
+export function statusReply(
+  s: Pick<SubscriptionView, 'id' | 'channelId'> & { readonly nextRunAt?: Date | undefined },
+  verb: 'paused' | 'resumed' | 'removed',
+): BotReply {
   const next = verb === 'resumed' && s.nextRunAt ? ` Next run: ${t(s.nextRunAt, 'F')}.` : '';
   const pending = verb === 'resumed' ? ' It continues from where it stopped.' : '';
   return { content: `Digest **#${s.id}** (<#${s.channelId}>) ${verb}.${pending}${next}`, ephemeral: true };
@@ -90,4 +94,20 @@ export function sendReplyFor(s: SubscriptionView, outcome: RunOutcome): BotReply
     }
   })();
   return { content, ephemeral: true };
+}
+
+/** Autocomplete choices for a subscription id: the subscriptions whose label contains `typed`. */
+export function subscriptionChoices(
+  subscriptions: readonly SubscriptionView[],
+  channelName: (channelId: string) => string,
+  typed: string,
+): Array<{ name: string; value: number }> {
+  const wanted = typed.trim().toLowerCase();
+  return subscriptions
+    .map((s) => {
+      const label = `#${s.id} · #${channelName(s.channelId)} · ${s.cron} ${s.timezone}${s.query ? ` · ${s.query}` : ''}${s.status === 'paused' ? ' (paused)' : ''}`;
+      return { name: truncate(label, DISCORD_LIMITS.choiceName), value: s.id };
+    })
+    .filter((c) => wanted === '' || c.name.toLowerCase().includes(wanted))
+    .slice(0, DISCORD_LIMITS.autocompleteChoices);
 }

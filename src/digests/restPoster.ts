@@ -1,6 +1,7 @@
 import {
   DiscordAPIError,
   HTTPError,
+  RESTJSONErrorCodes,
   Routes,
   type APIEmbed,
   type APIMessage,
@@ -50,11 +51,12 @@ function isSameMessage(posted: APIMessage, body: RESTPostAPIChannelMessageJSONBo
 
 /** Discord error codes after which posting to the channel cannot succeed until someone acts. */
 const PAUSE_CODES: Readonly<Record<number, string>> = {
-  10003: 'Unknown Channel: the channel was deleted or the bot cannot see it.',
-  10004: 'Unknown Guild: the bot is no longer in this server.',
-  50001: 'Missing Access: the bot cannot view the channel.',
-  50013: 'Missing Permissions: the bot needs View Channel, Send Messages and Embed Links in the channel.',
-  50008: 'Cannot send messages in this kind of channel.',
+  [RESTJSONErrorCodes.UnknownChannel]: 'Unknown Channel: the channel was deleted or the bot cannot see it.',
+  [RESTJSONErrorCodes.UnknownGuild]: 'Unknown Guild: the bot is no longer in this server.',
+  [RESTJSONErrorCodes.MissingAccess]: 'Missing Access: the bot cannot view the channel.',
+  [RESTJSONErrorCodes.MissingPermissions]:
+    'Missing Permissions: the bot needs View Channel, Send Messages and Embed Links in the channel.',
+  [RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel]: 'Cannot send messages in this kind of channel.',
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { Store, Subscription } from '../store/store.js';
-import { mapBounded, type DeliveryLog, type DigestDelivery, type RunOutcome } from './deliver.js';
+import { mapBounded } from '../util/concurrency.js';
+import type { DeliveryLog, DigestDelivery, RunOutcome } from './deliver.js';
 import { isRunMissed } from './schedule.js';
 
 export interface RunQueueOptions {

@@ -3,7 +3,7 @@ import type { DigestPlan } from '../core/digest.js';
 import type { NewSubscription, Store, Subscription } from '../store/store.js';
 import { DigestDelivery, type DeliveryOptions, type RunOutcome } from './deliver.js';
 import { DigestRunQueue } from './runQueue.js';
-import { nextRun, validateCron, validateTimeZone } from './schedule.js';
+import { upcomingRuns, validateCron, validateTimeZone } from './schedule.js';
 
 /** Where due subscriptions are scheduled (src/scheduler.ts, or nothing in the CLI). */
 export interface SubscriptionScheduler {
@@ -138,14 +138,20 @@ export class DigestService {
 
   // ── Digests ──────────────────────────────────────────────────────────────────────────────────
 
-  /** What a subscription's next digest would hold; or, without one, the latest `latest` articles for a topic. */
+  /**
+   * What a subscription's next digest would hold (with `query`, when given, in place of its topic);
+   * or, without one, the latest `latest` articles for a topic.
+   */
   preview(input: { subscription?: Subscription; query?: string | null; latest?: number }): DigestPlan {
-    if (input.subscription) return this.delivery.preview(input.subscription).plan;
+    const topic = input.query?.trim() ? input.query.trim() : null;
+    if (input.subscription) {
+      return this.delivery.preview(topic ? { ...input.subscription, query: topic } : input.subscription).plan;
+    }
     const cursor = this.store.log.latestSeq();
     return this.delivery.preview({
       cursorSeq: cursor,
       backfill: input.latest ?? 10,
-      query: input.query?.trim() ? input.query.trim() : null,
+      query: topic,
       lastRunAt: null,
       createdAt: null,
     }).plan;
@@ -173,6 +179,7 @@ export class DigestService {
   }
 
   private view(s: Subscription): SubscriptionView {
-    return { ...s, nextRunAt: s.status === 'active' ? nextRun(s.cron, s.timezone, this.now()) : undefined };
+    // The next run node-cron's live task will fire (it counts from the wall clock, not this.now()).
+    return { ...s, nextRunAt: s.status === 'active' ? upcomingRuns(s.cron, s.timezone, 1)[0] : undefined };
   }
 }

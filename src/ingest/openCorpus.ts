@@ -2,6 +2,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Library, type FileStamp, type SnapshotSources } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
+import { mapBounded } from '../util/concurrency.js';
+import { checkMiniSearchVersion } from './miniSearchVersion.js';
 import { documentId, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import {
   parserFingerprint,
@@ -109,9 +111,7 @@ async function listPages(dataDir: string): Promise<ListedFile[] | null> {
       // Vanished since the listing: as if it was never there.
     }
   };
-  for (let start = 0; start < names.length; start += STAT_CONCURRENCY) {
-    await Promise.all(names.slice(start, start + STAT_CONCURRENCY).map(statOne));
-  }
+  await mapBounded(names, STAT_CONCURRENCY, statOne);
   return listed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
@@ -158,6 +158,7 @@ export async function openCorpusLibrary(
   dataDir: string,
   options: OpenCorpusOptions = {},
 ): Promise<OpenedCorpus> {
+  checkMiniSearchVersion(options.onWarning ?? (() => undefined));
   const t0 = performance.now();
   const timings = { scanMs: 0, loadMs: 0, parseMs: 0, indexMs: 0, writeMs: 0, totalMs: 0 };
   const listed = await listPages(dataDir);

@@ -3,6 +3,7 @@ import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Library, type FileStamp, type SnapshotSources } from '../core/library.js';
+import { mapBounded } from '../util/concurrency.js';
 import { hashBytes } from './loadCorpus.js';
 
 /** The snapshot file's name under DATA_DIR. */
@@ -148,9 +149,7 @@ async function stampsFor(dataDir: string, library: Library, known: readonly File
       // Gone or unreadable: no stamp, so the next start looks at it again.
     }
   };
-  for (let start = 0; start < unknown.length; start += STAT_CONCURRENCY) {
-    await Promise.all(unknown.slice(start, start + STAT_CONCURRENCY).map(restamp));
-  }
+  await mapBounded(unknown, STAT_CONCURRENCY, restamp);
   return stamps.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { ChannelType, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 as random } from '../../bench/random.js';
+import { mulberry32 as random } from '../../src/util/random.js';
 import { loadConfig } from '../../src/config.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import { Store } from '../../src/store/store.js';

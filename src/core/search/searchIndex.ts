@@ -14,6 +14,7 @@ import {
   type ParsedQuery,
 } from './query.js';
 import { QueryEngine, type Matches, type TermQuery } from './engine.js';
+import { readTermTree, type TermTree } from './miniSearchInternals.js';
 import { buildSnippet, type Snippet } from './snippet.js';
 import { fold, processTerm, terms as textTerms, tokenize } from './terms.js';
 
@@ -452,23 +453,9 @@ export class SearchIndex {
     return [...out];
   }
 
-  /**
-   * MiniSearch's term tree and short-id table. Not public API (MiniSearch 7 keeps them as
-   * `_index` and `_documentIds`); checked at run time so a change there only loses suggestions.
-   */
-  private termTree(): { tree: TermTree; documentIds: Map<number, unknown> } | null {
-    const internals = this.index as unknown as { _index?: Partial<TermTree>; _documentIds?: unknown };
-    const tree = internals._index;
-    if (
-      !tree ||
-      typeof tree.fuzzyGet !== 'function' ||
-      typeof tree.has !== 'function' ||
-      typeof tree.get !== 'function'
-    ) {
-      return null;
-    }
-    if (!(internals._documentIds instanceof Map)) return null;
-    return { tree: tree as TermTree, documentIds: internals._documentIds as Map<number, unknown> };
+  /** MiniSearch's term tree and short-id table, or null when they may not be read (see miniSearchInternals.ts). */
+  private termTree(): { tree: TermTree; documentIds: ReadonlyMap<number, unknown> } | null {
+    return readTermTree(this.index);
   }
 
   /** A word of the document whose index term is `term`, in lower case (index terms are stems). */
@@ -489,13 +476,6 @@ export class SearchIndex {
     }
     return null;
   }
-}
-
-/** The part of MiniSearch's SearchableMap used for "did you mean" and related documents. */
-interface TermTree {
-  has(term: string): boolean;
-  get(term: string): Map<number, Map<number, number>> | undefined;
-  fuzzyGet(term: string, maxDistance: number): Map<string, [Map<number, Map<number, number>>, number]>;
 }
 
 /** In how many documents a term occurs (in its most common field). */

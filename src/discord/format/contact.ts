@@ -55,3 +55,12 @@ export function vcardFileName(name: string): string {
     .replace(/^-|-$/g, '');
   return `${slug || 'contact'}.vcf`;
 }
+
+/** The vCard as an ephemeral .vcf attachment. */
+export function vcardReply(contact: ContactEntry, vcard: string): BotReply {
+  return {
+    content: `vCard for ${escapeText(contact.name)}: open it to add the contact to your address book.`,
+    files: [{ name: vcardFileName(contact.name), data: Buffer.from(vcard, 'utf8') }],
+    ephemeral: true,
+  };
+}

@@ -105,3 +105,9 @@ export function documentReply(
     ephemeral: options.ephemeral ?? false,
   };
 }
+
+/** A project card, naming up to five other projects that also match the query. */
+export function projectReply(project: DocumentRecord, others: readonly DocumentRecord[]): BotReply {
+  const also = others.slice(0, 5).map((p) => escapeText(p.title));
+  return documentReply(project, [], also.length ? { note: `Also matching: ${also.join('; ')}` } : {});
+}

@@ -4,7 +4,7 @@ import type { Snippet } from '../../../src/core/search/snippet.js';
 import { loadCorpus } from '../../../src/ingest/loadCorpus.js';
 import { SHIPPED_RAW } from '../../fixtures/pages.js';
 import path from 'node:path';
-import { mulberry32 as rng } from '../../../bench/random.js';
+import { mulberry32 as rng } from '../../../src/util/random.js';
 
 /** The five shipped pages, parsed by the real pipeline. */
 export async function shippedDocuments(): Promise<DocumentRecord[]> {

@@ -10,11 +10,16 @@ import {
   toAscii,
   writeCorpus,
   type GeneratedPage,
-} from '../../bench/syntheticCorpus.js';
-import { SITE_NAVIGATION } from '../../bench/vocabulary.js';
-import { reflowParagraphs } from '../../src/core/parse/paragraphs.js';
-import { loadCorpus } from '../../src/ingest/loadCorpus.js';
-import { NAVIGATION } from '../fixtures/pages.js';
+} from './syntheticCorpus.js';
+import { SITE_NAVIGATION } from './vocabulary.js';
+import { reflowParagraphs } from '../src/core/parse/paragraphs.js';
+import { loadCorpus } from '../src/ingest/loadCorpus.js';
+
+/** The navigation block exactly as the shipped pages carry it (read, not retyped). */
+const NAVIGATION = readFileSync(new URL('../data/raw/000_1e0d9a2d3cac57c3.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .slice(0, 22)
+  .join('\n');
 
 let cleanups: Array<() => void> = [];
 afterEach(() => {

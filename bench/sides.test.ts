@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOursSide } from '../../bench/oursSide.js';
-import { buildPrefixMix, buildQueryMix } from '../../bench/queries.js';
-import { createRawSide } from '../../bench/rawSide.js';
-import { writeCorpus } from '../../bench/syntheticCorpus.js';
-import type { DocumentRecord } from '../../src/core/record.js';
-import { loadCorpus } from '../../src/ingest/loadCorpus.js';
+import { createOursSide } from './oursSide.js';
+import { buildPrefixMix, buildQueryMix } from './queries.js';
+import { createRawSide } from './rawSide.js';
+import { writeCorpus } from './syntheticCorpus.js';
+import type { DocumentRecord } from '../src/core/record.js';
+import { loadCorpus } from '../src/ingest/loadCorpus.js';
 
 let dataDir = '';
 
