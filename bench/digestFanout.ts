@@ -9,18 +9,18 @@
  * its own. `runDigestFanout()` is exported for other harnesses.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ChannelType, REST } from 'discord.js';
 import { createLibrary } from '../src/core/library.js';
-import { classifyDiscordError, restPoster } from '../src/digests/discord.js';
-import { digestLibrary } from '../src/digests/library.js';
+import { classifyDiscordError, restPoster } from '../src/digests/restPoster.js';
+import { digestLibrary } from '../src/digests/topicFilter.js';
 import { DigestService } from '../src/digests/service.js';
 import { Ingester } from '../src/ingest/ingester.js';
 import { Store } from '../src/store/store.js';
-import { dropArticle } from '../test/digests/articles.js';
+import { generatePage } from './syntheticCorpus.js';
 import { LoopbackDiscord } from '../test/support/loopbackDiscord.js';
 
 /** Discord's published limits for posting messages. */
@@ -180,7 +180,7 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
     const ingester = new Ingester({ dataDir, store, library });
     for (const name of channelNames) {
       for (let k = 0; k < scenario.subscriptionsPerChannel; k++) {
-        store.createSubscription({
+        store.subscriptions.create({
           guildId: discord.guild.id,
           channelId: discord.channel(name).id,
           cron: '0 9 * * *',
@@ -191,7 +191,11 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
       }
     }
     mkdirSync(raw, { recursive: true });
-    for (let n = 0; n < scenario.articles; n++) dropArticle(raw, n, ['Chad', 'Peru', 'Mali'][n % 3]);
+    // Articles only (projectShare 0), written as the site serves them, from the benchmark's own generator.
+    for (let n = 0; n < scenario.articles; n++) {
+      const page = generatePage(n, { count: scenario.articles, projectShare: 0 });
+      writeFileSync(path.join(raw, page.fileName), page.text);
+    }
     await ingester.sync();
 
     const rest = new REST({ api: `${limiter.base}/api`, timeout: 30_000 }).setToken(discord.token);
@@ -202,14 +206,14 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
       classify: classifyDiscordError,
       concurrency: scenario.concurrency,
     });
-    const subscriptions = store.listSubscriptions();
-    const target = store.latestSeq();
+    const subscriptions = store.subscriptions.list();
+    const target = store.log.latestSeq();
     const started = performance.now();
     const outcomes = await Promise.all(subscriptions.map((s) => service.due(s.id)));
     const seconds = (performance.now() - started) / 1000;
     await service.stop();
     const undelivered = outcomes.filter((o) => o.kind !== 'delivered').length;
-    if (undelivered > 0 || store.listSubscriptions().some((s) => s.cursorSeq < target)) {
+    if (undelivered > 0 || store.subscriptions.list().some((s) => s.cursorSeq < target)) {
       throw new Error(`fan-out: ${undelivered} subscriptions were not delivered`);
     }
     const messages = subscriptions.length; // one message each (≤ 25 articles)

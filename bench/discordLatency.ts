@@ -11,15 +11,23 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { APIMessage } from 'discord.js';
 import { pino } from 'pino';
 import { commands } from '../commands/index.js';
 import { loadConfig } from '../src/config.js';
 import { startBot } from '../src/discord/client.js';
 import { deployCommands } from '../src/discord/deployCommands.js';
 import { createCommandContext, loadLibrary } from '../src/discord/services.js';
-import { componentsOf } from '../test/support/botHarness.js';
 import { LoopbackDiscord } from '../test/support/loopbackDiscord.js';
 import { writeCorpus } from './syntheticCorpus.js';
+
+/** The components of a message's rows (buttons, menus), flattened. */
+type Component = { custom_id: string; label?: string; disabled?: boolean };
+function componentsOf(message: APIMessage | undefined): Component[] {
+  return (message?.components ?? []).flatMap((row) =>
+    'components' in row ? (row.components as unknown as Component[]) : [],
+  );
+}
 
 const ROUNDS = 200;
 

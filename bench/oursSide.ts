@@ -8,7 +8,8 @@ import path from 'node:path';
 import { Library, type FileStamp, type SnapshotSources } from '../src/core/library.js';
 import type { DocumentRecord } from '../src/core/record.js';
 import { openCorpusLibrary } from '../src/ingest/openCorpus.js';
-import { parserFingerprint, readSnapshot, saveSnapshot } from '../src/ingest/snapshot.js';
+import { parserFingerprint, readSnapshot, saveSnapshot } from '../src/ingest/snapshotFile.js';
+import { mapBounded } from '../src/util/concurrency.js';
 import type { BenchPrefix, BenchQuery } from './queries.js';
 import type { Answerer, BenchSide, SnapshotInfo } from './side.js';
 
@@ -28,21 +29,10 @@ function answerer(library: Library): Answerer {
  * stamp (size, mtime, content hash) per page from a stat, so the write does not re-hash every page.
  */
 async function sourcesFor(dataDir: string, documents: readonly DocumentRecord[]): Promise<SnapshotSources> {
-  const files: FileStamp[] = [];
-  const BATCH = 64;
-  for (let start = 0; start < documents.length; start += BATCH) {
-    await Promise.all(
-      documents.slice(start, start + BATCH).map(async (record) => {
-        const info = await stat(path.join(dataDir, record.source));
-        files.push({
-          file: record.source,
-          size: info.size,
-          mtimeMs: info.mtimeMs,
-          contentHash: record.contentHash,
-        });
-      }),
-    );
-  }
+  const files = await mapBounded(documents, 64, async (record): Promise<FileStamp> => {
+    const info = await stat(path.join(dataDir, record.source));
+    return { file: record.source, size: info.size, mtimeMs: info.mtimeMs, contentHash: record.contentHash };
+  });
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { parser: await parserFingerprint(), navigation: [], files };
 }

@@ -5,7 +5,7 @@
  */
 import { ROSTER, toAscii } from './syntheticCorpus.js';
 import * as V from './vocabulary.js';
-import { mulberry32 as rng } from './random.js';
+import { mulberry32 as rng } from '../src/util/random.js';
 
 export type QueryClass = 'exact' | 'prefix' | 'typo' | 'filtered';
 

@@ -19,7 +19,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Contact, DocumentKind, ProjectFields } from '../src/core/record.js';
 import * as V from './vocabulary.js';
-import { mulberry32 } from './random.js';
+import { mapBounded } from '../src/util/concurrency.js';
+import { mulberry32 } from '../src/util/random.js';
 
 export interface CorpusOptions {
   /** Number of pages. */
@@ -592,20 +593,16 @@ export async function writeCorpus(
 ): Promise<WriteResult> {
   mkdirSync(dir, { recursive: true });
   let bytes = 0;
-  const BATCH = 256;
-  for (let start = 0; start < options.count; start += BATCH) {
-    const end = Math.min(options.count, start + BATCH);
-    const writes: Array<Promise<void>> = [];
-    for (let index = start; index < end; index++) {
-      const page = generatePage(index, options);
-      bytes += Buffer.byteLength(page.text);
-      writes.push(writeFile(path.join(dir, page.fileName), page.text));
-    }
-    await Promise.all(writes);
-    if (onProgress && (Math.floor(end / 5000) > Math.floor(start / 5000) || end === options.count)) {
-      onProgress(end, options.count);
-    }
-  }
+  let done = 0;
+  const indexes = Array.from({ length: options.count }, (_, index) => index);
+  await mapBounded(indexes, 256, async (index) => {
+    // Generated when its write starts, so only the pages in flight are held in memory.
+    const page = generatePage(index, options);
+    bytes += Buffer.byteLength(page.text);
+    await writeFile(path.join(dir, page.fileName), page.text);
+    done++;
+    if (onProgress && (done % 5000 === 0 || done === options.count)) onProgress(done, options.count);
+  });
   return { files: options.count, bytes };
 }
 

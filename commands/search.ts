@@ -1,4 +1,3 @@
-import { SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
 import type { ComponentHandler } from '../src/discord/command.js';
@@ -7,69 +6,59 @@ import type { SearchState } from '../src/discord/components.js';
 import type { CommandContext } from '../src/discord/context.js';
 import { STALE_COMPONENT } from '../src/discord/dispatch.js';
 import { searchReply } from '../src/discord/format/search.js';
-import { localizations, named } from '../src/discord/localize.js';
+import { localizedCommand, stringOption } from '../src/discord/localize.js';
 import {
   MAX_QUERY_LENGTH,
   focusedText,
+  readChoice,
   readOptionalText,
   readText,
   respondChoices,
 } from '../src/discord/options.js';
 import { sendReply, updateMessage } from '../src/discord/reply.js';
 import { showDocument } from '../src/discord/showDocument.js';
-import { resolveCountry, titleQueries } from '../src/discord/suggestions.js';
+import { documentById, resolveCountry, titleQueries } from '../src/discord/suggestions.js';
 
 const PAGE_SIZE = 5;
 
-export const data = named(
-  new SlashCommandBuilder(),
-  { en: 'search', fr: 'rechercher', es: 'buscar' },
-  {
+export const data = localizedCommand({
+  name: { en: 'search', fr: 'rechercher', es: 'buscar' },
+  description: {
     en: 'Search press releases and projects',
     fr: 'Rechercher dans les communiqués et les projets',
     es: 'Buscar en los comunicados y los proyectos',
   },
-)
-  .addStringOption((o) =>
-    named(
-      o,
-      { en: 'query', fr: 'requete', es: 'consulta' },
-      { en: 'Words to look for', fr: 'Les mots à chercher', es: 'Las palabras que buscar' },
-    )
-      .setRequired(true)
-      .setAutocomplete(true)
-      .setMaxLength(MAX_QUERY_LENGTH),
+})
+  .addStringOption(
+    stringOption({
+      name: { en: 'query', fr: 'requete', es: 'consulta' },
+      description: { en: 'Words to look for', fr: 'Les mots à chercher', es: 'Las palabras que buscar' },
+      required: true,
+      autocomplete: true,
+      maxLength: MAX_QUERY_LENGTH,
+    }),
   )
-  .addStringOption((o) =>
-    named(
-      o,
-      { en: 'kind', fr: 'type', es: 'tipo' },
-      {
+  .addStringOption(
+    stringOption({
+      name: { en: 'kind', fr: 'type', es: 'tipo' },
+      description: {
         en: 'Only articles or only projects',
         fr: 'Seulement les articles ou les projets',
         es: 'Solo artículos o solo proyectos',
       },
-    ).addChoices(
-      {
-        name: 'Articles',
-        name_localizations: localizations({ en: 'Articles', fr: 'Articles', es: 'Artículos' }),
-        value: 'article',
-      },
-      {
-        name: 'Projects',
-        name_localizations: localizations({ en: 'Projects', fr: 'Projets', es: 'Proyectos' }),
-        value: 'project',
-      },
-    ),
+      choices: [
+        { name: { en: 'Articles', fr: 'Articles', es: 'Artículos' }, value: 'article' },
+        { name: { en: 'Projects', fr: 'Projets', es: 'Proyectos' }, value: 'project' },
+      ],
+    }),
   )
-  .addStringOption((o) =>
-    named(
-      o,
-      { en: 'country', fr: 'pays', es: 'pais' },
-      { en: 'Only this dateline country', fr: 'Seulement ce pays', es: 'Solo este país' },
-    )
-      .setAutocomplete(true)
-      .setMaxLength(MAX_QUERY_LENGTH),
+  .addStringOption(
+    stringOption({
+      name: { en: 'country', fr: 'pays', es: 'pais' },
+      description: { en: 'Only this dateline country', fr: 'Seulement ce pays', es: 'Solo este país' },
+      autocomplete: true,
+      maxLength: MAX_QUERY_LENGTH,
+    }),
   );
 
 function runSearch(ctx: CommandContext, state: SearchState, page: number) {
@@ -82,14 +71,9 @@ function runSearch(ctx: CommandContext, state: SearchState, page: number) {
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  const kind = interaction.options.getString('kind');
-  // Discord only offers the two choices, but a stale client or the API can send anything.
-  if (kind !== null && kind !== 'article' && kind !== 'project') {
-    throw new UserError('bad-option', `The kind must be “article” or “project”, not “${kind.slice(0, 40)}”.`);
-  }
   const state: SearchState = {
     query: readText(interaction, 'query', 'query'),
-    kind: kind ?? undefined,
+    kind: readChoice(interaction, 'kind', ['article', 'project'] as const),
     country: resolveCountry(ctx.library, readOptionalText(interaction, 'country')),
   };
   await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1)));
@@ -121,9 +105,7 @@ const page: ComponentHandler = async (interaction, args, ctx) => {
 /** The "Open a result" menu. */
 const open: ComponentHandler = async (interaction, _args, ctx) => {
   const id = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
-  const doc = id && ctx.library.has(id) ? ctx.library.getDocument(id) : undefined;
-  if (!doc)
-    throw new UserError('unknown-document', 'That document is no longer available. Please search again.');
+  const doc = documentById(ctx.library, id, 'That document is no longer available. Please search again.');
   await showDocument(interaction, ctx, doc, true);
 };
 

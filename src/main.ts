@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { commands } from '../commands/index.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { runConsole } from './console/console.js';
-import { startBot } from './discord/client.js';
-import { createLogger } from './discord/logger.js';
+import { createClient, startBot } from './discord/client.js';
+import { createLogger } from './logger.js';
 import { createCommandContext, loadLibrary } from './discord/services.js';
 import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
-import { StoreOpenError } from './store/database.js';
+import { StoreOpenError } from './store/store.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -31,10 +31,12 @@ async function main(): Promise<number> {
   // In console mode stdout carries the replies, so logs go to stderr.
   const logger = createLogger(config.logLevel, consoleMode ? 'stderr' : 'stdout');
   const { library, documentCount, failures } = await loadLibrary(config.dataDir, logger);
-  // Digests (store, ingestion watcher, scheduler) run with the bot; a store we cannot open safely stops it.
+  // Digests (store, ingestion watcher, scheduler) run with the bot and post through its client's
+  // REST; a store we cannot open safely stops it.
+  const discord = consoleMode ? undefined : createClient(config);
   let digests: DigestRuntime | undefined;
   try {
-    digests = consoleMode ? undefined : createDigestRuntime({ ...config, library, logger });
+    digests = discord && createDigestRuntime({ ...config, library, logger, rest: discord.rest });
   } catch (error) {
     if (!(error instanceof StoreOpenError)) throw error;
     logger.fatal(error.message);
@@ -63,7 +65,7 @@ async function main(): Promise<number> {
 
   let client: Awaited<ReturnType<typeof startBot>>;
   try {
-    client = await startBot(config, commands, ctx);
+    client = await startBot(config, commands, ctx, discord);
   } catch (error) {
     // A wrong token or an unreachable Discord: say so in one line, not a stack trace.
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,8 @@
 import type { RelatedDocument } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- article <id> [--json]
 

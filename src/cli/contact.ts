@@ -1,6 +1,7 @@
 import type { ContactEntry } from '../core/library.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- contact <name, office or e-mail> [--json | --vcard]
 

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import type { Digest } from '../core/digest.js';
-import { DigestDelivery, type MessagePoster } from '../digests/deliver.js';
-import { digestLibrary } from '../digests/library.js';
+import { digestHeadline, digestNotes, itemLines, type DigestPlan } from '../core/digest.js';
+import type { MessagePoster } from '../digests/deliver.js';
+import { digestLibrary } from '../digests/topicFilter.js';
 import { Store } from '../store/store.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- digest preview [--query q] [--subscription id] [--latest n] [--json]
 
@@ -13,32 +14,39 @@ Shows what a digest would contain, without posting or recording anything.
   --subscription id   the next digest of that subscription (what is new since its cursor)
   otherwise           the latest articles in the ingestion log (--latest, default 10, at most 25),
                       filtered by --query when given
-  --json              print {"articleCount", "projectCount", "messages": [{"content", "embeds", "buttons"}]}
+  --json              print {"articleCount", "projectCount", "messages": [{"content", "embeds", "buttons"}],
+                      "plan"}: the Discord messages as they would be posted, and the digest's plan
+                      (window, sections, items) as plain data
 
 Exit code: 0, 1 for an unknown subscription or a query that cannot be searched, 2 for wrong usage.`;
 
-/** The digest as plain text: one block per Discord message. */
-export function renderDigest(digest: Digest): string {
-  if (digest.messages.length === 0) return 'Nothing to post: no new matching articles.\n';
-  const out: string[] = [];
-  digest.messages.forEach((message, k) => {
-    out.push(`── message ${k + 1} of ${digest.messages.length} ──`);
-    if (message.content) out.push(message.content);
-    for (const embed of message.embeds) {
-      out.push(`# ${embed.title}`);
-      if (embed.description) out.push(embed.description);
-      for (const field of embed.fields)
-        out.push(`  ${field.name}`, ...field.value.split('\n').map((l) => `    ${l}`));
-      if (embed.footer) out.push(`  (${embed.footer})`);
+/** An ISO time as a terminal shows it: `2026-11-23 09:00 UTC`. */
+const utc = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** The digest as plain text for a terminal: header, then each section with its numbered items. */
+export function renderDigest(plan: DigestPlan): string {
+  if (plan.sections.length === 0) return 'Nothing to post: no new matching articles.\n';
+  const out = [
+    `# ${digestHeadline(plan)}`,
+    plan.window.since
+      ? `Ingested between ${utc(plan.window.since)} and ${utc(plan.window.until)}.`
+      : `Ingested up to ${utc(plan.window.until)}.`,
+    ...digestNotes(plan),
+  ];
+  if (plan.query) out.push(`Topic: ${plan.query}`);
+  for (const section of plan.sections) {
+    out.push('', `# ${section.title}`);
+    for (const item of section.items) {
+      out.push(`  ${item.number}. ${item.title}`, ...itemLines(item).map((l) => `     ${l}`));
+      out.push(`     id: ${item.id}`);
     }
-    if (message.buttons.length > 0)
-      out.push(`[${message.buttons.map((b) => `${b.label} → ${b.docId}`).join('] [')}]`);
-  });
+  }
   return `${out.join('\n')}\n`;
 }
 
 const nowhere: MessagePoster = {
   post: () => Promise.reject(new Error('preview never posts')),
+  findPosted: () => Promise.reject(new Error('preview never posts')),
 };
 
 /** `digest preview`. */
@@ -62,31 +70,38 @@ export const digestCommand: CliCommand = {
     const library = await libraryFor(io);
     const store = Store.open(path.resolve(io.dataDir));
     try {
+      // Loaded here, not at start: the delivery engine renders for Discord, and discord.js takes most
+      // of a second to import, which every other CLI command would pay.
+      const { DigestDelivery } = await import('../digests/deliver.js');
+      const { renderDigestMessages } = await import('../discord/format/digest.js');
       const delivery = new DigestDelivery({
         store,
         library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),
         poster: nowhere,
         classify: () => ({ kind: 'transient', reason: 'preview' }),
       });
-      let digest: Digest;
+      let plan: DigestPlan;
       if (values.subscription !== undefined) {
         const id = Number(values.subscription);
-        const subscription = Number.isInteger(id) ? store.getSubscription(id) : undefined;
+        const subscription = Number.isInteger(id) ? store.subscriptions.get(id) : undefined;
         if (!subscription)
           throw new UserError('unknown-subscription', `no subscription #${values.subscription}`);
-        digest = delivery.preview(
-          values.query ? { ...subscription, query: values.query } : subscription,
-        ).digest;
+        plan = delivery.preview(values.query ? { ...subscription, query: values.query } : subscription).plan;
       } else {
-        digest = delivery.preview({
-          cursorSeq: store.latestSeq(),
+        plan = delivery.preview({
+          cursorSeq: store.log.latestSeq(),
           backfill: latest,
           query: values.query?.trim() ? values.query.trim() : null,
           lastRunAt: null,
-          createdAt: new Date().toISOString(),
-        }).digest;
+          createdAt: null,
+        }).plan;
       }
-      io.stdout(values.json ? json(digest) : renderDigest(digest));
+      const { articleCount, projectCount } = plan;
+      io.stdout(
+        values.json
+          ? json({ articleCount, projectCount, messages: renderDigestMessages(plan), plan })
+          : renderDigest(plan),
+      );
       return 0;
     } finally {
       store.close();

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { Ingester, type IngestReport } from '../ingest/ingester.js';
 import { parseFiles, rawDir, type ParseFailure } from '../ingest/loadCorpus.js';
 import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
-import { saveSnapshot } from '../ingest/snapshot.js';
+import { saveSnapshot } from '../ingest/snapshotFile.js';
 import { Store } from '../store/store.js';
 import { parseCliArgs, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- ingest [files or folders ...] [--json]
 

@@ -16,6 +16,3 @@ export async function libraryFor(io: CliIo): Promise<Library> {
   }
   return opened.library;
 }
-
-/** JSON as the CLI prints it: indented, one trailing newline. */
-export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

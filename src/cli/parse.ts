@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadCorpus, parseFiles, type CorpusLoad } from '../ingest/loadCorpus.js';
 import type { DocumentRecord } from '../core/record.js';
+import { truncate } from '../core/truncate.js';
 import { parseCliArgs, type CliCommand } from './command.js';
 
 const help = `Usage: npm run --silent cli -- parse [files or folders ...] [--json]
@@ -16,8 +17,7 @@ wrong usage.`;
 
 /** Fits a cell to `width` characters, with … when cut. */
 function cell(value: string, width: number): string {
-  const chars = [...value];
-  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : value.padEnd(width);
+  return truncate(value, width).padEnd(width);
 }
 
 function table(documents: readonly DocumentRecord[]): string {

@@ -1,6 +1,7 @@
 import type { ProjectRecord } from '../core/library.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- project <Prima ID | Projects ID | title words> [--json]
 

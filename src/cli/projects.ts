@@ -1,6 +1,7 @@
 import type { ProjectSort } from '../core/library.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 import { projectLines } from './project.js';
 import { positiveInt } from './search.js';
 

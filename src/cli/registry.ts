@@ -2,7 +2,7 @@ import type { CliCommand } from './command.js';
 import { articleCommand } from './article.js';
 import { contactCommand } from './contact.js';
 import { digestCommand } from './digest.js';
-import { indexCommand } from './index.js';
+import { indexCommand } from './indexBuild.js';
 import { ingestCommand } from './ingest.js';
 import { parseCommand } from './parse.js';
 import { projectCommand } from './project.js';

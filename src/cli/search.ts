@@ -1,7 +1,8 @@
 import { DocumentKindSchema } from '../core/record.js';
 import type { SearchPage } from '../core/library.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- search <query ...> [options]
 
@@ -17,7 +18,10 @@ Options:
   --region R               only projects whose region contains R (e.g. asia)
   --page N                 page of results (10 per page, default 1)
   --json                   print {"query", "total", "page", "pages", "results": [{"id", "kind",
-                           "title", "country", "score", "snippet"}], "matchedAll", "suggestions", "note"}
+                           "title", "country", "score", "snippet", "snippetText", "highlights"}],
+                           "matchedAll", "suggestions", "note"}; "snippet" is Discord markdown
+                           (matched words in **bold**), "snippetText" the same sentence as plain
+                           text and "highlights" the [start, end) ranges of the matched words in it
   --help                   show this help
 
 Exit code: 0 with results, 1 when nothing matched or the query cannot be searched, 2 for wrong usage.`;
@@ -31,6 +35,22 @@ export function positiveInt(name: string, value: string | undefined): number | u
   return Number(value);
 }
 
+/** The `--json` output: the page, with each snippet in its documented markdown form plus its plain parts. */
+async function toJson(page: SearchPage) {
+  // Loaded only here: discord.js takes most of a second to import, and text output needs none of it.
+  const { snippetMarkdown } = await import('../discord/format/text.js');
+  return {
+    ...page,
+    results: page.results.map(({ snippet, ...hit }) => ({
+      ...hit,
+      snippet: snippetMarkdown(snippet),
+      snippetText: snippet.text,
+      highlights: snippet.highlights,
+    })),
+  };
+}
+
+/** The page as plain text for a terminal (no markdown: a snippet is its sentence as written). */
 function render(page: SearchPage): string {
   const lines: string[] = [];
   if (page.total === 0) lines.push(page.note ?? 'Nothing found.');
@@ -46,7 +66,7 @@ function render(page: SearchPage): string {
         `${n}. ${hit.title}`,
         `   ${hit.id} · ${hit.kind}${hit.country ? ` · ${hit.country}` : ''} · score ${hit.score}`,
       );
-      if (hit.snippet) lines.push(`   ${hit.snippet}`);
+      if (hit.snippet.text) lines.push(`   ${hit.snippet.text}`);
     });
   }
   return `${lines.join('\n')}\n`;
@@ -85,7 +105,7 @@ export const searchCommand: CliCommand = {
       region: values.region,
       page,
     });
-    io.stdout(values.json ? json(result) : render(result));
+    io.stdout(values.json ? json(await toJson(result)) : render(result));
     return result.total > 0 ? 0 : 1;
   },
 };

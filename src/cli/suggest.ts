@@ -1,6 +1,7 @@
 import { SUGGEST_FIELDS, type SuggestField } from '../core/library.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
-import { json, libraryFor } from './openLibrary.js';
+import { libraryFor } from './openLibrary.js';
+import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- suggest [prefix] [--field title|contact|country|project] [--json]
 

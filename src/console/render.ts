@@ -22,7 +22,7 @@ const json = (value: unknown): Record<string, unknown> =>
     : value) as Record<string, unknown>;
 
 /** Discord markdown escapes, undone for a terminal. */
-const plain = (text: string) => text.replace(/\\([\\*_`~|>#\-[\]().!+:])/g, '$1');
+const plain = (text: string) => text.replace(/\\([\\*_`~|>#\-[\]().!+:<@])/g, '$1');
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

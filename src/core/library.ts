@@ -30,18 +30,14 @@
  * and then updated in place: an upsert rebuilds only the people it names. Records are held as
  * given and must not be mutated; `upsert` a new object instead.
  */
-import {
-  ContactDirectory,
-  extractMentions,
-  toVCard,
-  type ContactEntry,
-  type DirectoryChange,
-  type Mention,
-} from './contacts.js';
+import { ContactDirectory, type ContactEntry, type DirectoryChange } from './contacts/directory.js';
+import { extractMentions, type Mention } from './contacts/mentions.js';
+import { toVCard } from './contacts/vcard.js';
 import { err, ok, UserError, type Result } from './errors.js';
 import { ProjectCatalog, type ProjectListOptions, type ProjectRecord } from './projects.js';
 import type { DocumentRecord } from './record.js';
-import { clip, PrefixIndex, type Suggestion } from './search/autocomplete.js';
+import { PrefixIndex, type Suggestion } from './search/autocomplete.js';
+import { truncate } from './truncate.js';
 import {
   SearchIndex,
   toIndexedDocument,
@@ -50,12 +46,13 @@ import {
   type SearchPage,
   type SearchRequest,
 } from './search/searchIndex.js';
-import { parseSnapshot, serializeSnapshot, type SnapshotSources } from './search/snapshot.js';
+import { parseSnapshot, serializeSnapshot, type SnapshotSources } from './search/snapshotFormat.js';
 
-export type { ContactEntry, ContactDocument, Mention } from './contacts.js';
+export type { ContactEntry, ContactDocument } from './contacts/directory.js';
+export type { Mention } from './contacts/mentions.js';
 export type { ProjectFilters, ProjectListOptions, ProjectRecord, ProjectSort } from './projects.js';
 export type { Suggestion } from './search/autocomplete.js';
-export type { FileStamp, SnapshotSources } from './search/snapshot.js';
+export type { FileStamp, SnapshotSources } from './search/snapshotFormat.js';
 export type {
   RelatedDocument,
   SearchFilters,
@@ -216,9 +213,9 @@ export class Library {
     const close = this.closeDocuments(id.trim());
     const hint =
       close.length > 0
-        ? ` Did you mean ${close.map((r) => `${r.id} ("${clip(r.title, 60)}")`).join(', ')}?`
+        ? ` Did you mean ${close.map((r) => `${r.id} ("${truncate(r.title, 60)}")`).join(', ')}?`
         : '';
-    throw new UserError('unknown-id', `No document with id "${clip(id, 100)}".${hint}`);
+    throw new UserError('unknown-id', `No document with id "${truncate(id, 100)}".${hint}`);
   }
 
   /** Whether a document with this id exists. */

@@ -1,5 +1,5 @@
 import type { DocumentRecord, ProjectFields } from './record.js';
-import { fold, terms } from './search/text.js';
+import { fold, terms } from './search/terms.js';
 
 /** A project page: a record whose `project` fields are present. */
 export type ProjectRecord = DocumentRecord & { readonly project: ProjectFields };

@@ -2,6 +2,7 @@ import {
   ChannelType,
   DiscordAPIError,
   PermissionFlagsBits,
+  RESTJSONErrorCodes,
   type Guild,
   type GuildBasedChannel,
 } from 'discord.js';
@@ -38,7 +39,7 @@ export async function checkDigestChannel(guild: Guild, channelId: string): Promi
     // guild the command came from, whatever guild it belongs to.
     channel = await guild.channels.fetch(channelId, { force: true });
   } catch (error) {
-    if (error instanceof DiscordAPIError && error.code === 50001) {
+    if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MissingAccess) {
       throw new UserError(
         'bot-missing-permissions',
         `I cannot see <#${channelId}>: give me View Channel, Send Messages and Embed Links there, then try again.`,

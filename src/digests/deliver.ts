@@ -1,13 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  capDigestItems,
-  composeDigest,
-  digestNonce,
-  selectDigestItems,
-  type Digest,
-  type DigestMessage,
-} from '../core/digest.js';
+import { capDigestItems, planDigest, selectDigestItems, type DigestPlan } from '../core/digest.js';
 import type { DocumentRecord } from '../core/record.js';
+import { digestNonce, renderDigestMessages, type DigestMessage } from '../discord/format/digest.js';
 import type { Delivery, Store, Subscription } from '../store/store.js';
 
 /** What digests need from the search library. */
@@ -22,16 +16,11 @@ export interface MessagePoster {
   post(channelId: string, message: DigestMessage, nonce: string): Promise<{ id: string }>;
   /**
    * The id of a recent message of the bot's in the channel with exactly this content, if any. Used
-   * only when a pending part is older than Discord's nonce memory; may reject (no history access).
+   * for the unacknowledged parts of a delivery left pending by an earlier run (a crash, an outage);
+   * may reject (no Read Message History), and the part is then posted again under its nonce.
    */
-  findPosted?(channelId: string, message: DigestMessage): Promise<string | undefined>;
+  findPosted(channelId: string, message: DigestMessage): Promise<string | undefined>;
 }
-
-/**
- * Discord remembers a nonce for "a few minutes". A part still unacknowledged after this long may
- * have been posted before a crash without Discord deduplicating a re-post, so history is checked.
- */
-export const NONCE_MEMORY_MS = 2 * 60_000;
 
 /** How a posting error is handled. */
 export type Failure =
@@ -96,15 +85,20 @@ export class DigestDelivery {
    * The digest a subscription would get now (nothing is recorded). With `limitToBackfill`, a
    * stand-alone preview of the latest articles for a topic.
    */
-  preview(subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt' | 'createdAt'>): {
-    digest: Digest;
+  preview(
+    subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt'> & {
+      /** When the subscription began; null for a stand-alone preview, which covers no period. */
+      readonly createdAt: string | null;
+    },
+  ): {
+    plan: DigestPlan;
     toSeq: number;
   } {
     const { store, library } = this.options;
-    const end = store.latestSeq();
+    const end = store.log.latestSeq();
     const candidates = selectDigestItems({
-      entries: store.logEntries(subscription.cursorSeq, end),
-      backfill: store.latestNewArticles(subscription.cursorSeq, subscription.backfill),
+      entries: store.log.entries(subscription.cursorSeq, end),
+      backfill: store.log.latestNewArticles(subscription.cursorSeq, subscription.backfill),
       lookup: (id) => library.document(id),
     });
     let matching = candidates;
@@ -116,18 +110,14 @@ export class DigestDelivery {
       matching = candidates.filter((i) => ids.has(i.record.id));
     }
     const { items, toSeq, remaining } = capDigestItems(matching, { cursor: subscription.cursorSeq, end });
-    const digest = composeDigest({
+    const plan = planDigest({
       items,
       remaining,
-      window: {
-        fromSeq: subscription.cursorSeq,
-        toSeq,
-        since: subscription.lastRunAt ?? subscription.createdAt,
-      },
+      since: subscription.lastRunAt ?? subscription.createdAt,
       now: this.now(),
       query: subscription.query,
     });
-    return { digest, toSeq };
+    return { plan, toSeq };
   }
 
   /**
@@ -151,42 +141,44 @@ export class DigestDelivery {
 
   private async runLocked(id: number, options: { pendingOnly?: boolean }): Promise<RunOutcome> {
     const { store } = this.options;
-    const initial = store.getSubscription(id);
+    const initial = store.subscriptions.get(id);
     if (!initial) return { kind: 'not-active', status: 'missing' };
     if (initial.status !== 'active') return { kind: 'not-active', status: 'paused' };
 
     const deliveryIds: number[] = [];
     let items = 0;
     let parts = 0;
-    const pending = store.pendingDelivery(id);
+    const pending = store.deliveries.pendingFor(id);
     if (pending) {
-      const outcome = await this.post(initial, pending);
+      const outcome = await this.post(initial, pending, { resumed: true });
       if (outcome) return outcome;
       deliveryIds.push(pending.id);
       items += pending.itemCount;
       parts += pending.parts.length;
     }
     if (!options.pendingOnly) {
-      const subscription = store.getSubscription(id);
+      const subscription = store.subscriptions.get(id);
       if (!subscription) return { kind: 'not-active', status: 'missing' };
-      const { digest, toSeq } = this.preview(subscription);
-      if (digest.messages.length === 0) {
-        if (toSeq > subscription.cursorSeq || subscription.backfill > 0) store.skipTo(id, toSeq, this.now());
-        else store.markRun(id, this.now());
+      const { plan, toSeq } = this.preview(subscription);
+      const messages = renderDigestMessages(plan);
+      if (messages.length === 0) {
+        if (toSeq > subscription.cursorSeq || subscription.backfill > 0)
+          store.subscriptions.skipTo(id, toSeq, this.now());
+        else store.subscriptions.markRun(id, this.now());
       } else {
         const instanceId = store.instanceId;
-        const delivery = store.createDelivery(
+        const delivery = store.deliveries.create(
           {
             subscriptionId: id,
             fromSeq: subscription.cursorSeq,
             toSeq,
-            itemCount: digest.articleCount + digest.projectCount,
-            payloads: digest.messages,
+            itemCount: plan.articleCount + plan.projectCount,
+            payloads: messages,
             nonce: (deliveryId, part) => digestNonce(instanceId, id, deliveryId, part),
           },
           this.now(),
         );
-        const outcome = await this.post(subscription, delivery);
+        const outcome = await this.post(subscription, delivery, { resumed: false });
         if (outcome) return outcome;
         deliveryIds.push(delivery.id);
         items += delivery.itemCount;
@@ -198,19 +190,27 @@ export class DigestDelivery {
       : { kind: 'nothing-new' };
   }
 
-  /** Posts the parts not yet acknowledged; undefined when all went out and the delivery is complete. */
-  private async post(subscription: Subscription, delivery: Delivery): Promise<RunOutcome | undefined> {
+  /**
+   * Posts the parts not yet acknowledged; undefined when all went out and the delivery is complete.
+   * A part of a `resumed` delivery may have reached the channel while its answer was lost (a crash
+   * between Discord storing it and us recording it). Its nonce only protects us while Discord still
+   * remembers it ("a few minutes", undocumented, and a restart can take longer), so the channel's
+   * history is looked at first; the nonce stays as the second guard.
+   */
+  private async post(
+    subscription: Subscription,
+    delivery: Delivery,
+    { resumed }: { resumed: boolean },
+  ): Promise<RunOutcome | undefined> {
     const { store, poster, classify } = this.options;
     const attempts = this.options.attempts ?? 4;
     const backoffMs = this.options.backoffMs ?? 2000;
     for (const part of delivery.parts) {
       if (part.messageId !== null) continue;
-      if (poster.findPosted && this.now().getTime() - Date.parse(delivery.createdAt) > NONCE_MEMORY_MS) {
-        const found = await poster
-          .findPosted(subscription.channelId, part.payload as DigestMessage)
-          .catch(() => undefined);
+      if (resumed) {
+        const found = await poster.findPosted(subscription.channelId, part.payload).catch(() => undefined);
         if (found) {
-          store.markPartPosted(delivery.id, part.part, found, this.now());
+          store.deliveries.markPartPosted(delivery.id, part.part, found, this.now());
           this.log.info(
             { subscription: subscription.id, delivery: delivery.id, part: part.part },
             'digest part found in the channel, not posted again',
@@ -220,18 +220,14 @@ export class DigestDelivery {
       }
       for (let attempt = 1; ; attempt++) {
         try {
-          const message = await poster.post(
-            subscription.channelId,
-            part.payload as DigestMessage,
-            part.nonce,
-          );
-          store.markPartPosted(delivery.id, part.part, message.id, this.now());
+          const message = await poster.post(subscription.channelId, part.payload, part.nonce);
+          store.deliveries.markPartPosted(delivery.id, part.part, message.id, this.now());
           break;
         } catch (error) {
           const failure = classify(error);
           const context = { subscription: subscription.id, delivery: delivery.id, part: part.part, attempt };
           if (failure.kind === 'pause') {
-            store.setStatus(subscription.id, 'paused', failure.reason, this.now());
+            store.subscriptions.setStatus(subscription.id, 'paused', failure.reason, this.now());
             this.log.warn({ ...context, reason: failure.reason }, 'digest subscription paused');
             return { kind: 'paused', reason: failure.reason };
           }
@@ -244,7 +240,7 @@ export class DigestDelivery {
         }
       }
     }
-    store.completeDelivery(delivery.id, this.now());
+    store.deliveries.complete(delivery.id, this.now());
     this.log.info(
       {
         subscription: subscription.id,
@@ -256,22 +252,4 @@ export class DigestDelivery {
     );
     return undefined;
   }
-}
-
-/** Runs tasks with at most `limit` at a time, in order of start; results in input order. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const k = next++;
-      results[k] = await task(items[k] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }

@@ -1,14 +1,13 @@
-import type { APIEmbed } from 'discord.js';
-import type { Digest } from '../core/digest.js';
+import { time, type APIEmbed } from 'discord.js';
+import type { DigestPlan } from '../core/digest.js';
+import { truncate } from '../core/truncate.js';
 import type { BotReply } from '../discord/reply.js';
-import { DISCORD_LIMITS } from '../core/discordLimits.js';
-import { truncate } from '../discord/format/text.js';
+import { DISCORD_LIMITS } from '../discord/limits.js';
+import { renderDigestMessages, toMessageBody } from '../discord/format/digest.js';
 import type { RunOutcome } from './deliver.js';
-import { toMessageBody } from './discord.js';
 import type { SubscriptionView } from './service.js';
 
-const t = (date: Date | string, style: 'F' | 'R' | 'f') =>
-  `<t:${Math.floor(new Date(date).getTime() / 1000)}:${style}>`;
+const t = (date: Date | string, style: 'F' | 'R' | 'f') => time(new Date(date), style);
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
@@ -50,20 +49,25 @@ export function listReply(subscriptions: readonly SubscriptionView[]): BotReply 
   return { embeds: [embed], ephemeral: true };
 }
 
-export function statusReply(s: SubscriptionView, verb: 'paused' | 'resumed' | 'removed'): BotReply {
+/** The answer to remove, pause or resume (a removed subscription has no next run to show). */
+export function statusReply(
+  s: Pick<SubscriptionView, 'id' | 'channelId'> & { readonly nextRunAt?: Date | undefined },
+  verb: 'paused' | 'resumed' | 'removed',
+): BotReply {
   const next = verb === 'resumed' && s.nextRunAt ? ` Next run: ${t(s.nextRunAt, 'F')}.` : '';
   const pending = verb === 'resumed' ? ' It continues from where it stopped.' : '';
   return { content: `Digest **#${s.id}** (<#${s.channelId}>) ${verb}.${pending}${next}`, ephemeral: true };
 }
 
 /** The first message of a would-be digest, ephemeral, with its Read buttons. */
-export function previewReply(digest: Digest): BotReply {
-  const first = digest.messages[0];
+export function previewReply(plan: DigestPlan): BotReply {
+  const messages = renderDigestMessages(plan);
+  const first = messages[0];
   if (!first) return { content: 'Nothing new to post: the next digest would be empty.', ephemeral: true };
   const body = toMessageBody(first, 'preview');
-  const more = digest.messages.length - 1;
+  const more = messages.length - 1;
   return {
-    content: `Preview of the next digest (${digest.articleCount} articles, ${digest.projectCount} projects${more > 0 ? `; ${more} more message${more === 1 ? '' : 's'} not shown` : ''}):`,
+    content: `Preview of the next digest (${plan.articleCount} articles, ${plan.projectCount} projects${more > 0 ? `; ${more} more message${more === 1 ? '' : 's'} not shown` : ''}):`,
     embeds: body.embeds ?? [],
     components: (body.components ?? []) as NonNullable<BotReply['components']>,
     ephemeral: true,
@@ -90,4 +94,20 @@ export function sendReplyFor(s: SubscriptionView, outcome: RunOutcome): BotReply
     }
   })();
   return { content, ephemeral: true };
+}
+
+/** Autocomplete choices for a subscription id: the subscriptions whose label contains `typed`. */
+export function subscriptionChoices(
+  subscriptions: readonly SubscriptionView[],
+  channelName: (channelId: string) => string,
+  typed: string,
+): Array<{ name: string; value: number }> {
+  const wanted = typed.trim().toLowerCase();
+  return subscriptions
+    .map((s) => {
+      const label = `#${s.id} · #${channelName(s.channelId)} · ${s.cron} ${s.timezone}${s.query ? ` · ${s.query}` : ''}${s.status === 'paused' ? ' (paused)' : ''}`;
+      return { name: truncate(label, DISCORD_LIMITS.choiceName), value: s.id };
+    })
+    .filter((c) => wanted === '' || c.name.toLowerCase().includes(wanted))
+    .slice(0, DISCORD_LIMITS.autocompleteChoices);
 }

@@ -1,20 +1,23 @@
-import { Events, type Client } from 'discord.js';
+import { Events, type Client, type REST } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
 import { Ingester } from '../ingest/ingester.js';
 import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
-import { saveSnapshot } from '../ingest/snapshot.js';
+import { saveSnapshot } from '../ingest/snapshotFile.js';
 import { watchRaw, type RawWatcher } from '../ingest/watch.js';
 import { DigestScheduler } from '../scheduler.js';
 import { Store } from '../store/store.js';
-import type { MessagePoster } from './deliver.js';
-import { classifyDiscordError, restPoster } from './discord.js';
-import { digestLibrary } from './library.js';
-import { DigestService } from './service.js';
+import { classifyDiscordError, restPoster } from './restPoster.js';
+import { digestLibrary } from './topicFilter.js';
+import { DigestService, type DigestServiceOptions } from './service.js';
 
 export interface DigestRuntime {
   /** For the command context (`ctx.digests`). */
   readonly service: DigestService;
+  /** The SQLite store (subscriptions, deliveries, ingestion log) the service and ingester share. */
+  readonly store: Store;
+  /** Brings raw/ into the library and the ingestion log (the watcher calls it; tests may too). */
+  readonly ingester: Ingester;
   /**
    * Once the client is ready: reconcile raw/ with the ingestion log, finish pending deliveries,
    * one catch-up per subscription that missed its schedule, then schedule everything and watch raw/.
@@ -24,29 +27,40 @@ export interface DigestRuntime {
   stop(): Promise<void>;
 }
 
-/**
- * Opens the store (throws StoreOpenError, untouched, for a corrupt or newer file) and prepares the
- * digest machinery over the library the commands use.
- */
-export function createDigestRuntime(options: {
+/** Numbers a test may shorten; production uses the defaults of DigestService. */
+export type DigestTuning = Pick<
+  DigestServiceOptions,
+  'attempts' | 'backoffMs' | 'concurrency' | 'retryPendingMs' | 'now'
+>;
+
+export interface DigestRuntimeOptions {
   readonly dataDir: string;
   readonly rescanIntervalSeconds: number;
+  /** The library the commands search: digests read documents from it and ingestion feeds it. */
   readonly library: Library;
   readonly logger: Logger;
-}): DigestRuntime {
+  /**
+   * Where digests are posted: the bot client's `client.rest` (its token is set at login). Tests
+   * pass a REST pointed at the loopback server; the poster over it is always the full `restPoster`.
+   */
+  readonly rest: REST;
+  readonly tuning?: DigestTuning;
+}
+
+/**
+ * The one factory of the digest machinery, used by main.ts and by every test: opens the store
+ * (throws StoreOpenError, untouched, for a corrupt or newer file), and builds the REST poster (post
+ * and the history lookup that guards against duplicates once Discord forgot a nonce), the error
+ * classifier, the service and the ingester over the library the commands use.
+ */
+export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntime {
   const { dataDir, library, logger } = options;
   const store = Store.open(dataDir);
-  let client: Client | undefined;
-  const poster: MessagePoster = {
-    post(channelId, message, nonce) {
-      if (!client) return Promise.reject(new Error('digests: the Discord client is not ready'));
-      return restPoster(client.rest).post(channelId, message, nonce);
-    },
-  };
   const service = new DigestService({
+    ...options.tuning,
     store,
     library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),
-    poster,
+    poster: restPoster(options.rest),
     classify: classifyDiscordError,
     log: logger.child({ component: 'digests' }),
   });
@@ -71,6 +85,8 @@ export function createDigestRuntime(options: {
 
   return {
     service,
+    store,
+    ingester,
     start(ready) {
       starting = begin(ready);
       return starting;
@@ -85,7 +101,6 @@ export function createDigestRuntime(options: {
   };
 
   async function begin(ready: Client): Promise<void> {
-    client = ready;
     ready.on(Events.GuildDelete, (guild) => {
       if (guild.available === false) return; // an outage, not a removal
       const paused = service.pauseGuild(guild.id);

@@ -1,11 +1,13 @@
 import cron from 'node-cron';
+import { truncate } from '../core/truncate.js';
 import { err, ok, type Result } from '../core/errors.js';
 
 /**
- * Schedule arithmetic for digests, as pure functions of a given `now`, so the next-run shown to users
- * and the catch-up decision at start are testable with a fixed clock. node-cron does the live
- * triggering with the same expression and time zone; day-of-month and day-of-week combine with AND,
- * as node-cron matches them.
+ * Schedules for digests. node-cron does the live triggering and answers the next runs shown to
+ * users ({@link upcomingRuns}); it only counts from the wall clock, so the catch-up decision at start
+ * (was a slot due between the last run and now?) uses our own arithmetic ({@link nextRun}, a pure
+ * function of a given instant), tested to agree with node-cron across DST changes. Day-of-month and
+ * day-of-week combine with AND, as node-cron matches them.
  */
 
 interface Fields {
@@ -20,6 +22,12 @@ interface Fields {
 export const TIME_ZONES: readonly string[] = [...Intl.supportedValuesOf('timeZone'), 'UTC'].sort();
 const ZONE_BY_LOWER = new Map(TIME_ZONES.map((z) => [z.toLowerCase(), z]));
 
+/** Time zones whose name contains `typed` (any case), at most `limit`, for autocomplete. */
+export function matchTimeZones(typed: string, limit: number): string[] {
+  const wanted = typed.trim().toLowerCase();
+  return TIME_ZONES.filter((z) => z.toLowerCase().includes(wanted)).slice(0, limit);
+}
+
 /** The canonical spelling of a time zone name (case-insensitive), or an error people can act on. */
 export function validateTimeZone(name: string): Result<string> {
   const trimmed = name.trim();
@@ -30,12 +38,10 @@ export function validateTimeZone(name: string): Result<string> {
     return ok(new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone);
   } catch {
     return err(
-      `"${fitName(trimmed)}" is not a time zone; use an IANA name such as Europe/Paris or America/New_York.`,
+      `"${truncate(trimmed, 60)}" is not a time zone; use an IANA name such as Europe/Paris or America/New_York.`,
     );
   }
 }
-
-const fitName = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
 
 /**
  * Checks a 5-field cron expression (minute hour day-of-month month day-of-week) with node-cron and
@@ -47,16 +53,16 @@ export function validateCron(expression: string): Result<string> {
   const count = normalized === '' ? 0 : normalized.split(' ').length;
   if (count !== 5) {
     return err(
-      `"${fitName(normalized)}" has ${count} field${count === 1 ? '' : 's'}; a schedule needs 5: minute hour day-of-month month day-of-week (e.g. "0 9 * * 1-5" for 09:00 on weekdays).`,
+      `"${truncate(normalized, 60)}" has ${count} field${count === 1 ? '' : 's'}; a schedule needs 5: minute hour day-of-month month day-of-week (e.g. "0 9 * * 1-5" for 09:00 on weekdays).`,
     );
   }
   const detailed = cron.validateDetailed(normalized);
   if (!detailed.valid) {
     const first = detailed.errors[0];
-    return err(`"${fitName(normalized)}" is not a valid schedule: ${first?.message ?? 'unreadable'}.`);
+    return err(`"${truncate(normalized, 60)}" is not a valid schedule: ${first?.message ?? 'unreadable'}.`);
   }
   if (!parseFields(normalized)) {
-    return err(`"${fitName(normalized)}" uses L, W or # modifiers, which digests do not support.`);
+    return err(`"${truncate(normalized, 60)}" uses L, W or # modifiers, which digests do not support.`);
   }
   return ok(normalized);
 }
@@ -118,28 +124,39 @@ function localParts(ms: number, timeZone: string): Local {
   };
 }
 
-/** The UTC instant of a local wall time, or undefined when that time does not exist (DST gap). */
+/** Whether the instant `ms` reads as `local` in `timeZone`. */
+function isAt(ms: number, local: Local, timeZone: string): boolean {
+  const p = localParts(ms, timeZone);
+  return (
+    p.year === local.year &&
+    p.month === local.month &&
+    p.day === local.day &&
+    p.hour === local.hour &&
+    p.minute === local.minute
+  );
+}
+
+/** The instant `probe` minus the zone's UTC offset at `probe`, for a wall time read as UTC. */
+function shiftedByOffsetAt(asUtc: number, probe: number, timeZone: string): number {
+  const p = localParts(probe, timeZone);
+  const offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(probe / 60_000) * 60_000;
+  return asUtc - offset;
+}
+
+/**
+ * The UTC instant of a local wall time, or undefined when that time does not exist (DST gap). A
+ * time that occurs twice (fall back) resolves as node-cron resolves it, so that the catch-up
+ * decision and the live task agree: with the offset in force at the wall time read as UTC (the
+ * first occurrence west of Greenwich, the second east of it).
+ */
 function toInstant(local: Local, timeZone: string): number | undefined {
   const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
-  // Two candidates cover both sides of a DST change; the earlier wins when a time occurs twice.
-  const candidates = new Set<number>();
-  for (const probe of [asUtc - 36 * 3_600_000, asUtc, asUtc + 36 * 3_600_000]) {
-    const p = localParts(probe, timeZone);
-    const offset =
-      Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(probe / 60_000) * 60_000;
-    candidates.add(asUtc - offset);
-  }
-  const valid = [...candidates]
-    .filter((ms) => {
-      const p = localParts(ms, timeZone);
-      return (
-        p.year === local.year &&
-        p.month === local.month &&
-        p.day === local.day &&
-        p.hour === local.hour &&
-        p.minute === local.minute
-      );
-    })
+  const asNodeCron = shiftedByOffsetAt(asUtc, asUtc, timeZone);
+  if (isAt(asNodeCron, local, timeZone)) return asNodeCron;
+  // Offsets a day and a half either side cover both sides of a DST change next to this time.
+  const valid = [asUtc - 36 * 3_600_000, asUtc + 36 * 3_600_000]
+    .map((probe) => shiftedByOffsetAt(asUtc, probe, timeZone))
+    .filter((ms) => isAt(ms, local, timeZone))
     .sort((a, b) => a - b);
   return valid[0];
 }
@@ -147,8 +164,23 @@ function toInstant(local: Local, timeZone: string): number | undefined {
 const MAX_DAYS = 366 * 8;
 
 /**
- * The first time strictly after `after` at which `expression` fires in `timeZone`. Throws for an
- * expression validateCron refuses; undefined if it does not fire in the next eight years.
+ * The next `count` times `expression` fires in `timeZone` from now, as node-cron computes them
+ * (what its live task will do). Throws for an expression node-cron refuses.
+ */
+export function upcomingRuns(expression: string, timeZone: string, count = 1): Date[] {
+  // A task that is never started holds no timer; destroying it takes it out of node-cron's registry.
+  const task = cron.createTask(expression, () => undefined, { timezone: timeZone });
+  try {
+    return task.getNextRuns(count);
+  } finally {
+    void task.destroy();
+  }
+}
+
+/**
+ * The first time strictly after `after` at which `expression` fires in `timeZone` (node-cron cannot
+ * count from another instant than now; see {@link isRunMissed}). Throws for an expression
+ * validateCron refuses; undefined if it does not fire in the next eight years.
  */
 export function nextRun(expression: string, timeZone: string, after: Date): Date | undefined {
   const fields = parseFields(expression);

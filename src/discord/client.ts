@@ -16,15 +16,16 @@ export function createClient(config: Pick<Config, 'discordApiBase'>): Client {
 
 /**
  * Logs in and serves the commands until the returned client is destroyed. Resolves once the client
- * is ready. Commands are never (re)registered here: that is deploy-commands' job.
+ * is ready. Commands are never (re)registered here: that is deploy-commands' job. Pass a client made
+ * by {@link createClient} when something else (the digests) must share its REST before login.
  */
 export async function startBot(
   config: Pick<Config, 'discordApiBase' | 'discordToken'>,
   commands: readonly SlashCommand[],
   ctx: CommandContext,
+  client: Client = createClient(config),
 ): Promise<Client> {
   if (!config.discordToken) throw new Error('startBot: DISCORD_TOKEN is not set');
-  const client = createClient(config);
   const dispatch = createDispatcher(commands, ctx);
   client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
   client.on(Events.Error, (error) => ctx.logger.error({ err: error }, 'discord client error'));

@@ -7,8 +7,8 @@ import type {
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { DocumentKind } from '../core/record.js';
 import { customId, encodeCustomId } from './customId.js';
-import { DISCORD_LIMITS as L } from '../core/discordLimits.js';
-import { truncate } from './format/text.js';
+import { DISCORD_LIMITS as L } from './limits.js';
+import { truncate } from '../core/truncate.js';
 
 /**
  * The buttons and menus the bot puts on messages, with their custom_id actions:

@@ -1,6 +1,6 @@
 import type { Result } from '../core/errors.js';
 import { err, ok } from '../core/errors.js';
-import { DISCORD_LIMITS } from '../core/discordLimits.js';
+import { DISCORD_LIMITS } from './limits.js';
 
 /**
  * Buttons and menus carry their whole state in `custom_id` (at most 100 characters), so they keep

@@ -1,7 +1,8 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import { DISCORD_LIMITS as L } from '../core/discordLimits.js';
-import { truncate } from './format/text.js';
+import { escapeText } from './format/text.js';
+import { DISCORD_LIMITS as L } from './limits.js';
+import { truncate } from '../core/truncate.js';
 import type { Suggestion as Choice } from '../core/library.js';
 
 /** Longest text accepted in a query-like option (Discord also enforces it as max_length). */
@@ -21,6 +22,25 @@ export function readText(interaction: ChatInputCommandInteraction, name: string,
     );
   }
   return value;
+}
+
+/**
+ * An optional option limited to fixed `choices`. Discord only offers those, but a stale client or
+ * the API can send anything.
+ */
+export function readChoice<T extends string>(
+  interaction: ChatInputCommandInteraction,
+  name: string,
+  choices: readonly T[],
+): T | undefined {
+  const value = interaction.options.getString(name);
+  if (value === null) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  const allowed = choices.map((c) => `“${c}”`).join(' or ');
+  throw new UserError(
+    'bad-option',
+    `The ${name} must be ${allowed}, not “${escapeText(truncate(value, 40))}”.`,
+  );
 }
 
 /** An optional text option, trimmed; undefined when empty. */

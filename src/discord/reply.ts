@@ -8,8 +8,8 @@ import type {
 } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import { fitEmbeds } from './format/embeds.js';
-import { DISCORD_LIMITS } from '../core/discordLimits.js';
-import { truncate } from './format/text.js';
+import { DISCORD_LIMITS } from './limits.js';
+import { truncate } from '../core/truncate.js';
 
 /** What a command answers, independent of how it is delivered (Discord or the console). */
 export interface BotReply {

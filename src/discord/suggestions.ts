@@ -1,4 +1,7 @@
-import type { Library, Suggestion } from '../core/library.js';
+import { UserError } from '../core/errors.js';
+import { escapeText } from './format/text.js';
+import type { ContactEntry, Library, Suggestion } from '../core/library.js';
+import type { DocumentRecord } from '../core/record.js';
 import { MAX_QUERY_LENGTH } from './options.js';
 
 /**
@@ -23,4 +26,53 @@ export function resolveCountry(library: Library, typed: string | undefined): str
   const choices = library.suggest('country', typed);
   const exact = choices.find((c) => c.value.toLowerCase() === typed.toLowerCase());
   return (exact ?? choices[0])?.value ?? typed;
+}
+
+/**
+ * The document an option names: its id as chosen from the list, or (clients sometimes submit the
+ * typed text instead of the choice) the best title match for that text. Throws UserError.
+ */
+export function resolveArticle(library: Library, text: string): DocumentRecord {
+  if (library.has(text)) return library.getDocument(text);
+  const best = library.suggest('title', text)[0];
+  const doc = best && library.has(best.value) ? library.getDocument(best.value) : undefined;
+  if (!doc) {
+    throw new UserError(
+      'unknown-article',
+      `No article matches “${escapeText(text)}”. Pick one from the list, or try /search.`,
+    );
+  }
+  return doc;
+}
+
+/** The document a button or menu names, or UserError `unknown-document` with `message`. */
+export function documentById(library: Library, id: string | undefined, message: string): DocumentRecord {
+  if (id && library.has(id)) return library.getDocument(id);
+  throw new UserError('unknown-document', message);
+}
+
+/**
+ * The press contact `name` names: an exact name, alias or e-mail wins (buttons carry the full
+ * name); else the best partial match, with up to five other close names. Throws UserError.
+ */
+export function resolveContact(library: Library, name: string): { contact: ContactEntry; others: string[] } {
+  const exact = library.contacts.get(name);
+  const [contact, ...others] = exact ? [exact] : library.contacts.search(name, 6);
+  if (!contact) throw new UserError('unknown-contact', `No press contact matches “${escapeText(name)}”.`);
+  return { contact, others: others.slice(0, 5).map((c) => c.name) };
+}
+
+/** The best project for a title, Prima ID or Projects ID, with the others that also match. Throws UserError. */
+export function resolveProject(
+  library: Library,
+  query: string,
+): { project: DocumentRecord; others: DocumentRecord[] } {
+  const [project, ...others] = library.projects.find(query);
+  if (!project) {
+    throw new UserError(
+      'unknown-project',
+      `No project matches “${escapeText(query)}”. Try a Prima ID such as CN10P0002, or /search kind:Projects.`,
+    );
+  }
+  return { project, others };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DocumentRecord } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
 import { documentId, hashBytes, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
-import { snapshotStamps } from './snapshot.js';
+import { snapshotStamps } from './snapshotFile.js';
 
 /** Where ingested documents go besides the log: the search library (its upsert/remove facade). */
 export interface LibraryWriter {
@@ -110,7 +110,7 @@ export class Ingester {
       return { logged: [], added: [], updated: [], removed: [], rejected: [], unchanged: 0 };
     }
 
-    const states = store.documentStates();
+    const states = store.log.documentStates();
     const toParse: string[] = [];
     const present = new Set<string>();
     const rejected: ParseFailure[] = [];
@@ -182,7 +182,7 @@ export class Ingester {
       for (const record of parsed.documents) library.upsert(record);
       for (const id of gone) library.remove(id);
     }
-    const logged = appends.length > 0 ? store.appendLog(appends, this.options.now?.() ?? new Date()) : [];
+    const logged = appends.length > 0 ? store.log.append(appends, this.options.now?.() ?? new Date()) : [];
     const parsedById = new Map(parsed.documents.map((d) => [d.id, d]));
     const recordsOf = (event: LogEntry['event']) =>
       logged.filter((e) => e.event === event).flatMap((e) => parsedById.get(e.docId) ?? []);

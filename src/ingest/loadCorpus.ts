@@ -3,8 +3,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from '../core/parse/parseDocument.js';
 import { learnSiteNavigation } from '../core/parse/siteNavigation.js';
-import { decodePage } from '../core/parse/text.js';
+import { decodePage } from '../core/parse/pageText.js';
 import type { DocumentRecord } from '../core/record.js';
+import { mapBounded } from '../util/concurrency.js';
 
 /** A file that could not be parsed, and why. `file` is relative to the data folder when inside it. */
 export interface ParseFailure {
@@ -95,9 +96,7 @@ export async function parseFiles(
     done++;
     if (done % 1000 === 0 || done === files.length) options.onProgress?.(done, files.length);
   };
-  for (let start = 0; start < files.length; start += READ_CONCURRENCY) {
-    await Promise.all(files.slice(start, start + READ_CONCURRENCY).map(read));
-  }
+  await mapBounded(files, READ_CONCURRENCY, read);
   pages.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
   const navigation =

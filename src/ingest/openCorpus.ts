@@ -2,8 +2,16 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Library, type FileStamp, type SnapshotSources } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
+import { mapBounded } from '../util/concurrency.js';
+import { checkMiniSearchVersion } from './miniSearchVersion.js';
 import { documentId, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
-import { parserFingerprint, readSnapshot, rememberSources, saveSnapshot, snapshotPath } from './snapshot.js';
+import {
+  parserFingerprint,
+  readSnapshot,
+  rememberSources,
+  saveSnapshot,
+  snapshotPath,
+} from './snapshotFile.js';
 
 export interface OpenCorpusOptions {
   /** A corrupt or stale snapshot, or one that could not be written: the library still opens. */
@@ -108,9 +116,7 @@ async function listPages(dataDir: string): Promise<ListedFile[] | null> {
       // Vanished since the listing: as if it was never there.
     }
   };
-  for (let start = 0; start < names.length; start += STAT_CONCURRENCY) {
-    await Promise.all(names.slice(start, start + STAT_CONCURRENCY).map(statOne));
-  }
+  await mapBounded(names, STAT_CONCURRENCY, statOne);
   return listed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
@@ -157,6 +163,7 @@ export async function openCorpusLibrary(
   dataDir: string,
   options: OpenCorpusOptions = {},
 ): Promise<OpenedCorpus> {
+  checkMiniSearchVersion(options.onWarning ?? (() => undefined));
   const t0 = performance.now();
   const timings = { scanMs: 0, loadMs: 0, parseMs: 0, indexMs: 0, writeMs: 0, totalMs: 0 };
   const listed = await listPages(dataDir);

@@ -27,7 +27,10 @@ export interface PoliteClientOptions {
   readonly userAgent: string;
   /** The name matched against robots.txt groups; default: the User-Agent's first product token. */
   readonly robotsAgent?: string;
-  /** Minimum pause between the end of one request and the start of the next to the same host. */
+  /**
+   * Minimum pause between the end of one request and the start of the next to the same host. A
+   * robots.txt Crawl-delay for our agent lengthens it for that host, up to `maxCrawlDelayMs`.
+   */
   readonly minGapMs?: number;
   /** Connect plus the response head, per hop. */
   readonly headersTimeoutMs?: number;
@@ -36,6 +39,8 @@ export interface PoliteClientOptions {
   /** Decompressed body bytes at most. */
   readonly maxBytes?: number;
   readonly maxRedirects?: number;
+  /** A Crawl-delay longer than this is read as this (a site cannot stall a source forever). */
+  readonly maxCrawlDelayMs?: number;
   /** How long a robots.txt (or its 4xx "allow all") is trusted. */
   readonly robotsTtlMs?: number;
   /** How long a robots.txt that failed (5xx, network) keeps its origin closed before a new try. */
@@ -52,6 +57,7 @@ export const POLITE_DEFAULTS = {
   bodyTimeoutMs: 20_000,
   maxBytes: 10 * 1024 * 1024,
   maxRedirects: 5,
+  maxCrawlDelayMs: 60_000,
   robotsTtlMs: 24 * 60 * 60 * 1000,
   robotsRetryMs: 10 * 60 * 1000,
   /** robots.txt bodies past this are cut here (Google reads the first 500 KiB). */
@@ -66,6 +72,7 @@ export function botUserAgent(version: string, homepage: string): string {
 /** The part of robots-parser 3 we use. */
 interface Robots {
   isAllowed(url: string, userAgent?: string): boolean | undefined;
+  getCrawlDelay(userAgent?: string): number | undefined;
 }
 
 // robots-parser is CommonJS (`module.exports = function`) while its d.ts declares an ES default
@@ -84,6 +91,8 @@ interface HostLane {
   tail: Promise<void>;
   /** When the previous request ended (clock ms), or -Infinity. */
   lastEnd: number;
+  /** The host's robots.txt Crawl-delay, once known. */
+  crawlDelayMs: number;
 }
 
 interface Hop {
@@ -127,6 +136,7 @@ export class PoliteClient implements WebClient {
   private readonly bodyTimeoutMs: number;
   private readonly maxBytes: number;
   private readonly maxRedirects: number;
+  private readonly maxCrawlDelayMs: number;
   private readonly robotsTtlMs: number;
   private readonly robotsRetryMs: number;
   private readonly now: () => number;
@@ -144,6 +154,7 @@ export class PoliteClient implements WebClient {
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? POLITE_DEFAULTS.bodyTimeoutMs;
     this.maxBytes = options.maxBytes ?? POLITE_DEFAULTS.maxBytes;
     this.maxRedirects = options.maxRedirects ?? POLITE_DEFAULTS.maxRedirects;
+    this.maxCrawlDelayMs = options.maxCrawlDelayMs ?? POLITE_DEFAULTS.maxCrawlDelayMs;
     this.robotsTtlMs = options.robotsTtlMs ?? POLITE_DEFAULTS.robotsTtlMs;
     this.robotsRetryMs = options.robotsRetryMs ?? POLITE_DEFAULTS.robotsRetryMs;
     this.now = options.now ?? Date.now;
@@ -239,24 +250,29 @@ export class PoliteClient implements WebClient {
 
   /** Runs `task` when no other request to `host` is running and the gap since the last one passed. */
   private async inHostLane<T>(host: string, task: () => Promise<T>): Promise<T> {
-    const key = host.toLowerCase();
-    let lane = this.lanes.get(key);
-    if (lane === undefined) {
-      lane = { tail: Promise.resolve(), lastEnd: Number.NEGATIVE_INFINITY };
-      this.lanes.set(key, lane);
-    }
+    const lane = this.laneFor(host);
     const previous = lane.tail;
     let release!: () => void;
     lane.tail = new Promise<void>((resolve) => (release = resolve));
     await previous;
     try {
-      const wait = lane.lastEnd + this.minGapMs - this.now();
+      const wait = lane.lastEnd + Math.max(this.minGapMs, lane.crawlDelayMs) - this.now();
       if (wait > 0) await this.sleep(wait);
       return await task();
     } finally {
       lane.lastEnd = this.now();
       release();
     }
+  }
+
+  private laneFor(host: string): HostLane {
+    const key = host.toLowerCase();
+    let lane = this.lanes.get(key);
+    if (lane === undefined) {
+      lane = { tail: Promise.resolve(), lastEnd: Number.NEGATIVE_INFINITY, crawlDelayMs: 0 };
+      this.lanes.set(key, lane);
+    }
+    return lane;
   }
 
   private async assertRobotsAllow(url: URL, requested: string, where: string): Promise<void> {
@@ -270,6 +286,9 @@ export class PoliteClient implements WebClient {
         verdict.error.status,
         verdict.error.retryAfterMs,
       );
+    const crawlDelay = verdict.robots.getCrawlDelay(this.robotsAgent);
+    if (crawlDelay !== undefined && Number.isFinite(crawlDelay) && crawlDelay > 0)
+      this.laneFor(url.hostname).crawlDelayMs = Math.min(crawlDelay * 1000, this.maxCrawlDelayMs);
     // robots-parser answers undefined for a URL of another origin, which cannot happen here.
     if (verdict.robots.isAllowed(url.href, this.robotsAgent) === false)
       throw new WebError('robots', `${where}: disallowed by ${url.origin}/robots.txt`, requested);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { z } from 'zod';
 import { MIGRATIONS } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
@@ -57,8 +58,8 @@ function inspectExisting(file: string): void {
   let db: SqliteDatabase | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
-    const version = db.pragma('user_version', { simple: true }) as number;
-    const check = db.pragma('quick_check', { simple: true }) as string;
+    const version = z.number().parse(db.pragma('user_version', { simple: true }));
+    const check = z.string().parse(db.pragma('quick_check', { simple: true }));
     if (check !== 'ok') {
       throw new StoreOpenError(
         'corrupt',
@@ -87,9 +88,10 @@ function inspectExisting(file: string): void {
 }
 
 function migrate(db: SqliteDatabase): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
-    const sql = MIGRATIONS[version - 1] as string;
+  const current = z.number().parse(db.pragma('user_version', { simple: true }));
+  for (const [k, sql] of MIGRATIONS.entries()) {
+    const version = k + 1;
+    if (version <= current) continue;
     db.transaction(() => {
       db.exec(sql);
       if (version === 1) {

@@ -22,7 +22,7 @@ describe('cli parse', () => {
     const { code, stdout } = await cli('parse');
     expect(code).toBe(0);
     expect(stdout).toContain(
-      '002_6920415c55e1d6e5  article  Agreement with China Paves Way for IOM Presence in …',
+      '002_6920415c55e1d6e5  article  Agreement with China Paves Way for IOM Presence in…   ',
     );
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('5 parsed (4 articles, 1 projects), 0 failed');
   });

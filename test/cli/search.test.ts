@@ -30,8 +30,33 @@ describe('cli search', () => {
     expect(stderr).toBe('');
     const output = JSON.parse(stdout) as SearchJson;
     expect(output).toMatchObject({ query: 'beijing liaison office agreement', total: 1, page: 1, pages: 1 });
-    expect(Object.keys(output.results[0]!)).toEqual(['id', 'kind', 'title', 'country', 'score', 'snippet']);
-    expect(output.results[0]).toMatchObject({ id: '002_6920415c55e1d6e5', kind: 'article', country: null });
+    expect(Object.keys(output.results[0]!)).toEqual([
+      'id',
+      'kind',
+      'title',
+      'country',
+      'score',
+      'snippet',
+      'snippetText',
+      'highlights',
+    ]);
+    const sentence =
+      'IOM and China today signed an agreement on the establishment of a liaison office in the Chinese capital, Beijing.';
+    expect(output.results[0]).toMatchObject({
+      id: '002_6920415c55e1d6e5',
+      kind: 'article',
+      country: null,
+      // As documented: matched words in **bold**; plus the plain sentence and the ranges.
+      snippet:
+        'IOM and China today signed an **agreement** on the establishment of a **liaison** **office** in the Chinese capital, **Beijing**.',
+      snippetText: sentence,
+      highlights: [
+        [30, 39],
+        [66, 73],
+        [74, 80],
+        [105, 112],
+      ],
+    });
   });
 
   it('finds both Liljert pages for the typo "Lijert"', async () => {
@@ -63,8 +88,17 @@ describe('cli search', () => {
     ]);
     expect(lines[3]).toMatch(/^ {3}004_b8327546129996ab · project · China · score [\d.]+$/);
     expect(lines[4]).toBe(
-      '   Prima ID **CN10P0002** · Projects ID PO.0105 · Completed · Asia and Oceania · China',
+      '   Prima ID CN10P0002 · Projects ID PO.0105 · Completed · Asia and Oceania · China',
     );
+  });
+
+  it('prints plain text to a terminal: no markdown markers or escapes', async () => {
+    for (const query of ['liljert', 'migrant smuggling', 'CN10P0002', 'beijing']) {
+      const { stdout } = await cli('search', query);
+      expect(stdout).not.toMatch(/\*\*|\\[*_~`|>[\]<@#-]/);
+    }
+    // pliljert@iom.int and other document text come out as written.
+    expect((await cli('search', 'liljert')).stdout).toContain('pliljert@iom.int');
   });
 
   it('says nothing was found, with "did you mean", and exits 1', async () => {

@@ -1,19 +1,31 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ChannelType, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 as random } from '../../src/util/random.js';
+import { loadConfig } from '../../src/config.js';
+import { deployCommands } from '../../src/discord/deployCommands.js';
 import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
-import { LoopbackDiscord } from '../support/loopbackDiscord.js';
+import { LoopbackDiscord, type InteractionSession } from '../support/loopbackDiscord.js';
 import { dropArticle } from './articles.js';
-import { mulberry32 as random } from '../../bench/random.js';
 
-const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crashRunner.ts');
+/**
+ * The shipped bot (what `npm start` runs: `node --import tsx src/main.ts`) as a child process
+ * against the loopback Discord, SIGKILLed at 50 points: during start-up and recovery, before a post,
+ * while Discord holds the answer to a message it already stored, between parts. After some kills
+ * the server forgets every nonce, as Discord does after a few minutes, so only the bot's own look
+ * at the channel's history prevents a duplicate. In the end every article is in every subscribed
+ * channel exactly once.
+ */
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHANNELS = ['digest-a', 'digest-b', 'digest-c'];
-const BATCH = 30; // articles per batch: two messages per digest
-const KILLS = 20;
+const KILL_POINTS = 50;
+const BATCH = 30; // articles per batch, every other round: two messages per digest
+const HOLD_MS = 60; // each message is stored at once and answered this much later
+const MESSAGE_POSTS = /^\/channels\/\d+\/messages$/;
 
+/** Document ids the Read buttons of the messages point at. */
 const docIds = (messages: readonly APIMessage[]) =>
   messages.flatMap((m) =>
     (m.components ?? []).flatMap((row) =>
@@ -23,20 +35,38 @@ const docIds = (messages: readonly APIMessage[]) =>
     ),
   );
 
-describe('digests under SIGKILL (child process, loopback Discord answering slowly, nonce + enforce_nonce)', () => {
+interface Bot {
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Whether the bot logged this message (pino's `msg`) on stdout. */
+  logged(message: string): boolean;
+  output(): string;
+}
+
+describe('digests under SIGKILL of the shipped bot (src/main.ts as npm start runs it, loopback Discord)', () => {
   let server: LoopbackDiscord;
   const data = makeDataDir({ shipped: true });
   const children = new Set<ChildProcess>();
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     server = await LoopbackDiscord.start({
       guilds: [{ channels: CHANNELS.map((name) => ({ name, type: ChannelType.GuildText })) }],
     });
-    // Every message takes a while: kills land while posts are in flight.
+    env = {
+      DISCORD_TOKEN: server.token,
+      DISCORD_APPLICATION_ID: server.applicationId,
+      DISCORD_GUILD_ID: server.guild.id,
+      DISCORD_API_BASE: server.apiBase,
+      DATA_DIR: data.dir,
+      LOG_LEVEL: 'info',
+      RESCAN_INTERVAL_SECONDS: '0',
+    };
+    await deployCommands(loadConfig(env));
     server.inject({
       method: 'POST',
-      path: /^\/channels\/\d+\/messages$/,
-      fault: { kind: 'delay', ms: 25 },
+      path: MESSAGE_POSTS,
+      fault: { kind: 'delayAnswer', ms: HOLD_MS },
       times: Infinity,
     });
   });
@@ -46,137 +76,174 @@ describe('digests under SIGKILL (child process, loopback Discord answering slowl
     data.cleanup();
   });
 
-  const outputs: string[] = [];
-  function start(): { child: ChildProcess; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER], {
-      env: { ...process.env, DATA_DIR: data.dir, API_BASE: server.apiBase, TOKEN: server.token },
+  function startBot(): Bot {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(child);
-    let stderr = '';
     let stdout = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => {
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => {
         children.delete(child);
-        outputs.push(stdout.trim());
-        if (code !== 0 && code !== null) process.stderr.write(`runner failed (${code}): ${stderr}\n`);
-        resolve(code);
+        resolve({ code, signal });
       }),
     );
-    return { child, exited };
+    return {
+      child,
+      exited,
+      logged: (message) => stdout.includes(`"msg":"${message}"`),
+      output: () => `${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
+    };
   }
 
+  const moderator = () => ({ user: server.owner });
+  const isAnswered = (s: InteractionSession) =>
+    s.callback !== undefined && (!s.isDeferred || s.edits > 0 || s.followUpIds.length > 0);
+  const messagePosts = () => server.requestsTo('POST', MESSAGE_POSTS);
+  const ready = (bot: Bot) =>
+    server.waitFor(() => bot.logged('digests recovered') || bot.child.exitCode !== null, {
+      timeoutMs: 60_000,
+      description: 'the bot to recover its digests',
+    });
+
   it(
-    'delivers every article exactly once per subscription, whatever the kill point',
-    { timeout: 120_000 },
+    `delivers every article exactly once per subscription over ${KILL_POINTS} SIGKILLs, forgotten nonces included`,
+    { timeout: 300_000 },
     async () => {
-      // Subscriptions first, at the end of the (shipped) log; then articles arrive in batches.
-      await (async () => {
-        const first = start();
-        expect(await first.exited).toBe(0); // logs the shipped pages
-      })();
-      const store = Store.open(data.dir);
+      const started = Date.now();
+      // Subscribe through the commands, then stop cleanly: the subscriptions start at the end of the log.
+      const first = startBot();
+      await ready(first);
+      const ids: number[] = [];
       for (const name of CHANNELS) {
-        store.createSubscription({
-          guildId: server.guild.id,
-          channelId: server.channel(name).id,
-          cron: '0 9 * * *',
-          timezone: 'UTC',
-          query: null,
-          backfill: 0,
-        });
+        const session = await server.sendSlashCommand(
+          'digest subscribe',
+          { channel: server.channel(name).id, schedule: '0 9 * * *' },
+          moderator(),
+        );
+        ids.push(Number(/#(\d+)/.exec(session.reply?.content ?? '')?.[1]));
       }
-      store.close();
+      expect(ids.every((id) => id > 0)).toBe(true);
+      first.child.kill('SIGTERM');
+      expect((await first.exited).code, first.output()).toBe(0);
 
       const next = random(20261123);
-      const posts = () => server.requestsTo('POST', /^\/channels\/\d+\/messages$/).length;
+      const landed: Record<string, number> = {
+        'start-up or recovery': 0,
+        'before a post': 0,
+        'mid-post (stored, answer held)': 0,
+        'between parts': 0,
+        'after the sends': 0,
+      };
+      let forgotten = 0;
+      const readyMs: number[] = [];
+      let midPostThenForgotten = 0;
       let dropped = 0;
-      const kinds: Record<string, number> = { 'in-flight post': 0, 'after a post': 0, timed: 0 };
-      let kills = 0;
-      let completed = 0;
-      for (let round = 0; round < KILLS; round++) {
+      for (let round = 0; round < KILL_POINTS; round++) {
         if (round % 2 === 0) {
           for (let k = 0; k < BATCH; k++)
             dropArticle(data.raw, dropped++, ['Chad', 'Peru', 'Mali', 'Nepal'][k % 4]);
         }
-        const base = posts();
-        const run = start();
-        const mode = next();
-        let kind: string;
-        if (mode < 0.45) {
-          // Kill while the k-th post of this run is waiting for its answer.
-          kind = 'in-flight post';
-          const k = 1 + Math.floor(next() * 6);
-          await Promise.race([
-            server.waitFor(() => posts() >= base + k, { timeoutMs: 20_000 }).catch(() => undefined),
-            run.exited,
-          ]);
-        } else if (mode < 0.8) {
-          // Kill just after an answer: between Discord accepting a part and the store recording it.
-          kind = 'after a post';
-          const k = 1 + Math.floor(next() * 6);
-          await Promise.race([
-            server
-              .waitFor(
-                () =>
-                  server
-                    .requestsTo('POST', /^\/channels\/\d+\/messages$/)
-                    .slice(base)
-                    .filter((r) => r.status !== undefined).length >= k,
-                { timeoutMs: 20_000 },
-              )
-              .catch(() => undefined),
-            run.exited,
-          ]);
-          await new Promise((r) => setTimeout(r, next() * 3));
+        const base = messagePosts().length;
+        const bot = startBot();
+        const sinceStart = () => messagePosts().slice(base);
+        const inFlight = () => sinceStart().some((r) => r.status === undefined);
+        const aim = round % 5; // spread the kills over every phase
+        const spawnedAt = Date.now();
+        let sends: InteractionSession[] = [];
+        if (aim === 0) {
+          // Somewhere in start-up: loading, logging in, reconciling raw/, finishing pending parts.
+          await Promise.race([new Promise((r) => setTimeout(r, 300 + next() * 1200)), bot.exited]);
         } else {
-          kind = 'timed';
-          await Promise.race([new Promise((r) => setTimeout(r, 100 + next() * 700)), run.exited]);
+          await ready(bot);
+          readyMs.push(Date.now() - spawnedAt);
+          sends = ids.map((id) => server.startSlashCommand('digest send', { id }, moderator()));
+          const k = 1 + Math.floor(next() * 4);
+          if (aim === 1) {
+            // Before the first post of the sends: as soon as the bot has deferred them.
+            await server.waitFor(() => sends.every((s) => s.callback !== undefined), { timeoutMs: 20_000 });
+          } else {
+            // While the k-th message of this run is stored but its answer held (aims 2, 3), or
+            // just after the k-th answer (aim 4).
+            await server.waitFor(
+              () =>
+                bot.child.exitCode !== null ||
+                sends.every(isAnswered) || // fewer parts than k: killed once the sends are over
+                (aim === 4
+                  ? sinceStart().filter((r) => r.status !== undefined).length >= k
+                  : sinceStart().length >= k),
+              { timeoutMs: 20_000 },
+            );
+          }
         }
-        if (run.child.exitCode === null) {
-          run.child.kill('SIGKILL');
-          kills++;
-          kinds[kind] = (kinds[kind] ?? 0) + 1;
-        } else {
-          completed++;
+        const kind = inFlight()
+          ? 'mid-post (stored, answer held)'
+          : !bot.logged('digests recovered')
+            ? 'start-up or recovery'
+            : sends.length > 0 && sends.every(isAnswered)
+              ? 'after the sends'
+              : sinceStart().length === 0
+                ? 'before a post'
+                : 'between parts';
+        expect(bot.child.exitCode, bot.output()).toBeNull();
+        bot.child.kill('SIGKILL');
+        expect((await bot.exited).signal).toBe('SIGKILL');
+        landed[kind] = (landed[kind] ?? 0) + 1;
+        // Discord forgets nonces after a few minutes: after every kill mid-post, and some others.
+        if (kind === 'mid-post (stored, answer held)' || next() < 0.3) {
+          server.forgetNonces();
+          forgotten++;
+          if (kind === 'mid-post (stored, answer held)') midPostThenForgotten++;
         }
-        await run.exited;
       }
-      // Then let it run undisturbed until a run posts nothing: a backlog over 100 items per digest
-      // (kills before composing let batches pile up) takes more than one digest by design.
-      let finalRuns = 0;
-      for (let before = -1; posts() !== before && finalRuns < 10; finalRuns++) {
-        before = posts();
-        expect(await start().exited).toBe(0);
+
+      // Undisturbed: send until nothing is new (a backlog over 100 items takes several digests).
+      const last = startBot();
+      await ready(last);
+      let sends = 0;
+      for (let quiet = false; !quiet && sends < 20; sends++) {
+        const replies = await Promise.all(
+          ids.map((id) => server.sendSlashCommand('digest send', { id }, moderator())),
+        );
+        quiet = replies.every((s) => s.reply?.content?.startsWith('Nothing new for digest'));
       }
-      expect(finalRuns, outputs.slice(-3).join('\n')).toBeLessThan(10);
+      expect(sends, last.output()).toBeLessThan(20);
+      last.child.kill('SIGTERM');
+      expect((await last.exited).code, last.output()).toBe(0);
 
       const check = Store.open(data.dir);
       try {
-        expect(check.pendingDeliveries()).toEqual([]);
-        const articles = Array.from(
-          { length: dropped },
-          (_, n) => `9${String(n).padStart(4, '0')}_article`,
-        ).sort();
-        for (const s of check.listSubscriptions()) {
-          const ids = docIds(server.channelMessages(s.channelId));
-          expect(ids.length).toBe(articles.length); // no duplicate...
-          expect([...ids].sort()).toEqual(articles); // ...and nothing missing
-          expect(s.cursorSeq).toBe(check.latestSeq());
+        expect(check.deliveries.pending()).toEqual([]);
+        const articles = Array.from({ length: dropped }, (_, n) => `9${String(n).padStart(4, '0')}_article`);
+        for (const s of check.subscriptions.list()) {
+          const posted = docIds(server.channelMessages(s.channelId));
+          expect(posted.length).toBe(articles.length); // no duplicate...
+          expect([...posted].sort()).toEqual(articles); // ...and nothing missing
+          expect(s.cursorSeq).toBe(check.log.latestSeq());
         }
       } finally {
         check.close();
       }
+      const kills = Object.values(landed).reduce((a, b) => a + b, 0);
+      const lookups = server.requestsTo('GET', MESSAGE_POSTS).length;
       process.stderr.write(
-        `crash test: ${kills} SIGKILLs (${Object.entries(kinds)
+        `crash test: ${kills} SIGKILLs of src/main.ts (${Object.entries(landed)
           .map(([k, v]) => `${v} ${k}`)
           .join(
             ', ',
-          )}), ${completed} runs finished before their kill point, ${finalRuns} undisturbed runs to finish, ${dropped} articles × ${CHANNELS.length} subscriptions, ${posts()} POSTs for ${CHANNELS.reduce((n, name) => n + server.channelMessages(server.channel(name).id).length, 0)} messages\n`,
+          )}); nonces forgotten ${forgotten} times (${midPostThenForgotten} right after a kill mid-post); ` +
+          `${lookups} history lookups; ${dropped} articles × ${CHANNELS.length} subscriptions, ${messagePosts().length} POSTs for ` +
+          `${CHANNELS.reduce((n, name) => n + server.channelMessages(server.channel(name).id).length, 0)} messages; ` +
+          `${sends} rounds of sends to finish; start to recovered ${Math.round(readyMs.reduce((a, b) => a + b, 0) / readyMs.length)} ms on average; ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
-      expect(kills).toBeGreaterThanOrEqual(KILLS - 6);
+      expect(kills).toBe(KILL_POINTS);
+      expect(midPostThenForgotten).toBeGreaterThanOrEqual(5);
+      expect(lookups).toBeGreaterThan(0);
     },
   );
 });

@@ -1,7 +1,6 @@
 import { REST, type APIMessage } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { digestNonce, type DigestMessage } from '../../src/core/digest.js';
-import { restPoster, toMessageBody } from '../../src/digests/discord.js';
+import { digestNonce, renderDigestMessages, toMessageBody } from '../../src/discord/format/digest.js';
 import { readButtonId } from '../../src/discord/components.js';
 import { dropArticle } from './articles.js';
 import { startHarness, until, type Harness } from './harness.js';
@@ -45,7 +44,7 @@ describe('digests', () => {
       const outcome = await h.service.send(s.id);
       expect(outcome).toMatchObject({ kind: 'delivered', items: 1, parts: 1 });
       const [request] = posts();
-      const delivery = h.store.deliveries(s.id)[0];
+      const delivery = h.store.deliveries.forSubscription(s.id)[0];
       expect(request?.body).toMatchObject({
         nonce: digestNonce(h.store.instanceId, s.id, delivery?.id ?? 0, 0),
         enforce_nonce: true,
@@ -55,7 +54,7 @@ describe('digests', () => {
       expect(messages).toHaveLength(1);
       expect(messages[0]?.embeds.map((e) => e.title)).toEqual(['Migration news digest: 1 article', 'Kenya']);
       expect(postedIds(messages)).toEqual([id]);
-      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(6);
+      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(6);
 
       expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
       expect(posts()).toHaveLength(1);
@@ -84,7 +83,7 @@ describe('digests', () => {
       dropArticle(h.data.raw, 3, 'Chad', 'flood response');
       await h.ingester.sync();
       expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
-      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(8);
+      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(8);
     });
 
     it('posts a large digest as several messages in order, every article once', async () => {
@@ -109,7 +108,7 @@ describe('digests', () => {
       const ids = Array.from({ length: 130 }, (_, k) => dropArticle(h.data.raw, k, 'Chad'));
       await h.ingester.sync();
       expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 100 });
-      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(105);
+      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(105);
       expect(h.server.channelMessages(general())[0]?.embeds[0]?.description).toContain(
         '30 more items will follow in the next digest.',
       );
@@ -147,9 +146,9 @@ describe('digests', () => {
       const outcome = await h.service.send(s.id);
       expect(outcome).toEqual({ kind: 'pending', reason: 'Discord answered 500' });
       expect(posts().map((r) => r.status)).toEqual([500, 500]);
-      const pending = h.store.pendingDelivery(s.id);
+      const pending = h.store.deliveries.pendingFor(s.id);
       expect(pending?.parts[0]?.messageId).toBeNull();
-      expect(h.store.getSubscription(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
+      expect(h.store.subscriptions.get(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
 
       h.server.clearFaults();
       expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', deliveryIds: [pending?.id] });
@@ -157,7 +156,7 @@ describe('digests', () => {
         new Set([pending?.parts[0]?.nonce]),
       );
       expect(h.server.channelMessages(general())).toHaveLength(1);
-      expect(h.store.getSubscription(s.id)?.cursorSeq).toBe(6);
+      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(6);
     });
 
     it.each([
@@ -206,12 +205,12 @@ describe('digests', () => {
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
       const dead = new REST({ api: 'http://127.0.0.1:9/api', retries: 0, timeout: 2_000 }).setToken('x');
-      const service = h.restart({ poster: restPoster(dead) });
+      const service = await h.restart({ rest: dead });
       const outcome = await service.send(s.id);
       expect(outcome.kind).toBe('pending');
       expect(outcome.kind === 'pending' && outcome.reason).toMatch(/^network: /);
-      expect(h.store.pendingDelivery(s.id)).toBeDefined();
-      expect(h.store.getSubscription(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
+      expect(h.store.deliveries.pendingFor(s.id)).toBeDefined();
+      expect(h.store.subscriptions.get(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
     });
 
     it('pauses every subscription of a guild the bot left', () => {
@@ -232,20 +231,20 @@ describe('digests', () => {
       await h.ingester.sync();
       // A crash after Discord accepted part 0 but before the store heard of it: compose and record,
       // post part 0 by hand with its nonce, and restart.
-      const { digest, toSeq } = h.service.delivery.preview(h.store.getSubscription(s.id)!);
-      const delivery = h.store.createDelivery({
+      const { plan, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
+      const delivery = h.store.deliveries.create({
         subscriptionId: s.id,
         fromSeq: 5,
         toSeq,
         itemCount: 40,
-        payloads: digest.messages,
+        payloads: renderDigestMessages(plan),
         nonce: (d, p) => digestNonce(h.store.instanceId, s.id, d, p),
       });
       const first = delivery.parts[0]!;
       await h.rest.post(`/channels/${general()}/messages`, {
-        body: toMessageBody(first.payload as DigestMessage, first.nonce),
+        body: toMessageBody(first.payload, first.nonce),
       });
-      const service = h.restart();
+      const service = await h.restart();
       const { finished, caughtUp } = await service.recover();
       expect(finished).toEqual([
         { kind: 'delivered', deliveryIds: [delivery.id], items: 40, parts: delivery.parts.length },
@@ -256,39 +255,41 @@ describe('digests', () => {
       expect([...postedIds(messages)].sort()).toEqual([...ids].sort());
     });
 
-    it('recognizes a part posted before a crash once Discord has forgotten its nonce', async () => {
+    it('does not post a part again once Discord has forgotten its nonce (the shipped poster looks in the channel)', async () => {
       const s = subscribe();
-      dropArticle(h.data.raw, 1);
+      const ids = Array.from({ length: 40 }, (_, k) => dropArticle(h.data.raw, k));
       await h.ingester.sync();
-      const { digest, toSeq } = h.service.delivery.preview(h.store.getSubscription(s.id)!);
-      const delivery = h.store.createDelivery(
-        {
-          subscriptionId: s.id,
-          fromSeq: 5,
-          toSeq,
-          itemCount: 1,
-          payloads: digest.messages,
-          nonce: (d, p) => digestNonce(h.store.instanceId, s.id, d, p),
-        },
-        new Date(Date.now() - 10 * 60_000), // ten minutes ago: the nonce is no longer remembered
-      );
-      const part = delivery.parts[0]!;
-      // Posted with another nonce, as if Discord's memory of it had expired.
-      await h.rest.post(`/channels/${general()}/messages`, {
-        body: toMessageBody(part.payload as DigestMessage, 'expired'),
+      // A crash after Discord stored part 0 but before its answer reached the bot...
+      const { plan, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
+      const delivery = h.store.deliveries.create({
+        subscriptionId: s.id,
+        fromSeq: 5,
+        toSeq,
+        itemCount: 40,
+        payloads: renderDigestMessages(plan),
+        nonce: (d, p) => digestNonce(h.store.instanceId, s.id, d, p),
       });
-      const { finished } = await h.restart().recover();
-      expect(finished).toEqual([expect.objectContaining({ kind: 'delivered', items: 1 })]);
-      expect(h.server.channelMessages(general())).toHaveLength(1);
-      expect(h.store.getDelivery(delivery.id)?.parts[0]?.messageId).toBe(
-        h.server.channelMessages(general())[0]?.id,
-      );
+      const part = delivery.parts[0]!;
+      await h.rest.post(`/channels/${general()}/messages`, {
+        body: toMessageBody(part.payload, part.nonce),
+      });
+      // ...then a downtime longer than Discord's memory of nonces: a re-post would be a duplicate.
+      h.server.forgetNonces();
+      const { finished } = await (await h.restart()).recover();
+      expect(finished).toEqual([
+        { kind: 'delivered', deliveryIds: [delivery.id], items: 40, parts: delivery.parts.length },
+      ]);
+      const messages = h.server.channelMessages(general());
+      expect(messages).toHaveLength(delivery.parts.length);
+      expect([...postedIds(messages)].sort()).toEqual([...ids].sort());
+      expect(h.store.deliveries.get(delivery.id)?.parts[0]?.messageId).toBe(messages[0]?.id);
+      expect(h.server.requestsTo('GET', `/channels/${general()}/messages`).length).toBeGreaterThan(0);
     });
 
     it('gives a subscription one catch-up digest after downtime, not one per missed slot', async () => {
       const created = new Date('2026-11-20T10:00:00Z');
       let now = created;
-      const service = h.restart({ now: () => now });
+      const service = await h.restart({ now: () => now });
       const s = service.subscribe({
         guildId: h.server.guild.id,
         channelId: general(),
@@ -297,16 +298,18 @@ describe('digests', () => {
         query: null,
         backfill: 0,
       });
-      expect(s.nextRunAt?.toISOString()).toBe('2026-11-20T11:00:00.000Z');
+      // The next run shown is node-cron's, from the wall clock (the service's clock drives the rest).
+      const topOfNextHour = (Math.floor(Date.now() / 3_600_000) + 1) * 3_600_000;
+      expect(s.nextRunAt?.getTime()).toBe(topOfNextHour);
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
       now = new Date('2026-11-20T10:59:00Z');
-      expect((await h.restart({ now: () => now }).recover()).caughtUp).toEqual([]);
+      expect((await (await h.restart({ now: () => now })).recover()).caughtUp).toEqual([]);
       now = new Date('2026-11-20T17:30:00Z'); // six slots missed
-      const { caughtUp } = await h.restart({ now: () => now }).recover();
+      const { caughtUp } = await (await h.restart({ now: () => now })).recover();
       expect(caughtUp).toEqual([expect.objectContaining({ kind: 'delivered', items: 1 })]);
       expect(h.server.channelMessages(general())).toHaveLength(1);
-      expect((await h.restart({ now: () => now }).recover()).caughtUp).toEqual([]);
+      expect((await (await h.restart({ now: () => now })).recover()).caughtUp).toEqual([]);
     });
   });
 
@@ -329,7 +332,7 @@ describe('digests', () => {
 describe('digests', () => {
   describe('DigestService.due', () => {
     it('posts due subscriptions a bounded few at a time, one per channel at once, channels in turn', async () => {
-      const service = h.restart({ concurrency: 2 });
+      const service = await h.restart({ concurrency: 2 });
       const announcements = h.server.channel('announcements').id;
       const ids = [general(), general(), general(), announcements, announcements, announcements].map(
         (channelId) =>
@@ -355,7 +358,7 @@ describe('digests', () => {
       const outcomes = await Promise.all([...runs, again]);
       expect(outcomes.map((o) => o.kind)).toEqual(Array(7).fill('delivered'));
       expect(outcomes[6]).toBe(outcomes[1]);
-      expect(h.store.listSubscriptions().every((s) => s.cursorSeq === 6)).toBe(true);
+      expect(h.store.subscriptions.list().every((s) => s.cursorSeq === 6)).toBe(true);
       // Arrival order between two channels depends on the machine's load, so the bounds are
       // checked on the server's clock instead: each post is answered 30 ms after it arrives and
       // the next run in a channel only starts after that answer.

@@ -1,69 +1,75 @@
 import { REST } from 'discord.js';
+import { pino } from 'pino';
 import { createLibrary, type Library } from '../../src/core/library.js';
-import type { DigestLibrary } from '../../src/digests/deliver.js';
-import { classifyDiscordError, restPoster } from '../../src/digests/discord.js';
-import { digestLibrary } from '../../src/digests/library.js';
-import { DigestService, type DigestServiceOptions } from '../../src/digests/service.js';
-import { Ingester } from '../../src/ingest/ingester.js';
-import { Store } from '../../src/store/store.js';
+import type { DigestService } from '../../src/digests/service.js';
+import { createDigestRuntime, type DigestRuntime, type DigestTuning } from '../../src/digests/runtime.js';
+import type { Ingester } from '../../src/ingest/ingester.js';
+import type { Store } from '../../src/store/store.js';
 import { LoopbackDiscord } from '../support/loopbackDiscord.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 
-/** The real search library, fed by ingestion, as digests see it. */
-export function digestView(library: Library): DigestLibrary {
-  return digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined));
-}
+/** What a restart may change: the endpoint (a REST elsewhere) and the numbers, never a component. */
+export type RestartOptions = DigestTuning & { readonly rest?: REST };
 
 export interface Harness {
   readonly server: LoopbackDiscord;
   readonly data: ReturnType<typeof makeDataDir>;
   readonly library: Library;
-  store: Store;
-  ingester: Ingester;
-  service: DigestService;
+  /** The runtime as `createDigestRuntime` built it (main.ts's factory), and its parts. */
+  runtime: DigestRuntime;
+  readonly store: Store;
+  readonly ingester: Ingester;
+  readonly service: DigestService;
+  /** The REST the runtime posts through, pointed at the loopback server. */
   readonly rest: REST;
-  /** Closes the store and opens it again with a fresh service, as a restart would. */
-  restart(options?: Partial<DigestServiceOptions>): DigestService;
+  /** Stops the runtime (closing the store) and builds a new one over the same data, as a restart. */
+  restart(options?: RestartOptions): Promise<DigestService>;
   close(): Promise<void>;
 }
 
-/** A loopback Discord, a data folder with the shipped pages ingested, a store, and a digest service. */
-export async function startHarness(options: Partial<DigestServiceOptions> = {}): Promise<Harness> {
+/**
+ * A loopback Discord, a data folder with the shipped pages ingested, and the digest runtime built
+ * by the shipped factory. Only the endpoint and numbers differ from production: a REST pointed at
+ * the loopback server with the REST client's own 5xx retries off (the retries under test are the
+ * service's), and short backoffs.
+ */
+export async function startHarness(tuning: DigestTuning = {}): Promise<Harness> {
   const server = await LoopbackDiscord.start();
   const data = makeDataDir({ shipped: true });
   const library = createLibrary([]);
-  // Retries are ours to test: the REST client's own 5xx retries off, and short timeouts.
   const rest = new REST({ api: server.apiBase, retries: 0, timeout: 5_000 }).setToken(server.token);
-  const make = (store: Store, more: Partial<DigestServiceOptions> = {}) =>
-    new DigestService({
-      store,
-      library: digestView(library),
-      poster: restPoster(rest),
-      classify: classifyDiscordError,
-      attempts: 2,
-      backoffMs: 5,
-      ...options,
-      ...more,
+  const logger = pino({ level: 'silent' });
+  const make = (more: RestartOptions = {}) =>
+    createDigestRuntime({
+      dataDir: data.dir,
+      rescanIntervalSeconds: 0,
+      library,
+      logger,
+      rest: more.rest ?? rest,
+      tuning: { attempts: 2, backoffMs: 5, ...tuning, ...more },
     });
-  const store = Store.open(data.dir);
   const harness: Harness = {
     server,
     data,
     library,
     rest,
-    store,
-    ingester: new Ingester({ dataDir: data.dir, store, library }),
-    service: make(store),
-    restart(more = {}) {
-      harness.store.close();
-      harness.store = Store.open(data.dir);
-      harness.ingester = new Ingester({ dataDir: data.dir, store: harness.store, library });
-      harness.service = make(harness.store, more);
-      return harness.service;
+    runtime: make(),
+    get store() {
+      return harness.runtime.store;
+    },
+    get ingester() {
+      return harness.runtime.ingester;
+    },
+    get service() {
+      return harness.runtime.service;
+    },
+    async restart(more = {}) {
+      await harness.runtime.stop();
+      harness.runtime = make(more);
+      return harness.runtime.service;
     },
     async close() {
-      await harness.service.stop();
-      harness.store.close();
+      await harness.runtime.stop();
       await server.close();
       data.cleanup();
     },

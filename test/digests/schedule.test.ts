@@ -1,9 +1,10 @@
 import cron from 'node-cron';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   isRunMissed,
   nextRun,
   TIME_ZONES,
+  upcomingRuns,
   validateCron,
   validateTimeZone,
 } from '../../src/digests/schedule.js';
@@ -75,8 +76,10 @@ describe('schedule', () => {
       ['0 0 * * *', 'Asia/Kolkata', '2026-11-23T00:00:00Z', '2026-11-23T18:30:00.000Z'],
       // 02:30 does not exist on the spring-forward night in Paris: the next one is a day later.
       ['30 2 * * *', 'Europe/Paris', '2026-03-28T12:00:00Z', '2026-03-30T00:30:00.000Z'],
-      // 02:30 happens twice in autumn: the first one counts.
-      ['30 2 * * *', 'Europe/Paris', '2026-10-24T12:00:00Z', '2026-10-25T00:30:00.000Z'],
+      // 02:30 happens twice in autumn: once, the second time (CET), as node-cron's task fires.
+      ['30 2 * * *', 'Europe/Paris', '2026-10-24T12:00:00Z', '2026-10-25T01:30:00.000Z'],
+      // West of Greenwich node-cron takes the first: 01:30 EDT, not 01:30 EST.
+      ['30 1 * * *', 'America/New_York', '2026-10-31T12:00:00Z', '2026-11-01T05:30:00.000Z'],
       ['*/15 * * * *', 'UTC', '2026-11-23T10:07:13Z', '2026-11-23T10:15:00.000Z'],
       ['0 12 29 2 *', 'UTC', '2026-03-01T00:00:00Z', '2028-02-29T12:00:00.000Z'],
     ])('%s in %s after %s is %s', (expression, zone, after, expected) => {
@@ -96,6 +99,59 @@ describe('schedule', () => {
       } finally {
         void task.destroy();
       }
+    });
+  });
+
+  describe('upcomingRuns', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** node-cron counts from the wall clock: set it (Date only, no timers) to `iso`. */
+    const clockAt = (iso: string) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(at(iso));
+    };
+
+    /** Our arithmetic, chained from `from`: the runs node-cron should list. */
+    const ours = (expression: string, zone: string, from: Date, count: number) => {
+      const out: string[] = [];
+      for (let after = from; out.length < count;) {
+        after = nextRun(expression, zone, after)!;
+        out.push(after.toISOString());
+      }
+      return out;
+    };
+
+    // Each zone's spring-forward and fall-back nights in 2026, a few hours before the change.
+    const transitions = [
+      ['Europe/Berlin', 'spring forward', '2026-03-28T20:00:00Z'],
+      ['Europe/Berlin', 'fall back', '2026-10-24T20:00:00Z'],
+      ['America/New_York', 'spring forward', '2026-03-08T02:00:00Z'],
+      ['America/New_York', 'fall back', '2026-11-01T02:00:00Z'],
+      ['Australia/Sydney', 'fall back', '2026-04-04T10:00:00Z'],
+      ['Australia/Sydney', 'spring forward', '2026-10-03T10:00:00Z'],
+    ] as const;
+    // Slots inside the skipped or repeated hour, next to it, hourly, every 20 minutes, weekly.
+    const expressions = ['30 2 * * *', '0 3 * * *', '0 1 * * *', '15 * * * *', '*/20 1-3 * * *', '0 9 * * 0'];
+
+    it.each(transitions)('agrees with nextRun in %s over the %s night', (zone, _change, iso) => {
+      clockAt(iso);
+      for (const expression of expressions) {
+        const fromNodeCron = upcomingRuns(expression, zone, 6).map((d) => d.toISOString());
+        expect({ expression, runs: fromNodeCron }).toEqual({
+          expression,
+          runs: ours(expression, zone, at(iso), 6),
+        });
+      }
+    });
+
+    it('counts from the wall clock: what /digest list shows', () => {
+      clockAt('2026-11-23T07:00:00Z');
+      expect(upcomingRuns('0 9 * * *', 'Europe/Paris', 2).map((d) => d.toISOString())).toEqual([
+        '2026-11-23T08:00:00.000Z',
+        '2026-11-24T08:00:00.000Z',
+      ]);
     });
   });
 

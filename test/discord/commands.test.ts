@@ -121,6 +121,24 @@ describe('the bot on the shipped pages (real discord.js client, loopback Discord
       expect(session.reply?.content).toMatch(/^No results for “zzzqqq”\./);
     });
 
+    it('echoes the query with markdown, mentions and @everyone shown literally', async () => {
+      const none = await bot.server.sendSlashCommand('search', { query: '**zzzqqq** @everyone <@123>' });
+      expect(none.reply?.content).toMatch(/^No results for “\\\*\\\*zzzqqq\\\*\\\* \\@everyone \\<@123>”\./);
+      const some = await bot.server.sendSlashCommand('search', { query: '**beijing** <@123>' });
+      expect(some.reply?.embeds[0]?.title).toBe('Results for “\\*\\*beijing\\*\\* \\<@123>”');
+    });
+
+    it('offers "did you mean" for words only, keeping mention syntax and numbers as typed', async () => {
+      const session = await bot.server.sendSlashCommand('search', { query: 'chnia <@123>' });
+      expect(session.reply?.content).toBe(
+        'No results for “chnia \\<@123>”. Did you mean **china \\<@123>**?',
+      );
+      const buttons = componentsOf(session.reply).filter((c) => c.type === ComponentType.Button);
+      expect(buttons.map((b) => b.label)).toEqual(['Search “china <@123>”']);
+      const mentionOnly = await bot.server.sendSlashCommand('search', { query: '<@123>' });
+      expect(mentionOnly.reply?.content).toBe('No results for “\\<@123>”. Try fewer or different words.');
+    });
+
     it('autocompletes the query with titles and the country with datelines', async () => {
       const titles = await bot.server.sendAutocomplete('search', { query: 'direc' }, 'query');
       expect(titles.map((c) => c.name)).toEqual([
@@ -216,6 +234,11 @@ describe('the bot on the shipped pages (real discord.js client, loopback Discord
       expect(text).toContain('pliljert@iom.int');
       const body = await (await fetch(attachment!.url)).text();
       expect(body).toBe(text);
+    });
+
+    it('echoes an unknown name literally', async () => {
+      const session = await bot.server.sendSlashCommand('contact', { name: '**zz** <@123> @here' });
+      expect(session.reply?.content).toBe('No press contact matches “\\*\\*zz\\*\\* \\<@123> \\@here”.');
     });
 
     it('autocompletes names', async () => {

@@ -64,7 +64,7 @@ describe('ingest', () => {
       const second = await ingester.sync();
       expect(second.logged).toEqual([]);
       expect(second.unchanged).toBe(5);
-      expect(store.latestSeq()).toBe(5);
+      expect(store.log.latestSeq()).toBe(5);
     });
 
     it('logs a file added while the bot was down as new exactly once after a restart', async () => {
@@ -158,7 +158,7 @@ describe('ingest', () => {
       const [ra, rb, rc] = await Promise.all([a, ingester.sync(), ingester.sync()]);
       expect(rb).toBe(rc);
       expect(ra.logged.length + rb.logged.length).toBe(6);
-      expect(store.logEntries(0).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(store.log.entries(0).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     });
   });
 
@@ -186,11 +186,11 @@ describe('ingest', () => {
       });
       cleanups.push(() => watcher?.close());
       const id = dropArticle(data.raw, 3);
-      const entry = await until(() => store.logEntries(5)[0]);
+      const entry = await until(() => store.log.entries(5)[0]);
       expect([entry.docId, entry.event]).toEqual([id, 'new']);
       await watcher.close();
       watcher = undefined;
-      expect(store.logEntries(5)).toHaveLength(1);
+      expect(store.log.entries(5)).toHaveLength(1);
     });
 
     it('notices a deleted file', async () => {
@@ -199,7 +199,7 @@ describe('ingest', () => {
       const watcher = watchRaw({ dataDir: data.dir, ingester, rescanIntervalSeconds: 0, debounceMs: 50 });
       cleanups.push(() => watcher.close());
       rmSync(path.join(data.raw, '003_bfb7b29f8f6badf6.txt'));
-      const entry = await until(() => store.logEntries(5)[0]);
+      const entry = await until(() => store.log.entries(5)[0]);
       expect([entry.docId, entry.event]).toEqual(['003_bfb7b29f8f6badf6', 'removed']);
     });
   });

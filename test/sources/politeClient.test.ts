@@ -235,6 +235,35 @@ describe('politeClient', () => {
       expect(web.requestsTo('/robots.txt')).toHaveLength(2);
     });
 
+    it('lengthens the gap to the Crawl-delay robots.txt asks of us, up to the cap', async () => {
+      const sleep = (clock: { now: number }, slept: number[]) => (ms: number) => {
+        slept.push(ms);
+        clock.now += ms;
+        return Promise.resolve();
+      };
+      web.route('/page', text('hi'));
+      web.route('/robots.txt', robotsTxt('User-agent: migration-news-bot\nCrawl-delay: 5\n'));
+      const clock = { now: 0 };
+      const slept: number[] = [];
+      const polite = client({ minGapMs: 1_000, now: () => clock.now, sleep: sleep(clock, slept) });
+      await polite.fetch({ url: web.url('/page') });
+      await polite.fetch({ url: web.url('/page') });
+      // robots.txt, then 5 s, the page, then 5 s, the page again.
+      expect(slept).toEqual([5_000, 5_000]);
+
+      web.route('/robots.txt', robotsTxt('User-agent: *\nCrawl-delay: 86400\n'));
+      const capped: number[] = [];
+      const other = client({
+        minGapMs: 1_000,
+        maxCrawlDelayMs: 3_000,
+        now: () => clock.now,
+        sleep: sleep(clock, capped),
+      });
+      await other.fetch({ url: web.url('/page') });
+      await other.fetch({ url: web.url('/page') });
+      expect(capped).toEqual([3_000, 3_000]);
+    });
+
     it('waits through the injected sleep', async () => {
       const slept: number[] = [];
       let clock = 0;

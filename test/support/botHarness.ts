@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { commands as shippedCommands } from '../../commands/index.js';
 import { loadConfig } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
-import { startBot } from '../../src/discord/client.js';
+import { createClient, startBot } from '../../src/discord/client.js';
 import type { SlashCommand } from '../../src/discord/command.js';
 import type { CommandContext } from '../../src/discord/context.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
@@ -83,14 +83,22 @@ export class BotHarness {
       { write: (line: string) => void this.logs.push(JSON.parse(line) as LogLine) },
     );
     const { library } = await loadLibrary(this.dataDir, logger);
+    // As main.ts: one client, whose REST the digests post through.
+    const client = createClient(this.config);
     this.digests = this.withDigests
-      ? createDigestRuntime({ dataDir: this.dataDir, rescanIntervalSeconds: 0, library, logger })
+      ? createDigestRuntime({
+          dataDir: this.dataDir,
+          rescanIntervalSeconds: 0,
+          library,
+          logger,
+          rest: client.rest,
+        })
       : undefined;
     this.ctx = createCommandContext(library, logger, {
       version: '0.0.0-test',
       digests: this.digests?.service,
     });
-    this.client = await startBot(this.config, this.commands, this.ctx);
+    this.client = await startBot(this.config, this.commands, this.ctx, client);
     await this.digests?.start(this.client);
   }
 

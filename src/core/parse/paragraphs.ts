@@ -1,4 +1,4 @@
-import { normalizeSpace } from './text.js';
+import { normalizeSpace } from './pageText.js';
 
 /** A line ends a sentence: `.`, `!`, `?` or `:` possibly followed by closing quotes/brackets. */
 const ENDS_SENTENCE = /[.!?:]["'”’)\]]*$/;

@@ -1,11 +1,11 @@
 import { err, ok, type Result } from '../errors.js';
 import { DocumentRecordSchema, type DocumentRecord } from '../record.js';
-import { findContactBlock, parseContactBlock } from './contacts.js';
+import { findContactBlock, parseContactBlock } from './contactBlock.js';
 import { hasDateline, splitDateline } from './dateline.js';
 import { reflowParagraphs } from './paragraphs.js';
 import { isProjectLabel, readProjectFields } from './projectFields.js';
 import { BUILTIN_SITE_NAVIGATION, findNavigationEnd } from './siteNavigation.js';
-import { normalizeSpace, splitLines } from './text.js';
+import { normalizeSpace, splitLines } from './pageText.js';
 
 /** One page to parse: its text and where it came from. */
 export interface PageInput {

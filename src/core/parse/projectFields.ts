@@ -1,5 +1,5 @@
 import type { ProjectFields } from '../record.js';
-import { normalizeSpace } from './text.js';
+import { normalizeSpace } from './pageText.js';
 
 type KnownField = Exclude<keyof ProjectFields, 'extra'>;
 

@@ -1,4 +1,4 @@
-import { normalizeSpace } from './text.js';
+import { normalizeSpace } from './pageText.js';
 
 /**
  * The site navigation every page starts with, as comparison keys (see {@link navigationKey}), in

@@ -1,4 +1,5 @@
-import { foldPhrase } from './text.js';
+import { truncate } from '../truncate.js';
+import { foldPhrase } from './terms.js';
 
 /** One autocomplete choice: `name` is shown, `value` is what the command receives. */
 export interface Suggestion {
@@ -31,12 +32,6 @@ function lowerBound(array: readonly string[], key: string): number {
   return lo;
 }
 
-/** Cuts `text` to at most `max` characters, with … when cut. */
-export function clip(text: string, max = MAX_CHOICE_LENGTH): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
 /**
  * Prefix lookup for autocomplete, built for it instead of MiniSearch's autoSuggest (which walks all
  * matching documents): a sorted array of `phrase\0value` keys answers "starts with" by binary
@@ -60,7 +55,7 @@ export class PrefixIndex {
     this.delete(value);
     const folded = [...new Set(phrases.map(foldPhrase).filter((p) => p.length > 0))];
     if (folded.length === 0) return;
-    this.entries.set(value, { name: clip(name), value, phrases: folded });
+    this.entries.set(value, { name: truncate(name, MAX_CHOICE_LENGTH), value, phrases: folded });
     for (const phrase of folded) {
       this.keys.push(`${phrase}${SEP}${value}`);
       for (const word of phrase.split(' ')) {

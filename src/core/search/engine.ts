@@ -10,41 +10,14 @@
  * order), an AND query only scores documents every earlier word matched (the most selective
  * word goes first), and only the page's documents become objects.
  *
- * It reads MiniSearch's internals (`_index`, `_documentIds`, `_fieldLength`, ...), which are not
- * public API: {@link QueryEngine.open} checks them at run time and returns null when they do not
+ * It reads MiniSearch's internals through miniSearchInternals.ts (not public API, trusted only for
+ * the pinned version): {@link QueryEngine.open} returns null when they cannot be read or do not
  * look as expected, when the index holds discarded documents not yet vacuumed (MiniSearch cleans
  * those lazily while it scores), or when a query is too wide for it; the caller then uses
  * MiniSearch's own `search()`, which gives the same answers, more slowly.
  */
 import type MiniSearch from 'minisearch';
-
-/** fieldId → short document id → term frequency. */
-type FieldPostings = Map<number, Map<number, number>>;
-
-interface TermTree {
-  get(term: string): FieldPostings | undefined;
-  atPrefix(prefix: string): Iterable<[string, FieldPostings]>;
-  fuzzyGet(term: string, maxDistance: number): Map<string, [FieldPostings, number]>;
-}
-
-interface Internals {
-  _index: TermTree;
-  _documentIds: Map<number, unknown>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _documentCount: number;
-  _dirtCount: number;
-  _nextId: number;
-  _options: {
-    fields: string[];
-    searchOptions: {
-      boost?: Record<string, number>;
-      weights?: { fuzzy?: number; prefix?: number };
-      bm25?: { k: number; b: number; d: number };
-    };
-  };
-}
+import { readInternals, type FieldPostings, type MiniSearchInternals } from './miniSearchInternals.js';
 
 /** One word of a query as MiniSearch runs it (a query spec). */
 export interface TermSpec {
@@ -102,34 +75,21 @@ export class QueryEngine {
   private readonly fuzzyWeight: number;
   private readonly bm25: { k: number; b: number; d: number };
 
-  private constructor(private readonly ms: Internals) {
-    const { fields, searchOptions } = ms._options;
-    this.boosts = fields.map((field) => [ms._fieldIds[field]!, searchOptions.boost?.[field] || 1]);
-    this.prefixWeight = searchOptions.weights?.prefix ?? 0.375;
-    this.fuzzyWeight = searchOptions.weights?.fuzzy ?? 0.45;
-    this.bm25 = searchOptions.bm25 ?? { k: 1.2, b: 0.7, d: 0.5 };
+  private constructor(private readonly ms: MiniSearchInternals) {
+    const { fields, boost, weights, bm25 } = ms.scoring;
+    this.boosts = fields.map((field) => [ms.fieldIds[field]!, boost?.[field] || 1]);
+    this.prefixWeight = weights.prefix;
+    this.fuzzyWeight = weights.fuzzy;
+    this.bm25 = bm25;
   }
 
-  /** The engine for this index, or null when its internals are not what this reads, or unclean. */
+  /**
+   * The engine for this index, or null when its internals may not or cannot be read (another
+   * MiniSearch version, an unexpected shape) or the index is unclean.
+   */
   static open(index: MiniSearch<never> | MiniSearch<object>): QueryEngine | null {
-    const ms = index as unknown as Partial<Internals>;
-    const tree = ms._index as Partial<TermTree> | undefined;
-    const ok =
-      tree !== undefined &&
-      typeof tree.get === 'function' &&
-      typeof tree.atPrefix === 'function' &&
-      typeof tree.fuzzyGet === 'function' &&
-      ms._documentIds instanceof Map &&
-      ms._fieldLength instanceof Map &&
-      Array.isArray(ms._avgFieldLength) &&
-      typeof ms._fieldIds === 'object' &&
-      typeof ms._documentCount === 'number' &&
-      typeof ms._nextId === 'number' &&
-      ms._dirtCount === 0 &&
-      Array.isArray(ms._options?.fields) &&
-      ms._options.fields.every((f) => typeof ms._fieldIds?.[f] === 'number') &&
-      ms._options.searchOptions !== undefined;
-    return ok ? new QueryEngine(ms as Internals) : null;
+    const internals = readInternals(index);
+    return internals ? new QueryEngine(internals) : null;
   }
 
   /**
@@ -153,8 +113,8 @@ export class QueryEngine {
     for (const q of queries) for (const spec of [q.main, ...q.stems]) bitOf(spec.term);
     if (sources.length > MAX_SOURCE_TERMS) return null;
 
-    const size = this.ms._nextId;
-    const ids = this.ms._documentIds;
+    const size = this.ms.nextId;
+    const ids = this.ms.documentIds;
     // Per query: which query terms matched each document, and the filter's verdict (0 unknown).
     const masks = new Uint32Array(size);
     let allowed: ((doc: number) => boolean) | null = null;
@@ -257,14 +217,14 @@ export class QueryEngine {
    * cached by short id never go stale.
    */
   idOf(doc: number): string {
-    return this.ms._documentIds.get(doc) as string;
+    return this.ms.documentIds.get(doc) as string;
   }
 
   /** Documents a word's exact term is in; prefix and fuzzy words go last (their expansions vary). */
   private estimate(q: TermQuery): number {
     if (q.main.prefix || q.main.fuzzy > 0 || q.stems.length > 0) return Number.MAX_SAFE_INTEGER;
     let df = 0;
-    for (const docs of this.ms._index.get(q.main.term)?.values() ?? []) df += docs.size;
+    for (const docs of this.ms.tree.get(q.main.term)?.values() ?? []) df += docs.size;
     return df;
   }
 
@@ -278,25 +238,25 @@ export class QueryEngine {
     derived: Map<string, FieldPostings>,
   ): Scored {
     const ms = this.ms;
-    const tree = ms._index;
-    const values = new Float64Array(ms._nextId);
+    const { tree, fieldLength: fieldLengths, avgFieldLength: avgFieldLengths } = ms;
+    const values = new Float64Array(ms.nextId);
     const docs: number[] = [];
     const { k, b, d } = this.bm25;
-    const total = ms._documentCount;
+    const total = ms.documentCount;
     const add = (term: string, postings: FieldPostings, weight: number) => {
       derived.set(term, postings);
       for (const [fieldId, fieldBoost] of this.boosts) {
         const freqs = postings.get(fieldId);
         if (freqs === undefined) continue;
         const matching = freqs.size;
-        const avgFieldLength = ms._avgFieldLength[fieldId]!;
+        const avgFieldLength = avgFieldLengths[fieldId]!;
         const invDocFreq = Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
         // MiniSearch multiplies termWeight * termBoost * fieldBoost * docBoost(1) * bm25, in order.
         const factor = weight * spec.boost * fieldBoost;
         for (const [doc, termFreq] of freqs) {
           if (candidates !== null && !(candidates[doc]! > 0)) continue;
           if (allowed !== null && !allowed(doc)) continue;
-          const fieldLength = ms._fieldLength.get(doc)![fieldId]!;
+          const fieldLength = fieldLengths.get(doc)![fieldId]!;
           const raw =
             invDocFreq *
             (d + (termFreq * (k + 1)) / (termFreq + k * (1 - b + (b * fieldLength) / avgFieldLength)));

@@ -1,5 +1,5 @@
 import type { Options, SearchOptions } from 'minisearch';
-import { fold, hashString, processTerm, processTermUncached, stem, STOP_WORDS, tokenize } from './text.js';
+import { fold, hashString, processTerm, processTermUncached, stem, STOP_WORDS, tokenize } from './terms.js';
 
 /**
  * The flat document MiniSearch indexes: one string per field, built from a DocumentRecord and the

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { fold, processTerm, STOP_WORDS, terms as textTerms, tokenize } from './text.js';
+import { fold, processTerm, STOP_WORDS, terms as textTerms, tokenize } from './terms.js';
 
 /** Longest query accepted, in characters. */
 export const MAX_QUERY_LENGTH = 500;
@@ -101,4 +101,42 @@ export function stemsOfPrefix(typed: string): string[] {
   }
   out.delete(typed);
   return [...out];
+}
+
+/** Text a user may paste that is not words to correct: anything in angle brackets, `@names`, links. */
+const MARKUP_RE = /(<[^<>\s]*>|@\S+|https?:\/\/\S+)/u;
+/** A word of letters (apostrophes inside allowed): the only kind "did you mean" corrects. */
+const LETTERS_RE = /^\p{L}+(?:['’]\p{L}+)*$/u;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether "did you mean" may replace `word` of `query`: a word of letters only (never a number or
+ * an id) that occurs outside markup such as `<@123>` or `@everyone`.
+ */
+export function isCorrectable(query: string, word: string): boolean {
+  if (!LETTERS_RE.test(word)) return false;
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'u');
+  return query.split(MARKUP_RE).some((piece, k) => k % 2 === 0 && pattern.test(piece));
+}
+
+/**
+ * `query` with the first whole-word occurrence of each key of `replacements` (outside markup)
+ * replaced by its value; markup and everything else stay exactly as typed.
+ */
+export function rewriteQuery(query: string, replacements: ReadonlyMap<string, string>): string {
+  const pending = new Map(replacements);
+  return query
+    .split(MARKUP_RE)
+    .map((piece, k) => {
+      if (k % 2 === 1) return piece;
+      let out = piece;
+      for (const [word, replacement] of pending) {
+        const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'u');
+        if (!pattern.test(out)) continue;
+        out = out.replace(pattern, replacement);
+        pending.delete(word);
+      }
+      return out;
+    })
+    .join('');
 }

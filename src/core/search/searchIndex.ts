@@ -1,19 +1,22 @@
 import MiniSearch, { type AsPlainObject, type Query, type SearchResult } from 'minisearch';
-import type { Mention } from '../contacts.js';
+import type { Mention } from '../contacts/mentions.js';
 import { UserError } from '../errors.js';
 import type { DocumentKind, DocumentRecord } from '../record.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from './options.js';
 import {
   containsSequence,
   fuzzyDistance,
+  isCorrectable,
   MIN_PREFIX_LENGTH,
   parseQuery,
+  rewriteQuery,
   stemsOfPrefix,
   type ParsedQuery,
 } from './query.js';
 import { QueryEngine, type Matches, type TermQuery } from './engine.js';
-import { buildSnippet } from './snippet.js';
-import { fold, processTerm, terms as textTerms, tokenize } from './text.js';
+import { readTermTree, type TermTree } from './miniSearchInternals.js';
+import { buildSnippet, type Snippet } from './snippet.js';
+import { fold, processTerm, terms as textTerms, tokenize } from './terms.js';
 
 /** Narrowing a search. Text filters ignore case and accents; `region` matches part of the region. */
 export interface SearchFilters {
@@ -36,15 +39,15 @@ export interface SearchRequest extends SearchFilters {
   readonly pageSize?: number;
 }
 
-/** One result. The CLI's `search --json` contract: names must not change. */
+/** One result. The CLI's `search --json` renders it (its field names must not change). */
 export interface SearchHit {
   readonly id: string;
   readonly kind: DocumentKind;
   readonly title: string;
   readonly country: string | null;
   readonly score: number;
-  /** Best sentence, ≤ ~200 characters, matched words in `**bold**`, other markdown escaped. */
-  readonly snippet: string;
+  /** Best sentence, ≤ 200 characters, as plain text with the ranges of the matched words. */
+  readonly snippet: Snippet;
 }
 
 /** A page of results. The CLI's `search --json` contract (extra fields welcome). */
@@ -405,7 +408,8 @@ export class SearchIndex {
 
   /**
    * Rewrites of the query with each word that is not an indexed term replaced by a close one (up
-   * to 2 edits, 3 for long words; fewest edits, then most documents), best first. Only runs when
+   * to 2 edits, 3 for long words; fewest edits, then most documents), best first. Only words of
+   * letters are corrected, never numbers or markup (see {@link isCorrectable}). Only runs when
    * nothing matched; costs a walk of the term tree, not of the documents.
    */
   private didYouMean(query: string, parsed: ParsedQuery): string[] {
@@ -413,7 +417,7 @@ export class SearchIndex {
     if (!terms) return [];
     const replacements = new Map<string, string[]>();
     for (const { word, term } of parsed.words) {
-      if (replacements.has(word) || terms.tree.has(term)) continue;
+      if (replacements.has(word) || terms.tree.has(term) || !isCorrectable(query, word)) continue;
       const distance = term.length >= 8 ? 3 : term.length >= 3 ? 2 : 1;
       const candidates: Array<{
         term: string;
@@ -440,36 +444,18 @@ export class SearchIndex {
     if (replacements.size === 0) return [];
     const out = new Set<string>();
     for (let rank = 0; rank < 3; rank++) {
-      let rewritten = query;
-      for (const [word, words] of replacements) {
-        const replacement = words[Math.min(rank, words.length - 1)]!;
-        rewritten = rewritten.replace(
-          new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'u'),
-          replacement,
-        );
-      }
+      const chosen = new Map(
+        [...replacements].map(([word, words]) => [word, words[Math.min(rank, words.length - 1)]!]),
+      );
+      const rewritten = rewriteQuery(query, chosen);
       if (rewritten !== query) out.add(rewritten.trim());
     }
     return [...out];
   }
 
-  /**
-   * MiniSearch's term tree and short-id table. Not public API (MiniSearch 7 keeps them as
-   * `_index` and `_documentIds`); checked at run time so a change there only loses suggestions.
-   */
-  private termTree(): { tree: TermTree; documentIds: Map<number, unknown> } | null {
-    const internals = this.index as unknown as { _index?: Partial<TermTree>; _documentIds?: unknown };
-    const tree = internals._index;
-    if (
-      !tree ||
-      typeof tree.fuzzyGet !== 'function' ||
-      typeof tree.has !== 'function' ||
-      typeof tree.get !== 'function'
-    ) {
-      return null;
-    }
-    if (!(internals._documentIds instanceof Map)) return null;
-    return { tree: tree as TermTree, documentIds: internals._documentIds as Map<number, unknown> };
+  /** MiniSearch's term tree and short-id table, or null when they may not be read (see miniSearchInternals.ts). */
+  private termTree(): { tree: TermTree; documentIds: ReadonlyMap<number, unknown> } | null {
+    return readTermTree(this.index);
   }
 
   /** A word of the document whose index term is `term`, in lower case (index terms are stems). */
@@ -490,13 +476,6 @@ export class SearchIndex {
     }
     return null;
   }
-}
-
-/** The part of MiniSearch's SearchableMap used for "did you mean" and related documents. */
-interface TermTree {
-  has(term: string): boolean;
-  get(term: string): Map<number, Map<number, number>> | undefined;
-  fuzzyGet(term: string, maxDistance: number): Map<string, [Map<number, Map<number, number>>, number]>;
 }
 
 /** In how many documents a term occurs (in its most common field). */
@@ -544,5 +523,3 @@ const foldFilter = (filter: string | undefined) =>
   filter === undefined || filter.trim() === '' ? undefined : fold(filter.trim());
 const foldValue = (value: string | null | undefined) =>
   value === null || value === undefined ? null : fold(value.trim());
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,17 +1,18 @@
-import { fold, processTerm, wordSpans, type WordSpan } from './text.js';
+import { fold, processTerm, wordSpans, type WordSpan } from './terms.js';
 
-/** Longest snippet, in characters of the document text (before markdown escaping). */
+/** Longest snippet, in characters of the document text (the ellipses included). */
 export const MAX_SNIPPET_LENGTH = 200;
 
-/** Characters Discord reads as markdown (brackets: masked links), plus the backslash that escapes them. */
-const MARKDOWN_RE = /[\\*_~`|>[\]]/g;
+/** A highlighted stretch of a snippet's text: `[start, end)` in UTF-16 code units. */
+export type HighlightRange = readonly [start: number, end: number];
 
 /**
- * Escapes Discord markdown in document text, so only the markup we add (bold markers in snippets)
- * is read as such. The one escaper of the core: snippets and digests use it.
+ * The best sentence of a document for a query, as plain text with the matched words' ranges
+ * (in order, not overlapping). Adapters render it their own way (bold in Discord, plain in a terminal).
  */
-export function escapeMarkdown(text: string): string {
-  return text.replace(MARKDOWN_RE, '\\$&');
+export interface Snippet {
+  readonly text: string;
+  readonly highlights: readonly HighlightRange[];
 }
 
 const SENTENCE_RE = /(?<=[.!?][”"’)]?)\s+(?=[“"‘(]?[\p{Lu}\d])/u;
@@ -21,21 +22,19 @@ export function sentences(paragraphs: readonly string[]): string[] {
   return paragraphs.flatMap((p) => p.split(SENTENCE_RE)).filter((s) => s.trim().length > 0);
 }
 
-/** `text` with the words whose index term is in `matched` wrapped in `**`, markdown escaped. */
-export function highlight(
+/** The ranges of the words of `text` whose index term is in `matched`, offset by `offset`. */
+export function highlightRanges(
   text: string,
   matched: ReadonlySet<string>,
   spans: readonly WordSpan[] = wordSpans(text),
-): string {
-  let out = '';
-  let at = 0;
+  offset = 0,
+): HighlightRange[] {
+  const ranges: HighlightRange[] = [];
   for (const span of spans) {
     const term = processTerm(span.word);
-    if (term === null || !matched.has(term)) continue;
-    out += `${escapeMarkdown(text.slice(at, span.start))}**${escapeMarkdown(span.word)}**`;
-    at = span.end;
+    if (term !== null && matched.has(term)) ranges.push([span.start + offset, span.end + offset]);
   }
-  return out + escapeMarkdown(text.slice(at));
+  return ranges;
 }
 
 const APOSTROPHES_RE = /['’]/g;
@@ -60,15 +59,14 @@ function sentenceFilter(matched: ReadonlySet<string>): (text: string) => boolean
 /**
  * The sentence with the most distinct matched terms (words the user typed count more than prefix
  * or typo expansions; earliest on ties), cut to at most {@link MAX_SNIPPET_LENGTH} characters on
- * word boundaries around the first match, with … where cut, matched words in bold and markdown
- * escaped. `extra` lines (contacts, project ids) are candidates after the text, so they show only
+ * word boundaries around the first match, with … where cut, and the matched words' ranges. `extra` lines (contacts, project ids) are candidates after the text, so they show only
  * when they match more than any sentence. Without any match: the first sentence.
  */
 export function buildSnippet(
   paragraphs: readonly string[],
   matched: ReadonlySet<string>,
   options: { readonly exact?: ReadonlySet<string>; readonly extra?: readonly string[] } = {},
-): string {
+): Snippet {
   const exact = options.exact ?? matched;
   const mayMatch = sentenceFilter(matched);
   let best: { text: string; spans: WordSpan[] | null; first: number } | undefined;
@@ -98,10 +96,10 @@ export function buildSnippet(
       bestScore = score;
     }
   }
-  if (!best) return '';
+  if (!best) return { text: '', highlights: [] };
   const text = best.text;
   const spans = best.spans ?? wordSpans(text);
-  if (text.length <= MAX_SNIPPET_LENGTH) return highlight(text, matched, spans);
+  if (text.length <= MAX_SNIPPET_LENGTH) return { text, highlights: highlightRanges(text, matched, spans) };
 
   // Window of whole words: start a little before the first match so it has context.
   const anchor = spans[Math.max(0, best.first)] ?? spans[0];
@@ -120,9 +118,13 @@ export function buildSnippet(
   if (end <= start) end = Math.min(text.length, start + budget);
   // Keep closing punctuation that sits right after the last word.
   while (end < text.length && end - start < budget && /[.,;:!?”"’)]/.test(text[end]!)) end++;
+  const lead = start > 0 ? '…' : '';
   const inside = spans
     .filter((s) => s.start >= start && s.end <= end)
     .map((s) => ({ word: s.word, start: s.start - start, end: s.end - start }));
-  const body = highlight(text.slice(start, end), matched, inside);
-  return `${start > 0 ? '…' : ''}${body}${end < text.length ? '…' : ''}`;
+  const body = text.slice(start, end);
+  return {
+    text: `${lead}${body}${end < text.length ? '…' : ''}`,
+    highlights: highlightRanges(body, matched, inside, lead.length),
+  };
 }

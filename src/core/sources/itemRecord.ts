@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { findContactBlock, parseContactBlock } from '../parse/contacts.js';
+import { findContactBlock, parseContactBlock } from '../parse/contactBlock.js';
 import { splitDateline } from '../parse/dateline.js';
 import { parseDocument } from '../parse/parseDocument.js';
 import { reflowParagraphs } from '../parse/paragraphs.js';
-import { splitLines } from '../parse/text.js';
+import { splitLines } from '../parse/pageText.js';
 import { err, ok, type Result } from '../errors.js';
 import { DocumentRecordSchema, type DocumentRecord } from '../record.js';
 import { canonicalUrl, uniqueCanonicalUrls } from './canonicalUrl.js';

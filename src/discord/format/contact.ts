@@ -3,8 +3,9 @@ import { buttonRows, readButton, vcardButton } from '../components.js';
 import type { ContactEntry } from '../../core/library.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
-import { DISCORD_LIMITS as L } from '../../core/discordLimits.js';
-import { escapeText, truncate } from './text.js';
+import { DISCORD_LIMITS as L } from '../limits.js';
+import { truncate } from '../../core/truncate.js';
+import { escapeText } from './text.js';
 
 const list = (items: readonly string[]) => truncate(items.map(escapeText).join('\n'), L.fieldValue);
 
@@ -53,4 +54,13 @@ export function vcardFileName(name: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
   return `${slug || 'contact'}.vcf`;
+}
+
+/** The vCard as an ephemeral .vcf attachment. */
+export function vcardReply(contact: ContactEntry, vcard: string): BotReply {
+  return {
+    content: `vCard for ${escapeText(contact.name)}: open it to add the contact to your address book.`,
+    files: [{ name: vcardFileName(contact.name), data: Buffer.from(vcard, 'utf8') }],
+    ephemeral: true,
+  };
 }

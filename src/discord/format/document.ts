@@ -3,8 +3,9 @@ import type { Contact, DocumentRecord, ProjectFields } from '../../core/record.j
 import { buttonRows, contactButton, readButton } from '../components.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
-import { DISCORD_LIMITS as L } from '../../core/discordLimits.js';
-import { escapeText, truncate } from './text.js';
+import { DISCORD_LIMITS as L } from '../limits.js';
+import { truncate } from '../../core/truncate.js';
+import { escapeText } from './text.js';
 
 const PROJECT_COLOR = 0x2e8540;
 
@@ -103,4 +104,10 @@ export function documentReply(
     components: [...contactRow, ...relatedRow],
     ephemeral: options.ephemeral ?? false,
   };
+}
+
+/** A project card, naming up to five other projects that also match the query. */
+export function projectReply(project: DocumentRecord, others: readonly DocumentRecord[]): BotReply {
+  const also = others.slice(0, 5).map((p) => escapeText(p.title));
+  return documentReply(project, [], also.length ? { note: `Also matching: ${also.join('; ')}` } : {});
 }

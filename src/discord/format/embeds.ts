@@ -1,6 +1,6 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import { DISCORD_LIMITS as L } from '../../core/discordLimits.js';
-import { truncate } from './text.js';
+import { DISCORD_LIMITS as L } from '../limits.js';
+import { truncate } from '../../core/truncate.js';
 
 /** Shown in place of an empty field name or value, which Discord rejects. */
 const BLANK = '\u200b';

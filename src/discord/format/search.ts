@@ -4,8 +4,9 @@ import type { SearchState } from '../components.js';
 import type { SearchPage } from '../../core/library.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
-import { DISCORD_LIMITS as L } from '../../core/discordLimits.js';
-import { escapeText, truncate } from './text.js';
+import { DISCORD_LIMITS as L } from '../limits.js';
+import { truncate } from '../../core/truncate.js';
+import { escapeText, snippetMarkdown } from './text.js';
 
 function describeState(state: SearchState): string {
   const filters = [state.kind ? `${state.kind}s` : null, state.country ? `in ${state.country}` : null].filter(
@@ -36,7 +37,7 @@ export function searchReply(state: SearchState, result: SearchPage, note?: strin
     fields: result.results.map((hit, i) => ({
       name: truncate(`${first + i + 1}. ${escapeText(hit.title)}`, L.fieldName),
       value: truncate(
-        `*${hit.kind === 'project' ? 'Project' : 'Article'}${hit.country ? ` · ${escapeText(hit.country)}` : ''}*\n${hit.snippet}`,
+        `*${hit.kind === 'project' ? 'Project' : 'Article'}${hit.country ? ` · ${escapeText(hit.country)}` : ''}*\n${snippetMarkdown(hit.snippet)}`,
         L.fieldValue,
       ),
     })),

@@ -1,33 +1,33 @@
 import { escapeMarkdown } from 'discord.js';
+import type { Snippet } from '../../core/search/snippet.js';
 
-export const ELLIPSIS = '…';
+/** `<` opening Discord's mention, channel, emoji, timestamp or command syntax (`<@1>`, `<#1>`, `<t:1>` …). */
+const MARKUP_OPENER_RE = /<(?=[@#:/]|a:|t:|id:)/g;
+/** `@everyone` and `@here`, which read as mass mentions. */
+const MASS_MENTION_RE = /@(?=everyone|here)/g;
+/** A block quote at the start of a line, which discord.js's escaper leaves alone. */
+const QUOTE_RE = /^(\s*)>/gm;
 
 /**
- * Cuts `text` to at most `max` characters, ending with an ellipsis when cut. Prefers a word
- * boundary near the end, never leaves a dangling backslash or an unclosed `**`, and never splits a
- * surrogate pair.
+ * Escapes document or user text for Discord, so it shows exactly as typed: markdown (discord.js's
+ * `escapeMarkdown`, with headings, lists and masked links), block quotes, and mention, channel,
+ * emoji and timestamp syntax (`<@123>`, `@everyone`). The one escaper of the code base; messages are
+ * also sent with `allowed_mentions: { parse: [] }`, so nothing pings even if something slips by.
  */
-export function truncate(text: string, max: number): string {
-  if (max <= 0) return '';
-  if (text.length <= max) return text;
-  if (max === 1) return ELLIPSIS;
-  let cut = text.slice(0, max - 1);
-  // A cut between the halves of a surrogate pair leaves a broken character.
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  // A word boundary close to the end reads better than half a word.
-  const space = cut.lastIndexOf(' ');
-  if (space > 0 && cut.length - space <= Math.max(15, cut.length * 0.2)) cut = cut.slice(0, space);
-  cut = cut.replace(/\s+$/, '');
-  // An odd count of unescaped `**` means bold was opened and not closed: drop the opener.
-  const markers = [...cut.matchAll(/(?<!\\)\*\*/g)];
-  if (markers.length % 2 === 1) cut = cut.slice(0, markers[markers.length - 1]!.index).replace(/\s+$/, '');
-  // An odd run of trailing backslashes would escape the ellipsis.
-  const trailing = /\\+$/.exec(cut)?.[0].length ?? 0;
-  if (trailing % 2 === 1) cut = cut.slice(0, -1);
-  return cut + ELLIPSIS;
+export function escapeText(text: string): string {
+  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
+    .replace(QUOTE_RE, '$1\\>')
+    .replace(MARKUP_OPENER_RE, '\\<')
+    .replace(MASS_MENTION_RE, '\\@');
 }
 
-/** Escapes Discord markdown in document or user text, so it shows as typed. */
-export function escapeText(text: string): string {
-  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
+/** A snippet as Discord markdown: its text escaped, highlighted words in bold. */
+export function snippetMarkdown(snippet: Snippet): string {
+  let out = '';
+  let at = 0;
+  for (const [start, end] of snippet.highlights) {
+    out += `${escapeText(snippet.text.slice(at, start))}**${escapeText(snippet.text.slice(start, end))}**`;
+    at = end;
+  }
+  return out + escapeText(snippet.text.slice(at));
 }

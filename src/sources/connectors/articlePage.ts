@@ -1,5 +1,5 @@
 import { Readability } from '@mozilla/readability';
-import { findContactBlock, parseContactBlock } from '../../core/parse/contacts.js';
+import { findContactBlock, parseContactBlock } from '../../core/parse/contactBlock.js';
 import type { Contact } from '../../core/record.js';
 import { sanitizeLine } from '../../core/sources/sanitizeText.js';
 import { blockText, parseHtmlDocument, removeInert } from './html.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clip, MAX_SUGGESTIONS, PrefixIndex } from '../../../src/core/search/autocomplete.js';
+import { MAX_CHOICE_LENGTH, MAX_SUGGESTIONS, PrefixIndex } from '../../../src/core/search/autocomplete.js';
 
 function titles(...entries: Array<[value: string, title: string]>): PrefixIndex {
   const index = new PrefixIndex();
@@ -50,7 +50,7 @@ describe('search/autocomplete', () => {
       const choices = index.lookup('migration');
       expect(choices).toHaveLength(MAX_SUGGESTIONS);
       expect(index.lookup('title', 50)).toHaveLength(MAX_SUGGESTIONS);
-      for (const c of choices) expect(c.name.length).toBeLessThanOrEqual(100);
+      for (const c of choices) expect(c.name.length).toBeLessThanOrEqual(MAX_CHOICE_LENGTH);
       expect(choices[0]?.name.endsWith('…')).toBe(true);
     });
 
@@ -94,13 +94,6 @@ describe('search/autocomplete', () => {
       expect(index.lookup('title 10').map((s) => s.value)).toEqual(
         ['v10', ...Array.from({ length: 9 }, (_, k) => `v10${k + 1}`)].filter((v) => v !== 'v100'),
       );
-    });
-  });
-
-  describe('clip', () => {
-    it('keeps short text and cuts long text with …', () => {
-      expect(clip('short')).toBe('short');
-      expect(clip('x'.repeat(120))).toBe(`${'x'.repeat(99)}…`);
     });
   });
 });

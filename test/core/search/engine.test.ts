@@ -1,11 +1,11 @@
 import MiniSearch, { type Query, type SearchResult } from 'minisearch';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { extractMentions } from '../../../src/core/contacts.js';
+import { extractMentions } from '../../../src/core/contacts/mentions.js';
 import type { DocumentRecord } from '../../../src/core/record.js';
 import { QueryEngine, type EngineResult, type TermQuery } from '../../../src/core/search/engine.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from '../../../src/core/search/options.js';
 import { SearchIndex, toIndexedDocument, type SearchRequest } from '../../../src/core/search/searchIndex.js';
-import { terms as textTerms, tokenize } from '../../../src/core/search/text.js';
+import { terms as textTerms, tokenize } from '../../../src/core/search/terms.js';
 import { shippedDocuments, syntheticRecords } from './fixtures.js';
 
 /** The same plan as MiniSearch's own query tree (the nesting SearchIndex uses as its fallback). */

@@ -1,15 +1,29 @@
 import { createHash } from 'node:crypto';
 import type { DocumentRecord, ProjectFields } from '../../../src/core/record.js';
+import type { Snippet } from '../../../src/core/search/snippet.js';
 import { loadCorpus } from '../../../src/ingest/loadCorpus.js';
 import { SHIPPED_RAW } from '../../fixtures/pages.js';
 import path from 'node:path';
-import { mulberry32 as rng } from '../../../bench/random.js';
+import { mulberry32 as rng } from '../../../src/util/random.js';
 
 /** The five shipped pages, parsed by the real pipeline. */
 export async function shippedDocuments(): Promise<DocumentRecord[]> {
   const { documents, errors } = await loadCorpus(path.dirname(SHIPPED_RAW));
   if (errors.length > 0) throw new Error(`shipped pages failed to parse: ${JSON.stringify(errors)}`);
   return documents;
+}
+
+/** A snippet with its highlights marked `[like this]`, for readable expectations; checks the ranges. */
+export function marked(snippet: Snippet): string {
+  let out = '';
+  let at = 0;
+  for (const [start, end] of snippet.highlights) {
+    if (start < at || end <= start || end > snippet.text.length)
+      throw new Error(`bad range [${start}, ${end})`);
+    out += `${snippet.text.slice(at, start)}[${snippet.text.slice(start, end)}]`;
+    at = end;
+  }
+  return out + snippet.text.slice(at);
 }
 
 export const ids = {

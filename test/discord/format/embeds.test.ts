@@ -2,7 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { embedLength, fitEmbed, fitEmbeds } from '../../../src/discord/format/embeds.js';
-import { DISCORD_LIMITS as L } from '../../../src/core/discordLimits.js';
+import { DISCORD_LIMITS as L } from '../../../src/discord/limits.js';
 
 const long = (n: number, word = 'lorem ') => word.repeat(Math.ceil(n / word.length)).slice(0, n);
 

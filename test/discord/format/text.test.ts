@@ -1,46 +1,7 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ELLIPSIS, escapeText, truncate } from '../../../src/discord/format/text.js';
+import { escapeText, snippetMarkdown } from '../../../src/discord/format/text.js';
 
 describe('format/text', () => {
-  describe('truncate', () => {
-    it.each([
-      ['short', 10, 'short'],
-      ['exactly ten', 11, 'exactly ten'],
-      ['one two three four five', 12, 'one two…'],
-      ['abcdefghijklmnop', 8, 'abcdefg…'],
-      ['anything', 1, '…'],
-      ['anything', 0, ''],
-    ])('cuts %j to %i characters as %j', (text, max, expected) => {
-      expect(truncate(text, max)).toBe(expected);
-    });
-
-    it('never leaves bold open', () => {
-      expect(truncate('plain **bold words here** tail', 16)).toBe('plain…');
-      expect(truncate('**a** and **b** then more text', 20)).toBe('**a** and **b**…');
-      expect(truncate('x **bold** words', 8)).toBe('x…');
-    });
-
-    it('never leaves a dangling escape before the ellipsis', () => {
-      expect(truncate('abc\\*def', 5)).toBe('abc…');
-    });
-
-    it('never splits a surrogate pair', () => {
-      expect(truncate('ab😀cd', 4)).toBe('ab…');
-    });
-
-    it('always fits and ends with an ellipsis when it cut', () => {
-      fc.assert(
-        fc.property(fc.string({ maxLength: 300 }), fc.integer({ min: 0, max: 200 }), (text, max) => {
-          const cut = truncate(text, max);
-          expect(cut.length).toBeLessThanOrEqual(max);
-          if (text.length > max && max > 0) expect(cut.endsWith(ELLIPSIS)).toBe(true);
-          if (text.length <= max) expect(cut).toBe(text);
-        }),
-      );
-    });
-  });
-
   describe('escapeText', () => {
     it('shows document and user text as typed', () => {
       expect(escapeText('*not bold* _not italic_ `code` > quote')).toBe(
@@ -48,6 +9,22 @@ describe('format/text', () => {
       );
       expect(escapeText('# heading')).toBe('\\# heading');
       expect(escapeText('[link](http://x)')).toBe('\\[link](http://x)');
+      expect(escapeText('> quote\n  > again')).toBe('\\> quote\n  \\> again');
+    });
+
+    it('shows mention, channel, emoji and timestamp syntax literally', () => {
+      expect(escapeText('**bold** @everyone <@123> @here <#9> <:e:1> <t:1:f> </x:1> a@b.c 1 < 2')).toBe(
+        '\\*\\*bold\\*\\* \\@everyone \\<@123> \\@here \\<#9> \\<:e:1> \\<t:1:f> \\</x:1> a@b.c 1 < 2',
+      );
+    });
+  });
+
+  describe('snippetMarkdown', () => {
+    it('bolds the highlighted words and escapes the rest of the text', () => {
+      expect(snippetMarkdown({ text: '*urgent* help_desk for migrants <@1>', highlights: [[23, 31]] })).toBe(
+        '\\*urgent\\* help\\_desk for **migrants** \\<@1>',
+      );
+      expect(snippetMarkdown({ text: '', highlights: [] })).toBe('');
     });
   });
 });

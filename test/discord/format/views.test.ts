@@ -5,7 +5,7 @@ import type { DocumentRecord } from '../../../src/core/record.js';
 import { contactReply, vcardFileName } from '../../../src/discord/format/contact.js';
 import { documentReply, formatUsd } from '../../../src/discord/format/document.js';
 import { embedLength } from '../../../src/discord/format/embeds.js';
-import { DISCORD_LIMITS as L } from '../../../src/core/discordLimits.js';
+import { DISCORD_LIMITS as L } from '../../../src/discord/limits.js';
 import { searchReply } from '../../../src/discord/format/search.js';
 import { toMessageOptions } from '../../../src/discord/reply.js';
 import type { BotReply } from '../../../src/discord/reply.js';
@@ -121,7 +121,7 @@ describe('format views with oversized content', () => {
         title: `Title ${i} ${words(100)}`,
         country: 'China',
         score: 1,
-        snippet: `**match** ${words(400)}`,
+        snippet: { text: `match ${words(400)}`, highlights: [[0, 5] as const] },
       })),
       matchedAll: true,
       suggestions: [],

@@ -25,7 +25,12 @@ export type Fault =
   | { readonly kind: 'unknownChannel' }
   | { readonly kind: 'status'; readonly status: number; readonly body: unknown }
   /** Answer normally, after this delay. */
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /**
+   * Handle the request at once (a message is stored and visible) but hold the answer this long: the
+   * window in which a crashed client never learns that Discord accepted its message.
+   */
+  | { readonly kind: 'delayAnswer'; readonly ms: number };
 
 export interface FaultRule {
   readonly method?: string;
@@ -62,7 +67,7 @@ export function matchPath(matcher: string | RegExp, path: string): boolean {
   return typeof matcher === 'string' ? path.startsWith(matcher) : matcher.test(path);
 }
 
-export function faultAnswer(fault: Exclude<Fault, { kind: 'delay' }>): {
+export function faultAnswer(fault: Exclude<Fault, { kind: 'delay' | 'delayAnswer' }>): {
   status: number;
   payload: unknown;
   headers: Record<string, string>;

@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import {
+  ButtonStyle,
+  ComponentType,
+  time,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
+import {
+  digestHeadline,
+  digestNotes,
+  itemLines,
+  type DigestPlan,
+  type DigestPlanItem,
+} from '../../core/digest.js';
+import { truncate } from '../../core/truncate.js';
+import { readButtonId } from '../components.js';
+import { DISCORD_LIMITS } from '../limits.js';
+import { fitEmbeds } from './embeds.js';
+import { escapeText } from './text.js';
+
+/** Discord's message limits a digest is packed into, named as the packer counts them. */
+export const DIGEST_LIMITS = {
+  embedsPerMessage: DISCORD_LIMITS.embedsPerMessage,
+  charsPerMessage: DISCORD_LIMITS.embedTotal,
+  fieldsPerEmbed: DISCORD_LIMITS.embedFields,
+  embedTitle: DISCORD_LIMITS.embedTitle,
+  embedDescription: DISCORD_LIMITS.embedDescription,
+  fieldName: DISCORD_LIMITS.fieldName,
+  fieldValue: DISCORD_LIMITS.fieldValue,
+  content: DISCORD_LIMITS.content,
+  buttonsPerMessage: DISCORD_LIMITS.actionRows * DISCORD_LIMITS.buttonsPerRow,
+  buttonLabel: DISCORD_LIMITS.buttonLabel,
+  nonce: DISCORD_LIMITS.nonce,
+} as const;
+
+export interface DigestField {
+  readonly name: string;
+  readonly value: string;
+}
+export interface DigestEmbed {
+  readonly title: string;
+  readonly description: string | null;
+  readonly color: number;
+  readonly fields: readonly DigestField[];
+  readonly footer: string | null;
+}
+/** A "Read" button; {@link toMessageBody} gives it a custom_id that opens the document ephemerally. */
+export interface DigestButton {
+  readonly label: string;
+  readonly docId: string;
+}
+/**
+ * One Discord message of a digest, as plain JSON: what a delivery stores for each part (so a
+ * re-post after a crash sends exactly the same message) and {@link toMessageBody} turns into a body.
+ */
+export interface DigestMessage {
+  readonly content: string | null;
+  readonly embeds: readonly DigestEmbed[];
+  readonly buttons: readonly DigestButton[];
+}
+
+const HEADER_COLOR = 0x0033a0;
+const ARTICLE_COLOR = 0x5b92e5;
+const PROJECT_COLOR = 0x2e8540;
+
+interface Block {
+  /** Embed title of the section this item belongs to. */
+  readonly section: string;
+  readonly color: number;
+  readonly field: DigestField;
+  readonly item: DigestPlanItem;
+}
+
+const fieldChars = (f: DigestField) => f.name.length + f.value.length;
+
+/**
+ * Lays a digest plan out in Discord messages: a header (counts, the period with Discord timestamps,
+ * backfill, topic), then one embed per section, each item with its number and title, its lines
+ * (summary and press contact, or project facts) and a numbered "Read" button. Sections continue
+ * across messages in order ("(continued)"); every message stays within {@link DIGEST_LIMITS}; text
+ * from documents and users is escaped. No messages for an empty plan.
+ */
+export function renderDigestMessages(plan: DigestPlan): DigestMessage[] {
+  if (plan.sections.length === 0) return [];
+  const blocks: Block[] = plan.sections.flatMap((section) =>
+    section.items.map((item) => ({
+      section: truncate(escapeText(section.title), DIGEST_LIMITS.embedTitle - 20),
+      color: section.kind === 'projects' ? PROJECT_COLOR : ARTICLE_COLOR,
+      item,
+      field: {
+        name: truncate(`${item.number}. ${escapeText(item.title)}`, DIGEST_LIMITS.fieldName),
+        value: truncate(itemLines(item).map(escapeText).join('\n'), DIGEST_LIMITS.fieldValue),
+      },
+    })),
+  );
+  const messages = pack(headerEmbed(plan), blocks);
+  return messages.map((m, k) => ({
+    content: messages.length > 1 ? `Migration news digest, part ${k + 1} of ${messages.length}` : null,
+    ...m,
+  }));
+}
+
+function headerEmbed(plan: DigestPlan): DigestEmbed {
+  const until = time(new Date(plan.window.until), 'f');
+  const lines = [
+    plan.window.since
+      ? `Ingested between ${time(new Date(plan.window.since), 'f')} and ${until}.`
+      : `Ingested up to ${until}.`,
+    ...digestNotes(plan),
+  ];
+  if (plan.query) lines.push(`Topic: ${truncate(escapeText(plan.query), 200)}`);
+  return {
+    title: truncate(digestHeadline(plan), DIGEST_LIMITS.embedTitle),
+    description: lines.join('\n'),
+    color: HEADER_COLOR,
+    fields: [],
+    footer: null,
+  };
+}
+
+const embedChars = (e: DigestEmbed) =>
+  e.title.length +
+  (e.description?.length ?? 0) +
+  (e.footer?.length ?? 0) +
+  e.fields.reduce((n, f) => n + fieldChars(f), 0);
+
+/** Greedy packing in order; a section split across embeds or messages says "(continued)". */
+function pack(header: DigestEmbed, blocks: readonly Block[]): Array<Omit<DigestMessage, 'content'>> {
+  // Room for the "part i of n" content is not counted: content has its own 2000 limit.
+  const L = DIGEST_LIMITS;
+  const messages: Array<{ embeds: DigestEmbed[]; buttons: DigestButton[]; chars: number }> = [];
+  let message = {
+    embeds: [header] as DigestEmbed[],
+    buttons: [] as DigestButton[],
+    chars: embedChars(header),
+  };
+  messages.push(message);
+  const started = new Set<string>();
+  let current: { section: string; embed: DigestEmbed; index: number } | undefined;
+
+  for (const block of blocks) {
+    const cost = fieldChars(block.field);
+    const fitsInEmbed =
+      current !== undefined &&
+      current.section === block.section &&
+      current.embed.fields.length < L.fieldsPerEmbed &&
+      message.chars + cost <= L.charsPerMessage &&
+      message.buttons.length < L.buttonsPerMessage;
+    if (!fitsInEmbed) {
+      const title = started.has(block.section) ? `${block.section} (continued)` : block.section;
+      const needed = title.length + cost;
+      if (
+        message.embeds.length >= L.embedsPerMessage ||
+        message.chars + needed > L.charsPerMessage ||
+        message.buttons.length >= L.buttonsPerMessage
+      ) {
+        message = { embeds: [], buttons: [], chars: 0 };
+        messages.push(message);
+      }
+      started.add(block.section);
+      const embed: DigestEmbed = { title, description: null, color: block.color, fields: [], footer: null };
+      message.embeds.push(embed);
+      message.chars += title.length;
+      current = { section: block.section, embed, index: message.embeds.length - 1 };
+    }
+    const target = current as { section: string; embed: DigestEmbed; index: number };
+    target.embed = { ...target.embed, fields: [...target.embed.fields, block.field] };
+    message.embeds[target.index] = target.embed;
+    message.chars += cost;
+    message.buttons.push({
+      label: truncate(`Read ${block.item.number}`, L.buttonLabel),
+      docId: block.item.id,
+    });
+  }
+  return messages.map(({ embeds, buttons }) => ({ embeds, buttons }));
+}
+
+/**
+ * The nonce of one message of one delivery: deterministic, so a re-post after a crash carries the
+ * same nonce and Discord (with enforce_nonce) returns the first message instead of a duplicate; salted
+ * with the store's instance id so a fresh store never reuses a remembered nonce. 24 characters.
+ */
+export function digestNonce(
+  instanceId: string,
+  subscriptionId: number,
+  deliveryId: number,
+  part: number,
+): string {
+  const digest = createHash('sha256')
+    .update(`${instanceId}:${subscriptionId}:${deliveryId}:${part}`)
+    .digest('hex');
+  return `d${digest.slice(0, DIGEST_LIMITS.nonce - 2)}`;
+}
+
+/**
+ * The REST body of one digest message: embeds (clamped by the shared formatter as a safety net; the
+ * renderer already packs within limits), numbered Read buttons in rows of five, the nonce with
+ * enforce_nonce so Discord deduplicates a re-post, and no mentions.
+ */
+export function toMessageBody(message: DigestMessage, nonce: string): RESTPostAPIChannelMessageJSONBody {
+  const embeds: APIEmbed[] = message.embeds.map((e) => ({
+    title: e.title,
+    ...(e.description ? { description: e.description } : {}),
+    color: e.color,
+    ...(e.fields.length > 0 ? { fields: e.fields.map((f) => ({ name: f.name, value: f.value })) } : {}),
+    ...(e.footer ? { footer: { text: e.footer } } : {}),
+  }));
+  const buttons: APIButtonComponent[] = [];
+  for (const b of message.buttons) {
+    // The bot's shared `read` action: whoever clicks sees the document, ephemerally.
+    const customId = readButtonId(b.docId);
+    if (customId === undefined) continue; // An id too long for a button: the embed still lists it.
+    buttons.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: b.label,
+      custom_id: customId,
+    });
+  }
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (
+    let k = 0;
+    k < buttons.length && rows.length < DISCORD_LIMITS.actionRows;
+    k += DISCORD_LIMITS.buttonsPerRow
+  ) {
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: buttons.slice(k, k + DISCORD_LIMITS.buttonsPerRow),
+    });
+  }
+  return {
+    ...(message.content ? { content: message.content } : {}),
+    embeds: fitEmbeds(embeds),
+    components: rows,
+    nonce,
+    enforce_nonce: true,
+    allowed_mentions: { parse: [] },
+  };
+}

@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import type { SqliteDatabase } from './database.js';
+import type { Subscriptions } from './subscriptions.js';
+
+/**
+ * A digest message as the store keeps it (`delivery_parts.payload`, JSON): exactly what is posted,
+ * so a part re-posted after a crash is the same message. The digest code's message type must stay
+ * assignable both ways; the compiler says so at the one place that writes and reads it.
+ */
+export interface StoredMessage {
+  readonly content: string | null;
+  readonly embeds: readonly {
+    readonly title: string;
+    readonly description: string | null;
+    readonly color: number;
+    readonly fields: readonly { readonly name: string; readonly value: string }[];
+    readonly footer: string | null;
+  }[];
+  readonly buttons: readonly { readonly label: string; readonly docId: string }[];
+}
+
+const storedMessage = z.object({
+  content: z.string().nullable(),
+  embeds: z.array(
+    z.object({
+      title: z.string(),
+      description: z.string().nullable(),
+      color: z.number().int(),
+      fields: z.array(z.object({ name: z.string(), value: z.string() })),
+      footer: z.string().nullable(),
+    }),
+  ),
+  buttons: z.array(z.object({ label: z.string(), docId: z.string() })),
+}) satisfies z.ZodType<StoredMessage>;
+
+export interface DeliveryPart {
+  readonly part: number;
+  readonly nonce: string;
+  /** The message as composed. */
+  readonly payload: StoredMessage;
+  /** Set once Discord accepted the part. */
+  readonly messageId: string | null;
+  readonly postedAt: string | null;
+}
+
+export interface Delivery {
+  readonly id: number;
+  readonly subscriptionId: number;
+  /** Window covered: log entries with fromSeq < seq ≤ toSeq (plus any backfill). */
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly itemCount: number;
+  readonly status: 'pending' | 'delivered';
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+  readonly parts: readonly DeliveryPart[];
+}
+
+export interface NewDelivery {
+  readonly subscriptionId: number;
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly itemCount: number;
+  readonly payloads: readonly StoredMessage[];
+  readonly nonce: (deliveryId: number, part: number) => string;
+}
+
+const deliveryRow = z.object({
+  id: z.number().int(),
+  subscription_id: z.number().int(),
+  from_seq: z.number().int(),
+  to_seq: z.number().int(),
+  item_count: z.number().int(),
+  status: z.enum(['pending', 'delivered']),
+  created_at: z.string(),
+  delivered_at: z.string().nullable(),
+});
+
+/** The payload column is JSON text; a payload that is not a message is reported, not trusted. */
+const payloadText = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'payload is not JSON' });
+    return z.NEVER;
+  }
+});
+
+const partRow = z
+  .object({
+    part: z.number().int(),
+    nonce: z.string(),
+    payload: payloadText.pipe(storedMessage),
+    message_id: z.string().nullable(),
+    posted_at: z.string().nullable(),
+  })
+  .transform((p): DeliveryPart => ({
+    part: p.part,
+    nonce: p.nonce,
+    payload: p.payload,
+    messageId: p.message_id,
+    postedAt: p.posted_at,
+  }));
+const idRow = z.object({ id: z.number().int() });
+
+/**
+ * Digest deliveries: recorded as pending with every part and its nonce before anything is posted,
+ * each part marked once Discord accepted it, completed together with the subscription's cursor.
+ */
+export class Deliveries {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly subscriptions: Subscriptions,
+  ) {}
+
+  /**
+   * Records a composed digest as pending, with its parts and their nonces, before anything is posted.
+   * Fails if the subscription already has a pending delivery.
+   */
+  create(input: NewDelivery, now = new Date()): Delivery {
+    const at = now.toISOString();
+    return this.db.transaction(() => {
+      const { id } = idRow.parse(
+        this.db
+          .prepare(
+            `INSERT INTO deliveries (subscription_id, from_seq, to_seq, item_count, status, created_at)
+             VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id`,
+          )
+          .get(input.subscriptionId, input.fromSeq, input.toSeq, input.itemCount, at),
+      );
+      const insertPart = this.db.prepare(
+        'INSERT INTO delivery_parts (delivery_id, part, nonce, payload) VALUES (?, ?, ?, ?)',
+      );
+      input.payloads.forEach((payload, part) =>
+        insertPart.run(id, part, input.nonce(id, part), JSON.stringify(payload)),
+      );
+      return this.mustGet(id);
+    })();
+  }
+
+  get(id: number): Delivery | undefined {
+    const row = deliveryRow
+      .optional()
+      .parse(this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id));
+    if (!row) return undefined;
+    const read = partRow
+      .array()
+      .safeParse(this.db.prepare('SELECT * FROM delivery_parts WHERE delivery_id = ? ORDER BY part').all(id));
+    // A part that is not a message would be posted wrong or not at all: refuse it by name.
+    if (!read.success)
+      throw new Error(`store: delivery ${id} has an unreadable part: ${z.prettifyError(read.error)}`);
+    const parts = read.data;
+    return {
+      id: row.id,
+      subscriptionId: row.subscription_id,
+      fromSeq: row.from_seq,
+      toSeq: row.to_seq,
+      itemCount: row.item_count,
+      status: row.status,
+      createdAt: row.created_at,
+      deliveredAt: row.delivered_at,
+      parts,
+    };
+  }
+
+  /** The subscription's delivery in flight, if any. */
+  pendingFor(subscriptionId: number): Delivery | undefined {
+    const row = idRow
+      .optional()
+      .parse(
+        this.db
+          .prepare("SELECT id FROM deliveries WHERE subscription_id = ? AND status = 'pending'")
+          .get(subscriptionId),
+      );
+    return row && this.mustGet(row.id);
+  }
+
+  /** Every delivery in flight, oldest first. */
+  pending(): Delivery[] {
+    return this.byIds(
+      this.db.prepare("SELECT id FROM deliveries WHERE status = 'pending' ORDER BY id").all(),
+    );
+  }
+
+  /** All deliveries of a subscription, oldest first. */
+  forSubscription(subscriptionId: number): Delivery[] {
+    return this.byIds(
+      this.db.prepare('SELECT id FROM deliveries WHERE subscription_id = ? ORDER BY id').all(subscriptionId),
+    );
+  }
+
+  /** Notes that Discord accepted one part, so a restart does not need to send it again. */
+  markPartPosted(deliveryId: number, part: number, messageId: string, now = new Date()): void {
+    this.db
+      .prepare('UPDATE delivery_parts SET message_id = ?, posted_at = ? WHERE delivery_id = ? AND part = ?')
+      .run(messageId, now.toISOString(), deliveryId, part);
+  }
+
+  /**
+   * Marks the delivery delivered and advances its subscription's cursor to the window's end, in one
+   * transaction: after a crash either both happened or neither did.
+   */
+  complete(deliveryId: number, now = new Date()): void {
+    this.db.transaction(() => {
+      const done = deliveryRow
+        .optional()
+        .parse(
+          this.db
+            .prepare(
+              "UPDATE deliveries SET status = 'delivered', delivered_at = ? WHERE id = ? AND status = 'pending' RETURNING *",
+            )
+            .get(now.toISOString(), deliveryId),
+        );
+      if (done) this.subscriptions.skipTo(done.subscription_id, done.to_seq, now);
+    })();
+  }
+
+  private byIds(rows: unknown[]): Delivery[] {
+    return idRow
+      .array()
+      .parse(rows)
+      .map((r) => this.mustGet(r.id));
+  }
+
+  /** A delivery whose id was just read in the same connection; its absence would be a bug. */
+  private mustGet(id: number): Delivery {
+    const delivery = this.get(id);
+    if (!delivery) throw new Error(`store: delivery ${id} vanished while being read`);
+    return delivery;
+  }
+}

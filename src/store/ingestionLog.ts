@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import type { DocumentKind } from '../core/record.js';
+import type { SqliteDatabase } from './database.js';
+
+export type IngestEvent = 'new' | 'updated' | 'removed';
+
+/** One line of the ingestion log. `seq` grows strictly and is never reused. */
+export interface LogEntry {
+  readonly seq: number;
+  readonly docId: string;
+  /** sha256 of the file; null for `removed`. */
+  readonly contentHash: string | null;
+  readonly kind: DocumentKind | null;
+  readonly event: IngestEvent;
+  /** ISO 8601 time of ingestion. */
+  readonly at: string;
+}
+
+export interface LogAppend {
+  readonly docId: string;
+  readonly contentHash: string | null;
+  readonly kind: DocumentKind | null;
+  readonly event: IngestEvent;
+}
+
+/** What the log says about a document now: its last entry. */
+export interface DocumentState {
+  readonly seq: number;
+  readonly contentHash: string | null;
+  readonly kind: DocumentKind | null;
+  readonly event: IngestEvent;
+}
+
+/** A row of `ingestion_log` as SQLite returns it, checked and renamed on the way out. */
+const logRow = z
+  .object({
+    seq: z.number().int(),
+    doc_id: z.string(),
+    content_hash: z.string().nullable(),
+    kind: z.enum(['article', 'project']).nullable(),
+    event: z.enum(['new', 'updated', 'removed']),
+    at: z.string(),
+  })
+  .transform((r): LogEntry => ({
+    seq: r.seq,
+    docId: r.doc_id,
+    contentHash: r.content_hash,
+    kind: r.kind,
+    event: r.event,
+    at: r.at,
+  }));
+const seqRow = z.object({ seq: z.number().int() });
+
+/** The append-only ingestion log: what was ingested, in order, each change once. */
+export class IngestionLog {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /**
+   * Appends entries in order, in one write transaction, and returns those appended with their
+   * sequence numbers. Each entry is checked against the document's last entry inside the
+   * transaction, so two processes ingesting the same folder (the bot and the CLI) never log a change
+   * twice: a `new` for a known id becomes `updated` (or nothing when the hash is the same), an
+   * `updated` with the current hash and a `removed` of a removed document are dropped.
+   */
+  append(entries: readonly LogAppend[], now = new Date()): LogEntry[] {
+    const last = this.db.prepare('SELECT * FROM ingestion_log WHERE doc_id = ? ORDER BY seq DESC LIMIT 1');
+    const insert = this.db.prepare(
+      'INSERT INTO ingestion_log (doc_id, content_hash, kind, event, at) VALUES (?, ?, ?, ?, ?) RETURNING *',
+    );
+    const at = now.toISOString();
+    return this.db
+      .transaction(() => {
+        const appended: LogEntry[] = [];
+        for (const e of entries) {
+          const previous = logRow.optional().parse(last.get(e.docId));
+          let event = e.event;
+          if (previous) {
+            const wasRemoved = previous.event === 'removed';
+            if (event === 'removed' && wasRemoved) continue;
+            if (event !== 'removed') {
+              if (!wasRemoved && previous.contentHash === e.contentHash) continue;
+              event = 'updated';
+            }
+          } else if (event !== 'new') {
+            if (event === 'removed') continue;
+            event = 'new';
+          }
+          appended.push(logRow.parse(insert.get(e.docId, e.contentHash, e.kind, event, at)));
+        }
+        return appended;
+      })
+      .immediate();
+  }
+
+  /** The highest sequence number ever used (0 when the log is empty). */
+  latestSeq(): number {
+    const row = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'ingestion_log'").get();
+    return seqRow.optional().parse(row)?.seq ?? 0;
+  }
+
+  /** Entries with afterSeq < seq ≤ uptoSeq, in order. */
+  entries(afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER): LogEntry[] {
+    return logRow
+      .array()
+      .parse(
+        this.db
+          .prepare('SELECT * FROM ingestion_log WHERE seq > ? AND seq <= ? ORDER BY seq')
+          .all(afterSeq, uptoSeq),
+      );
+  }
+
+  /** The `limit` latest `new` entries of articles at or before `uptoSeq`, oldest first. */
+  latestNewArticles(uptoSeq: number, limit: number): LogEntry[] {
+    if (limit <= 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM ingestion_log WHERE event = 'new' AND kind = 'article' AND seq <= ?
+         ORDER BY seq DESC LIMIT ?`,
+      )
+      .all(uptoSeq, limit);
+    return logRow.array().parse(rows).reverse();
+  }
+
+  /** Each document's last log entry, by id. */
+  documentStates(): Map<string, DocumentState> {
+    const rows = this.db
+      .prepare(
+        `SELECT l.* FROM ingestion_log l
+         JOIN (SELECT doc_id, max(seq) AS seq FROM ingestion_log GROUP BY doc_id) m ON m.seq = l.seq`,
+      )
+      .all();
+    return new Map(
+      logRow
+        .array()
+        .parse(rows)
+        .map((e) => [e.docId, { seq: e.seq, contentHash: e.contentHash, kind: e.kind, event: e.event }]),
+    );
+  }
+}
