@@ -8,6 +8,8 @@ export interface DigestLogEntry {
   readonly event: 'new' | 'updated' | 'removed';
   /** ISO time of ingestion. */
   readonly at: string;
+  /** False for a document indexed without being news (a live source's first fetch, too old). */
+  readonly news?: boolean;
 }
 
 /** A document chosen for a digest. */
@@ -20,7 +22,7 @@ export interface DigestItem {
 }
 
 /**
- * Picks what a digest contains: each `new` document of the window once (first entry wins), that
+ * Picks what a digest contains: each `new` document of the window that is news, once (first entry wins), that
  * still exists and matches the topic, after the backfill entries (which are never repeated). Pure.
  */
 export function selectDigestItems(input: {
@@ -32,7 +34,7 @@ export function selectDigestItems(input: {
   const seen = new Set<string>();
   const items: DigestItem[] = [];
   const take = (entry: DigestLogEntry, isBackfill: boolean) => {
-    if (entry.event !== 'new' || seen.has(entry.docId)) return;
+    if (entry.event !== 'new' || entry.news === false || seen.has(entry.docId)) return;
     seen.add(entry.docId);
     const record = input.lookup(entry.docId);
     if (!record || (input.matches && !input.matches(record))) return;

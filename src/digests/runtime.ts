@@ -59,7 +59,10 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
   const service = new DigestService({
     ...options.tuning,
     store,
-    library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),
+    // A document another process (the CLI) fetched may reach the log before this library follows it.
+    library: digestLibrary((id) =>
+      library.has(id) ? library.getDocument(id) : store.webDocuments.get(id)?.record,
+    ),
     poster: restPoster(options.rest),
     classify: classifyDiscordError,
     log: logger.child({ component: 'digests' }),

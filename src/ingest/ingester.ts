@@ -164,8 +164,10 @@ export class Ingester {
       appends.push({ docId: record.id, contentHash: record.contentHash, kind: record.kind, event: 'new' });
     }
     const gone: string[] = [];
+    // Documents fetched from live sources have no file: raw/ never removes them.
+    const webIds = store.webDocuments.ids();
     for (const [id, state] of states) {
-      if (state.event === 'removed' || present.has(id)) continue;
+      if (state.event === 'removed' || present.has(id) || webIds.has(id)) continue;
       gone.push(id);
       appends.push({
         docId: id,

@@ -317,7 +317,8 @@ export async function openCorpusLibrary(
   for (const record of web) {
     current.add(record.id);
     const previous = stored.get(record.id);
-    if (previous?.contentHash === record.contentHash && previous.urls?.length === record.urls?.length) continue;
+    if (previous?.contentHash === record.contentHash && previous.urls?.length === record.urls?.length)
+      continue;
     library.upsert(record);
     upserted++;
     if (previous) replaced++;

@@ -201,7 +201,9 @@ export class SourceFetcher {
     const { store, library } = this.options;
     const documents = store.webDocuments;
     const now = this.now();
-    const recent = documents.fingerprintsSince(new Date(now.getTime() - NEAR_DUPLICATE_WINDOW_MS).toISOString());
+    const recent = documents.fingerprintsSince(
+      new Date(now.getTime() - NEAR_DUPLICATE_WINDOW_MS).toISOString(),
+    );
     const counts = { new: 0, updated: 0, unchanged: 0 };
     const rejected: string[] = [];
     const changed: DocumentRecord[] = [];
@@ -219,8 +221,7 @@ export class SourceFetcher {
         itemEntryKey(item),
       ];
       const outcome = documents.transaction(() => {
-        const knownId =
-          documents.findByKeys(keys) ?? findNearDuplicate(fingerprint, recent)?.id ?? undefined;
+        const knownId = documents.findByKeys(keys) ?? findNearDuplicate(fingerprint, recent)?.id ?? undefined;
         const known = knownId === undefined ? undefined : documents.get(knownId);
         if (!known) {
           const news = decideNews({
@@ -230,11 +231,25 @@ export class SourceFetcher {
             maxAgeDays: source.maxAgeDays,
           });
           documents.put(
-            { record, sourceId: source.id, firstSeenAt: now.toISOString(), updatedAt: now.toISOString(), fingerprint },
+            {
+              record,
+              sourceId: source.id,
+              firstSeenAt: now.toISOString(),
+              updatedAt: now.toISOString(),
+              fingerprint,
+            },
             keys,
           );
           store.log.append(
-            [{ docId: record.id, contentHash: record.contentHash, kind: record.kind, event: 'new', news: news.isNews }],
+            [
+              {
+                docId: record.id,
+                contentHash: record.contentHash,
+                kind: record.kind,
+                event: 'new',
+                news: news.isNews,
+              },
+            ],
             now,
           );
           recent.push({ id: record.id, fingerprint });
@@ -284,11 +299,11 @@ export class SourceFetcher {
       url: known.url ?? incoming.url,
       publishedAt: known.publishedAt ?? incoming.publishedAt ?? null,
     };
-    store.webDocuments.put(
-      { ...stored, record, updatedAt: now.toISOString(), fingerprint },
-      keys,
+    store.webDocuments.put({ ...stored, record, updatedAt: now.toISOString(), fingerprint }, keys);
+    store.log.append(
+      [{ docId: known.id, contentHash: record.contentHash, kind: record.kind, event: 'updated' }],
+      now,
     );
-    store.log.append([{ docId: known.id, contentHash: record.contentHash, kind: record.kind, event: 'updated' }], now);
     return { kind: 'updated', record };
   }
 }

@@ -14,6 +14,11 @@ export interface LogEntry {
   readonly event: IngestEvent;
   /** ISO 8601 time of ingestion. */
   readonly at: string;
+  /**
+   * False for a document indexed but not announced (found on a live source's first fetch, or too
+   * old): digests skip it.
+   */
+  readonly news: boolean;
 }
 
 export interface LogAppend {
@@ -21,6 +26,8 @@ export interface LogAppend {
   readonly contentHash: string | null;
   readonly kind: DocumentKind | null;
   readonly event: IngestEvent;
+  /** Default true; see LogEntry.news. */
+  readonly news?: boolean;
 }
 
 /** What the log says about a document now: its last entry. */
@@ -40,6 +47,7 @@ const logRow = z
     kind: z.enum(['article', 'project']).nullable(),
     event: z.enum(['new', 'updated', 'removed']),
     at: z.string(),
+    news: z.union([z.literal(0), z.literal(1)]),
   })
   .transform((r): LogEntry => ({
     seq: r.seq,
@@ -48,6 +56,7 @@ const logRow = z
     kind: r.kind,
     event: r.event,
     at: r.at,
+    news: r.news === 1,
   }));
 const seqRow = z.object({ seq: z.number().int() });
 
@@ -65,7 +74,7 @@ export class IngestionLog {
   append(entries: readonly LogAppend[], now = new Date()): LogEntry[] {
     const last = this.db.prepare('SELECT * FROM ingestion_log WHERE doc_id = ? ORDER BY seq DESC LIMIT 1');
     const insert = this.db.prepare(
-      'INSERT INTO ingestion_log (doc_id, content_hash, kind, event, at) VALUES (?, ?, ?, ?, ?) RETURNING *',
+      'INSERT INTO ingestion_log (doc_id, content_hash, kind, event, at, news) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
     );
     const at = now.toISOString();
     return this.db
@@ -85,7 +94,9 @@ export class IngestionLog {
             if (event === 'removed') continue;
             event = 'new';
           }
-          appended.push(logRow.parse(insert.get(e.docId, e.contentHash, e.kind, event, at)));
+          appended.push(
+            logRow.parse(insert.get(e.docId, e.contentHash, e.kind, event, at, e.news === false ? 0 : 1)),
+          );
         }
         return appended;
       })
@@ -114,7 +125,7 @@ export class IngestionLog {
     if (limit <= 0) return [];
     const rows = this.db
       .prepare(
-        `SELECT * FROM ingestion_log WHERE event = 'new' AND kind = 'article' AND seq <= ?
+        `SELECT * FROM ingestion_log WHERE event = 'new' AND news = 1 AND kind = 'article' AND seq <= ?
          ORDER BY seq DESC LIMIT ?`,
       )
       .all(uptoSeq, limit);

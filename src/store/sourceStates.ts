@@ -33,21 +33,19 @@ const stateRow = z
     last_modified: z.string().nullable(),
     first_fetched_at: z.string().nullable(),
   })
-  .transform(
-    (r): SourceState => ({
-      sourceId: r.source_id,
-      disabledReason: r.disabled_reason,
-      failures: r.failures,
-      failingSince: r.failing_since,
-      lastError: r.last_error,
-      lastStatus: r.last_status,
-      lastFetchedAt: r.last_fetched_at,
-      nextFetchAt: r.next_fetch_at,
-      etag: r.etag,
-      lastModified: r.last_modified,
-      firstFetchedAt: r.first_fetched_at,
-    }),
-  );
+  .transform((r): SourceState => ({
+    sourceId: r.source_id,
+    disabledReason: r.disabled_reason,
+    failures: r.failures,
+    failingSince: r.failing_since,
+    lastError: r.last_error,
+    lastStatus: r.last_status,
+    lastFetchedAt: r.last_fetched_at,
+    nextFetchAt: r.next_fetch_at,
+    etag: r.etag,
+    lastModified: r.last_modified,
+    firstFetchedAt: r.first_fetched_at,
+  }));
 
 /** A source never fetched: due now, healthy, no validators. */
 const initialState = (sourceId: string): SourceState => ({

@@ -2,18 +2,23 @@ import { z } from 'zod';
 import { openDatabase, storePath, type SqliteDatabase } from './database.js';
 import { Deliveries } from './deliveries.js';
 import { IngestionLog } from './ingestionLog.js';
+import { SourceStates } from './sourceStates.js';
 import { Subscriptions } from './subscriptions.js';
+import { WebDocuments } from './webDocuments.js';
 
 export { StoreOpenError, storePath } from './database.js';
 export type { Delivery, DeliveryPart, NewDelivery, StoredMessage } from './deliveries.js';
 export type { DocumentState, IngestEvent, LogAppend, LogEntry } from './ingestionLog.js';
 export type { NewSubscription, Subscription, SubscriptionStatus } from './subscriptions.js';
-export type { Deliveries, IngestionLog, Subscriptions };
+export type { SourceState } from './sourceStates.js';
+export type { WebDocument } from './webDocuments.js';
+export type { Deliveries, IngestionLog, SourceStates, Subscriptions, WebDocuments };
 
 const metaRow = z.object({ value: z.string() });
 
 /**
- * The bot's durable state in one SQLite file: the ingestion log, subscriptions and deliveries, each
+ * The bot's durable state in one SQLite file: the ingestion log, subscriptions, deliveries, documents
+ * fetched from live sources and their sources' fetch state, each
  * its own repository over the one connection, which stays inside this folder. Every method is
  * synchronous (better-sqlite3) and each mutation is one transaction.
  */
@@ -21,6 +26,8 @@ export class Store {
   readonly log: IngestionLog;
   readonly subscriptions: Subscriptions;
   readonly deliveries: Deliveries;
+  readonly webDocuments: WebDocuments;
+  readonly sourceStates: SourceStates;
   readonly #db: SqliteDatabase;
 
   private constructor(db: SqliteDatabase) {
@@ -28,6 +35,8 @@ export class Store {
     this.log = new IngestionLog(db);
     this.subscriptions = new Subscriptions(db, this.log);
     this.deliveries = new Deliveries(db, this.subscriptions);
+    this.webDocuments = new WebDocuments(db);
+    this.sourceStates = new SourceStates(db);
   }
 
   /**

@@ -24,15 +24,13 @@ const webDocumentRow = z
     updated_at: z.string(),
     fingerprint: z.string(),
   })
-  .transform(
-    (r): WebDocument => ({
-      record: DocumentRecordSchema.parse(JSON.parse(r.record)),
-      sourceId: r.source_id,
-      firstSeenAt: r.first_seen_at,
-      updatedAt: r.updated_at,
-      fingerprint: fingerprintSchema.parse(JSON.parse(r.fingerprint)),
-    }),
-  );
+  .transform((r): WebDocument => ({
+    record: DocumentRecordSchema.parse(JSON.parse(r.record)),
+    sourceId: r.source_id,
+    firstSeenAt: r.first_seen_at,
+    updatedAt: r.updated_at,
+    fingerprint: fingerprintSchema.parse(JSON.parse(r.fingerprint)),
+  }));
 const idRow = z.object({ doc_id: z.string() });
 const countRow = z.object({ source_id: z.string(), n: z.number().int() });
 const fingerprintRow = z
@@ -47,7 +45,9 @@ export class WebDocuments {
   constructor(private readonly db: SqliteDatabase) {}
 
   get(id: string): WebDocument | undefined {
-    return webDocumentRow.optional().parse(this.db.prepare('SELECT * FROM web_documents WHERE id = ?').get(id));
+    return webDocumentRow
+      .optional()
+      .parse(this.db.prepare('SELECT * FROM web_documents WHERE id = ?').get(id));
   }
 
   has(id: string): boolean {
@@ -68,7 +68,9 @@ export class WebDocuments {
   fingerprintsSince(sinceIso: string): { id: string; fingerprint: TextFingerprint }[] {
     return fingerprintRow
       .array()
-      .parse(this.db.prepare('SELECT id, fingerprint FROM web_documents WHERE first_seen_at >= ?').all(sinceIso));
+      .parse(
+        this.db.prepare('SELECT id, fingerprint FROM web_documents WHERE first_seen_at >= ?').all(sinceIso),
+      );
   }
 
   /** Inserts or replaces a document and adds its keys (existing keys keep their document). */
