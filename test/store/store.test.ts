@@ -29,7 +29,13 @@ describe('store', () => {
       const store = open(dir);
       expect(readFileSync(storePath(dir)).subarray(0, 15).toString()).toBe('SQLite format 3');
       expect(store.instanceId).toMatch(/^[0-9a-f]{16}$/);
-      expect(Object.keys(store).sort()).toEqual(['deliveries', 'log', 'subscriptions']);
+      expect(Object.keys(store).sort()).toEqual([
+        'deliveries',
+        'log',
+        'sourceStates',
+        'subscriptions',
+        'webDocuments',
+      ]);
     });
 
     it('refuses a file that is not a database and leaves its bytes untouched', () => {
@@ -109,7 +115,15 @@ describe('store', () => {
       const second = open(dir);
       expect(second.instanceId).toBe(instance);
       expect(second.log.entries(0)).toEqual([
-        { seq: 1, docId: 'a', contentHash: HASH('a'), kind: 'article', event: 'new', at: NOW.toISOString() },
+        {
+          seq: 1,
+          docId: 'a',
+          contentHash: HASH('a'),
+          kind: 'article',
+          event: 'new',
+          at: NOW.toISOString(),
+          news: true,
+        },
       ]);
       expect(second.subscriptions.get(s.id)).toEqual(s);
       expect(second.deliveries.pending()).toEqual([d]);
