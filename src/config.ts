@@ -36,6 +36,12 @@ const EnvSchema = z.object({
       .default(60),
   ),
   RELIEFWEB_APPNAME: optionalString,
+  BOT_HOMEPAGE: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL where site owners can read about the bot' })
+      .optional(),
+  ),
 });
 
 /** Validated settings, camelCase and frozen. Secrets are never printed. */
@@ -51,6 +57,8 @@ export interface Config {
   readonly rescanIntervalSeconds: number;
   /** ReliefWeb API appname (pre-approved by ReliefWeb); without it ReliefWeb sources are skipped. */
   readonly reliefwebAppname: string | undefined;
+  /** Named in the User-Agent of every fetch from live sources, so site owners can find us. */
+  readonly botHomepage: string | undefined;
 }
 
 /** Thrown with every problem in the environment at once, each naming the variable. */
@@ -82,6 +90,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     rescanIntervalSeconds: e.RESCAN_INTERVAL_SECONDS,
     reliefwebAppname: e.RELIEFWEB_APPNAME,
+    botHomepage: e.BOT_HOMEPAGE,
   });
 }
 

@@ -6,6 +6,8 @@ import { createClient, startBot } from './discord/client.js';
 import { createLogger } from './logger.js';
 import { createCommandContext, loadLibrary } from './discord/services.js';
 import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
+import { loadSourcesFile, SourcesFileError, type SourcesFile } from './sources/sourcesFile.js';
+import { createSourcesRuntime, type SourcesRuntime } from './sources/sourcesRuntime.js';
 import { StoreOpenError } from './store/store.js';
 
 const VERSION = (
@@ -30,19 +32,44 @@ async function main(): Promise<number> {
   const consoleMode = !config.discordToken;
   // In console mode stdout carries the replies, so logs go to stderr.
   const logger = createLogger(config.logLevel, consoleMode ? 'stderr' : 'stdout');
-  const { library, documentCount, failures } = await loadLibrary(config.dataDir, logger);
+  // sources.json is configuration: a mistake in it stops the start, every problem named at once.
+  let sourcesFile: SourcesFile;
+  try {
+    sourcesFile = await loadSourcesFile(config.dataDir, config);
+  } catch (error) {
+    if (!(error instanceof SourcesFileError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+  for (const warning of sourcesFile.warnings) logger.warn(warning);
   // Digests (store, ingestion watcher, scheduler) run with the bot and post through its client's
-  // REST; a store we cannot open safely stops it.
+  // REST; live sources are fetched in the background in both modes. A store we cannot open safely
+  // stops the start.
   const discord = consoleMode ? undefined : createClient(config);
   let digests: DigestRuntime | undefined;
+  let sources: SourcesRuntime;
+  let loaded: Awaited<ReturnType<typeof loadLibrary>>;
   try {
-    digests = discord && createDigestRuntime({ ...config, library, logger, rest: discord.rest });
+    loaded = await loadLibrary(config.dataDir, logger);
+    digests =
+      discord && createDigestRuntime({ ...config, library: loaded.library, logger, rest: discord.rest });
+    sources = createSourcesRuntime({
+      dataDir: config.dataDir,
+      sources: sourcesFile.sources,
+      library: loaded.library,
+      logger,
+      version: VERSION,
+      homepage: config.botHomepage,
+    });
   } catch (error) {
     if (!(error instanceof StoreOpenError)) throw error;
+    await digests?.stop().catch(() => undefined);
     logger.fatal(error.message);
     logger.flush();
     return 1;
   }
+  const { library, documentCount, failures } = loaded;
+  sources.start();
   const ctx = createCommandContext(library, logger, { version: VERSION, digests: digests?.service });
 
   if (consoleMode) {
@@ -60,6 +87,7 @@ async function main(): Promise<number> {
       interactive: process.stdin.isTTY === true,
       banner,
     });
+    await sources.stop();
     return 0;
   }
 
@@ -71,6 +99,7 @@ async function main(): Promise<number> {
     const reason = error instanceof Error ? error.message : String(error);
     logger.fatal({ err: error }, `could not log in to Discord: ${reason}`);
     await digests?.stop().catch(() => undefined);
+    await sources.stop().catch(() => undefined);
     logger.flush();
     return 1;
   }
@@ -86,9 +115,10 @@ async function main(): Promise<number> {
       stopping = true;
       logger.info({ signal }, 'shutting down');
       // Deliveries in flight finish (or stay recorded as pending) before the client goes.
-      void (digests?.stop() ?? Promise.resolve())
-        .catch((error: unknown) => logger.error({ err: error }, 'stopping digests failed'))
-        .finally(() => void client.destroy().finally(resolve));
+      void Promise.all([
+        digests?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping digests failed')),
+        sources.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping sources failed')),
+      ]).finally(() => void client.destroy().finally(resolve));
     };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);

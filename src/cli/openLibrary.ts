@@ -1,15 +1,17 @@
 import type { Library } from '../core/library.js';
 import { openCorpusLibrary } from '../ingest/openCorpus.js';
+import { readWebRecords } from '../ingest/webRecords.js';
 import type { CliIo } from './command.js';
 
 /**
- * The library over `$DATA_DIR/raw` for a CLI command: the snapshot plus whatever pages changed,
- * else a rebuild (which rewrites it). Pages that fail to parse and snapshot problems are one line
+ * The library over `$DATA_DIR/raw` and the documents fetched from live sources, for a CLI command:
+ * the snapshot plus whatever changed, else a rebuild (which rewrites it). Pages that fail to parse and snapshot problems are one line
  * each on stderr.
  */
 export async function libraryFor(io: CliIo): Promise<Library> {
   const opened = await openCorpusLibrary(io.dataDir, {
     onWarning: (message) => io.stderr(`warning: ${message}\n`),
+    webDocuments: readWebRecords(io.dataDir),
   });
   if (opened.errors.length > 0) {
     io.stderr(`warning: ${opened.errors.length} page(s) could not be parsed; run \`parse\` for details\n`);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
 import { openCorpusLibrary } from '../ingest/openCorpus.js';
+import { readWebRecords } from '../ingest/webRecords.js';
 import type { CommandContext } from './context.js';
 
 export interface LoadedLibrary {
@@ -10,12 +11,16 @@ export interface LoadedLibrary {
 }
 
 /**
- * Opens the library over DATA_DIR/raw (the index snapshot plus the pages that changed since).
+ * Opens the library over DATA_DIR/raw and the documents fetched from live sources (the index
+ * snapshot plus what changed since).
  * Bad files and a stale snapshot are logged, never fatal. The parts built on first use (contact
  * directory) are built just after, off the start-up path, so the first autocomplete is quick.
  */
 export async function loadLibrary(dataDir: string, logger: Logger): Promise<LoadedLibrary> {
-  const opened = await openCorpusLibrary(dataDir, { onWarning: (message) => logger.warn(message) });
+  const opened = await openCorpusLibrary(dataDir, {
+    onWarning: (message) => logger.warn(message),
+    webDocuments: readWebRecords(dataDir),
+  });
   for (const failure of opened.errors)
     logger.warn({ file: failure.file, reason: failure.reason }, 'page not loaded');
   const { library } = opened;

@@ -65,8 +65,8 @@ export const POLITE_DEFAULTS = {
 } as const;
 
 /** `migration-news-bot/0.1.0 (+https://github.com/...)`: who we are and where to read about it. */
-export function botUserAgent(version: string, homepage: string): string {
-  return `migration-news-bot/${version} (+${homepage})`;
+export function botUserAgent(version: string, homepage?: string): string {
+  return homepage ? `migration-news-bot/${version} (+${homepage})` : `migration-news-bot/${version}`;
 }
 
 /** The part of robots-parser 3 we use. */

@@ -1,0 +1,141 @@
+import type { Logger } from 'pino';
+import type { Library } from '../core/library.js';
+import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
+import { saveSnapshot } from '../ingest/snapshotFile.js';
+import { Store } from '../store/store.js';
+import { mapBounded } from '../util/concurrency.js';
+import { botUserAgent, PoliteClient, type PoliteClientOptions } from './politeClient.js';
+import { SourceFetcher, type SourceFetchReport } from './sourceFetcher.js';
+import type { SourceConfig } from './sourcesFile.js';
+
+/** Sources fetched at once; each host still gets one request at a time (PoliteClient). */
+const SOURCE_CONCURRENCY = 3;
+/** The longest a shutdown waits for fetches in flight. */
+const STOP_GRACE_MS = 5_000;
+
+export interface SourcesRuntimeOptions {
+  readonly dataDir: string;
+  readonly sources: readonly SourceConfig[];
+  readonly library: Library;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly homepage?: string | undefined;
+  /** How often due sources are looked for, and the log followed for other processes' fetches. */
+  readonly tickSeconds?: number;
+  /** Tests shorten the polite client's gaps and timeouts; the client itself is always the real one. */
+  readonly client?: Omit<PoliteClientOptions, 'userAgent'>;
+  readonly now?: () => Date;
+}
+
+export interface SourcesRuntime {
+  readonly store: Store;
+  readonly fetcher: SourceFetcher;
+  /** Starts polling: a first look at once, then every tick. Never awaits a fetch. */
+  start(): void;
+  /** Stops polling, waits for fetches in flight (each item is stored whole or not at all), closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Live sources inside the running bot (and its console): fetches each enabled source when due,
+ * in the background, so a source never blocks start-up, the commands or another source; follows the
+ * ingestion log so documents another process fetched (`cli sources fetch`) reach this library. One
+ * log line per fetch and source, so a machine without internet gets one failure line per source per
+ * backoff step, never a storm.
+ */
+export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRuntime {
+  const { dataDir, library, logger, sources } = options;
+  const log = logger.child({ component: 'sources' });
+  const store = Store.open(dataDir);
+  const client = new PoliteClient({
+    ...options.client,
+    userAgent: botUserAgent(options.version, options.homepage),
+  });
+  const fetcher = new SourceFetcher({ store, client, library, now: options.now });
+  let timer: NodeJS.Timeout | undefined;
+  let tick: Promise<void> | undefined;
+  let stopped = false;
+  let followedSeq = store.log.latestSeq();
+  let changedSinceSave = 0;
+
+  const report = (r: SourceFetchReport) => {
+    const fields = {
+      source: r.id,
+      new: r.new,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      rejected: r.rejected,
+    };
+    if (r.status === 'failed') log.warn({ source: r.id }, `source ${r.id} failed: ${r.error ?? ''}`);
+    else if (r.status === 'disabled')
+      log.error({ source: r.id }, `source ${r.id} is disabled: ${r.error ?? ''}`);
+    else log.info(fields, r.status === 'ok' ? `source ${r.id} fetched` : `source ${r.id} not modified`);
+    for (const problem of r.problems.slice(0, 5)) log.debug({ source: r.id }, problem);
+  };
+
+  /** Documents logged by another process since the last look: into this library. */
+  const follow = () => {
+    const entries = store.log.entries(followedSeq);
+    for (const entry of entries) {
+      followedSeq = entry.seq;
+      const stored = store.webDocuments.get(entry.docId);
+      if (!stored) continue;
+      const current = library.has(entry.docId) ? library.getDocument(entry.docId) : undefined;
+      if (
+        current?.contentHash === stored.record.contentHash &&
+        current.urls?.length === stored.record.urls?.length
+      )
+        continue;
+      library.upsert(stored.record);
+      changedSinceSave++;
+    }
+  };
+
+  const runTick = async () => {
+    follow();
+    const due = fetcher.due(sources, options.now?.() ?? new Date());
+    const reports = await mapBounded(due, SOURCE_CONCURRENCY, (source) => fetcher.fetch(source));
+    for (const r of reports) {
+      report(r);
+      changedSinceSave += r.changed.length;
+    }
+    if (changedSinceSave > 0 && isSnapshotRewriteWorthIt(changedSinceSave, library.stats().documents)) {
+      changedSinceSave = 0;
+      await saveSnapshot(dataDir, library);
+    }
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(
+      () => {
+        tick = runTick()
+          .catch((error: unknown) => log.error({ err: error }, 'fetching sources failed'))
+          .finally(schedule);
+      },
+      (options.tickSeconds ?? 30) * 1000,
+    );
+    timer.unref();
+  };
+
+  return {
+    store,
+    fetcher,
+    start() {
+      if (sources.length === 0) return;
+      log.info({ sources: sources.map((s) => s.id) }, 'live sources');
+      tick = runTick()
+        .catch((error: unknown) => log.error({ err: error }, 'fetching sources failed'))
+        .finally(schedule);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      // Each item is stored whole or not at all, so a fetch still waiting on a slow site is left
+      // behind after a short wait rather than holding up the shutdown for its timeouts.
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
+      await Promise.race([tick, grace]);
+      store.close();
+    },
+  };
+}
