@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { commands } from '../commands/index.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { runConsole } from './console/console.js';
@@ -9,10 +8,7 @@ import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
 import { loadSourcesFile, SourcesFileError, type SourcesFile } from './sources/sourcesFile.js';
 import { createSourcesRuntime, type SourcesRuntime } from './sources/sourcesRuntime.js';
 import { StoreOpenError } from './store/store.js';
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { VERSION } from './version.js';
 
 /**
  * The one place that wires everything: config, logs, the library over DATA_DIR, then either the

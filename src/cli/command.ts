@@ -7,6 +7,11 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** `DATA_DIR`, already resolved by the caller. */
   readonly dataDir: string;
+  /** Settings live sources need (ReliefWeb's appname, the homepage in the User-Agent). */
+  readonly sources?: {
+    readonly reliefwebAppname?: string | undefined;
+    readonly botHomepage?: string | undefined;
+  };
 }
 
 /** Exit codes: 0 success, 1 the command ran but failed (bad data, unknown id), 2 wrong usage. */

@@ -8,6 +8,7 @@ import { parseCommand } from './parse.js';
 import { projectCommand } from './project.js';
 import { projectsCommand } from './projects.js';
 import { searchCommand } from './search.js';
+import { sourcesCommand } from './sources.js';
 import { suggestCommand } from './suggest.js';
 
 /** Every CLI command, in the order `--help` lists them. Explicit: no folder scanning. */
@@ -22,4 +23,5 @@ export const cliCommands: readonly CliCommand[] = [
   indexCommand,
   ingestCommand,
   digestCommand,
+  sourcesCommand,
 ];

@@ -221,7 +221,14 @@ export class SourceFetcher {
         itemEntryKey(item),
       ];
       const outcome = documents.transaction(() => {
-        const knownId = documents.findByKeys(keys) ?? findNearDuplicate(fingerprint, recent)?.id ?? undefined;
+        // Near-identical text merges only across sources: one source's items with their own ids are
+        // its own documents, however alike (templated reports differ in a number or a name).
+        const knownId =
+          documents.findByKeys(keys) ??
+          findNearDuplicate(
+            fingerprint,
+            recent.filter((d) => d.sourceId !== source.id),
+          )?.id;
         const known = knownId === undefined ? undefined : documents.get(knownId);
         if (!known) {
           const news = decideNews({
@@ -252,7 +259,7 @@ export class SourceFetcher {
             ],
             now,
           );
-          recent.push({ id: record.id, fingerprint });
+          recent.push({ id: record.id, sourceId: source.id, fingerprint });
           return { kind: 'new' as const, record };
         }
         return this.merge(known, record, source.id, fingerprint, keys, now);

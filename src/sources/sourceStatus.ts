@@ -1,0 +1,55 @@
+import type { Store } from '../store/store.js';
+import type { SourceConfig } from './sourcesFile.js';
+
+/** One source's health as operators (`sources list`) and users (`/sources`) see it. */
+export interface SourceStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly type: SourceConfig['type'];
+  readonly url: string;
+  readonly enabled: boolean;
+  /**
+   * `pending`: never fetched yet; `ok` / `not-modified`: the last fetch worked; `failing`: the last
+   * fetch failed and it will be retried; `disabled`: off in sources.json, by `sources disable`, or
+   * after repeated failures (`lastError` says which).
+   */
+  readonly status: 'pending' | 'ok' | 'not-modified' | 'failing' | 'disabled';
+  readonly lastFetchedAt: string | null;
+  readonly nextFetchAt: string | null;
+  readonly failures: number;
+  readonly lastError: string | null;
+  /** Documents stored from this source. */
+  readonly documents: number;
+  /** Whether Discord may show its documents' full text (press releases); else title, summary, link. */
+  readonly fullText: boolean;
+}
+
+/** Every configured source with what the store remembers of it. */
+export function describeSources(sources: readonly SourceConfig[], store: Store): SourceStatus[] {
+  const documents = store.webDocuments.countBySource();
+  return sources.map((source) => {
+    const state = store.sourceStates.get(source.id);
+    const isDisabled = !source.enabled || state.disabledReason !== null;
+    const status: SourceStatus['status'] = isDisabled
+      ? 'disabled'
+      : state.lastStatus === null
+        ? 'pending'
+        : state.lastStatus === 'failed'
+          ? 'failing'
+          : state.lastStatus;
+    return {
+      id: source.id,
+      name: source.name,
+      type: source.type,
+      url: source.url,
+      enabled: !isDisabled,
+      status,
+      lastFetchedAt: state.lastFetchedAt,
+      nextFetchAt: isDisabled ? null : state.nextFetchAt,
+      failures: state.failures,
+      lastError: !source.enabled ? 'disabled in sources.json' : (state.disabledReason ?? state.lastError),
+      documents: documents.get(source.id) ?? 0,
+      fullText: source.fullText,
+    };
+  });
+}
