@@ -301,7 +301,16 @@ export class SourceFetcher {
     };
     store.webDocuments.put({ ...stored, record, updatedAt: now.toISOString(), fingerprint }, keys);
     store.log.append(
-      [{ docId: known.id, contentHash: record.contentHash, kind: record.kind, event: 'updated' }],
+      // An edit is never news (the log's default is news: true).
+      [
+        {
+          docId: known.id,
+          contentHash: record.contentHash,
+          kind: record.kind,
+          event: 'updated',
+          news: false,
+        },
+      ],
       now,
     );
     return { kind: 'updated', record };
