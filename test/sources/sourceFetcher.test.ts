@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLibrary, type Library } from '../../src/core/library.js';
+import { canonicalUrl } from '../../src/core/sources/canonicalUrl.js';
 import type { DocumentRecord } from '../../src/core/record.js';
 import { PDF_ONLY_LINE } from '../../src/sources/connectors/reliefweb.js';
 import { PoliteClient, botUserAgent } from '../../src/sources/politeClient.js';
@@ -184,9 +185,7 @@ describe('SourceFetcher', () => {
       expect(logEntries().every((e) => e.event === 'new')).toBe(true);
       // The library follows: a fetched document is searchable at once.
       const id = docByTitle('Boats reach Lampedusa as arrivals rise').id;
-      expect(library.getDocument(id).url).toBe(
-        `https://127.0.0.1:${web.port}/story/boats-lampedusa`.replace('https://', 'https://'),
-      );
+      expect(library.getDocument(id).url).toBe(`https://127.0.0.1:${web.port}/story/boats-lampedusa`);
       expect(store.sourceStates.get('news')).toMatchObject({ etag: '"v1"', lastStatus: 'ok', failures: 0 });
     });
 
@@ -534,6 +533,81 @@ describe('SourceFetcher', () => {
       expect(report.error).toBe(
         'reliefweb: ReliefWeb refused appname "test-app": since 1 November 2025 an appname must be pre-approved, see https://apidoc.reliefweb.int/parameters#appname',
       );
+    });
+  });
+
+  describe('merging (measured on the fixtures)', () => {
+    it('makes one document per story across every source: no false merges, no missed merges', async () => {
+      routeIom();
+      web.route('/v2/reports?appname=test-app', json(JSON.parse(webFixture('reliefweb-page1.json'))));
+      web.route('/rss.xml', xml(local('rss2.xml')));
+      web.route('/atom.xml', xml(webFixture('atom.xml')));
+      web.route('/feed.json', json(JSON.parse(webFixture('jsonfeed.json'))));
+      web.route('/rdf.xml', xml(webFixture('rdf.xml')));
+      const yemen = sentences('returnees in Yemen');
+      const trap = [...yemen.slice(0, 1), ...sentences('a convoy to Aden', 3)];
+      const copyItem = (guid: string, title: string, link: string, paragraphs: readonly string[]) =>
+        `<item><guid isPermaLink="false">${guid}</guid><title>${title}</title><link>${link}</link><pubDate>Tue, 10 Jun 2025 09:00:00 GMT</pubDate><content:encoded><![CDATA[${paragraphs.map((p) => `<p>${p}</p>`).join('')}]]></content:encoded></item>`;
+      const copies = `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Copies</title>
+${copyItem('b-1', 'Boats reach Lampedusa', `${web.baseUrl}/story/boats-lampedusa/?utm_campaign=x`, ['Arrivals rose.'])}
+${copyItem('b-2', 'Yemen: IOM helps returnees', `${web.baseUrl}/copies/yemen-returnees`, [...yemen, 'Read more on iom.int.'])}
+${copyItem('b-3', 'Convoy reaches Aden', `${web.baseUrl}/copies/aden-convoy`, trap)}
+</channel></rss>`;
+      web.route('/copies.xml', xml(copies));
+      const all = sources(
+        { id: 'iom', type: 'iom', url: web.baseUrl + LISTING_PATH },
+        { id: 'reliefweb', type: 'reliefweb', url: `${web.baseUrl}/v2/reports` },
+        { id: 'rss', type: 'feed', url: `${web.baseUrl}/rss.xml`, fetchArticles: false },
+        { id: 'atom', type: 'feed', url: `${web.baseUrl}/atom.xml`, fetchArticles: false },
+        { id: 'json', type: 'feed', url: `${web.baseUrl}/feed.json`, fetchArticles: false },
+        { id: 'rdf', type: 'feed', url: `${web.baseUrl}/rdf.xml`, fetchArticles: false },
+        { id: 'copies', type: 'feed', url: `${web.baseUrl}/copies.xml`, fetchArticles: false },
+      );
+      for (const one of all) expect((await fetcher.fetch(one)).status).toBe('ok');
+
+      // The truth: which story each address is (every item's link, canonical).
+      const at = (p: string) => `${web.baseUrl}${p}`;
+      const story: Record<string, string> = {
+        [at(RELEASE_PATH)]: 'dg-china',
+        'https://reliefweb.int/report/china/director-general-discusses-migration-governance-china':
+          'dg-china',
+        [at('/news/iom-supports-returnees-yemen')]: 'yemen',
+        [at('/copies/yemen-returnees')]: 'yemen',
+        [at('/copies/aden-convoy')]: 'aden',
+        [at('/project/capacity-building-migration-management-china')]: 'project',
+        [at('/news/border-seminar-langfang')]: 'langfang',
+        [at('/news/no-date-release')]: 'undated-release',
+        'https://reliefweb.int/report/yemen/dtm-round-12': 'dtm',
+        [at('/story/boats-lampedusa')]: 'lampedusa',
+        [at('/story/hostile')]: 'hostile',
+        [at('/story/undated')]: 'undated-story',
+        [at('/story/future')]: 'future',
+        'https://atom.example.org/en/post/1': 'atom-1',
+        'https://atom.example.org/en/post/2': 'atom-2',
+        'https://json.example.org/a': 'json-a',
+        'https://json.example.org/b': 'json-b',
+        'https://rdf.example.org/item/1': 'rdf-1',
+      };
+      const truth = new Map(Object.entries(story).map(([url, label]) => [canonicalUrl(url), label]));
+      const stories = new Set(truth.values());
+      const labelsPerDocument = docs().map(
+        (d) => new Set((d.urls ?? []).map((u) => truth.get(u) ?? `unexpected ${u}`)),
+      );
+      const falseMerges = labelsPerDocument.reduce((n, labels) => n + labels.size - 1, 0);
+      const missedMerges = [...stories].reduce(
+        (n, label) => n + Math.max(0, labelsPerDocument.filter((l) => l.has(label)).length - 1),
+        0,
+      );
+      console.log(
+        `merge measurement: ${truth.size} addresses, ${stories.size} stories, ${docs().length} documents; ` +
+          `false merges ${falseMerges}, missed merges ${missedMerges}`,
+      );
+      expect(labelsPerDocument.flatMap((l) => [...l]).filter((l) => l.startsWith('unexpected'))).toEqual([]);
+      expect({ documents: docs().length, falseMerges, missedMerges }).toEqual({
+        documents: stories.size,
+        falseMerges: 0,
+        missedMerges: 0,
+      });
     });
   });
 });
