@@ -202,7 +202,8 @@ export async function fetchIomSource(
       });
     } catch (error) {
       if (!(error instanceof WebError)) throw error;
-      problems.push(`${card.url}: ${error.message}`);
+      // A WebError names the URL already.
+      problems.push(error.message);
     }
   }
   return {
