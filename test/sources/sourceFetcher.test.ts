@@ -174,7 +174,10 @@ describe('SourceFetcher', () => {
       const report = await fetcher.fetch(feedSource('/feed.xml'));
       expect(report).toMatchObject({ id: 'news', status: 'ok', new: 4, updated: 0, error: null });
       const news = Object.fromEntries(
-        logEntries().map((e) => [store.webDocuments.get(e.docId)?.record.title, e.news]),
+        logEntries().map((e): [string, boolean] => [
+          store.webDocuments.get(e.docId)?.record.title ?? '?',
+          e.news,
+        ]),
       );
       expect(news).toEqual({
         'Boats reach Lampedusa as arrivals rise': true, // 4 hours old
