@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 import type { SourceState } from '../store/sourceStates.js';
 import type { WebDocument } from '../store/webDocuments.js';
 import { fetchFeedSource } from './connectors/feed.js';
-import type { SourceFetchOutcome, Validators } from './connectors/fetchOutcome.js';
+import { NO_VALIDATORS, type SourceFetchOutcome, type Validators } from './connectors/fetchOutcome.js';
 import { fetchIomSource } from './connectors/iom.js';
 import { fetchReliefWebSource } from './connectors/reliefweb.js';
 import { canonicalUrl } from '../core/sources/canonicalUrl.js';
@@ -117,11 +117,13 @@ export class SourceFetcher {
     }
     const counts = this.ingest(source, state, outcome.items);
     // Validators are kept only once every item is stored: a crash mid-fetch refetches everything.
+    // Nor when a page failed: a 304 next time would skip that page until the listing changes.
+    const validators = outcome.problems.length === 0 ? outcome.validators : NO_VALIDATORS;
     store.sourceStates.update(source.id, {
       ...success,
       lastStatus: 'ok',
-      etag: outcome.validators.etag,
-      lastModified: outcome.validators.lastModified,
+      etag: validators.etag,
+      lastModified: validators.lastModified,
       firstFetchedAt: state.firstFetchedAt ?? finished.toISOString(),
     });
     return {
@@ -308,7 +310,16 @@ export class SourceFetcher {
     };
     store.webDocuments.put({ ...stored, record, updatedAt: now.toISOString(), fingerprint }, keys);
     store.log.append(
-      [{ docId: known.id, contentHash: record.contentHash, kind: record.kind, event: 'updated' }],
+      // An edit is never news (the log's default is news: true).
+      [
+        {
+          docId: known.id,
+          contentHash: record.contentHash,
+          kind: record.kind,
+          event: 'updated',
+          news: false,
+        },
+      ],
       now,
     );
     return { kind: 'updated', record };

@@ -183,7 +183,8 @@ export async function fetchFeedSource(
       items.push({ ...item, text: article.text, alternateUrls });
     } catch (error) {
       if (!(error instanceof WebError)) throw error;
-      problems.push(`${item.url}: ${error.message}; kept the feed's summary`);
+      // A WebError names the URL already.
+      problems.push(`${error.message}; kept the feed's summary`);
       items.push(item);
     }
   }

@@ -12,7 +12,7 @@ const TITLE_SUFFIX = /\s*\|\s*International Organization for Migration\s*$/i;
 
 /** One card of the listing. */
 export interface IomCard {
-  /** Absolute link to the page. */
+  /** Absolute link to the page (canonical but for its scheme: see cardUrl). */
   readonly url: string;
   readonly title: string;
   /** The card's tag, e.g. "Press Release". */
@@ -48,6 +48,17 @@ export function parseIomDate(value: string | null): string | null {
   return /^\d{4}-\d{2}-\d{2}/.test(text) ? toIsoDate(text) : null;
 }
 
+/**
+ * A card's link without tracking parameters, fragment or trailing slash, but with the scheme it was
+ * linked with: it is fetched, and an http-only site does not answer https (identity is canonical
+ * later anyway, in the record's URLs).
+ */
+function cardUrl(href: string, pageUrl: string): string | null {
+  const canonical = canonicalUrl(href, pageUrl);
+  if (canonical === null) return null;
+  return new URL(href, pageUrl).protocol === 'http:' ? canonical.replace(/^https:/, 'http:') : canonical;
+}
+
 const textOf = (element: HtmlElement | null) => (element ? sanitizeLine(blockText(element)) : '');
 
 /**
@@ -64,7 +75,7 @@ export function parseIomListing(html: string, pageUrl: string): IomCard[] {
     const card = detail.parentElement;
     if (!card) continue;
     const href = card.querySelector('a[href]')?.getAttribute('href');
-    const url = href ? canonicalUrl(href, pageUrl) : null;
+    const url = href ? cardUrl(href, pageUrl) : null;
     const title = textOf(card.querySelector('h5.title'));
     if (url === null || title === '' || seen.has(url)) continue;
     seen.add(url);
@@ -191,7 +202,8 @@ export async function fetchIomSource(
       });
     } catch (error) {
       if (!(error instanceof WebError)) throw error;
-      problems.push(`${card.url}: ${error.message}`);
+      // A WebError names the URL already.
+      problems.push(error.message);
     }
   }
   return {
