@@ -60,7 +60,7 @@ describe('cli sources', () => {
           id: 'gone',
           status: 'failed',
           new: 0,
-          error: expect.stringContaining('nonexistent.invalid'),
+          error: expect.stringContaining('nonexistent.invalid') as unknown,
         }),
       ]);
       // First fetch: only the item of the last 24 hours is news.
