@@ -152,10 +152,18 @@ export default tseslint.config(
     ['bench/**/*.ts'],
     [
       {
-        // The loopback Discord server is the one component benchmarks share with tests; it moves out
-        // of test/ once its split lands, and this exception goes with it.
-        regex: '^(\\.{1,2}/)+test/(?!support/loopbackDiscord\\.js$)',
-        message: 'Benchmarks do not import tests; shared helpers belong in src/util.',
+        regex: '^(\\.{1,2}/)+test/',
+        message:
+          'Benchmarks do not import tests; the loopback servers live in loopback/, helpers in src/util.',
+      },
+    ],
+  ),
+  boundary(
+    ['loopback/**/*.ts'],
+    [
+      {
+        regex: '^(\\.{1,2}/)+(test|bench)/',
+        message: 'The loopback servers stand alone: tests and benchmarks import them, not the reverse.',
       },
     ],
   ),

@@ -21,7 +21,7 @@ import { DigestService } from '../src/digests/service.js';
 import { Ingester } from '../src/ingest/ingester.js';
 import { Store } from '../src/store/store.js';
 import { generatePage } from './syntheticCorpus.js';
-import { LoopbackDiscord } from '../test/support/loopbackDiscord.js';
+import { LoopbackDiscord } from '../loopback/discord.js';
 
 /** Discord's published limits for posting messages. */
 export const DISCORD_LIMITS = { perChannel: 5, perChannelWindowMs: 5000, globalPerSecond: 50 } as const;

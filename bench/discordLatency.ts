@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config.js';
 import { startBot } from '../src/discord/client.js';
 import { deployCommands } from '../src/discord/deployCommands.js';
 import { createCommandContext, loadLibrary } from '../src/discord/services.js';
-import { LoopbackDiscord } from '../test/support/loopbackDiscord.js';
+import { LoopbackDiscord } from '../loopback/discord.js';
 import { writeCorpus } from './syntheticCorpus.js';
 
 /** The components of a message's rows (buttons, menus), flattened. */

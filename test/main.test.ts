@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyShippedData } from './support/botHarness.js';
-import { LoopbackDiscord } from './support/loopbackDiscord.js';
+import { LoopbackDiscord } from '../loopback/discord.js';
 import { deployCommands } from '../src/discord/deployCommands.js';
 import { loadConfig } from '../src/config.js';
 

@@ -2,7 +2,7 @@ import { ChannelType, InteractionContextType, PermissionFlagsBits } from 'discor
 import { commands } from '../../commands/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotHarness, componentsOf } from '../support/botHarness.js';
-import { snowflake } from '../support/loopbackDiscord.js';
+import { snowflake } from '../../loopback/discord.js';
 import { dropArticle } from '../digests/articles.js';
 
 /** /digest through real interactions: the real client, the dispatcher, the store and ingestion. */

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
-import { LoopbackDiscord, type InteractionSession } from '../support/loopbackDiscord.js';
+import { LoopbackDiscord, type InteractionSession } from '../../loopback/discord.js';
 import { dropArticle } from './articles.js';
 
 /**

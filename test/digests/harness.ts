@@ -5,7 +5,7 @@ import type { DigestService } from '../../src/digests/service.js';
 import { createDigestRuntime, type DigestRuntime, type DigestTuning } from '../../src/digests/runtime.js';
 import type { Ingester } from '../../src/ingest/ingester.js';
 import type { Store } from '../../src/store/store.js';
-import { LoopbackDiscord } from '../support/loopbackDiscord.js';
+import { LoopbackDiscord } from '../../loopback/discord.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 
 /** What a restart may change: the endpoint (a REST elsewhere) and the numbers, never a component. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { loadConfig } from '../../src/config.js';
 import { deployCommands, deployProblems } from '../../src/discord/deployCommands.js';
-import { LoopbackDiscord } from '../support/loopbackDiscord.js';
+import { LoopbackDiscord } from '../../loopback/discord.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);

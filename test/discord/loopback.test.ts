@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import type { TextChannel } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoopbackDiscord } from '../support/loopbackDiscord.js';
+import { LoopbackDiscord } from '../../loopback/discord.js';
 
 describe('loopback Discord server', () => {
   let server: LoopbackDiscord;

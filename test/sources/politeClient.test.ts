@@ -18,7 +18,7 @@ import {
   storm,
   text,
   xml,
-} from '../support/loopbackWeb.js';
+} from '../../loopback/web.js';
 
 const USER_AGENT = botUserAgent('0.1.0', 'https://example.org/migration-news-bot');
 const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title></channel></rss>';

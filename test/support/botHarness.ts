@@ -12,8 +12,8 @@ import type { CommandContext } from '../../src/discord/context.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import { createCommandContext, loadLibrary } from '../../src/discord/services.js';
 import { createDigestRuntime, type DigestRuntime } from '../../src/digests/runtime.js';
-import { LoopbackDiscord } from './loopbackDiscord.js';
-import type { LoopbackDiscordOptions } from './loopbackDiscord.js';
+import { LoopbackDiscord } from '../../loopback/discord.js';
+import type { LoopbackDiscordOptions } from '../../loopback/discord.js';
 
 /** The repository's shipped pages. */
 export const SHIPPED_RAW = path.resolve(import.meta.dirname, '../../data/raw');

@@ -1,5 +1,5 @@
 /** The JSON gateway: HELLO, IDENTIFY (READY + GUILD_CREATE), RESUME, heartbeats. */
-import type { LoopbackDiscord } from '../loopbackDiscord.js';
+import type { LoopbackDiscord } from '../discord.js';
 import { GatewayDispatchEvents, GatewayOpcodes } from 'discord.js';
 import type { WebSocket } from 'ws';
 import { apiGuildCreate, apiUser } from './payloads.js';

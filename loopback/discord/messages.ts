@@ -1,5 +1,5 @@
 /** Stored messages: channel history, edits, attachments. */
-import type { LoopbackDiscord } from '../loopbackDiscord.js';
+import type { LoopbackDiscord } from '../discord.js';
 import type { APIAttachment, APIMessage } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import { contentType } from './http.js';

@@ -10,25 +10,25 @@ import type {
 } from 'discord.js';
 import { ComponentType, GatewayDispatchEvents, GatewayOpcodes, InteractionType } from 'discord.js';
 import { WebSocketServer } from 'ws';
-import type { ActiveFault } from './loopback/faults.js';
-import { handleGateway } from './loopback/gateway.js';
-import type { GatewaySession } from './loopback/gateway.js';
-import { matchPath } from './loopback/http.js';
-import type { FaultRule, RecordedRequest } from './loopback/http.js';
+import type { ActiveFault } from './discord/faults.js';
+import { handleGateway } from './discord/gateway.js';
+import type { GatewaySession } from './discord/gateway.js';
+import { matchPath } from './discord/http.js';
+import type { FaultRule, RecordedRequest } from './discord/http.js';
 import {
   createCommandInteraction,
   createComponentInteraction,
   findComponent,
-} from './loopback/interactions.js';
-import { storeMessage } from './loopback/messages.js';
-import type { StoredMessage } from './loopback/messages.js';
-import { apiChannel } from './loopback/payloads.js';
-import type { MessageInit } from './loopback/payloads.js';
-import { findChannel, handleHttp } from './loopback/rest.js';
-import type { InteractionSession } from './loopback/session.js';
-import type { InteractionContext } from './loopback/session.js';
-import type { GuildSeed, LoopbackChannel, LoopbackGuild, LoopbackUser } from './loopback/state.js';
-import { createGuild, snowflake } from './loopback/state.js';
+} from './discord/interactions.js';
+import { storeMessage } from './discord/messages.js';
+import type { StoredMessage } from './discord/messages.js';
+import { apiChannel } from './discord/payloads.js';
+import type { MessageInit } from './discord/payloads.js';
+import { findChannel, handleHttp } from './discord/rest.js';
+import type { InteractionSession } from './discord/session.js';
+import type { InteractionContext } from './discord/session.js';
+import type { GuildSeed, LoopbackChannel, LoopbackGuild, LoopbackUser } from './discord/state.js';
+import { createGuild, snowflake } from './discord/state.js';
 
 export type {
   GuildSeed,
@@ -36,8 +36,8 @@ export type {
   LoopbackGuild,
   LoopbackMember,
   LoopbackUser,
-} from './loopback/state.js';
-export { ALL_PERMISSIONS, MEMBER_PERMISSIONS, channelPermissions, snowflake } from './loopback/state.js';
+} from './discord/state.js';
+export { ALL_PERMISSIONS, MEMBER_PERMISSIONS, channelPermissions, snowflake } from './discord/state.js';
 
 /**
  * A Discord-compatible server on 127.0.0.1 for end-to-end tests with the real discord.js client:
@@ -57,10 +57,10 @@ export { ALL_PERMISSIONS, MEMBER_PERMISSIONS, channelPermissions, snowflake } fr
  *   404 10003; ephemeral replies never appear in channel history.
  */
 
-export type { Fault, FaultRule, RecordedRequest } from './loopback/http.js';
-export { MESSAGE_LIMITS } from './loopback/http.js';
-export type { CallbackRecord, InteractionContext } from './loopback/session.js';
-export { InteractionSession } from './loopback/session.js';
+export type { Fault, FaultRule, RecordedRequest } from './discord/http.js';
+export { MESSAGE_LIMITS } from './discord/http.js';
+export type { CallbackRecord, InteractionContext } from './discord/session.js';
+export { InteractionSession } from './discord/session.js';
 
 export interface LoopbackDiscordOptions {
   readonly token?: string;

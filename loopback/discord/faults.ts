@@ -1,5 +1,5 @@
 /** Fault injection: the rules a test added, consumed by matching requests. */
-import type { LoopbackDiscord } from '../loopbackDiscord.js';
+import type { LoopbackDiscord } from '../discord.js';
 import { matchPath } from './http.js';
 import type { Fault, FaultRule } from './http.js';
 

@@ -1,5 +1,5 @@
 /** Interactions: building slash commands, autocompletes and clicks as Discord sends them; their callbacks and webhooks. */
-import type { LoopbackDiscord } from '../loopbackDiscord.js';
+import type { LoopbackDiscord } from '../discord.js';
 import type {
   APIApplicationCommandInteractionDataOption,
   APIApplicationCommandOption,

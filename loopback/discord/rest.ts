@@ -1,5 +1,5 @@
 /** The REST routes a bot uses: commands, channels and messages, guilds; auth and faults. */
-import type { LoopbackDiscord } from '../loopbackDiscord.js';
+import type { LoopbackDiscord } from '../discord.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIApplicationCommand, APIMessage } from 'discord.js';
 import { ApplicationCommandType, ChannelType } from 'discord.js';
