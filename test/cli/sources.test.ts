@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { html, json, LoopbackWeb } from '../support/loopbackWeb.js';
+import { html, json, LoopbackWeb } from '../../loopback/web.js';
 import { cliOverShippedPages } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;

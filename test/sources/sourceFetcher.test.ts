@@ -22,7 +22,7 @@ import {
   status,
   storm,
   xml,
-} from '../support/loopbackWeb.js';
+} from '../../loopback/web.js';
 import { webFixture } from './webFixtures.js';
 
 const USER_AGENT = botUserAgent('0.1.0', 'https://example.org/migration-news-bot');
