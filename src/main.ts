@@ -56,6 +56,8 @@ async function main(): Promise<number> {
       logger,
       version: VERSION,
       homepage: config.botHomepage,
+      // The same beat as the rescan of raw/: another process's fetches reach this index within it.
+      tickSeconds: config.rescanIntervalSeconds || 30,
     });
   } catch (error) {
     if (!(error instanceof StoreOpenError)) throw error;

@@ -130,6 +130,7 @@ export class SourceFetcher {
       id: source.id,
       status: 'ok',
       ...counts,
+      unchanged: counts.unchanged + (outcome.skipped ?? 0),
       rejected: counts.rejected.length,
       problems: [...outcome.problems, ...counts.rejected],
       error: null,

@@ -161,8 +161,12 @@ export async function fetchFeedSource(
   if (!parsed.ok) throw new Error(`${source.id}: ${source.url}: ${parsed.error}`);
   const problems: string[] = [];
   const items: SourceItem[] = [];
+  let skipped = 0;
   for (const item of parsed.value) {
-    if (options.isUnchanged?.(item)) continue;
+    if (options.isUnchanged?.(item)) {
+      skipped++;
+      continue;
+    }
     if (!source.fetchArticles || item.url === null) {
       items.push(item);
       continue;
@@ -193,5 +197,6 @@ export async function fetchFeedSource(
     items,
     validators: { etag: response.etag, lastModified: response.lastModified },
     problems,
+    skipped,
   };
 }

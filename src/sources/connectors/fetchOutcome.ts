@@ -20,6 +20,8 @@ export type SourceFetchOutcome =
       readonly items: readonly SourceItem[];
       readonly validators: Validators;
       readonly problems: readonly string[];
+      /** Items left out because they are stored exactly as the source shows them now. */
+      readonly skipped?: number;
     };
 
 /** A date as ISO 8601 (UTC), or null when absent or unreadable. */
