@@ -171,8 +171,8 @@ function planItem(item: DigestItem, number: number): DigestPlanItem {
     project: p
       ? { status: p.status, budgetUsd: p.budgetUsd, region: p.region, reference: p.projectId ?? p.primaId }
       : null,
-    url: null,
-    publishedAt: null,
+    url: record.url ?? null,
+    publishedAt: record.publishedAt ?? null,
     ingestedAt: item.at,
     isBackfill: item.isBackfill,
   };
