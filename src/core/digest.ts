@@ -152,8 +152,9 @@ export function leadSentences(record: DocumentRecord, count: number): string {
       ? first.slice(record.country.length + 3)
       : first;
   const text = [withoutDateline, ...rest].join(' ').replace(/\s+/g, ' ').trim();
-  const sentences = text.match(/[^.!?]*[.!?]+(?=\s|$)|[^.!?]+$/g) ?? [];
-  return truncate(sentences.slice(0, count).join('').trim(), LEAD_LENGTH);
+  // A sentence ends at . ! or ? before white space ("evil.example" and "3.5" are not ends).
+  const sentences = text.split(/(?<=[.!?])\s+/);
+  return truncate(sentences.slice(0, count).join(' '), LEAD_LENGTH);
 }
 
 /** The first sentence of the text, without its dateline, cut to one line. */
