@@ -260,6 +260,12 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
       expect(reply(session)).toBe('You need the Manage Server permission to manage digests.');
     });
 
+    it('refuses @everyone as the mention role', async () => {
+      expect(reply(await subscribe({ mention: bot.server.guild.id }))).toBe(
+        'A digest cannot ping @everyone; choose a role.',
+      );
+    });
+
     it('says when an id belongs to no subscription of this server', async () => {
       expect(reply(await bot.server.sendSlashCommand('digest pause', { id: 9999 }, asModerator()))).toBe(
         'There is no digest subscription #9999 in this server.',
