@@ -92,7 +92,8 @@ const FLAGS_RE = /^([ap]?)(n?)(?:s(-?[0-9a-z]{1,12}))?$/;
  * does not fit in 100 characters. Ids sent before sort and since existed still read back.
  */
 export function pageButtonId(state: SearchState, page: number): string | undefined {
-  const since = state.since === undefined ? '' : `s${Math.floor(Date.parse(state.since) / 1000).toString(36)}`;
+  const since =
+    state.since === undefined ? '' : `s${Math.floor(Date.parse(state.since) / 1000).toString(36)}`;
   return encodeCustomId(
     ACTION.page,
     page,

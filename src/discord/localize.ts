@@ -84,10 +84,7 @@ export function subcommand(text: CommandText) {
 
 function withCommon<
   T extends
-    | SlashCommandStringOption
-    | SlashCommandIntegerOption
-    | SlashCommandChannelOption
-    | SlashCommandRoleOption,
+    SlashCommandStringOption | SlashCommandIntegerOption | SlashCommandChannelOption | SlashCommandRoleOption,
 >(option: T, spec: OptionSpec): T {
   named(option, spec.name, spec.description).setRequired(spec.required ?? false);
   return option;

@@ -143,7 +143,15 @@ describe('cli search', () => {
   });
 
   it('keeps only dated documents with --since (the shipped pages have no publication date)', async () => {
-    const { code, stdout } = await cli('search', 'china', '--since', '2000-01-01', '--sort', 'newest', '--json');
+    const { code, stdout } = await cli(
+      'search',
+      'china',
+      '--since',
+      '2000-01-01',
+      '--sort',
+      'newest',
+      '--json',
+    );
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ total: 0, results: [] });
     const relevance = await cli('search', 'china', '--sort', 'relevance', '--json');

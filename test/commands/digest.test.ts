@@ -203,7 +203,11 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
     const buttons = componentsOf(posted[0]) as unknown as { label: string; style: number; url?: string }[];
     expect(buttons.slice(0, 2)).toEqual([
       expect.objectContaining({ label: 'Read 1', style: ButtonStyle.Secondary }),
-      expect.objectContaining({ label: 'Open 1', style: ButtonStyle.Link, url: 'https://news.example.org/digest-0' }),
+      expect.objectContaining({
+        label: 'Open 1',
+        style: ButtonStyle.Link,
+        url: 'https://news.example.org/digest-0',
+      }),
     ]);
     // Rows of five, at most five rows: the first part stops before a Read/Open pair would not fit.
     expect(buttons.length).toBeLessThanOrEqual(25);

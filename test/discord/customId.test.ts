@@ -73,11 +73,15 @@ describe('customId', () => {
       ).toBeUndefined();
     });
 
-    it.each([[['0', '', '', 'q']], [['x', '', '', 'q']], [['2', 'z', '', 'q']], [['2', '', '']], [['2', 'nn', '', 'q']], [['2', 's', '', 'q']]])(
-      'rejects arguments that are not ours: %j',
-      (args) => {
-        expect(parsePageArgs(args)).toBeUndefined();
-      },
-    );
+    it.each([
+      [['0', '', '', 'q']],
+      [['x', '', '', 'q']],
+      [['2', 'z', '', 'q']],
+      [['2', '', '']],
+      [['2', 'nn', '', 'q']],
+      [['2', 's', '', 'q']],
+    ])('rejects arguments that are not ours: %j', (args) => {
+      expect(parsePageArgs(args)).toBeUndefined();
+    });
   });
 });

@@ -7,15 +7,20 @@ import type { DocumentRecord } from '../../src/core/record.js';
 import { parseSourcesFile } from '../../src/sources/sourcesFile.js';
 import { createSourcesView } from '../../src/sources/sourcesView.js';
 import { Store } from '../../src/store/store.js';
-import { BotHarness } from '../support/botHarness.js';
+import { BotHarness, componentsOf } from '../support/botHarness.js';
 import { fetchedRecord } from '../support/sourceItems.js';
 
 /** A message's link buttons, flattened. */
 function linkButtons(message: APIMessage | undefined): { label?: string; url: string }[] {
-  return (message?.components ?? [])
-    .flatMap((row) => ('components' in row ? row.components : []))
+  const buttons = componentsOf(message) as unknown as {
+    type: ComponentType;
+    style?: ButtonStyle;
+    label?: string;
+    url: string;
+  }[];
+  return buttons
     .filter((c) => c.type === ComponentType.Button && c.style === ButtonStyle.Link)
-    .map((c) => c as unknown as { label?: string; url: string });
+    .map(({ label, url }) => ({ label, url }));
 }
 
 const dayStamp = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`;
@@ -129,7 +134,9 @@ describe('live sources in Discord (real discord.js client, loopback Discord, rea
     it('shows a release of a fullText source (iom) in full, with its source and link', async () => {
       const session = await bot.server.sendSlashCommand('article', { id: iom.id });
       const embed = session.reply?.embeds[0];
-      expect(embed?.description).toContain('The press release ends with this sentence, which may be shown in full.');
+      expect(embed?.description).toContain(
+        'The press release ends with this sentence, which may be shown in full.',
+      );
       expect(embed?.description?.startsWith(`Published ${dayStamp('2026-11-29T10:00:00Z')}\n`)).toBe(true);
       expect(embed?.footer?.text).toBe(`Source: iom · id ${iom.id}`);
       expect(linkButtons(session.reply).map((b) => b.url)).toEqual([iom.url]);
@@ -138,8 +145,12 @@ describe('live sources in Discord (real discord.js client, loopback Discord, rea
     it('renders a hostile title and text inert', async () => {
       const session = await bot.server.sendSlashCommand('article', { id: hostile.id });
       const embed = session.reply?.embeds[0];
-      expect(embed?.title).toBe('\\@everyone \\<@123> \\*\\*floods\\*\\* \\[click](https://evil.example) now');
-      expect(embed?.description).toContain('Floods \\@here reached \\<@&456> the \\[coast](https://evil.example).');
+      expect(embed?.title).toBe(
+        '\\@everyone \\<@123> \\*\\*floods\\*\\* \\[click](https://evil.example) now',
+      );
+      expect(embed?.description).toContain(
+        'Floods \\@here reached \\<@&456> the \\[coast](https://evil.example).',
+      );
       // Deferred (related articles take a moment), then answered by editing the original response.
       const edit = bot.server.requestsTo('PATCH', /\/webhooks\//).at(-1);
       expect(edit?.body).toMatchObject({ allowed_mentions: { parse: [] } });
@@ -200,7 +211,10 @@ describe('live sources in Discord (real discord.js client, loopback Discord, rea
             'Last error: HTTP 503 from \\<@123> \\*\\*server\\*\\* \\@everyone',
           ].join('\n'),
         },
-        { name: 'quiet (quiet)', value: '⏸️ disabled · feed · 0 documents\nLast fetch: never · Next fetch: —' },
+        {
+          name: 'quiet (quiet)',
+          value: '⏸️ disabled · feed · 0 documents\nLast fetch: never · Next fetch: —',
+        },
       ]);
     });
   });

@@ -247,7 +247,8 @@ export function toMessageBody(message: DigestMessage, nonce: string): RESTPostAP
   const buttons: APIButtonComponent[] = [];
   for (const b of message.buttons) {
     if (b.url !== undefined) {
-      if (isLinkable(b.url)) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: b.label, url: b.url });
+      if (isLinkable(b.url))
+        buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: b.label, url: b.url });
       continue;
     }
     // The bot's shared `read` action: whoever clicks sees the document, ephemerally.

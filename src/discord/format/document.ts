@@ -1,4 +1,11 @@
-import { ButtonStyle, ComponentType, time, type APIButtonComponentWithURL, type APIEmbed, type APIEmbedField } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  time,
+  type APIButtonComponentWithURL,
+  type APIEmbed,
+  type APIEmbedField,
+} from 'discord.js';
 import { leadSentences } from '../../core/digest.js';
 import type { Contact, DocumentRecord, ProjectFields } from '../../core/record.js';
 import { buttonRows, contactButton, readButton } from '../components.js';

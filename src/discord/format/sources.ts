@@ -24,7 +24,8 @@ function describe(s: SourceStatus): string {
       s.nextFetchAt ? time(new Date(s.nextFetchAt), 'R') : '—'
     }`,
   ];
-  if (s.lastError) lines.push(`Last error: ${escapeText(truncate(s.lastError.replace(/\s+/g, ' '), ERROR_LENGTH))}`);
+  if (s.lastError)
+    lines.push(`Last error: ${escapeText(truncate(s.lastError.replace(/\s+/g, ' '), ERROR_LENGTH))}`);
   return lines.join('\n');
 }
 
@@ -41,7 +42,9 @@ export function sourcesReply(sources: readonly SourceStatus[] | undefined): BotR
       name: truncate(`${escapeText(s.name)} (${s.id})`, L.fieldName),
       value: truncate(describe(s), L.fieldValue),
     })),
-    ...(sources.length > shown.length ? { footer: { text: `and ${sources.length - shown.length} more` } } : {}),
+    ...(sources.length > shown.length
+      ? { footer: { text: `and ${sources.length - shown.length} more` } }
+      : {}),
   };
   return { embeds: [embed], ephemeral: true };
 }

@@ -36,12 +36,15 @@ describe('search sort and since', () => {
       expect(parseSince(text, NOW)).toEqual({ ok: true, value: iso });
     });
 
-    it.each(['yesterday', '2026-02-31', '0d', '7', '7m', '2026-1-1', ''])('refuses %j, saying what works', (text) => {
-      expect(parseSince(text, NOW)).toEqual({
-        ok: false,
-        error: `"since" must be a day (YYYY-MM-DD) or a time back such as 24h, 7d or 2w; got "${text.trim()}".`,
-      });
-    });
+    it.each(['yesterday', '2026-02-31', '0d', '7', '7m', '2026-1-1', ''])(
+      'refuses %j, saying what works',
+      (text) => {
+        expect(parseSince(text, NOW)).toEqual({
+          ok: false,
+          error: `"since" must be a day (YYYY-MM-DD) or a time back such as 24h, 7d or 2w; got "${text.trim()}".`,
+        });
+      },
+    );
   });
 
   describe('Library.search', () => {
@@ -85,7 +88,9 @@ describe('search sort and since', () => {
 
     it('refuses a since that is not a time and a sort it does not know', async () => {
       const { library: lib } = await library();
-      expect(() => lib.search('flood', { since: 'last week' })).toThrow('"since" must be an ISO time; got "last week".');
+      expect(() => lib.search('flood', { since: 'last week' })).toThrow(
+        '"since" must be an ISO time; got "last week".',
+      );
       expect(() => lib.search('flood', { sort: 'oldest' as never })).toThrow(
         'Sort must be relevance or newest; got oldest.',
       );
