@@ -133,10 +133,12 @@ export default tseslint.config(
         'node:fs',
         'fs',
       ),
-      folder(
-        'Commands read options, call services through the context and hand results to a formatter: no store or ingestion.',
-        ...['store', 'ingest', 'cli', 'console', 'sources', 'scheduler', 'config', 'main'],
-      ),
+      {
+        // Commands reach src/ only as `../src/…`; `./sources.js` is the /sources command, a sibling.
+        regex: `^(\\.\\./)+src/(${['store', 'ingest', 'cli', 'console', 'sources', 'scheduler', 'config', 'main'].join('|')})(/|\\.js$)`,
+        message:
+          'Commands read options, call services through the context and hand results to a formatter: no store or ingestion.',
+      },
     ],
   ),
   boundary(

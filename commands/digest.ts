@@ -9,6 +9,7 @@ import {
   channelOption,
   integerOption,
   localizedCommand,
+  roleOption,
   stringOption,
   subcommand,
 } from '../src/discord/localize.js';
@@ -40,7 +41,8 @@ export const data = localizedCommand(X.command)
       .addStringOption(stringOption({ ...X.schedule, required: true, maxLength: 100 }))
       .addStringOption(stringOption({ ...X.timezone, autocomplete: true, maxLength: 100 }))
       .addStringOption(topic)
-      .addIntegerOption(integerOption({ ...X.backfill, min: 0, max: 25 })),
+      .addIntegerOption(integerOption({ ...X.backfill, min: 0, max: 25 }))
+      .addRoleOption(roleOption(X.mention)),
   )
   .addSubcommand(subcommand(X.list))
   .addSubcommand(onOne(X.remove))
@@ -68,6 +70,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         query: options.getString('query'),
         backfill: options.getInteger('backfill') ?? 0,
         createdBy: interaction.user.id,
+        mentionRoleId: options.getRole('mention')?.id ?? null,
       });
       return sendReply(interaction, reply.subscribedReply(view));
     }

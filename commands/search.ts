@@ -1,5 +1,6 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
+import { parseSince } from '../src/core/library.js';
 import type { ComponentHandler } from '../src/discord/command.js';
 import { ACTION, parsePageArgs } from '../src/discord/components.js';
 import type { SearchState } from '../src/discord/components.js';
@@ -59,15 +60,51 @@ export const data = localizedCommand({
       autocomplete: true,
       maxLength: MAX_QUERY_LENGTH,
     }),
+  )
+  .addStringOption(
+    stringOption({
+      name: { en: 'sort', fr: 'tri', es: 'orden' },
+      description: {
+        en: 'Best match first (default) or newest first',
+        fr: 'Meilleure correspondance d’abord (par défaut) ou plus récent d’abord',
+        es: 'Mejor coincidencia primero (por defecto) o más reciente primero',
+      },
+      choices: [
+        { name: { en: 'Relevance', fr: 'Pertinence', es: 'Relevancia' }, value: 'relevance' },
+        { name: { en: 'Newest', fr: 'Plus récent', es: 'Más reciente' }, value: 'newest' },
+      ],
+    }),
+  )
+  .addStringOption(
+    stringOption({
+      name: { en: 'since', fr: 'depuis', es: 'desde' },
+      description: {
+        en: 'Published since a day (2026-11-01) or a time back (24h, 7d)',
+        fr: 'Publié depuis un jour (2026-11-01) ou une durée (24h, 7d)',
+        es: 'Publicado desde un día (2026-11-01) o un plazo (24h, 7d)',
+      },
+      maxLength: 20,
+    }),
   );
 
 function runSearch(ctx: CommandContext, state: SearchState, page: number) {
   return ctx.library.search(state.query, {
     kind: state.kind,
     country: state.country,
+    since: state.since,
+    sort: state.newest ? 'newest' : 'relevance',
     page,
     pageSize: PAGE_SIZE,
   });
+}
+
+/** The `since` option as an ISO time, or a UserError saying what is accepted. */
+function readSince(interaction: ChatInputCommandInteraction, ctx: CommandContext): string | undefined {
+  const text = readOptionalText(interaction, 'since');
+  if (text === undefined) return undefined;
+  const since = parseSince(text, ctx.now());
+  if (!since.ok) throw new UserError('bad-since', since.error);
+  return since.value;
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
@@ -75,6 +112,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     query: readText(interaction, 'query', 'query'),
     kind: readChoice(interaction, 'kind', ['article', 'project'] as const),
     country: resolveCountry(ctx.library, readOptionalText(interaction, 'country')),
+    newest: readChoice(interaction, 'sort', ['relevance', 'newest'] as const) === 'newest',
+    since: readSince(interaction, ctx),
   };
   await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1)));
 }

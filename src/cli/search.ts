@@ -1,5 +1,5 @@
 import { DocumentKindSchema } from '../core/record.js';
-import type { SearchPage } from '../core/library.js';
+import { parseSince, type SearchPage } from '../core/library.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
 import { libraryFor } from './openLibrary.js';
 import { json } from './output.js';
@@ -16,9 +16,13 @@ Options:
   --year N                 only projects of this year
   --status S               only projects with this status (e.g. Completed)
   --region R               only projects whose region contains R (e.g. asia)
+  --since WHEN             only documents published since a day (YYYY-MM-DD) or a time back
+                           (24h, 7d, 2w); documents without a publication date drop out
+  --sort relevance|newest  best match first (default), or newest publication first (undated last)
   --page N                 page of results (10 per page, default 1)
   --json                   print {"query", "total", "page", "pages", "results": [{"id", "kind",
-                           "title", "country", "score", "snippet", "snippetText", "highlights"}],
+                           "title", "country", "score", "snippet", "snippetText", "highlights",
+                           and for fetched documents "url", "publishedAt", "sourceId"}],
                            "matchedAll", "suggestions", "note"}; "snippet" is Discord markdown
                            (matched words in **bold**), "snippetText" the same sentence as plain
                            text and "highlights" the [start, end) ranges of the matched words in it
@@ -85,6 +89,8 @@ export const searchCommand: CliCommand = {
       status: { type: 'string' },
       region: { type: 'string' },
       page: { type: 'string' },
+      since: { type: 'string' },
+      sort: { type: 'string' },
       json: { type: 'boolean', default: false },
     });
     if (positionals.length === 0) throw new UsageError('missing the query.');
@@ -93,6 +99,15 @@ export const searchCommand: CliCommand = {
       const parsed = DocumentKindSchema.safeParse(values.kind);
       if (!parsed.success) throw new UsageError(`--kind must be article or project; got "${values.kind}".`);
       kind = parsed.data;
+    }
+    if (values.sort !== undefined && values.sort !== 'relevance' && values.sort !== 'newest') {
+      throw new UsageError(`--sort must be relevance or newest; got "${values.sort}".`);
+    }
+    let since: string | undefined;
+    if (values.since !== undefined) {
+      const parsed = parseSince(values.since, new Date());
+      if (!parsed.ok) throw new UsageError(`--since: ${parsed.error}`);
+      since = parsed.value;
     }
     const page = positiveInt('page', values.page) ?? 1;
     const year = positiveInt('year', values.year);
@@ -103,6 +118,8 @@ export const searchCommand: CliCommand = {
       year,
       status: values.status,
       region: values.region,
+      since,
+      sort: values.sort,
       page,
     });
     io.stdout(values.json ? json(await toJson(result)) : render(result));

@@ -138,15 +138,28 @@ export interface DigestPlan {
 const NO_COUNTRY = 'Other news';
 const SUMMARY_LENGTH = 200;
 
-/** The first sentence of the first paragraph, without its dateline, cut to one line. */
-export function summarize(record: DocumentRecord): string {
-  const first = record.paragraphs[0] ?? '';
+/** At most this many characters of lead sentences (a third-party article's short summary). */
+const LEAD_LENGTH = 600;
+
+/**
+ * The first `count` sentences of a document's text, its dateline removed, as one line of plain
+ * text (at most 600 characters): what Discord shows of an article it may not reproduce in full.
+ */
+export function leadSentences(record: DocumentRecord, count: number): string {
+  const [first = '', ...rest] = record.paragraphs;
   const withoutDateline =
     record.country && first.startsWith(`${record.country} - `)
       ? first.slice(record.country.length + 3)
       : first;
-  const sentence = /^.*?[.!?](?=\s|$)/.exec(withoutDateline)?.[0] ?? withoutDateline;
-  return truncate(sentence.replace(/\s+/g, ' ').trim(), SUMMARY_LENGTH) || 'No summary available.';
+  const text = [withoutDateline, ...rest].join(' ').replace(/\s+/g, ' ').trim();
+  // A sentence ends at . ! or ? before white space ("evil.example" and "3.5" are not ends).
+  const sentences = text.split(/(?<=[.!?])\s+/);
+  return truncate(sentences.slice(0, count).join(' '), LEAD_LENGTH);
+}
+
+/** The first sentence of the text, without its dateline, cut to one line. */
+export function summarize(record: DocumentRecord): string {
+  return truncate(leadSentences(record, 1), SUMMARY_LENGTH) || 'No summary available.';
 }
 
 function planItem(item: DigestItem, number: number): DigestPlanItem {
@@ -171,8 +184,8 @@ function planItem(item: DigestItem, number: number): DigestPlanItem {
     project: p
       ? { status: p.status, budgetUsd: p.budgetUsd, region: p.region, reference: p.projectId ?? p.primaId }
       : null,
-    url: null,
-    publishedAt: null,
+    url: record.url ?? null,
+    publishedAt: record.publishedAt ?? null,
     ingestedAt: item.at,
     isBackfill: item.isBackfill,
   };

@@ -59,7 +59,9 @@ export type {
   SearchHit,
   SearchPage,
   SearchRequest,
+  SearchSort,
 } from './search/searchIndex.js';
+export { parseSince } from './search/since.js';
 
 /** What `suggest` can complete. */
 export const SUGGEST_FIELDS = ['title', 'contact', 'country', 'project'] as const;

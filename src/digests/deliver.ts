@@ -160,7 +160,7 @@ export class DigestDelivery {
       const subscription = store.subscriptions.get(id);
       if (!subscription) return { kind: 'not-active', status: 'missing' };
       const { plan, toSeq } = this.preview(subscription);
-      const messages = renderDigestMessages(plan);
+      const messages = renderDigestMessages(plan, { mentionRoleId: subscription.mentionRoleId });
       if (messages.length === 0) {
         if (toSeq > subscription.cursorSeq || subscription.backfill > 0)
           store.subscriptions.skipTo(id, toSeq, this.now());

@@ -15,7 +15,7 @@ const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 function describe(s: SubscriptionView): string {
   const lines = [
     `${s.status === 'active' ? '🟢 active' : '⏸️ paused'} · <#${s.channelId}> · ${code(s.cron)} (${s.timezone})`,
-    `Topic: ${s.query ? code(s.query) : 'everything'}`,
+    `Topic: ${s.query ? code(s.query) : 'everything'}${s.mentionRoleId ? ` · Pings <@&${s.mentionRoleId}>` : ''}`,
     `Last run: ${s.lastRunAt ? t(s.lastRunAt, 'R') : 'not yet'} · Next run: ${s.nextRunAt ? t(s.nextRunAt, 'F') : '—'}`,
   ];
   if (s.pausedReason) lines.push(`Paused because: ${s.pausedReason}`);
@@ -25,8 +25,9 @@ function describe(s: SubscriptionView): string {
 export function subscribedReply(s: SubscriptionView): BotReply {
   const next = s.nextRunAt ? t(s.nextRunAt, 'F') : 'never (the schedule has no upcoming date)';
   const backfill = s.backfill > 0 ? ` The first digest also brings the ${s.backfill} latest articles.` : '';
+  const ping = s.mentionRoleId ? ` Each digest pings <@&${s.mentionRoleId}> once.` : '';
   return {
-    content: `Subscribed: digest **#${s.id}** posts to <#${s.channelId}> on ${code(s.cron)} (${s.timezone}). Next run: ${next}.${backfill}`,
+    content: `Subscribed: digest **#${s.id}** posts to <#${s.channelId}> on ${code(s.cron)} (${s.timezone}). Next run: ${next}.${backfill}${ping}`,
     ephemeral: true,
   };
 }

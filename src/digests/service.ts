@@ -73,6 +73,12 @@ export class DigestService {
     if (!Number.isInteger(input.backfill) || input.backfill < 0 || input.backfill > 25) {
       throw new UserError('invalid-backfill', 'Backfill must be a whole number from 0 to 25.');
     }
+    const mention = input.mentionRoleId ?? null;
+    if (mention !== null && !/^\d{1,20}$/.test(mention))
+      throw new UserError('invalid-mention', 'The mention must be a role of this server.');
+    // @everyone's role id is the guild's: a digest may ping a role, never the whole server.
+    if (mention === input.guildId)
+      throw new UserError('invalid-mention', 'A digest cannot ping @everyone; choose a role.');
     const query = input.query?.trim() ? input.query.trim() : null;
     if (query) {
       if (query.length > 200)
@@ -81,7 +87,7 @@ export class DigestService {
       this.options.library.matching(query, []);
     }
     const subscription = this.store.subscriptions.create(
-      { ...input, cron: schedule.value, timezone: zone.value, query },
+      { ...input, cron: schedule.value, timezone: zone.value, query, mentionRoleId: mention },
       this.now(),
     );
     this.scheduler?.set(subscription);

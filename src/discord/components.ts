@@ -77,16 +77,27 @@ export interface SearchState {
   readonly query: string;
   readonly kind: DocumentKind | undefined;
   readonly country: string | undefined;
+  /** Newest first instead of best match first. */
+  readonly newest?: boolean;
+  /** ISO time, resolved when the search was typed (so `7d` pages through the same results). */
+  readonly since?: string | undefined;
 }
 
 const KIND_CODE = { article: 'a', project: 'p' } as const;
+/** The flags argument: kind code, `n` for newest, `s<seconds, base 36>` for since. */
+const FLAGS_RE = /^([ap]?)(n?)(?:s(-?[0-9a-z]{1,12}))?$/;
 
-/** `page:<n>:<kind>:<country>:<query>`: undefined when it does not fit in 100 characters. */
+/**
+ * `page:<n>:<flags>:<country>:<query>` (flags: kind, sort, since; see FLAGS_RE): undefined when it
+ * does not fit in 100 characters. Ids sent before sort and since existed still read back.
+ */
 export function pageButtonId(state: SearchState, page: number): string | undefined {
+  const since =
+    state.since === undefined ? '' : `s${Math.floor(Date.parse(state.since) / 1000).toString(36)}`;
   return encodeCustomId(
     ACTION.page,
     page,
-    state.kind ? KIND_CODE[state.kind] : '',
+    `${state.kind ? KIND_CODE[state.kind] : ''}${state.newest ? 'n' : ''}${since}`,
     state.country ?? '',
     state.query,
   );
@@ -94,16 +105,21 @@ export function pageButtonId(state: SearchState, page: number): string | undefin
 
 /** Reads the arguments of a `page` id back; undefined when they are not ours. */
 export function parsePageArgs(args: readonly string[]): { state: SearchState; page: number } | undefined {
-  const [page, kind, country, ...query] = args;
+  const [page, flags, country, ...query] = args;
   const n = Number(page);
-  if (!Number.isInteger(n) || n < 1 || (kind !== '' && kind !== 'a' && kind !== 'p') || query.length !== 1)
-    return undefined;
+  const parsed = FLAGS_RE.exec(flags ?? '');
+  if (!Number.isInteger(n) || n < 1 || !parsed || query.length !== 1) return undefined;
+  const [, kind, newest, since] = parsed;
+  const sinceMs = since === undefined ? undefined : parseInt(since, 36) * 1000;
+  if (sinceMs !== undefined && !Number.isFinite(new Date(sinceMs).getTime())) return undefined;
   return {
     page: n,
     state: {
       query: query[0]!,
       kind: kind === 'a' ? 'article' : kind === 'p' ? 'project' : undefined,
       country: country || undefined,
+      ...(newest ? { newest: true } : {}),
+      ...(sinceMs !== undefined ? { since: new Date(sinceMs).toISOString() } : {}),
     },
   };
 }

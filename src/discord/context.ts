@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
 import type { DigestService } from '../digests/service.js';
+import type { SourcesView } from '../sources/sourcesView.js';
 
 /**
  * Everything a command needs, handed in by main.ts (or a test) instead of module singletons, so a
@@ -20,4 +21,9 @@ export interface CommandContext {
    * digest module; commands other than /digest never touch it.
    */
   readonly digests?: DigestService | undefined;
+  /**
+   * Live sources (status for /sources, names and the full-text rule for fetched documents); absent
+   * when no store or sources file is open. Without it, fetched documents show no full text.
+   */
+  readonly sources?: SourcesView | undefined;
 }

@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from 'discord.js';
 import type {
   LocalizationMap,
   SlashCommandChannelOption,
+  SlashCommandRoleOption,
   SlashCommandIntegerOption,
   SlashCommandStringOption,
   SlashCommandSubcommandBuilder,
@@ -82,7 +83,8 @@ export function subcommand(text: CommandText) {
 }
 
 function withCommon<
-  T extends SlashCommandStringOption | SlashCommandIntegerOption | SlashCommandChannelOption,
+  T extends
+    SlashCommandStringOption | SlashCommandIntegerOption | SlashCommandChannelOption | SlashCommandRoleOption,
 >(option: T, spec: OptionSpec): T {
   named(option, spec.name, spec.description).setRequired(spec.required ?? false);
   return option;
@@ -122,4 +124,9 @@ export function integerOption(spec: IntegerOptionSpec) {
 export function channelOption(spec: ChannelOptionSpec) {
   return (option: SlashCommandChannelOption): SlashCommandChannelOption =>
     withCommon(option, spec).addChannelTypes(...spec.channelTypes);
+}
+
+/** For `.addRoleOption(roleOption({ name, description }))`. */
+export function roleOption(spec: OptionSpec) {
+  return (option: SlashCommandRoleOption): SlashCommandRoleOption => withCommon(option, spec);
 }

@@ -2,7 +2,7 @@ import type { RepliableInteraction } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import type { DocumentRecord } from '../core/record.js';
 import type { CommandContext } from './context.js';
-import { documentReply } from './format/document.js';
+import { documentReply, type DocumentPresentation } from './format/document.js';
 import { sendReply } from './reply.js';
 
 /** Related-article buttons under a document. */
@@ -23,5 +23,20 @@ export async function showDocument(
   if (!interaction.deferred && !interaction.replied) {
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   }
-  await sendReply(interaction, documentReply(doc, ctx.library.related(doc.id, RELATED), { ephemeral }));
+  await sendReply(
+    interaction,
+    documentReply(doc, ctx.library.related(doc.id, RELATED), { ephemeral, view: presentationOf(doc, ctx) }),
+  );
+}
+
+/**
+ * A shipped page is shown in full; a fetched document in full only when its source says so
+ * (`fullText: true`), else as a summary with a link. No sources view: not in full.
+ */
+export function presentationOf(doc: DocumentRecord, ctx: CommandContext): DocumentPresentation {
+  if (doc.sourceId === undefined) return { fullText: true, sourceName: null };
+  return {
+    fullText: ctx.sources?.isFullText(doc.sourceId) ?? false,
+    sourceName: ctx.sources?.nameOf(doc.sourceId) ?? null,
+  };
 }

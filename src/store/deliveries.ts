@@ -16,7 +16,10 @@ export interface StoredMessage {
     readonly fields: readonly { readonly name: string; readonly value: string }[];
     readonly footer: string | null;
   }[];
-  readonly buttons: readonly { readonly label: string; readonly docId: string }[];
+  /** A Read button per item; with `url`, a link to that item's original instead. */
+  readonly buttons: readonly { readonly label: string; readonly docId: string; readonly url?: string }[];
+  /** The role pinged by this part (the first part of a digest whose subscription has one). */
+  readonly mentionRoleId?: string;
 }
 
 const storedMessage = z.object({
@@ -30,7 +33,8 @@ const storedMessage = z.object({
       footer: z.string().nullable(),
     }),
   ),
-  buttons: z.array(z.object({ label: z.string(), docId: z.string() })),
+  buttons: z.array(z.object({ label: z.string(), docId: z.string(), url: z.string().optional() })),
+  mentionRoleId: z.string().optional(),
 }) satisfies z.ZodType<StoredMessage>;
 
 export interface DeliveryPart {

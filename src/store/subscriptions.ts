@@ -21,6 +21,8 @@ export interface Subscription {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly lastRunAt: string | null;
+  /** A role pinged once per digest (its first message); null for none. */
+  readonly mentionRoleId: string | null;
 }
 
 export interface NewSubscription {
@@ -31,6 +33,8 @@ export interface NewSubscription {
   readonly query: string | null;
   readonly backfill: number;
   readonly createdBy?: string | null;
+  /** A role to ping once per digest. */
+  readonly mentionRoleId?: string | null;
 }
 
 /** A row of `subscriptions` as SQLite returns it, checked and renamed on the way out. */
@@ -50,6 +54,7 @@ const subscriptionRow = z
     created_at: z.string(),
     updated_at: z.string(),
     last_run_at: z.string().nullable(),
+    mention_role_id: z.string().nullable(),
   })
   .transform((r): Subscription => ({
     id: r.id,
@@ -66,6 +71,7 @@ const subscriptionRow = z
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     lastRunAt: r.last_run_at,
+    mentionRoleId: r.mention_role_id,
   }));
 
 /** Digest subscriptions: one channel, schedule and topic each, with a cursor into the ingestion log. */
@@ -83,8 +89,8 @@ export class Subscriptions {
         this.db
           .prepare(
             `INSERT INTO subscriptions (guild_id, channel_id, cron, timezone, query, status, cursor_seq, backfill,
-               created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING *`,
+               created_by, created_at, updated_at, mention_role_id)
+             VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING *`,
           )
           .get(
             input.guildId,
@@ -97,6 +103,7 @@ export class Subscriptions {
             input.createdBy ?? null,
             at,
             at,
+            input.mentionRoleId ?? null,
           ),
       ),
     )();

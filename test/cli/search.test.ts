@@ -122,6 +122,16 @@ describe('cli search', () => {
       'search: --kind must be article or project; got "blog".\nRun with --help for usage.\n',
     ],
     [
+      ['search', 'china', '--sort', 'oldest'],
+      2,
+      'search: --sort must be relevance or newest; got "oldest".\nRun with --help for usage.\n',
+    ],
+    [
+      ['search', 'china', '--since', 'last week'],
+      2,
+      'search: --since: "since" must be a day (YYYY-MM-DD) or a time back such as 24h, 7d or 2w; got "last week".\nRun with --help for usage.\n',
+    ],
+    [
       ['search', 'china', '--page', '0'],
       2,
       'search: --page must be a whole number from 1; got "0".\nRun with --help for usage.\n',
@@ -130,6 +140,22 @@ describe('cli search', () => {
     const { code, stderr } = await cli(...argv);
     expect(code).toBe(exit);
     expect(stderr).toBe(message);
+  });
+
+  it('keeps only dated documents with --since (the shipped pages have no publication date)', async () => {
+    const { code, stdout } = await cli(
+      'search',
+      'china',
+      '--since',
+      '2000-01-01',
+      '--sort',
+      'newest',
+      '--json',
+    );
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ total: 0, results: [] });
+    const relevance = await cli('search', 'china', '--sort', 'relevance', '--json');
+    expect(relevance.code).toBe(0);
   });
 
   it('has --help', async () => {

@@ -1,9 +1,10 @@
-import { ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { ButtonStyle, ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { commands } from '../../commands/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotHarness, componentsOf } from '../support/botHarness.js';
 import { snowflake } from '../../loopback/discord.js';
 import { dropArticle } from '../digests/articles.js';
+import { fetchedRecord } from '../support/sourceItems.js';
 
 /** /digest through real interactions: the real client, the dispatcher, the store and ingestion. */
 describe('/digest (real discord.js client, loopback Discord, real SQLite)', () => {
@@ -156,6 +157,63 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
     );
   });
 
+  it('posts fetched articles with their date and a link button, pinging the mention role once', async () => {
+    const role = snowflake();
+    const created = reply(await subscribe({ mention: role }));
+    expect(created).toContain(`Each digest pings <@&${role}> once.`);
+    const id = idOf(created);
+    const list = await bot.server.sendSlashCommand('digest list', {}, asModerator());
+    expect(list.reply?.embeds[0]?.fields?.find((f) => f.name === `#${id}`)?.value).toContain(
+      `Pings <@&${role}>`,
+    );
+    // Fourteen fetched articles, each with a Read and an Open button: more than 25 buttons, two parts.
+    const records = Array.from({ length: 14 }, (_, k) =>
+      fetchedRecord({
+        sourceId: 'un-news',
+        guid: `digest-${k}`,
+        url: `https://news.example.org/digest-${k}`,
+        title: k === 0 ? '@everyone <@123> **Flood** [news](https://evil.example)' : `Fetched story ${k}`,
+        publishedAt: '2026-11-28T09:30:00Z',
+        text: `Geneva - Story ${k} begins here. It goes on.`,
+      }),
+    );
+    const store = bot.digests!.service.store;
+    for (const record of records) bot.ctx.library.upsert(record);
+    store.log.append(
+      records.map((r) => ({ docId: r.id, contentHash: r.contentHash, kind: r.kind, event: 'new' as const })),
+    );
+    const before = bot.server.requestsTo('POST', `/channels/${general()}/messages`).length;
+    expect(reply(await bot.server.sendSlashCommand('digest send', { id }, asModerator()))).toBe(
+      `Posted digest #${id} to <#${general()}>: 14 items in 2 messages.`,
+    );
+    const posts = bot.server.requestsTo('POST', `/channels/${general()}/messages`).slice(before);
+    expect(posts).toHaveLength(2);
+    const [first, second] = posts.map((p) => p.body as Record<string, unknown>);
+    expect(first?.content).toBe(`<@&${role}> Migration news digest, part 1 of 2`);
+    expect(first?.allowed_mentions).toEqual({ parse: [], roles: [role] });
+    expect(second?.content).toBe('Migration news digest, part 2 of 2');
+    expect(second?.allowed_mentions).toEqual({ parse: [] });
+
+    const posted = bot.server.channelMessages(general()).slice(-2);
+    const field = posted[0]?.embeds[1]?.fields?.[0];
+    expect(field?.name).toBe('1. \\@everyone \\<@123> \\*\\*Flood\\*\\* \\[news](https://evil.example)');
+    expect(field?.value).toBe(
+      `Published <t:${Date.parse('2026-11-28T09:30:00Z') / 1000}:D>\nStory 0 begins here.`,
+    );
+    const buttons = componentsOf(posted[0]) as unknown as { label: string; style: number; url?: string }[];
+    expect(buttons.slice(0, 2)).toEqual([
+      expect.objectContaining({ label: 'Read 1', style: ButtonStyle.Secondary }),
+      expect.objectContaining({
+        label: 'Open 1',
+        style: ButtonStyle.Link,
+        url: 'https://news.example.org/digest-0',
+      }),
+    ]);
+    // Rows of five, at most five rows: the first part stops before a Read/Open pair would not fit.
+    expect(buttons.length).toBeLessThanOrEqual(25);
+    expect(buttons.length + componentsOf(posted[1]).length).toBe(28);
+  });
+
   describe('bad input', () => {
     it.each([
       [
@@ -204,6 +262,12 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
       const session = await bot.server.sendSlashCommand('digest list', {});
       expect(session.isEphemeral).toBe(true);
       expect(reply(session)).toBe('You need the Manage Server permission to manage digests.');
+    });
+
+    it('refuses @everyone as the mention role', async () => {
+      expect(reply(await subscribe({ mention: bot.server.guild.id }))).toBe(
+        'A digest cannot ping @everyone; choose a role.',
+      );
     });
 
     it('says when an id belongs to no subscription of this server', async () => {

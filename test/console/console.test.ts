@@ -58,6 +58,7 @@ describe('console mode (npm start without a token)', () => {
         'complete /contact name:lil',
         '/article id:no such thing',
         '/digest list',
+        '/sources',
         '/nope',
         'click 99',
         '',
@@ -126,6 +127,8 @@ describe('console mode (npm start without a token)', () => {
     expect(answers.get('/digest list')).toBe(
       '(only you can see this)\n\nDigests are managed inside a server, not here.',
     );
+    // The console opens no store: it has no live sources to list.
+    expect(answers.get('/sources')).toBe('(only you can see this)\n\nNo live sources are configured.');
     expect(answers.get('/nope')).toMatch(/^Error: unknown command \/nope; try \/search, /);
     expect(answers.get('click 99')).toMatch(/^No button 99: choose 1 to \d+\.$/);
   });

@@ -46,17 +46,42 @@ describe('customId', () => {
       expect(decoded.ok && parsePageArgs(decoded.value.args)).toEqual({ page: 3, state });
     });
 
+    it('carry newest-first and since (to the second) in one short argument', () => {
+      const state = {
+        query: 'floods',
+        kind: undefined,
+        country: undefined,
+        newest: true,
+        since: '2026-11-23T12:00:00.000Z',
+      };
+      const id = pageButtonId(state, 2)!;
+      expect(id).toBe(`v1:page:2:ns${(Date.parse(state.since) / 1000).toString(36)}::floods`);
+      const decoded = decodeCustomId(id);
+      expect(decoded.ok && parsePageArgs(decoded.value.args)).toEqual({ page: 2, state });
+    });
+
+    it('still read ids sent before sort and since existed', () => {
+      expect(parsePageArgs(['2', 'p', 'Chad', 'water'])).toEqual({
+        page: 2,
+        state: { query: 'water', kind: 'project', country: 'Chad' },
+      });
+    });
+
     it('are undefined when the state cannot fit', () => {
       expect(
         pageButtonId({ query: 'q'.repeat(100), kind: undefined, country: undefined }, 2),
       ).toBeUndefined();
     });
 
-    it.each([[['0', '', '', 'q']], [['x', '', '', 'q']], [['2', 'z', '', 'q']], [['2', '', '']]])(
-      'rejects arguments that are not ours: %j',
-      (args) => {
-        expect(parsePageArgs(args)).toBeUndefined();
-      },
-    );
+    it.each([
+      [['0', '', '', 'q']],
+      [['x', '', '', 'q']],
+      [['2', 'z', '', 'q']],
+      [['2', '', '']],
+      [['2', 'nn', '', 'q']],
+      [['2', 's', '', 'q']],
+    ])('rejects arguments that are not ours: %j', (args) => {
+      expect(parsePageArgs(args)).toBeUndefined();
+    });
   });
 });

@@ -12,6 +12,7 @@ import type { CommandContext } from '../../src/discord/context.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import { createCommandContext, loadLibrary } from '../../src/discord/services.js';
 import { createDigestRuntime, type DigestRuntime } from '../../src/digests/runtime.js';
+import type { SourcesView } from '../../src/sources/sourcesView.js';
 import { LoopbackDiscord } from '../../loopback/discord.js';
 import type { LoopbackDiscordOptions } from '../../loopback/discord.js';
 
@@ -35,6 +36,8 @@ export interface BotHarnessOptions {
   readonly server?: LoopbackDiscordOptions;
   /** Run the digest machinery too (store, ingestion, scheduler), as main.ts does with a token. */
   readonly digests?: boolean;
+  /** The live sources view (createSourcesView), as main.ts hands it to the commands. */
+  readonly sources?: SourcesView;
 }
 
 /**
@@ -49,6 +52,7 @@ export class BotHarness {
   /** The digest runtime, when started with `digests: true`. */
   digests: DigestRuntime | undefined;
   private withDigests = false;
+  private sources: SourcesView | undefined;
 
   private constructor(
     readonly server: LoopbackDiscord,
@@ -71,6 +75,7 @@ export class BotHarness {
     });
     const harness = new BotHarness(server, dataDir, config, options.commands ?? shippedCommands);
     harness.withDigests = options.digests ?? false;
+    harness.sources = options.sources;
     await deployCommands(config, harness.commands);
     await harness.login();
     return harness;
@@ -94,10 +99,10 @@ export class BotHarness {
           rest: client.rest,
         })
       : undefined;
-    this.ctx = createCommandContext(library, logger, {
-      version: '0.0.0-test',
-      digests: this.digests?.service,
-    });
+    this.ctx = {
+      ...createCommandContext(library, logger, { version: '0.0.0-test', digests: this.digests?.service }),
+      sources: this.sources,
+    };
     this.client = await startBot(this.config, this.commands, this.ctx, client);
     await this.digests?.start(this.client);
   }

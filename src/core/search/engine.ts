@@ -96,13 +96,16 @@ export class QueryEngine {
    * The documents matching every (AND) or any (OR) of `queries` that `isAllowed` lets through
    * (asked with the short id, see {@link idOf}, once per document while scoring: for cheap
    * checks) and `isKept` keeps (asked once per matching document after scoring: for costly checks
-   * such as phrases), or null when the query has too many distinct terms for this engine.
+   * such as phrases), or null when the query has too many distinct terms for this engine. With
+   * `sortKey` (asked once per matching document, with the short id), matches rank by that key,
+   * highest first, then by score: e.g. newest first.
    */
   run(
     queries: readonly TermQuery[],
     combineWith: 'AND' | 'OR',
     isAllowed: ((doc: number) => boolean) | null,
     isKept: ((id: string) => boolean) | null = null,
+    sortKey: ((doc: number) => number) | null = null,
   ): Matches | null {
     const sources: string[] = [];
     const bitOf = (term: string): number => {
@@ -194,8 +197,14 @@ export class QueryEngine {
       const queryTerms = sources.filter((_, bit) => (masks[doc]! & (1 << bit)) !== 0);
       return { id: ids.get(doc) as string, score: scores[k]!, terms, queryTerms };
     };
-    // Rank order: score, then MiniSearch's match order (its sort is stable).
-    const byRank = (a: number, b: number) => scores[b]! - scores[a]! || a - b;
+    // Rank order: score, then MiniSearch's match order (its sort is stable); the sort key first.
+    const byScore = (a: number, b: number) => scores[b]! - scores[a]! || a - b;
+    let byRank = byScore;
+    if (sortKey) {
+      const keys = new Float64Array(count);
+      for (let k = 0; k < count; k++) keys[k] = sortKey(finalDocs[k]!);
+      byRank = (a, b) => (keys[b]! > keys[a]! ? 1 : keys[b]! < keys[a]! ? -1 : byScore(a, b));
+    }
     return {
       total: count,
       slice(start, end) {
@@ -316,10 +325,10 @@ function topPositions(
     const all = Array.from({ length: n }, (_, k) => k);
     return all.sort(byRank).slice(0, wanted);
   }
-  // A sorted top list; a later position never beats an equal score, so only strictly better enters.
+  // A sorted top list; a later position never beats an equal rank, so only strictly better enters.
   const top: number[] = [];
   for (let k = 0; k < n; k++) {
-    if (top.length === wanted && !(scores[k]! > scores[top[wanted - 1]!]!)) continue;
+    if (top.length === wanted && byRank(k, top[wanted - 1]!) >= 0) continue;
     let lo = 0;
     let hi = top.length;
     while (lo < hi) {

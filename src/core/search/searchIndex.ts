@@ -29,7 +29,16 @@ export interface SearchFilters {
   readonly status?: string;
   /** Part of the project's region (e.g. "asia"). */
   readonly region?: string;
+  /**
+   * ISO time: only documents published at or after it (see parseSince for `7d`, `2026-11-01`).
+   * Documents without a publication date (the shipped pages, feeds that give none) drop out: a
+   * date filter promises dates.
+   */
+  readonly since?: string;
 }
+
+/** How results are ordered: best match first, or newest publication first (undated last). */
+export type SearchSort = 'relevance' | 'newest';
 
 /** A search: filters plus the page wanted. */
 export interface SearchRequest extends SearchFilters {
@@ -37,6 +46,8 @@ export interface SearchRequest extends SearchFilters {
   readonly page?: number;
   /** Results per page, 1 to 25 (default 10). */
   readonly pageSize?: number;
+  /** Default relevance; `newest` ranks by publication date, then by score. */
+  readonly sort?: SearchSort;
 }
 
 /** One result. The CLI's `search --json` renders it (its field names must not change). */
@@ -48,6 +59,10 @@ export interface SearchHit {
   readonly score: number;
   /** Best sentence, ≤ 200 characters, as plain text with the ranges of the matched words. */
   readonly snippet: Snippet;
+  /** Fetched documents only: the original's address, publication date (ISO or null) and source id. */
+  readonly url?: string;
+  readonly publishedAt?: string | null;
+  readonly sourceId?: string;
 }
 
 /** A page of results. The CLI's `search --json` contract (extra fields welcome). */
@@ -194,13 +209,18 @@ export class SearchIndex {
         `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}; got ${String(pageSize)}.`,
       );
     }
+    const sort = request.sort ?? 'relevance';
+    if (sort !== 'relevance' && sort !== 'newest') {
+      throw new UserError('bad-sort', `Sort must be relevance or newest; got ${String(sort)}.`);
+    }
     const parsed = parseQuery(query);
     const filter = this.filterFor(request, parsed);
+    const newest = sort === 'newest';
 
     let matchedAll = true;
-    let results = this.run(parsed, 'AND', filter);
+    let results = this.run(parsed, 'AND', filter, newest);
     if (results.total === 0 && parsed.terms.length > 1) {
-      results = this.run(parsed, 'OR', filter);
+      results = this.run(parsed, 'OR', filter, newest);
       matchedAll = results.total === 0;
     }
     const total = results.total;
@@ -219,6 +239,9 @@ export class SearchIndex {
           exact: new Set(result.queryTerms),
           extra: snippetExtras(record),
         }),
+        ...(record.url !== undefined ? { url: record.url } : {}),
+        ...(record.publishedAt !== undefined ? { publishedAt: record.publishedAt } : {}),
+        ...(record.sourceId !== undefined ? { sourceId: record.sourceId } : {}),
       });
     }
     const suggestions = total === 0 ? this.didYouMean(query, parsed) : [];
@@ -302,7 +325,7 @@ export class SearchIndex {
    * with MiniSearch's own search (an index with discarded documents not yet vacuumed, or
    * MiniSearch internals that changed).
    */
-  private run(parsed: ParsedQuery, combineWith: 'AND' | 'OR', filter: QueryFilter): Matches {
+  private run(parsed: ParsedQuery, combineWith: 'AND' | 'OR', filter: QueryFilter, newest = false): Matches {
     const plan = planQuery(parsed);
     const engine = QueryEngine.open(this.index);
     const { passes, isKept } = filter;
@@ -311,6 +334,7 @@ export class SearchIndex {
       combineWith,
       passes && ((doc) => passes((this.factsByDoc[doc] ??= this.factsOf(engine.idOf(doc))))),
       isKept,
+      newest ? (doc) => publishedKey((this.factsByDoc[doc] ??= this.factsOf(engine.idOf(doc)))) : null,
     );
     if (fast) return fast;
     const queries: Query[] = plan.map(({ main, stems }) => {
@@ -334,6 +358,11 @@ export class SearchIndex {
         ...(isKept && { filter: (result: SearchResult) => isKept(result.id as string) }),
       },
     );
+    if (newest) {
+      // Stable: equal dates keep MiniSearch's score order.
+      const keyOf = new Map(results.map((r) => [r.id as string, publishedKey(this.factsOf(r.id as string))]));
+      results.sort((a, b) => keyOf.get(b.id as string)! - keyOf.get(a.id as string)! || 0);
+    }
     return {
       total: results.length,
       slice: (start, end) =>
@@ -356,6 +385,12 @@ export class SearchIndex {
    */
   private filterFor(request: SearchFilters, parsed: ParsedQuery): QueryFilter {
     const { kind, year } = request;
+    let since: number | undefined;
+    if (request.since !== undefined) {
+      since = Date.parse(request.since);
+      if (Number.isNaN(since))
+        throw new UserError('bad-since', `"since" must be an ISO time; got "${request.since}".`);
+    }
     const country = foldFilter(request.country);
     const status = foldFilter(request.status);
     const region = foldFilter(request.region);
@@ -364,10 +399,11 @@ export class SearchIndex {
       passes: null,
       isKept: null,
     };
-    if (kind !== undefined || country !== undefined || hasProjectFilter) {
+    if (kind !== undefined || country !== undefined || hasProjectFilter || since !== undefined) {
       const passes = (facts: FilterFacts | undefined): boolean => {
         if (!facts) return false;
         if (kind !== undefined && facts.kind !== kind) return false;
+        if (since !== undefined && (facts.publishedAt === null || facts.publishedAt < since)) return false;
         if (country !== undefined && facts.country !== country) return false;
         if (hasProjectFilter) {
           if (!facts.isProject) return false;
@@ -402,6 +438,7 @@ export class SearchIndex {
       year: p?.year ?? null,
       status: foldValue(p?.status),
       region: foldValue(p?.region),
+      publishedAt: record.publishedAt ? Date.parse(record.publishedAt) : null,
     };
     return facts;
   }
@@ -516,7 +553,13 @@ interface FilterFacts {
   readonly year: number | null;
   readonly status: string | null;
   readonly region: string | null;
+  /** Publication time in ms; null when the document has none. */
+  readonly publishedAt: number | null;
 }
+
+/** A document's rank under `sort: newest`: its publication time, undated documents last. */
+const publishedKey = (facts: FilterFacts | undefined): number =>
+  facts?.publishedAt ?? Number.NEGATIVE_INFINITY;
 
 /** A filter value as compared: trimmed and folded; blank means no filter. */
 const foldFilter = (filter: string | undefined) =>

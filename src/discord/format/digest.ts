@@ -47,10 +47,14 @@ export interface DigestEmbed {
   readonly fields: readonly DigestField[];
   readonly footer: string | null;
 }
-/** A "Read" button; {@link toMessageBody} gives it a custom_id that opens the document ephemerally. */
+/**
+ * A "Read" button: {@link toMessageBody} gives it a custom_id that opens the document ephemerally;
+ * with `url`, a link button to the item's original instead.
+ */
 export interface DigestButton {
   readonly label: string;
   readonly docId: string;
+  readonly url?: string;
 }
 /**
  * One Discord message of a digest, as plain JSON: what a delivery stores for each part (so a
@@ -60,6 +64,14 @@ export interface DigestMessage {
   readonly content: string | null;
   readonly embeds: readonly DigestEmbed[];
   readonly buttons: readonly DigestButton[];
+  /** The role this part pings (its content starts with the mention); the first part only. */
+  readonly mentionRoleId?: string;
+}
+
+/** How a subscription wants its digest posted. */
+export interface DigestRenderOptions {
+  /** A role to ping once per digest, in the first part. */
+  readonly mentionRoleId?: string | null;
 }
 
 const HEADER_COLOR = 0x0033a0;
@@ -83,7 +95,7 @@ const fieldChars = (f: DigestField) => f.name.length + f.value.length;
  * across messages in order ("(continued)"); every message stays within {@link DIGEST_LIMITS}; text
  * from documents and users is escaped. No messages for an empty plan.
  */
-export function renderDigestMessages(plan: DigestPlan): DigestMessage[] {
+export function renderDigestMessages(plan: DigestPlan, options: DigestRenderOptions = {}): DigestMessage[] {
   if (plan.sections.length === 0) return [];
   const blocks: Block[] = plan.sections.flatMap((section) =>
     section.items.map((item) => ({
@@ -92,15 +104,23 @@ export function renderDigestMessages(plan: DigestPlan): DigestMessage[] {
       item,
       field: {
         name: truncate(`${item.number}. ${escapeText(item.title)}`, DIGEST_LIMITS.fieldName),
-        value: truncate(itemLines(item).map(escapeText).join('\n'), DIGEST_LIMITS.fieldValue),
+        value: truncate(
+          [...(item.publishedAt ? [`Published ${time(new Date(item.publishedAt), 'D')}`] : [])]
+            .concat(itemLines(item).map(escapeText))
+            .join('\n'),
+          DIGEST_LIMITS.fieldValue,
+        ),
       },
     })),
   );
   const messages = pack(headerEmbed(plan), blocks);
-  return messages.map((m, k) => ({
-    content: messages.length > 1 ? `Migration news digest, part ${k + 1} of ${messages.length}` : null,
-    ...m,
-  }));
+  const role = options.mentionRoleId ?? null;
+  return messages.map((m, k) => {
+    const part = messages.length > 1 ? `Migration news digest, part ${k + 1} of ${messages.length}` : null;
+    if (k !== 0 || role === null) return { content: part, ...m };
+    // The ping is part of the stored content, so a re-post and the history lookup see the same text.
+    return { content: [roleMention(role), part].filter(Boolean).join(' '), ...m, mentionRoleId: role };
+  });
 }
 
 function headerEmbed(plan: DigestPlan): DigestEmbed {
@@ -119,6 +139,12 @@ function headerEmbed(plan: DigestPlan): DigestEmbed {
     fields: [],
     footer: null,
   };
+}
+
+/** `<@&id>`: only a snowflake, so nothing else can be smuggled into the content. */
+function roleMention(id: string): string {
+  if (!/^\d{1,20}$/.test(id)) throw new Error(`not a role id: ${id}`);
+  return `<@&${id}>`;
 }
 
 const embedChars = (e: DigestEmbed) =>
@@ -143,19 +169,22 @@ function pack(header: DigestEmbed, blocks: readonly Block[]): Array<Omit<DigestM
 
   for (const block of blocks) {
     const cost = fieldChars(block.field);
+    // A Read button, plus a link button when the item has an original to open.
+    const buttonCost = block.item.url ? 2 : 1;
+    const buttonsFit = () => message.buttons.length + buttonCost <= L.buttonsPerMessage;
     const fitsInEmbed =
       current !== undefined &&
       current.section === block.section &&
       current.embed.fields.length < L.fieldsPerEmbed &&
       message.chars + cost <= L.charsPerMessage &&
-      message.buttons.length < L.buttonsPerMessage;
+      buttonsFit();
     if (!fitsInEmbed) {
       const title = started.has(block.section) ? `${block.section} (continued)` : block.section;
       const needed = title.length + cost;
       if (
         message.embeds.length >= L.embedsPerMessage ||
         message.chars + needed > L.charsPerMessage ||
-        message.buttons.length >= L.buttonsPerMessage
+        !buttonsFit()
       ) {
         message = { embeds: [], buttons: [], chars: 0 };
         messages.push(message);
@@ -174,6 +203,13 @@ function pack(header: DigestEmbed, blocks: readonly Block[]): Array<Omit<DigestM
       label: truncate(`Read ${block.item.number}`, L.buttonLabel),
       docId: block.item.id,
     });
+    if (block.item.url) {
+      message.buttons.push({
+        label: truncate(`Open ${block.item.number}`, L.buttonLabel),
+        docId: block.item.id,
+        url: block.item.url,
+      });
+    }
   }
   return messages.map(({ embeds, buttons }) => ({ embeds, buttons }));
 }
@@ -210,6 +246,11 @@ export function toMessageBody(message: DigestMessage, nonce: string): RESTPostAP
   }));
   const buttons: APIButtonComponent[] = [];
   for (const b of message.buttons) {
+    if (b.url !== undefined) {
+      if (isLinkable(b.url))
+        buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: b.label, url: b.url });
+      continue;
+    }
     // The bot's shared `read` action: whoever clicks sees the document, ephemerally.
     const customId = readButtonId(b.docId);
     if (customId === undefined) continue; // An id too long for a button: the embed still lists it.
@@ -237,6 +278,12 @@ export function toMessageBody(message: DigestMessage, nonce: string): RESTPostAP
     components: rows,
     nonce,
     enforce_nonce: true,
-    allowed_mentions: { parse: [] },
+    // Only the subscription's role, only in the part that names it; nothing else ever pings.
+    allowed_mentions: message.mentionRoleId ? { parse: [], roles: [message.mentionRoleId] } : { parse: [] },
   };
+}
+
+/** Discord takes http(s) links of at most 512 characters on a link button. */
+function isLinkable(url: string): boolean {
+  return url.length <= 512 && /^https?:\/\//i.test(url);
 }

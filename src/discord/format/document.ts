@@ -1,4 +1,12 @@
-import type { APIEmbed, APIEmbedField } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  time,
+  type APIButtonComponentWithURL,
+  type APIEmbed,
+  type APIEmbedField,
+} from 'discord.js';
+import { leadSentences } from '../../core/digest.js';
 import type { Contact, DocumentRecord, ProjectFields } from '../../core/record.js';
 import { buttonRows, contactButton, readButton } from '../components.js';
 import type { BotReply } from '../reply.js';
@@ -25,20 +33,62 @@ function body(paragraphs: readonly string[], max: number = L.embedDescription): 
   return truncate(paragraphs.map(escapeText).join('\n\n'), max);
 }
 
-/** The article card: title, dateline country, text, press contacts, source. */
-export function articleEmbed(doc: DocumentRecord): APIEmbed {
+/**
+ * How much of a document Discord may show, and where it comes from. A fetched document shows its
+ * full text only when its source is marked `fullText: true`; otherwise (a news outlet's article)
+ * its title, at most two sentences, the date, the source and a link.
+ */
+export interface DocumentPresentation {
+  readonly fullText: boolean;
+  /** The source's name from sources.json, for fetched documents; null shows the record's source. */
+  readonly sourceName: string | null;
+}
+
+/** Shipped pages are ours to show in full; fetched documents follow their source's rule. */
+const FILE_PAGE: DocumentPresentation = { fullText: true, sourceName: null };
+
+/** Sentences a third-party article shows in Discord. */
+const SUMMARY_SENTENCES = 2;
+
+/** An http(s) address Discord accepts as an embed url or a link button (≤ 512 characters). */
+function linkOf(doc: DocumentRecord): string | null {
+  return doc.url !== undefined && doc.url.length <= 512 && /^https?:\/\//i.test(doc.url) ? doc.url : null;
+}
+
+/** "Source: UN News · published <t:…:D> · id …", or the file path for a shipped page. */
+function footerText(doc: DocumentRecord, view: DocumentPresentation): string {
+  const source = doc.sourceId !== undefined ? (view.sourceName ?? doc.sourceId) : doc.source;
+  return truncate(`Source: ${source} · id ${doc.id}`, L.footerText);
+}
+
+/** A fetched document's link and date, above its text. */
+function originLines(doc: DocumentRecord): string[] {
+  const lines: string[] = [];
+  if (doc.publishedAt) lines.push(`Published ${time(new Date(doc.publishedAt), 'D')}`);
+  return lines;
+}
+
+/** The article card: title, dateline country, text (or a short summary), press contacts, source, link. */
+export function articleEmbed(doc: DocumentRecord, view: DocumentPresentation = FILE_PAGE): APIEmbed {
   const fields: APIEmbedField[] = doc.contacts.map((c, i) => ({
     name: i === 0 ? 'Press contact' : '\u200b',
     value: truncate(contactLines(c), L.fieldValue),
     inline: true,
   }));
+  const link = linkOf(doc);
+  const text = view.fullText
+    ? body(doc.paragraphs, L.embedDescription - 100)
+    : [escapeText(leadSentences(doc, SUMMARY_SENTENCES)), link ? 'Read the full article at the source.' : '']
+        .filter(Boolean)
+        .join('\n\n');
   return {
     title: truncate(escapeText(doc.title), L.embedTitle),
+    ...(link ? { url: link } : {}),
     color: BRAND_COLOR,
     ...(doc.country ? { author: { name: `Dateline: ${doc.country}` } } : {}),
-    description: body(doc.paragraphs) || '(no text)',
+    description: [...originLines(doc), text || '(no text)'].join('\n'),
     fields,
-    footer: { text: truncate(`Source: ${doc.source} · id ${doc.id}`, L.footerText) },
+    footer: { text: footerText(doc, view) },
   };
 }
 
@@ -76,14 +126,17 @@ function projectFields(p: ProjectFields): APIEmbedField[] {
 }
 
 /** The project card: status, dates, budget in US dollars, type, coverage, region, IDs, member states, description. */
-export function projectEmbed(doc: DocumentRecord): APIEmbed {
+export function projectEmbed(doc: DocumentRecord, view: DocumentPresentation = FILE_PAGE): APIEmbed {
+  const link = linkOf(doc);
+  const text = view.fullText ? body(doc.paragraphs, 2000) : escapeText(leadSentences(doc, SUMMARY_SENTENCES));
   return {
     title: truncate(escapeText(doc.title), L.embedTitle),
+    ...(link ? { url: link } : {}),
     color: PROJECT_COLOR,
     author: { name: 'Project' },
-    description: body(doc.paragraphs, 2000) || '(no description)',
+    description: [...originLines(doc), text || '(no description)'].join('\n'),
     fields: doc.project ? projectFields(doc.project).slice(0, L.embedFields) : [],
-    footer: { text: truncate(`Source: ${doc.source} · id ${doc.id}`, L.footerText) },
+    footer: { text: footerText(doc, view) },
   };
 }
 
@@ -94,14 +147,23 @@ export function projectEmbed(doc: DocumentRecord): APIEmbed {
 export function documentReply(
   doc: DocumentRecord,
   related: readonly { readonly id: string; readonly title: string }[],
-  options: { ephemeral?: boolean; note?: string } = {},
+  options: { ephemeral?: boolean; note?: string; view?: DocumentPresentation } = {},
 ): BotReply {
+  const view = options.view ?? FILE_PAGE;
   const contactRow = buttonRows(doc.contacts.flatMap((c) => contactButton(c.name) ?? []).slice(0, 5));
   const relatedRow = buttonRows(related.flatMap((r) => readButton(r.id, r.title) ?? []).slice(0, 5));
+  const link = linkOf(doc);
+  const linkButton: APIButtonComponentWithURL | null = link
+    ? { type: ComponentType.Button, style: ButtonStyle.Link, label: 'Open the original', url: link }
+    : null;
   return {
     ...(options.note ? { content: options.note } : {}),
-    embeds: [doc.kind === 'project' ? projectEmbed(doc) : articleEmbed(doc)],
-    components: [...contactRow, ...relatedRow],
+    embeds: [doc.kind === 'project' ? projectEmbed(doc, view) : articleEmbed(doc, view)],
+    components: [
+      ...(linkButton ? [{ type: ComponentType.ActionRow as const, components: [linkButton] }] : []),
+      ...contactRow,
+      ...relatedRow,
+    ].slice(0, L.actionRows),
     ephemeral: options.ephemeral ?? false,
   };
 }

@@ -1,4 +1,4 @@
-import type { APIEmbed } from 'discord.js';
+import { time, type APIEmbed } from 'discord.js';
 import { openMenu, pageButtons, suggestionButtons } from '../components.js';
 import type { SearchState } from '../components.js';
 import type { SearchPage } from '../../core/library.js';
@@ -9,9 +9,12 @@ import { truncate } from '../../core/truncate.js';
 import { escapeText, snippetMarkdown } from './text.js';
 
 function describeState(state: SearchState): string {
-  const filters = [state.kind ? `${state.kind}s` : null, state.country ? `in ${state.country}` : null].filter(
-    Boolean,
-  );
+  const filters = [
+    state.kind ? `${state.kind}s` : null,
+    state.country ? `in ${state.country}` : null,
+    state.since ? `since ${state.since.slice(0, 10)}` : null,
+    state.newest ? 'newest first' : null,
+  ].filter(Boolean);
   return `“${state.query}”${filters.length ? ` (${filters.join(', ')})` : ''}`;
 }
 
@@ -37,7 +40,9 @@ export function searchReply(state: SearchState, result: SearchPage, note?: strin
     fields: result.results.map((hit, i) => ({
       name: truncate(`${first + i + 1}. ${escapeText(hit.title)}`, L.fieldName),
       value: truncate(
-        `*${hit.kind === 'project' ? 'Project' : 'Article'}${hit.country ? ` · ${escapeText(hit.country)}` : ''}*\n${snippetMarkdown(hit.snippet)}`,
+        `*${hit.kind === 'project' ? 'Project' : 'Article'}${hit.country ? ` · ${escapeText(hit.country)}` : ''}*${
+          hit.publishedAt ? ` · ${time(new Date(hit.publishedAt), 'D')}` : ''
+        }\n${snippetMarkdown(hit.snippet)}`,
         L.fieldValue,
       ),
     })),

@@ -52,6 +52,14 @@ export const DIGEST_TEXT = {
       'Solo artículos con estas palabras',
     ),
   },
+  mention: {
+    name: T('mention', 'mention', 'mencion'),
+    description: T(
+      'A role to ping once per digest',
+      'Un rôle à mentionner une fois par résumé',
+      'Un rol que mencionar una vez por resumen',
+    ),
+  },
   backfill: {
     name: T('backfill', 'rattrapage', 'previos'),
     description: T(
