@@ -7,6 +7,7 @@ import { createCommandContext, loadLibrary } from './discord/services.js';
 import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
 import { loadSourcesFile, SourcesFileError, type SourcesFile } from './sources/sourcesFile.js';
 import { createSourcesRuntime, type SourcesRuntime } from './sources/sourcesRuntime.js';
+import { createSourcesView } from './sources/sourcesView.js';
 import { StoreOpenError } from './store/store.js';
 import { VERSION } from './version.js';
 
@@ -68,7 +69,11 @@ async function main(): Promise<number> {
   }
   const { library, documentCount, failures } = loaded;
   sources.start();
-  const ctx = createCommandContext(library, logger, { version: VERSION, digests: digests?.service });
+  const ctx = createCommandContext(library, logger, {
+    version: VERSION,
+    digests: digests?.service,
+    sources: createSourcesView(sourcesFile.sources, sources.store),
+  });
 
   if (consoleMode) {
     const banner =

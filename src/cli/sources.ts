@@ -3,7 +3,7 @@ import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
 import { saveSnapshot } from '../ingest/snapshotFile.js';
 import { botUserAgent, PoliteClient } from '../sources/politeClient.js';
 import { SourceFetcher, type SourceFetchReport } from '../sources/sourceFetcher.js';
-import { describeSources } from '../sources/sourceStatus.js';
+import { describeSources } from '../sources/sourcesView.js';
 import { loadSourcesFile, SourcesFileError, type SourceConfig } from '../sources/sourcesFile.js';
 import { Store } from '../store/store.js';
 import { VERSION } from '../version.js';

@@ -47,8 +47,21 @@ export async function loadLibrary(dataDir: string, logger: Logger): Promise<Load
 export function createCommandContext(
   library: Library,
   logger: Logger,
-  options: { version: string; now?: () => Date; digests?: CommandContext['digests'] },
+  options: {
+    version: string;
+    now?: () => Date;
+    digests?: CommandContext['digests'];
+    sources?: CommandContext['sources'];
+  },
 ): CommandContext {
   const now = options.now ?? (() => new Date());
-  return { library, logger, version: options.version, startedAt: now(), now, digests: options.digests };
+  return {
+    library,
+    logger,
+    version: options.version,
+    startedAt: now(),
+    now,
+    digests: options.digests,
+    sources: options.sources,
+  };
 }

@@ -1,23 +1,61 @@
 import type { Store } from '../store/store.js';
 import type { SourceConfig } from './sourcesFile.js';
 
-/** How a source is doing, in the words `/sources` shows. */
-export type SourceHealth = 'ok' | 'not-modified' | 'failing' | 'disabled' | 'pending';
-
-/** One live source as `/sources` lists it: its configuration and what its last fetches did. */
+/** One live source as operators (`cli sources list`) and users (`/sources`) see it. */
 export interface SourceStatus {
   readonly id: string;
   readonly name: string;
   readonly type: SourceConfig['type'];
+  readonly url: string;
   readonly enabled: boolean;
-  readonly status: SourceHealth;
-  /** ISO times; null before the first fetch (or when none is planned). */
+  /**
+   * `pending`: never fetched yet; `ok` / `not-modified`: the last fetch worked; `failing`: the last
+   * fetch failed and it will be retried; `disabled`: off in sources.json, by `sources disable`, or
+   * after repeated failures (`lastError` says which).
+   */
+  readonly status: 'pending' | 'ok' | 'not-modified' | 'failing' | 'disabled';
   readonly lastFetchedAt: string | null;
   readonly nextFetchAt: string | null;
+  readonly failures: number;
+  readonly lastError: string | null;
   /** Documents stored from this source. */
   readonly documents: number;
-  readonly lastError: string | null;
+  /** Whether Discord may show its documents' full text (press releases); else title, summary, link. */
+  readonly fullText: boolean;
 }
+
+/** Every configured source with what the store remembers of it. */
+export function describeSources(sources: readonly SourceConfig[], store: Store): SourceStatus[] {
+  const documents = store.webDocuments.countBySource();
+  return sources.map((source) => {
+    const state = store.sourceStates.get(source.id);
+    const isDisabled = !source.enabled || state.disabledReason !== null;
+    const status: SourceStatus['status'] = isDisabled
+      ? 'disabled'
+      : state.lastStatus === null
+        ? 'pending'
+        : state.lastStatus === 'failed'
+          ? 'failing'
+          : state.lastStatus;
+    return {
+      id: source.id,
+      name: source.name,
+      type: source.type,
+      url: source.url,
+      enabled: !isDisabled,
+      status,
+      lastFetchedAt: state.lastFetchedAt,
+      nextFetchAt: isDisabled ? null : state.nextFetchAt,
+      failures: state.failures,
+      lastError: !source.enabled ? 'disabled in sources.json' : (state.disabledReason ?? state.lastError),
+      documents: documents.get(source.id) ?? 0,
+      fullText: source.fullText,
+    };
+  });
+}
+
+/** How a source is doing, in the words `/sources` shows. */
+export type SourceHealth = SourceStatus['status'];
 
 /** What commands may know about live sources (handed in through the command context). */
 export interface SourcesView {
@@ -36,29 +74,7 @@ export interface SourcesView {
 export function createSourcesView(sources: readonly SourceConfig[], store: Store): SourcesView {
   const byId = new Map(sources.map((s) => [s.id, s]));
   return {
-    list() {
-      const counts = store.webDocuments.countBySource();
-      return sources.map((source) => {
-        const state = store.sourceStates.get(source.id);
-        const disabled = !source.enabled || state.disabledReason !== null;
-        const status: SourceHealth = disabled
-          ? 'disabled'
-          : state.failures > 0 || state.lastStatus === 'failed'
-            ? 'failing'
-            : (state.lastStatus ?? 'pending');
-        return {
-          id: source.id,
-          name: source.name,
-          type: source.type,
-          enabled: !disabled,
-          status,
-          lastFetchedAt: state.lastFetchedAt,
-          nextFetchAt: disabled ? null : state.nextFetchAt,
-          documents: counts.get(source.id) ?? 0,
-          lastError: state.disabledReason ?? state.lastError,
-        };
-      });
-    },
+    list: () => describeSources(sources, store),
     nameOf: (sourceId) => byId.get(sourceId)?.name,
     isFullText: (sourceId) => byId.get(sourceId)?.fullText === true,
   };

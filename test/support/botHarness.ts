@@ -99,10 +99,11 @@ export class BotHarness {
           rest: client.rest,
         })
       : undefined;
-    this.ctx = {
-      ...createCommandContext(library, logger, { version: '0.0.0-test', digests: this.digests?.service }),
+    this.ctx = createCommandContext(library, logger, {
+      version: '0.0.0-test',
+      digests: this.digests?.service,
       sources: this.sources,
-    };
+    });
     this.client = await startBot(this.config, this.commands, this.ctx, client);
     await this.digests?.start(this.client);
   }
