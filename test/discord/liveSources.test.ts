@@ -213,7 +213,8 @@ describe('live sources in Discord (real discord.js client, loopback Discord, rea
         },
         {
           name: 'quiet (quiet)',
-          value: '⏸️ disabled · feed · 0 documents\nLast fetch: never · Next fetch: —',
+          value:
+            '⏸️ disabled · feed · 0 documents\nLast fetch: never · Next fetch: —\nLast error: disabled in sources.json',
         },
       ]);
     });

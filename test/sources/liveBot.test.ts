@@ -188,7 +188,7 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
       const cli = run('src/cli/main.ts', ['sources', 'fetch', '--source', SOURCE, '--json']);
       expect(await cli.exited, cli.output()).toBe(0);
       expect(JSON.parse(cli.stdout())).toEqual({
-        sources: [{ id: SOURCE, status: 'ok', new: 1, updated: 0, unchanged: 0, rejected: 0, error: null }],
+        sources: [{ id: SOURCE, status: 'ok', new: 1, updated: 0, unchanged: 3, rejected: 0, error: null }],
       });
 
       // Within the rescan interval the bot follows the log; the next digest carries the item.

@@ -188,7 +188,9 @@ describe('SourceFetcher', () => {
       expect(logEntries().every((e) => e.event === 'new')).toBe(true);
       // The library follows: a fetched document is searchable at once.
       const id = docByTitle('Boats reach Lampedusa as arrivals rise').id;
-      expect(library.getDocument(id).url).toBe(`https://127.0.0.1:${web.port}/story/boats-lampedusa`);
+      // The link keeps the scheme the feed used (an http-only site must still open); keys are canonical.
+      expect(library.getDocument(id).url).toBe(`http://127.0.0.1:${web.port}/story/boats-lampedusa`);
+      expect(library.getDocument(id).urls).toContain(`https://127.0.0.1:${web.port}/story/boats-lampedusa`);
       expect(store.sourceStates.get('news')).toMatchObject({ etag: '"v1"', lastStatus: 'ok', failures: 0 });
     });
 

@@ -39,3 +39,15 @@ export function uniqueCanonicalUrls(urls: readonly string[]): string[] {
   }
   return [...seen];
 }
+
+/**
+ * The address to link to: the canonical form but with the scheme the source used, so a link to an
+ * http-only site still opens (canonical forms are for recognising pages, not for visiting them).
+ */
+export function linkUrl(raw: string, base?: string): string | null {
+  const canonical = canonicalUrl(raw, base);
+  if (canonical === null) return null;
+  return new URL(raw.trim(), base).protocol === 'http:'
+    ? `http:${canonical.slice('https:'.length)}`
+    : canonical;
+}

@@ -6,7 +6,7 @@ import { reflowParagraphs } from '../parse/paragraphs.js';
 import { splitLines } from '../parse/pageText.js';
 import { err, ok, type Result } from '../errors.js';
 import { DocumentRecordSchema, type DocumentRecord } from '../record.js';
-import { canonicalUrl, uniqueCanonicalUrls } from './canonicalUrl.js';
+import { canonicalUrl, linkUrl, uniqueCanonicalUrls } from './canonicalUrl.js';
 import { sanitizeLine, sanitizeText } from './sanitizeText.js';
 import type { SourceItem } from './sourceItem.js';
 
@@ -56,7 +56,9 @@ export function itemToRecord(item: SourceItem): Result<DocumentRecord> {
   const source = `web/${item.sourceId}`;
   const urls = uniqueCanonicalUrls([...(item.url !== null ? [item.url] : []), ...item.alternateUrls]);
   const extra = {
-    ...(urls[0] !== undefined ? { url: urls[0], urls } : {}),
+    ...(urls[0] !== undefined
+      ? { url: (item.url !== null ? linkUrl(item.url) : null) ?? urls[0], urls }
+      : {}),
     publishedAt: item.publishedAt,
     sourceId: item.sourceId,
   };
