@@ -14,7 +14,8 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { lookup as systemLookup } from 'node:dns';
+import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 
 /** One request as the server saw it. */
@@ -285,6 +286,24 @@ async function answer(
 }
 
 /** The loopback web server. Start with `LoopbackWeb.start(routes)`, end with `close()`. */
+/** Names this machine answers for itself; nothing else is ever looked up. */
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
+/**
+ * A resolver for clients under test: loopback names resolve as the system resolves them (from
+ * /etc/hosts, no query leaves the machine); any other name fails at once with ENOTFOUND, as it does
+ * on a machine without DNS, so tests of an unknown host never send a DNS query out.
+ */
+export const loopbackOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  if (LOOPBACK_NAMES.has(hostname)) {
+    systemLookup(hostname, options, callback);
+    return;
+  }
+  const error: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+  error.code = 'ENOTFOUND';
+  process.nextTick(() => callback(error, '', 0));
+};
+
 export class LoopbackWeb {
   /** Every request received, in arrival order. */
   readonly requests: RecordedWebRequest[] = [];

@@ -13,6 +13,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
@@ -45,6 +46,11 @@ export interface PoliteClientOptions {
   readonly robotsTtlMs?: number;
   /** How long a robots.txt that failed (5xx, network) keeps its origin closed before a new try. */
   readonly robotsRetryMs?: number;
+  /**
+   * Resolves host names (default: the system's, `dns.lookup`). Tests pass a resolver that knows only
+   * loopback names, so an "unknown host" never sends a DNS query off the machine.
+   */
+  readonly lookup?: LookupFunction;
   /** Clock (epoch ms) for the per-host gap, robots.txt expiry and Retry-After dates. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -141,6 +147,7 @@ export class PoliteClient implements WebClient {
   private readonly robotsRetryMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly lookup: LookupFunction | undefined;
   private readonly lanes = new Map<string, HostLane>();
   private readonly robots = new Map<string, RobotsVerdict>();
   private readonly robotsInFlight = new Map<string, Promise<RobotsVerdict>>();
@@ -158,6 +165,7 @@ export class PoliteClient implements WebClient {
     this.robotsTtlMs = options.robotsTtlMs ?? POLITE_DEFAULTS.robotsTtlMs;
     this.robotsRetryMs = options.robotsRetryMs ?? POLITE_DEFAULTS.robotsRetryMs;
     this.now = options.now ?? Date.now;
+    this.lookup = options.lookup;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -392,7 +400,12 @@ export class PoliteClient implements WebClient {
       try {
         // agent: false: a fresh connection per request, so no socket outlives a fetch and two
         // clients share nothing.
-        req = send(hop.url, { method: hop.method, headers, agent: false });
+        req = send(hop.url, {
+          method: hop.method,
+          headers,
+          agent: false,
+          ...(this.lookup ? { lookup: this.lookup } : {}),
+        });
       } catch (error) {
         // e.g. a header value with a newline, refused by node before anything is sent.
         reject(new WebError('bad-url', `${where}: invalid request: ${oneLine(String(error))}`, requested));

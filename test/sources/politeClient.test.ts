@@ -18,6 +18,7 @@ import {
   storm,
   text,
   xml,
+  loopbackOnlyLookup,
 } from '../../loopback/web.js';
 
 const USER_AGENT = botUserAgent('0.1.0', 'https://example.org/migration-news-bot');
@@ -32,7 +33,7 @@ afterEach(async () => {
 });
 
 const client = (options: Partial<PoliteClientOptions> = {}) =>
-  new PoliteClient({ userAgent: USER_AGENT, minGapMs: 0, ...options });
+  new PoliteClient({ userAgent: USER_AGENT, minGapMs: 0, lookup: loopbackOnlyLookup, ...options });
 
 /** The WebError a fetch rejects with (fails the test if it resolves or throws anything else). */
 async function failure(promise: Promise<unknown>): Promise<WebError> {
@@ -155,7 +156,7 @@ describe('politeClient', () => {
       );
       web.route('/page', text('hi'));
       expect((await failure(client().fetch({ url: web.url('/page') }))).kind).toBe('robots');
-      const other = new PoliteClient({ userAgent: 'other-bot/1.0', minGapMs: 0 });
+      const other = new PoliteClient({ userAgent: 'other-bot/1.0', minGapMs: 0, lookup: loopbackOnlyLookup });
       expect((await other.fetch({ url: web.url('/page') })).kind).toBe('ok');
     });
 

@@ -22,6 +22,7 @@ import {
   status,
   storm,
   xml,
+  loopbackOnlyLookup,
 } from '../../loopback/web.js';
 import { webFixture } from './webFixtures.js';
 
@@ -48,6 +49,7 @@ function newFetcher(): SourceFetcher {
     minGapMs: 1,
     headersTimeoutMs: 400,
     bodyTimeoutMs: 400,
+    lookup: loopbackOnlyLookup,
   });
   return new SourceFetcher({ store, client, library, now: () => new Date(clock) });
 }
