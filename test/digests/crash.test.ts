@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { ChannelType, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 as random } from '../../src/util/random.js';
@@ -8,6 +6,7 @@ import { deployCommands } from '../../src/discord/deployCommands.js';
 import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 import { LoopbackDiscord, type InteractionSession } from '../../loopback/discord.js';
+import { shippedProcesses, type ShippedProcess } from '../support/shippedProcess.js';
 import { dropArticle } from './articles.js';
 
 /**
@@ -18,7 +17,6 @@ import { dropArticle } from './articles.js';
  * at the channel's history prevents a duplicate. In the end every article is in every subscribed
  * channel exactly once.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHANNELS = ['digest-a', 'digest-b', 'digest-c'];
 const KILL_POINTS = 50;
 const BATCH = 30; // articles per batch, every other round: two messages per digest
@@ -35,18 +33,10 @@ const docIds = (messages: readonly APIMessage[]) =>
     ),
   );
 
-interface Bot {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Whether the bot logged this message (pino's `msg`) on stdout. */
-  logged(message: string): boolean;
-  output(): string;
-}
-
 describe('digests under SIGKILL of the shipped bot (src/main.ts as npm start runs it, loopback Discord)', () => {
   let server: LoopbackDiscord;
   const data = makeDataDir({ shipped: true });
-  const children = new Set<ChildProcess>();
+  const processes = shippedProcesses();
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -71,41 +61,18 @@ describe('digests under SIGKILL of the shipped bot (src/main.ts as npm start run
     });
   });
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    processes.killAll();
     await server.close();
     data.cleanup();
   });
 
-  function startBot(): Bot {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('exit', (code, signal) => {
-        children.delete(child);
-        resolve({ code, signal });
-      }),
-    );
-    return {
-      child,
-      exited,
-      logged: (message) => stdout.includes(`"msg":"${message}"`),
-      output: () => `${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
-    };
-  }
+  const startBot = (): ShippedProcess => processes.start('src/main.ts', env);
 
   const moderator = () => ({ user: server.owner });
   const isAnswered = (s: InteractionSession) =>
     s.callback !== undefined && (!s.isDeferred || s.edits > 0 || s.followUpIds.length > 0);
   const messagePosts = () => server.requestsTo('POST', MESSAGE_POSTS);
-  const ready = (bot: Bot) =>
+  const ready = (bot: ShippedProcess) =>
     server.waitFor(() => bot.logged('digests recovered') || bot.child.exitCode !== null, {
       timeoutMs: 60_000,
       description: 'the bot to recover its digests',

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChannelType, ComponentType, type APIMessage } from 'discord.js';
@@ -9,8 +8,8 @@ import { Store } from '../../src/store/store.js';
 import { LoopbackDiscord } from '../../loopback/discord.js';
 import { delayed, html, json, LoopbackWeb } from '../../loopback/web.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
+import { shippedProcesses } from '../support/shippedProcess.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const HOUR = 60 * 60 * 1000;
 const SOURCE = 'loopback-news';
 /** Feed dates count from here, so a refetch shows the same entries. */
@@ -56,7 +55,7 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
   let discord: LoopbackDiscord;
   let web: LoopbackWeb;
   const data = makeDataDir({ shipped: true });
-  const children = new Set<ChildProcess>();
+  const processes = shippedProcesses();
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -81,36 +80,12 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
     );
   });
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    processes.killAll();
     await Promise.all([discord.close(), web.close()]);
     data.cleanup();
   });
 
-  function run(script: string, args: string[] = []) {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => {
-        children.delete(child);
-        resolve(code);
-      }),
-    );
-    return {
-      child,
-      exited,
-      stdout: () => stdout,
-      logged: (message: string) => stdout.includes(`"msg":"${message}"`),
-      output: () => `${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
-    };
-  }
+  const run = (script: string, args: string[] = []) => processes.start(script, env, args);
 
   const storeFacts = () => {
     const store = Store.open(data.dir);
@@ -161,7 +136,7 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
       // Found on the source's first fetch and two days old: indexed, not news.
       expect(after.entries.every((e) => !e.news)).toBe(true);
       second.child.kill('SIGTERM');
-      expect(await second.exited, second.output()).toBe(0);
+      expect((await second.exited).code, second.output()).toBe(0);
     },
   );
 
@@ -186,7 +161,7 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
       const items = [{ k: 3, hoursAgo: 1 }, ...[0, 1, 2].map((k) => ({ k, hoursAgo: 48 + k }))];
       web.route('/feed.json', json(feed(web.baseUrl, items), { etag: '"b"' }));
       const cli = run('src/cli/main.ts', ['sources', 'fetch', '--source', SOURCE, '--json']);
-      expect(await cli.exited, cli.output()).toBe(0);
+      expect((await cli.exited).code, cli.output()).toBe(0);
       expect(JSON.parse(cli.stdout())).toEqual({
         sources: [{ id: SOURCE, status: 'ok', new: 1, updated: 0, unchanged: 3, rejected: 0, error: null }],
       });
@@ -212,7 +187,7 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
       expect(again.reply?.content ?? JSON.stringify(again.followUps)).toMatch(/Nothing new/);
       expect(discord.channelMessages(discord.channel('news').id)).toHaveLength(messages.length);
       bot.child.kill('SIGTERM');
-      expect(await bot.exited, bot.output()).toBe(0);
+      expect((await bot.exited).code, bot.output()).toBe(0);
     },
   );
 });
