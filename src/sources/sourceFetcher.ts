@@ -204,9 +204,17 @@ export class SourceFetcher {
     const { store, library } = this.options;
     const documents = store.webDocuments;
     const now = this.now();
-    const recent = documents.fingerprintsSince(
-      new Date(now.getTime() - NEAR_DUPLICATE_WINDOW_MS).toISOString(),
-    );
+    // Near-identical text merges only across sources: one source's items with their own ids are its
+    // own documents, however alike (templated reports differ in a number or a name). Read only when
+    // an item is not known by any key, which most items of a refetch are.
+    let otherSources: ReturnType<typeof documents.fingerprintsSince> | undefined;
+    const nearDuplicateOf = (fingerprint: TextFingerprint) => {
+      otherSources ??= documents.fingerprintsSince(
+        new Date(now.getTime() - NEAR_DUPLICATE_WINDOW_MS).toISOString(),
+        source.id,
+      );
+      return findNearDuplicate(fingerprint, otherSources)?.id;
+    };
     const counts = { new: 0, updated: 0, unchanged: 0 };
     const rejected: string[] = [];
     const changed: DocumentRecord[] = [];
@@ -224,14 +232,7 @@ export class SourceFetcher {
         itemEntryKey(item),
       ];
       const outcome = documents.transaction(() => {
-        // Near-identical text merges only across sources: one source's items with their own ids are
-        // its own documents, however alike (templated reports differ in a number or a name).
-        const knownId =
-          documents.findByKeys(keys) ??
-          findNearDuplicate(
-            fingerprint,
-            recent.filter((d) => d.sourceId !== source.id),
-          )?.id;
+        const knownId = documents.findByKeys(keys) ?? nearDuplicateOf(fingerprint);
         const known = knownId === undefined ? undefined : documents.get(knownId);
         if (!known) {
           const news = decideNews({
@@ -262,7 +263,6 @@ export class SourceFetcher {
             ],
             now,
           );
-          recent.push({ id: record.id, sourceId: source.id, fingerprint });
           return { kind: 'new' as const, record };
         }
         return this.merge(known, record, source.id, fingerprint, keys, now);

@@ -34,12 +34,8 @@ const webDocumentRow = z
 const idRow = z.object({ doc_id: z.string() });
 const countRow = z.object({ source_id: z.string(), n: z.number().int() });
 const fingerprintRow = z
-  .object({ id: z.string(), source_id: z.string(), fingerprint: z.string() })
-  .transform((r) => ({
-    id: r.id,
-    sourceId: r.source_id,
-    fingerprint: fingerprintSchema.parse(JSON.parse(r.fingerprint)),
-  }));
+  .object({ id: z.string(), fingerprint: z.string() })
+  .transform((r) => ({ id: r.id, fingerprint: fingerprintSchema.parse(JSON.parse(r.fingerprint)) }));
 
 /**
  * Documents fetched from live sources, durable across restarts, with every key they were reached by
@@ -68,14 +64,20 @@ export class WebDocuments {
     return undefined;
   }
 
-  /** Fingerprints of documents first seen at or after `sinceIso`, for near-duplicate checks. */
-  fingerprintsSince(sinceIso: string): { id: string; sourceId: string; fingerprint: TextFingerprint }[] {
+  /**
+   * Fingerprints of documents first seen at or after `sinceIso` from sources other than
+   * `exceptSourceId`, for near-duplicate checks.
+   */
+  fingerprintsSince(
+    sinceIso: string,
+    exceptSourceId: string,
+  ): { id: string; fingerprint: TextFingerprint }[] {
     return fingerprintRow
       .array()
       .parse(
         this.db
-          .prepare('SELECT id, source_id, fingerprint FROM web_documents WHERE first_seen_at >= ?')
-          .all(sinceIso),
+          .prepare('SELECT id, fingerprint FROM web_documents WHERE first_seen_at >= ? AND source_id != ?')
+          .all(sinceIso, exceptSourceId),
       );
   }
 
