@@ -8,7 +8,7 @@ import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
 import { loadSourcesFile, SourcesFileError, type SourcesFile } from './sources/sourcesFile.js';
 import { createSourcesRuntime, type SourcesRuntime } from './sources/sourcesRuntime.js';
 import { createSourcesView } from './sources/sourcesView.js';
-import { StoreOpenError } from './store/store.js';
+import { Store, StoreOpenError } from './store/store.js';
 import { VERSION } from './version.js';
 
 /**
@@ -44,14 +44,19 @@ async function main(): Promise<number> {
   // stops the start.
   const discord = consoleMode ? undefined : createClient(config);
   let digests: DigestRuntime | undefined;
+  let store: Store | undefined;
   let sources: SourcesRuntime;
   let loaded: Awaited<ReturnType<typeof loadLibrary>>;
   try {
-    loaded = await loadLibrary(config.dataDir, logger);
+    // One connection for the library's fetched documents and the live sources; the digest runtime
+    // opens its own (the factory tests share).
+    store = Store.open(config.dataDir);
+    loaded = await loadLibrary(config.dataDir, logger, store.webDocuments.records());
     digests =
       discord && createDigestRuntime({ ...config, library: loaded.library, logger, rest: discord.rest });
     sources = createSourcesRuntime({
       dataDir: config.dataDir,
+      store,
       sources: sourcesFile.sources,
       library: loaded.library,
       logger,
@@ -63,16 +68,18 @@ async function main(): Promise<number> {
   } catch (error) {
     if (!(error instanceof StoreOpenError)) throw error;
     await digests?.stop().catch(() => undefined);
+    store?.close();
     logger.fatal(error.message);
     logger.flush();
     return 1;
   }
   const { library, documentCount, failures } = loaded;
+  const openStore = store;
   sources.start();
   const ctx = createCommandContext(library, logger, {
     version: VERSION,
     digests: digests?.service,
-    sources: createSourcesView(sourcesFile.sources, sources.store),
+    sources: createSourcesView(sourcesFile.sources, openStore),
   });
 
   if (consoleMode) {
@@ -91,6 +98,7 @@ async function main(): Promise<number> {
       banner,
     });
     await sources.stop();
+    openStore.close();
     return 0;
   }
 
@@ -103,6 +111,7 @@ async function main(): Promise<number> {
     logger.fatal({ err: error }, `could not log in to Discord: ${reason}`);
     await digests?.stop().catch(() => undefined);
     await sources.stop().catch(() => undefined);
+    openStore.close();
     logger.flush();
     return 1;
   }
@@ -121,7 +130,10 @@ async function main(): Promise<number> {
       void Promise.all([
         digests?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping digests failed')),
         sources.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping sources failed')),
-      ]).finally(() => void client.destroy().finally(resolve));
+      ]).finally(() => {
+        openStore.close();
+        void client.destroy().finally(resolve);
+      });
     };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);

@@ -1,4 +1,5 @@
 import type { Library } from '../core/library.js';
+import type { DocumentRecord } from '../core/record.js';
 import { openCorpusLibrary } from '../ingest/openCorpus.js';
 import { readWebRecords } from '../ingest/webRecords.js';
 import type { CliIo } from './command.js';
@@ -8,10 +9,13 @@ import type { CliIo } from './command.js';
  * the snapshot plus whatever changed, else a rebuild (which rewrites it). Pages that fail to parse and snapshot problems are one line
  * each on stderr.
  */
-export async function libraryFor(io: CliIo): Promise<Library> {
+export async function libraryFor(
+  io: CliIo,
+  webDocuments: readonly DocumentRecord[] = readWebRecords(io.dataDir),
+): Promise<Library> {
   const opened = await openCorpusLibrary(io.dataDir, {
     onWarning: (message) => io.stderr(`warning: ${message}\n`),
-    webDocuments: readWebRecords(io.dataDir),
+    webDocuments,
   });
   if (opened.errors.length > 0) {
     io.stderr(`warning: ${opened.errors.length} page(s) could not be parsed; run \`parse\` for details\n`);

@@ -82,10 +82,11 @@ async function list(io: CliIo, isJson: boolean): Promise<ExitCode> {
 async function fetchNow(io: CliIo, only: string | undefined, isJson: boolean): Promise<ExitCode> {
   const sources = await readSources(io);
   const chosen = only === undefined ? sources.filter((s) => s.enabled) : [findSource(sources, only)];
-  const library = await libraryFor(io);
   const store = Store.open(io.dataDir);
+  let library: Awaited<ReturnType<typeof libraryFor>>;
   let reports: SourceFetchReport[];
   try {
+    library = await libraryFor(io, store.webDocuments.records());
     const client = new PoliteClient({ userAgent: botUserAgent(VERSION, io.sources?.botHomepage) });
     const fetcher = new SourceFetcher({ store, client, library });
     reports = await mapBounded(chosen, 3, async (source) => {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
+import type { DocumentRecord } from '../core/record.js';
 import { openCorpusLibrary } from '../ingest/openCorpus.js';
-import { readWebRecords } from '../ingest/webRecords.js';
 import type { CommandContext } from './context.js';
 
 export interface LoadedLibrary {
@@ -16,10 +16,14 @@ export interface LoadedLibrary {
  * Bad files and a stale snapshot are logged, never fatal. The parts built on first use (contact
  * directory) are built just after, off the start-up path, so the first autocomplete is quick.
  */
-export async function loadLibrary(dataDir: string, logger: Logger): Promise<LoadedLibrary> {
+export async function loadLibrary(
+  dataDir: string,
+  logger: Logger,
+  webDocuments: readonly DocumentRecord[],
+): Promise<LoadedLibrary> {
   const opened = await openCorpusLibrary(dataDir, {
     onWarning: (message) => logger.warn(message),
-    webDocuments: readWebRecords(dataDir),
+    webDocuments,
   });
   for (const failure of opened.errors)
     logger.warn({ file: failure.file, reason: failure.reason }, 'page not loaded');

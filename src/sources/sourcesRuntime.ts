@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
 import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
 import { saveSnapshot } from '../ingest/snapshotFile.js';
-import { Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { mapBounded } from '../util/concurrency.js';
 import { botUserAgent, PoliteClient, type PoliteClientOptions } from './politeClient.js';
 import { SourceFetcher, type SourceFetchReport } from './sourceFetcher.js';
@@ -15,6 +15,8 @@ const STOP_GRACE_MS = 5_000;
 
 export interface SourcesRuntimeOptions {
   readonly dataDir: string;
+  /** The store the fetched documents and source states go to; the caller opens and closes it. */
+  readonly store: Store;
   readonly sources: readonly SourceConfig[];
   readonly library: Library;
   readonly logger: Logger;
@@ -28,11 +30,10 @@ export interface SourcesRuntimeOptions {
 }
 
 export interface SourcesRuntime {
-  readonly store: Store;
   readonly fetcher: SourceFetcher;
   /** Starts polling: a first look at once, then every tick. Never awaits a fetch. */
   start(): void;
-  /** Stops polling, waits for fetches in flight (each item is stored whole or not at all), closes the store. */
+  /** Stops polling and waits a little for fetches in flight (each item is stored whole or not at all). */
   stop(): Promise<void>;
 }
 
@@ -44,9 +45,8 @@ export interface SourcesRuntime {
  * backoff step, never a storm.
  */
 export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRuntime {
-  const { dataDir, library, logger, sources } = options;
+  const { dataDir, library, logger, sources, store } = options;
   const log = logger.child({ component: 'sources' });
-  const store = Store.open(dataDir);
   const client = new PoliteClient({
     ...options.client,
     userAgent: botUserAgent(options.version, options.homepage),
@@ -119,7 +119,6 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
   };
 
   return {
-    store,
     fetcher,
     start() {
       if (sources.length === 0) return;
@@ -135,7 +134,6 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
       // behind after a short wait rather than holding up the shutdown for its timeouts.
       const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
       await Promise.race([tick, grace]);
-      store.close();
     },
   };
 }
