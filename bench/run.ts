@@ -10,9 +10,9 @@
  * Prints a table (ours, raw, ratio = ours / raw) and PASS/FAIL for the targets at 100k documents;
  * with --json the same numbers as JSON on stdout. Progress goes to stderr.
  *
- * Hook for the digest fan-out benchmark: when bench/digestFanout.ts exists it is run once at the end
- * as `digestFanout.ts --json`; its last stdout line must be a JSON object of numbers (e.g.
- * `{"subscriptions":1000,"deliveriesPerSecond":850}`), which the report prints as its own section.
+ * Then, once each, the benchmarks of their own (`<script>.ts --json`, whose last stdout line is a JSON
+ * object of numbers, printed as a section of the report): the digest fan-out (bench/digestFanout.ts)
+ * and ingestion from live sources, 10,000 feed items over loopback HTTP (bench/sourceIngestion.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -408,7 +408,7 @@ function format(value: number | null, unit: string): string {
 function renderTable(
   reports: readonly SizeReport[],
   targets: readonly Target[],
-  fanout: unknown,
+  sections: readonly Section[],
   seed: number,
 ): string {
   const out: string[] = [];
@@ -451,9 +451,10 @@ function renderTable(
       `${verdict}  ${t.name}: ${measured} (${t.limit}) at ${t.atSize.toLocaleString('en-US')} docs${note}`,
     );
   }
-  if (fanout !== null) {
-    out.push('', 'Digest fan-out (bench/digestFanout.ts):');
-    for (const [key, value] of Object.entries(fanout as Record<string, unknown>)) {
+  for (const { title, script, result } of sections) {
+    if (result === null) continue;
+    out.push('', `${title} (bench/${script}):`);
+    for (const [key, value] of Object.entries(result as Record<string, unknown>)) {
       out.push(
         `  ${key}: ${typeof value === 'number' ? value.toLocaleString('en-US') : JSON.stringify(value)}`,
       );
@@ -462,16 +463,23 @@ function renderTable(
   return out.join('\n');
 }
 
-async function digestFanout(): Promise<unknown> {
-  if (!existsSync(path.join(here, 'digestFanout.ts'))) {
-    log('\ndigest fan-out: bench/digestFanout.ts not present, skipped');
-    return null;
+/** A benchmark of its own, run once in a child process, printed as a section of the report. */
+interface Section {
+  readonly title: string;
+  readonly script: string;
+  readonly result: unknown;
+}
+
+async function section(title: string, script: string, args: readonly string[] = []): Promise<Section> {
+  if (!existsSync(path.join(here, script))) {
+    log(`\n${title}: bench/${script} not present, skipped`);
+    return { title, script, result: null };
   }
-  log('\n== digest fan-out ==');
+  log(`\n== ${title} ==`);
   try {
-    return (await runChild('digestFanout.ts', ['--json'])).results.at(-1) ?? null;
+    return { title, script, result: (await runChild(script, [...args, '--json'])).results.at(-1) ?? null };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { title, script, result: { error: error instanceof Error ? error.message : String(error) } };
   }
 }
 
@@ -484,7 +492,10 @@ async function main(argv: readonly string[]): Promise<void> {
   for (const size of args.sizes) reports.push(await benchSize(size, args));
   const largest = reports.reduce((a, b) => (b.size > a.size ? b : a));
   const targets = targetsOf(largest);
-  const fanout = await digestFanout();
+  const sections = [
+    await section('Digest fan-out', 'digestFanout.ts'),
+    await section('Ingestion from live sources', 'sourceIngestion.ts', ['--items', '10000']),
+  ];
   log(`\nbenchmark done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const json = {
     seed: args.seed,
@@ -492,13 +503,14 @@ async function main(argv: readonly string[]): Promise<void> {
     cpus: cpus().length,
     sizes: reports.map((r) => ({ ...r, rows: rowsOf(r) })),
     targets,
-    digestFanout: fanout,
+    digestFanout: sections[0]?.result ?? null,
+    sourceIngestion: sections[1]?.result ?? null,
   };
   if (args.save) writeFileSync(args.save, `${JSON.stringify(json, null, 2)}\n`);
   process.stdout.write(
     args.json
       ? `${JSON.stringify(json, null, 2)}\n`
-      : `${renderTable(reports, targets, fanout, args.seed)}\n`,
+      : `${renderTable(reports, targets, sections, args.seed)}\n`,
   );
 }
 
