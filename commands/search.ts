@@ -8,6 +8,7 @@ import type { CommandContext } from '../src/discord/context.js';
 import { STALE_COMPONENT } from '../src/discord/dispatch.js';
 import { searchReply } from '../src/discord/format/search.js';
 import { localizedCommand, stringOption } from '../src/discord/localize.js';
+import { SEARCH_TEXT } from '../src/discord/locales/searchText.js';
 import {
   MAX_QUERY_LENGTH,
   focusedText,
@@ -22,70 +23,32 @@ import { documentById, resolveCountry, titleQueries } from '../src/discord/sugge
 
 const PAGE_SIZE = 5;
 
-export const data = localizedCommand({
-  name: { en: 'search', fr: 'rechercher', es: 'buscar' },
-  description: {
-    en: 'Search press releases and projects',
-    fr: 'Rechercher dans les communiqués et les projets',
-    es: 'Buscar en los comunicados y los proyectos',
-  },
-})
+const S = SEARCH_TEXT;
+
+export const data = localizedCommand(S.command)
   .addStringOption(
-    stringOption({
-      name: { en: 'query', fr: 'requete', es: 'consulta' },
-      description: { en: 'Words to look for', fr: 'Les mots à chercher', es: 'Las palabras que buscar' },
-      required: true,
-      autocomplete: true,
-      maxLength: MAX_QUERY_LENGTH,
-    }),
+    stringOption({ ...S.query, required: true, autocomplete: true, maxLength: MAX_QUERY_LENGTH }),
   )
   .addStringOption(
     stringOption({
-      name: { en: 'kind', fr: 'type', es: 'tipo' },
-      description: {
-        en: 'Only articles or only projects',
-        fr: 'Seulement les articles ou les projets',
-        es: 'Solo artículos o solo proyectos',
-      },
+      ...S.kind,
       choices: [
-        { name: { en: 'Articles', fr: 'Articles', es: 'Artículos' }, value: 'article' },
-        { name: { en: 'Projects', fr: 'Projets', es: 'Proyectos' }, value: 'project' },
+        { name: S.kind.article, value: 'article' },
+        { name: S.kind.project, value: 'project' },
       ],
     }),
   )
+  .addStringOption(stringOption({ ...S.country, autocomplete: true, maxLength: MAX_QUERY_LENGTH }))
   .addStringOption(
     stringOption({
-      name: { en: 'country', fr: 'pays', es: 'pais' },
-      description: { en: 'Only this dateline country', fr: 'Seulement ce pays', es: 'Solo este país' },
-      autocomplete: true,
-      maxLength: MAX_QUERY_LENGTH,
-    }),
-  )
-  .addStringOption(
-    stringOption({
-      name: { en: 'sort', fr: 'tri', es: 'orden' },
-      description: {
-        en: 'Best match first (default) or newest first',
-        fr: 'Meilleure correspondance d’abord (par défaut) ou plus récent d’abord',
-        es: 'Mejor coincidencia primero (por defecto) o más reciente primero',
-      },
+      ...S.sort,
       choices: [
-        { name: { en: 'Relevance', fr: 'Pertinence', es: 'Relevancia' }, value: 'relevance' },
-        { name: { en: 'Newest', fr: 'Plus récent', es: 'Más reciente' }, value: 'newest' },
+        { name: S.sort.relevance, value: 'relevance' },
+        { name: S.sort.newest, value: 'newest' },
       ],
     }),
   )
-  .addStringOption(
-    stringOption({
-      name: { en: 'since', fr: 'depuis', es: 'desde' },
-      description: {
-        en: 'Published since a day (2026-11-01) or a time back (24h, 7d)',
-        fr: 'Publié depuis un jour (2026-11-01) ou une durée (24h, 7d)',
-        es: 'Publicado desde un día (2026-11-01) o un plazo (24h, 7d)',
-      },
-      maxLength: 20,
-    }),
-  );
+  .addStringOption(stringOption({ ...S.since, maxLength: 20 }));
 
 function runSearch(ctx: CommandContext, state: SearchState, page: number) {
   return ctx.library.search(state.query, {
