@@ -3,7 +3,8 @@
  * against the loopback Discord server behind a rate limiter that behaves like Discord's published
  * limits (5 messages per 5 s per channel, 50 requests per second globally, 429 with Retry-After and
  * X-RateLimit-* headers), next to the best rate those limits allow. Real code end to end: store,
- * library, DigestService (its bounded queue), @discordjs/rest, HTTP.
+ * library, the digest runtime as the bot builds it (createDigestRuntime: DigestService and its
+ * bounded queue, the REST poster), @discordjs/rest, HTTP.
  *
  * Used by bench/run.ts (its last stdout line with --json is a flat JSON object of numbers), or on
  * its own. `runDigestFanout()` is exported for other harnesses.
@@ -15,11 +16,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ChannelType, REST } from 'discord.js';
 import { createLibrary } from '../src/core/library.js';
-import { classifyDiscordError, restPoster } from '../src/digests/restPoster.js';
-import { digestLibrary } from '../src/digests/topicFilter.js';
-import { DigestService } from '../src/digests/service.js';
-import { Ingester } from '../src/ingest/ingester.js';
-import { Store } from '../src/store/store.js';
+import { createDigestRuntime } from '../src/digests/runtime.js';
+import { createLogger } from '../src/logger.js';
 import { generatePage } from './syntheticCorpus.js';
 import { LoopbackDiscord } from '../loopback/discord.js';
 
@@ -174,10 +172,18 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
   const limiter = await startRateLimiter(discord.apiBase.replace(/\/api$/, ''));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mnb-fanout-'));
   const raw = path.join(dataDir, 'raw');
-  const store = Store.open(dataDir);
+  // The digest machinery as the bot builds it (the factory main.ts and the tests use).
+  const rest = new REST({ api: `${limiter.base}/api`, timeout: 30_000 }).setToken(discord.token);
+  const runtime = createDigestRuntime({
+    dataDir,
+    rescanIntervalSeconds: 0,
+    library: createLibrary([]),
+    logger: createLogger('silent', 'stderr'),
+    rest,
+    tuning: { concurrency: scenario.concurrency },
+  });
+  const { store, ingester, service } = runtime;
   try {
-    const library = createLibrary([]);
-    const ingester = new Ingester({ dataDir, store, library });
     for (const name of channelNames) {
       for (let k = 0; k < scenario.subscriptionsPerChannel; k++) {
         store.subscriptions.create({
@@ -198,20 +204,11 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
     }
     await ingester.sync();
 
-    const rest = new REST({ api: `${limiter.base}/api`, timeout: 30_000 }).setToken(discord.token);
-    const service = new DigestService({
-      store,
-      library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),
-      poster: restPoster(rest),
-      classify: classifyDiscordError,
-      concurrency: scenario.concurrency,
-    });
     const subscriptions = store.subscriptions.list();
     const target = store.log.latestSeq();
     const started = performance.now();
     const outcomes = await Promise.all(subscriptions.map((s) => service.due(s.id)));
     const seconds = (performance.now() - started) / 1000;
-    await service.stop();
     const undelivered = outcomes.filter((o) => o.kind !== 'delivered').length;
     if (undelivered > 0 || store.subscriptions.list().some((s) => s.cursorSeq < target)) {
       throw new Error(`fan-out: ${undelivered} subscriptions were not delivered`);
@@ -228,7 +225,7 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
       rateLimited: limiter.limited(),
     };
   } finally {
-    store.close();
+    await runtime.stop();
     await limiter.close();
     await discord.close();
     rmSync(dataDir, { recursive: true, force: true });
