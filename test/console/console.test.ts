@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyShippedData } from '../support/botHarness.js';
+import { LoopbackWeb } from '../../loopback/web.js';
 import { addExtraPages } from '../support/extraPages.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -127,7 +128,7 @@ describe('console mode (npm start without a token)', () => {
     expect(answers.get('/digest list')).toBe(
       '(only you can see this)\n\nDigests are managed inside a server, not here.',
     );
-    // The console opens no store: it has no live sources to list.
+    // This data folder has no sources.json: there are no live sources to list.
     expect(answers.get('/sources')).toBe('(only you can see this)\n\nNo live sources are configured.');
     expect(answers.get('/nope')).toMatch(/^Error: unknown command \/nope; try \/search, /);
     expect(answers.get('click 99')).toMatch(/^No button 99: choose 1 to \d+\.$/);
@@ -151,6 +152,57 @@ describe('console mode with several pages of results', () => {
       expect(answers.get('click 6')).toMatch(/-- Page 2 of 3/);
       expect(answers.get('click 12')).toMatch(/-- Page 1 of 3/);
     } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('console mode on a machine whose sources cannot be reached', () => {
+  it('starts, serves the shipped pages and shows every source as failing in /sources', async () => {
+    const dataDir = await copyShippedData();
+    // Unreachable without a request leaving the machine: loopback ports nothing listens on.
+    const closed = await LoopbackWeb.start({});
+    const dead = (name: string) => closed.url(`/${name}`);
+    await closed.close();
+    await writeFile(
+      path.join(dataDir, 'sources.json'),
+      JSON.stringify({
+        sources: [
+          { id: 'press', type: 'iom', url: dead('search?type=press_release') },
+          { id: 'news', type: 'feed', url: dead('rss.xml') },
+        ],
+      }),
+    );
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: { ...process.env, DISCORD_TOKEN: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const closedAt = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      // The first fetch of each source fails in the background: one warning line per source.
+      for (
+        let t = 0;
+        !(stderr.includes('source press failed') && stderr.includes('source news failed'));
+        t++
+      ) {
+        if (t > 600) throw new Error(`no failure logged for both sources:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.stdin.end('/sources\n/search query:beijing liaison office agreement\n');
+      expect(await closedAt).toBe(0);
+      const answers = replies(stdout);
+      const sources = answers.get('/sources') ?? '';
+      expect(sources.match(/🔴 failing/g)).toHaveLength(2);
+      expect(sources).toMatch(/refused/);
+      expect(answers.get('/search query:beijing liaison office agreement')).toMatch(/Liaison Office/i);
+      expect(stderr.match(/"msg":"source \w+ failed/g)).toHaveLength(2); // one line per source, no storm
+    } finally {
+      child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
