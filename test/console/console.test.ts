@@ -8,25 +8,32 @@ import { addExtraPages } from '../support/extraPages.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** `npm start` without a token, over `dataDir`: what it printed so far, and its exit. */
+function startConsole(dataDir: string) {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env: { ...process.env, DISCORD_TOKEN: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const closed = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, stderr: () => stderr, closed };
+}
+
 /** Runs `npm start` without a token, feeds it `input`, and returns what it printed. */
 function runConsole(
   dataDir: string,
   input: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['start', '--silent'], {
-      cwd: ROOT,
-      env: { ...process.env, DISCORD_TOKEN: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+  const console = startConsole(dataDir);
+  console.child.stdin.end(input);
+  return console.closed;
 }
 
 /** The replies, split at each echoed command line. */
@@ -173,28 +180,17 @@ describe('console mode on a machine whose sources cannot be reached', () => {
         ],
       }),
     );
-    const child = spawn('npm', ['start', '--silent'], {
-      cwd: ROOT,
-      env: { ...process.env, DISCORD_TOKEN: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const closedAt = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const bot = startConsole(dataDir);
     try {
       // The first fetch of each source fails in the background: one warning line per source.
-      for (
-        let t = 0;
-        !(stderr.includes('source press failed') && stderr.includes('source news failed'));
-        t++
-      ) {
-        if (t > 600) throw new Error(`no failure logged for both sources:\n${stderr}`);
+      const failed = (id: string) => bot.stderr().includes(`source ${id} failed`);
+      for (let t = 0; !(failed('press') && failed('news')); t++) {
+        if (t > 600) throw new Error(`no failure logged for both sources:\n${bot.stderr()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      child.stdin.end('/sources\n/search query:beijing liaison office agreement\n');
-      expect(await closedAt).toBe(0);
+      bot.child.stdin.end('/sources\n/search query:beijing liaison office agreement\n');
+      const { code, stdout, stderr } = await bot.closed;
+      expect(code).toBe(0);
       const answers = replies(stdout);
       const sources = answers.get('/sources') ?? '';
       expect(sources.match(/🔴 failing/g)).toHaveLength(2);
@@ -202,7 +198,7 @@ describe('console mode on a machine whose sources cannot be reached', () => {
       expect(answers.get('/search query:beijing liaison office agreement')).toMatch(/Liaison Office/i);
       expect(stderr.match(/"msg":"source \w+ failed/g)).toHaveLength(2); // one line per source, no storm
     } finally {
-      child.kill('SIGKILL');
+      bot.child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);

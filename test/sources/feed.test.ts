@@ -9,7 +9,7 @@ import {
 import { extractArticle } from '../../src/sources/connectors/articlePage.js';
 import { itemToRecord } from '../../src/core/sources/itemRecord.js';
 import { WebError } from '../../src/sources/webClient.js';
-import { webFixture } from './webFixtures.js';
+import { RELIEFWEB_FIELDS_ASKED, webFixture } from './webFixtures.js';
 
 const read = (name: string, url: string) => {
   const r = parseFeedItems(webFixture(name), 'test', url);
@@ -125,17 +125,7 @@ describe('reliefweb connector', () => {
           { field: 'date.original', value: { from: '2025-06-01T00:00:00.000Z' } },
         ],
       },
-      fields: {
-        include: [
-          'title',
-          'body-html',
-          'date.original',
-          'url_alias',
-          'source.shortname',
-          'primary_country.name',
-          'country.name',
-        ],
-      },
+      fields: { include: RELIEFWEB_FIELDS_ASKED },
       sort: ['date.original:desc'],
       limit: 20,
       offset: 20,

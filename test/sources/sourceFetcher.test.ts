@@ -24,7 +24,7 @@ import {
   xml,
   loopbackOnlyLookup,
 } from '../../loopback/web.js';
-import { webFixture } from './webFixtures.js';
+import { RELIEFWEB_FIELDS_ASKED, webFixture } from './webFixtures.js';
 
 const USER_AGENT = botUserAgent('0.1.0', 'https://example.org/migration-news-bot');
 /** The fixed clock: 10 June 2025, noon UTC (the RSS fixture's first item is 4 hours old). */
@@ -514,17 +514,7 @@ describe('SourceFetcher', () => {
       expect(post?.headers['content-type']).toBe('application/json');
       expect(JSON.parse(post?.body ?? '')).toEqual({
         filter: { operator: 'AND', conditions: [{ field: 'source.shortname', value: 'IOM' }] },
-        fields: {
-          include: [
-            'title',
-            'body-html',
-            'date.original',
-            'url_alias',
-            'source.shortname',
-            'primary_country.name',
-            'country.name',
-          ],
-        },
+        fields: { include: RELIEFWEB_FIELDS_ASKED },
         sort: ['date.original:desc'],
         limit: 20,
         offset: 0,

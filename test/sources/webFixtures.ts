@@ -6,3 +6,14 @@ export const WEB_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 /** A fixture under test/fixtures/web, as text. */
 export const webFixture = (name: string): string => readFileSync(path.join(WEB_FIXTURES, name), 'utf8');
+
+/** The report fields the issue says a ReliefWeb request must ask for, as the API's `fields.include`. */
+export const RELIEFWEB_FIELDS_ASKED = [
+  'title',
+  'body-html',
+  'date.original',
+  'url_alias',
+  'source.shortname',
+  'primary_country.name',
+  'country.name',
+];
