@@ -154,7 +154,7 @@ export async function runSourceIngestion(items: number): Promise<IngestionResult
     if (!found) throw new Error('the new item was not searchable after its source was fetched');
 
     // Raw MiniSearch over the same records: the indexing share alone.
-    const records: DocumentRecord[] = library.documents();
+    const records: DocumentRecord[] = library.documents().map((meta) => library.getDocument(meta.id));
     const rawStarted = performance.now();
     const raw = new MiniSearch<{ id: string; title: string; text: string }>({ fields: ['title', 'text'] });
     raw.addAll(records.map((r) => ({ id: r.id, title: r.title, text: r.paragraphs.join('\n') })));

@@ -1,4 +1,4 @@
-import type { ProjectRecord } from '../core/library.js';
+import type { ProjectMeta } from '../core/library.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
 import { libraryFor } from './openLibrary.js';
 import { json } from './output.js';
@@ -15,7 +15,7 @@ Options:
 Exit code: 0 when found, 1 when no project matched, 2 for wrong usage.`;
 
 /** One line per project, for `project` and `projects`. */
-export function projectLines(projects: readonly ProjectRecord[]): string {
+export function projectLines(projects: readonly ProjectMeta[]): string {
   return projects
     .map((r) => {
       const p = r.project;

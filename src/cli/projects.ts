@@ -51,7 +51,8 @@ export const projectsCommand: CliCommand = {
       memberState: values['member-state'],
       sort: sort as ProjectSort | undefined,
     });
-    if (values.json) io.stdout(json({ projects }));
+    // The JSON contract gives whole records, text included.
+    if (values.json) io.stdout(json({ projects: projects.map((p) => library.getDocument(p.id)) }));
     else
       io.stdout(`${projectLines(projects)}${projects.length} project${projects.length === 1 ? '' : 's'}\n`);
     return 0;

@@ -34,10 +34,11 @@ import { ContactDirectory, type ContactEntry, type DirectoryChange } from './con
 import { extractMentions, type Mention } from './contacts/mentions.js';
 import { toVCard } from './contacts/vcard.js';
 import { err, ok, UserError, type Result } from './errors.js';
-import { ProjectCatalog, type ProjectListOptions, type ProjectRecord } from './projects.js';
-import type { DocumentRecord } from './record.js';
+import { ProjectCatalog, type ProjectListOptions, type ProjectMeta, type ProjectRecord } from './projects.js';
+import { metaOf, withParagraphs, type DocumentRecord, type RecordMeta } from './record.js';
 import { PrefixIndex, type Suggestion } from './search/autocomplete.js';
 import { truncate } from './truncate.js';
+import { runSteps } from './search/segment.js';
 import {
   SearchIndex,
   toIndexedDocument,
@@ -46,11 +47,15 @@ import {
   type SearchPage,
   type SearchRequest,
 } from './search/searchIndex.js';
-import { parseSnapshot, serializeSnapshot, type SnapshotSources } from './search/snapshotFormat.js';
+import type { IndexStats } from './search/liveIndex.js';
+import type { Segment } from './search/segment.js';
 
 export type { ContactEntry, ContactDocument } from './contacts/directory.js';
 export type { Mention } from './contacts/mentions.js';
-export type { ProjectFilters, ProjectListOptions, ProjectRecord, ProjectSort } from './projects.js';
+export type { ProjectFilters, ProjectListOptions, ProjectMeta, ProjectRecord, ProjectSort } from './projects.js';
+export type { RecordMeta } from './record.js';
+export type { IndexStats } from './search/liveIndex.js';
+export type { Segment } from './search/segment.js';
 export type { Suggestion } from './search/autocomplete.js';
 export type { FileStamp, SnapshotSources } from './search/snapshotFormat.js';
 export type {
@@ -91,16 +96,50 @@ export interface ContactsApi {
 export interface ProjectsApi {
   /** By Prima ID or Projects ID (exact, case-insensitive), else by title words. */
   find(query: string): ProjectRecord[];
-  /** With filters and sorting. */
-  list(options?: ProjectListOptions): ProjectRecord[];
+  /** With filters and sorting (without their text: a listing may hold thousands). */
+  list(options?: ProjectListOptions): ProjectMeta[];
 }
 
 /** The project's id shown and completed: Prima ID, else Projects ID, else the document id. */
-const projectKey = (r: DocumentRecord) => r.project?.primaId ?? r.project?.projectId ?? r.id;
+const projectKey = (r: RecordMeta) => r.project?.primaId ?? r.project?.projectId ?? r.id;
+
+/**
+ * Where the library reads texts it does not keep in memory (a snapshot file, see
+ * src/ingest/snapshotFile.ts): `paragraphs` may do I/O, and is asked only for the documents shown
+ * or checked (a page of results, a phrase, an article).
+ */
+export interface TextSource {
+  paragraphs(id: string): string[] | undefined;
+  /** Whether it holds the text of this id (of this content hash, when given). */
+  has(id: string, contentHash?: string): boolean;
+}
+
+/** What a snapshot holds; see {@link Library.toSnapshot} and {@link Library.fromSnapshot}. */
+export interface SnapshotParts {
+  /** Every record without its text, in id order. */
+  readonly metas: readonly RecordMeta[];
+  /** The people found in each text (documents without any left out). */
+  readonly mentions: ReadonlyMap<string, readonly Mention[]>;
+  readonly segment: Segment;
+  readonly stats: IndexStats;
+  /** Where the texts not in `texts` are read. */
+  readonly textSource: TextSource | null;
+}
+
+/** A library's state to save: the parts, and the texts it holds in memory (the others are in `textSource`). */
+export interface LibrarySnapshot extends SnapshotParts {
+  readonly texts: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Documents indexed between two freezes while building (see the constructor). */
+const BUILD_BATCH = 10_000;
 
 /** See the file comment for the API. */
 export class Library {
-  private readonly records = new Map<string, DocumentRecord>();
+  private readonly metas = new Map<string, RecordMeta>();
+  /** Paragraphs the text source does not hold (documents added since it was written, or all). */
+  private readonly texts = new Map<string, string[]>();
+  private textSource: TextSource | null = null;
   private readonly mentions = new Map<string, readonly Mention[]>();
   private readonly index: SearchIndex;
   private readonly titles = new PrefixIndex();
@@ -119,83 +158,110 @@ export class Library {
   };
 
   readonly projects: ProjectsApi = {
-    find: (query) => this.catalog().find(query),
+    find: (query) => this.catalog().find(query).map((p) => this.record(p.id) as ProjectRecord),
     list: (options) => this.catalog().list(options),
   };
 
   private constructor(
-    records: readonly DocumentRecord[],
-    loadIndex: ((getRecord: (id: string) => DocumentRecord | undefined) => SearchIndex) | null,
-    mentions: ReadonlyMap<string, readonly Mention[]> | null,
+    entries: Iterable<{ meta: RecordMeta; paragraphs: string[] | null; mentions: readonly Mention[] | null }>,
+    loadIndex: ((getRecord: (id: string) => DocumentRecord | undefined) => SearchIndex | null) | null,
+    textSource: TextSource | null,
   ) {
-    for (const record of records) {
-      if (this.records.has(record.id)) throw new Error(`Library: duplicate document id "${record.id}"`);
-      this.records.set(record.id, record);
-      this.mentions.set(
-        record.id,
-        mentions ? (mentions.get(record.id) ?? []) : extractMentions(record.paragraphs),
-      );
-      this.addLookups(record);
+    this.textSource = textSource;
+    const getRecord = (id: string) => this.record(id);
+    const loaded = loadIndex?.(getRecord) ?? null;
+    this.index = loaded ?? SearchIndex.create(getRecord);
+    let added = 0;
+    for (const { meta, paragraphs, mentions } of entries) {
+      if (this.metas.has(meta.id)) throw new Error(`Library: duplicate document id "${meta.id}"`);
+      this.metas.set(meta.id, meta);
+      if (paragraphs) this.texts.set(meta.id, paragraphs);
+      const found = mentions ?? extractMentions(paragraphs ?? this.record(meta.id)!.paragraphs);
+      if (found.length > 0) this.mentions.set(meta.id, found);
+      this.addLookups(meta);
+      if (!loaded) {
+        // One at a time, frozen every few thousand: a flat copy of every text at once, or one big
+        // MiniSearch index, would multiply peak memory on big corpora.
+        this.index.add(toIndexedDocument(this.record(meta.id)!, found));
+        if (++added % BUILD_BATCH === 0) runSteps(this.index.compactSteps());
+      }
     }
+    if (!loaded) runSteps(this.index.compactSteps());
     for (const lookup of [this.titles, this.countries, this.projectIds]) lookup.prepare();
-    const getRecord = (id: string) => this.records.get(id);
-    if (loadIndex) {
-      this.index = loadIndex(getRecord);
-    } else {
-      this.index = SearchIndex.create(getRecord);
-      // One at a time: a flat copy of every text at once would double peak memory on big corpora.
-      for (const r of records) this.index.add(toIndexedDocument(r, this.mentions.get(r.id) ?? []));
-    }
   }
 
   /** Builds a library over records (ids must be unique: a duplicate is a bug and throws). */
   static create(records: readonly DocumentRecord[]): Library {
-    return new Library(records, null, null);
+    return new Library(
+      records.map((record) => ({ meta: metaOf(record), paragraphs: record.paragraphs, mentions: null })),
+      null,
+      null,
+    );
   }
 
   /**
-   * A library from snapshot lines written by {@link toSnapshot}, with the records they hold and
-   * without re-tokenizing anything, plus the sources stored with it. Any damage or mismatch gives
-   * the reason instead of a library.
+   * A library from saved parts (see {@link toSnapshot}): record metadata, the people found in each
+   * text, the index segment with its statistics, and where the texts are read. Nothing is
+   * tokenized again (unless MiniSearch's internals may not be read: then the texts are indexed).
+   * Any mismatch gives the reason instead of a library.
    */
-  static fromSnapshot(
-    lines: Iterable<string>,
-  ): Result<{ library: Library; sources: SnapshotSources }, string> {
-    const parsed = parseSnapshot(lines);
-    if (!parsed.ok) return parsed;
-    const { records, index, mentions, sources } = parsed.value;
+  static fromSnapshot(parts: SnapshotParts): Result<Library, string> {
     try {
-      const library = new Library(records, (getRecord) => SearchIndex.load(index, getRecord), mentions);
-      if (library.index.documentCount !== records.length || !records.every((r) => library.index.has(r.id))) {
+      const library = new Library(
+        parts.metas.map((meta) => ({ meta, paragraphs: null, mentions: parts.mentions.get(meta.id) ?? [] })),
+        (getRecord) => SearchIndex.fromSegment(parts.segment, parts.stats, getRecord),
+        parts.textSource,
+      );
+      if (
+        library.index.documentCount !== parts.metas.length ||
+        !parts.metas.every((m) => library.index.has(m.id))
+      ) {
         return err('corrupt: the index does not hold the documents it claims');
       }
-      return ok({ library, sources });
+      return ok(library);
     } catch (error) {
       return err(`corrupt: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
   /**
-   * The snapshot of this library as lines of text (write them in order): index, records, derived
-   * data, and the `sources` the caller keeps with them (page stamps, parser fingerprint).
+   * What a snapshot holds, as of now (later changes do not alter it), or null while changes wait
+   * to be merged into the index (run {@link compactSteps} first).
    */
-  toSnapshot(sources: SnapshotSources): Generator<string> {
-    const mentions = new Map<string, readonly Mention[]>();
-    for (const [id, list] of this.mentions) if (list.length > 0) mentions.set(id, list);
-    return serializeSnapshot({
-      sources,
-      index: this.index.toJSON(),
-      records: [...this.records.values()],
-      mentions,
-    });
+  toSnapshot(): LibrarySnapshot | null {
+    const compact = this.index.segment();
+    if (!compact) return null;
+    return {
+      metas: this.documents(),
+      mentions: new Map(this.mentions),
+      segment: compact.segment,
+      stats: compact.stats,
+      texts: new Map(this.texts),
+      textSource: this.textSource,
+    };
   }
 
   /**
-   * Cleans the index of what `upsert` and `remove` left behind, so it answers exactly like a fresh
-   * build (see {@link SearchIndex.vacuum}); worth it after a batch of changes, before a snapshot.
+   * Reads texts from `source` from now on (a snapshot just written or loaded), dropping the copies
+   * in memory that it holds, so that only documents changed since stay in memory.
    */
-  compact(): Promise<void> {
-    return this.index.vacuum();
+  useTextSource(source: TextSource): void {
+    for (const id of [...this.texts.keys()]) if (source.has(id, this.metas.get(id)?.contentHash)) this.texts.delete(id);
+    this.textSource = source;
+  }
+
+  /** Documents added, replaced or removed since the index was last merged into one segment. */
+  get pendingChanges(): number {
+    return this.index.pendingChanges;
+  }
+
+  /**
+   * Merges the changes into the index's segment, step by step (see
+   * {@link SearchIndex.compactSteps}): run it between other work (searches answer in between),
+   * before a snapshot and after a batch of changes.
+   */
+  compactSteps(): Generator<void, void> {
+    return this.index.compactSteps();
   }
 
   /** See {@link SearchIndex.search}. */
@@ -210,7 +276,7 @@ export class Library {
 
   /** The record with this id, or UserError `unknown-id` naming it and suggesting close ids/titles. */
   getDocument(id: string): DocumentRecord {
-    const record = this.records.get(id.trim());
+    const record = this.record(id.trim());
     if (record) return record;
     const close = this.closeDocuments(id.trim());
     const hint =
@@ -222,12 +288,12 @@ export class Library {
 
   /** Whether a document with this id exists. */
   has(id: string): boolean {
-    return this.records.has(id);
+    return this.metas.has(id);
   }
 
-  /** Every record, in id order. */
-  documents(): DocumentRecord[] {
-    return this.sortedIds().map((id) => this.records.get(id)!);
+  /** The metadata of every record (no text), in id order. */
+  documents(): RecordMeta[] {
+    return this.sortedIds().map((id) => this.metas.get(id)!);
   }
 
   /** Documents related to `id` (shared rare terms, same country, same people), never itself. */
@@ -272,34 +338,38 @@ export class Library {
 
   stats(): LibraryStats {
     let articles = 0;
-    for (const r of this.records.values()) if (r.kind === 'article') articles++;
+    for (const r of this.metas.values()) if (r.kind === 'article') articles++;
     return {
-      documents: this.records.size,
+      documents: this.metas.size,
       articles,
-      projects: this.records.size - articles,
+      projects: this.metas.size - articles,
       contacts: this.people().directory.size,
     };
   }
 
   /** Adds a document or replaces the one with its id, everywhere (index, lookups, directory). */
   upsert(record: DocumentRecord): void {
-    const previous = this.records.get(record.id);
+    const previous = this.metas.get(record.id);
     if (previous) this.removeLookups(previous);
-    this.records.set(record.id, record);
+    const meta = metaOf(record);
+    this.metas.set(record.id, meta);
+    this.texts.set(record.id, record.paragraphs);
     const mentions = extractMentions(record.paragraphs);
-    this.mentions.set(record.id, mentions);
-    this.addLookups(record);
+    if (mentions.length > 0) this.mentions.set(record.id, mentions);
+    else this.mentions.delete(record.id);
+    this.addLookups(meta);
     this.index.upsert(toIndexedDocument(record, mentions));
-    this.peopleIndex?.apply(this.peopleIndex.directory.update([], [{ record, mentions }]));
+    this.peopleIndex?.apply(this.peopleIndex.directory.update([], [{ record: meta, mentions }]));
     this.changed();
   }
 
   /** Removes a document everywhere; returns false when there was none with this id. */
   remove(id: string): boolean {
-    const previous = this.records.get(id);
+    const previous = this.metas.get(id);
     if (!previous) return false;
     this.removeLookups(previous);
-    this.records.delete(id);
+    this.metas.delete(id);
+    this.texts.delete(id);
     this.mentions.delete(id);
     this.index.remove(id);
     this.peopleIndex?.apply(this.peopleIndex.directory.update([id], []));
@@ -312,7 +382,7 @@ export class Library {
     this.sortedIdsCache = undefined;
   }
 
-  private addLookups(record: DocumentRecord): void {
+  private addLookups(record: RecordMeta): void {
     this.titles.set(record.id, record.title, [record.title]);
     if (record.country) {
       const count = this.countryCounts.get(record.country) ?? 0;
@@ -327,7 +397,7 @@ export class Library {
     }
   }
 
-  private removeLookups(record: DocumentRecord): void {
+  private removeLookups(record: RecordMeta): void {
     this.titles.delete(record.id);
     if (record.country) {
       const count = (this.countryCounts.get(record.country) ?? 1) - 1;
@@ -343,7 +413,7 @@ export class Library {
   private people(): PeopleIndex {
     this.peopleIndex ??= new PeopleIndex(
       new ContactDirectory(
-        [...this.records.values()].map((record) => ({
+        [...this.metas.values()].map((record) => ({
           record,
           mentions: this.mentions.get(record.id) ?? [],
         })),
@@ -357,13 +427,25 @@ export class Library {
     return this.catalogCache;
   }
 
+  /**
+   * The full record: its metadata with its text, from memory or the text source; undefined for an
+   * unknown id. A text source that cannot give a text it was said to hold is damage, and throws.
+   */
+  private record(id: string): DocumentRecord | undefined {
+    const meta = this.metas.get(id);
+    if (!meta) return undefined;
+    const paragraphs = this.texts.get(id) ?? this.textSource?.paragraphs(id);
+    if (!paragraphs) throw new Error(`Library: the text of document "${id}" cannot be read`);
+    return withParagraphs(meta, paragraphs);
+  }
+
   private sortedIds(): string[] {
-    this.sortedIdsCache ??= [...this.records.keys()].sort();
+    this.sortedIdsCache ??= [...this.metas.keys()].sort();
     return this.sortedIdsCache;
   }
 
   /** Ids starting with what was typed, else titles matching it as a query. */
-  private closeDocuments(typed: string): DocumentRecord[] {
+  private closeDocuments(typed: string): RecordMeta[] {
     if (typed.length === 0) return [];
     const ids = this.sortedIds();
     let lo = 0;
@@ -373,14 +455,14 @@ export class Library {
       if (ids[mid]! < typed) lo = mid + 1;
       else hi = mid;
     }
-    const byPrefix: DocumentRecord[] = [];
+    const byPrefix: RecordMeta[] = [];
     for (let i = lo; i < ids.length && byPrefix.length < 3 && ids[i]!.startsWith(typed); i++) {
-      byPrefix.push(this.records.get(ids[i]!)!);
+      byPrefix.push(this.metas.get(ids[i]!)!);
     }
     if (byPrefix.length > 0) return byPrefix;
     try {
       return this.search(typed.slice(0, 500), { pageSize: 3 }).results.map((hit) =>
-        this.records.get(hit.id)!,
+        this.metas.get(hit.id)!,
       );
     } catch {
       return []; // not searchable text (punctuation only): no suggestion

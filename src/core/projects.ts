@@ -1,8 +1,10 @@
-import type { DocumentRecord, ProjectFields } from './record.js';
+import type { DocumentRecord, ProjectFields, RecordMeta } from './record.js';
 import { fold, terms } from './search/terms.js';
 
 /** A project page: a record whose `project` fields are present. */
 export type ProjectRecord = DocumentRecord & { readonly project: ProjectFields };
+/** A project's record without its text (what the catalog holds). */
+export type ProjectMeta = RecordMeta & { readonly project: ProjectFields };
 
 /** Filters for {@link ProjectCatalog.list}; text filters compare folded (case and accents ignored). */
 export interface ProjectFilters {
@@ -24,7 +26,8 @@ export interface ProjectListOptions extends ProjectFilters {
 }
 
 /** Whether a record is a project page with its fields. */
-export const isProject = (record: DocumentRecord): record is ProjectRecord => record.project !== null;
+export const isProject = <T extends RecordMeta>(record: T): record is T & { readonly project: ProjectFields } =>
+  record.project !== null;
 
 const foldId = (id: string) => fold(id.trim());
 
@@ -58,12 +61,12 @@ export function matchesProjectFilters(project: ProjectFields, filters: ProjectFi
  * and listing with filters and sorting. Built from the records; cheap enough to rebuild on change.
  */
 export class ProjectCatalog {
-  private readonly byId = new Map<string, ProjectRecord[]>();
+  private readonly byId = new Map<string, ProjectMeta[]>();
   private readonly titleTerms = new Map<string, ReadonlySet<string>>();
-  readonly projects: readonly ProjectRecord[];
+  readonly projects: readonly ProjectMeta[];
 
-  constructor(records: Iterable<DocumentRecord>) {
-    const projects: ProjectRecord[] = [];
+  constructor(records: Iterable<RecordMeta>) {
+    const projects: ProjectMeta[] = [];
     for (const record of records) {
       if (!isProject(record)) continue;
       projects.push(record);
@@ -80,7 +83,7 @@ export class ProjectCatalog {
   }
 
   /** Projects whose Prima ID or Projects ID equals `id`, ignoring case and surrounding spaces. */
-  byProjectId(id: string): ProjectRecord[] {
+  byProjectId(id: string): ProjectMeta[] {
     return [...(this.byId.get(foldId(id)) ?? [])];
   }
 
@@ -88,7 +91,7 @@ export class ProjectCatalog {
    * An id first (exact, case-insensitive); otherwise projects whose title has every word of the
    * query (folded, stemmed; the last word may be a prefix), by title.
    */
-  find(query: string): ProjectRecord[] {
+  find(query: string): ProjectMeta[] {
     const exact = this.byProjectId(query);
     if (exact.length > 0) return exact;
     const wanted = terms(query);
@@ -105,11 +108,11 @@ export class ProjectCatalog {
   }
 
   /** Projects passing the filters, sorted (default: by year, newest first). */
-  list(options: ProjectListOptions = {}): ProjectRecord[] {
+  list(options: ProjectListOptions = {}): ProjectMeta[] {
     const sort = options.sort ?? 'year';
     const order = options.order ?? (sort === 'title' ? 'asc' : 'desc');
     const sign = order === 'asc' ? 1 : -1;
-    const key = (p: ProjectRecord): number | string | null =>
+    const key = (p: ProjectMeta): number | string | null =>
       sort === 'year' ? p.project.year : sort === 'budget' ? p.project.budgetUsd : p.title;
     return this.projects
       .filter((p) => matchesProjectFilters(p.project, options))

@@ -58,3 +58,18 @@ export const DocumentRecordSchema = z.object({
   sourceId: z.string().min(1).optional(),
 });
 export type DocumentRecord = z.infer<typeof DocumentRecordSchema>;
+
+/** A record without its text: what the library keeps in memory for every document. */
+export type RecordMeta = Omit<DocumentRecord, 'paragraphs'>;
+
+/** The record of `meta` with its `paragraphs`, fields in the schema's order (JSON output keeps it). */
+export function withParagraphs(meta: RecordMeta, paragraphs: string[]): DocumentRecord {
+  const { id, kind, title, country, ...rest } = meta;
+  return { id, kind, title, country, paragraphs, ...rest };
+}
+
+/** The record's metadata (a new object, without `paragraphs`). */
+export function metaOf(record: DocumentRecord): RecordMeta {
+  const { paragraphs: _paragraphs, ...meta } = record;
+  return meta;
+}

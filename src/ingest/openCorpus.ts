@@ -304,7 +304,6 @@ export async function openCorpusLibrary(
   timings.parseMs = t3 - t2;
   const current = new Set(reused.map((s) => documentId(s.file)));
   let upserted = 0;
-  let replaced = 0;
   for (const record of parsed.documents) {
     current.add(record.id);
     const previous = stored.get(record.id);
@@ -312,7 +311,6 @@ export async function openCorpusLibrary(
     if (previous?.contentHash === record.contentHash && previous.source === record.source) continue;
     library.upsert(record);
     upserted++;
-    if (previous) replaced++;
   }
   for (const record of web) {
     current.add(record.id);
@@ -321,13 +319,11 @@ export async function openCorpusLibrary(
       continue;
     library.upsert(record);
     upserted++;
-    if (previous) replaced++;
   }
   let removed = 0;
   for (const id of stored.keys()) {
     if (!current.has(id) && library.remove(id)) removed++;
   }
-  if (replaced + removed > 0) await library.compact();
   timings.indexMs = performance.now() - t3;
 
   const files = [...reused, ...stampsOf(parsed.documents, listedByFile)].sort(byFile);

@@ -1,13 +1,37 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Library, type FileStamp, type SnapshotSources } from '../core/library.js';
-import { mapBounded } from '../util/concurrency.js';
+import { promisify } from 'node:util';
+import { deflateRaw as deflateRawCallback, inflateRawSync } from 'node:zlib';
+import {
+  Library,
+  type FileStamp,
+  type Mention,
+  type RecordMeta,
+  type SnapshotSources,
+  type TextSource,
+} from '../core/library.js';
+import { decodeSegment, encodeSegment } from '../core/search/segment.js';
+import {
+  corpusFingerprint,
+  isMentions,
+  isRecordMeta,
+  isSnapshotSources,
+  parseSnapshotPreamble,
+  snapshotPreamble,
+  type SnapshotSection,
+} from '../core/search/snapshotFormat.js';
+import { mapBounded, runStepsInTurns, yieldToEventLoop } from '../util/concurrency.js';
 import { hashBytes } from './loadCorpus.js';
 
+const deflateRaw = promisify(deflateRawCallback);
+
 /** The snapshot file's name under DATA_DIR. */
-export const SNAPSHOT_FILE = 'index-snapshot.json';
+export const SNAPSHOT_FILE = 'index-snapshot.bin';
+/** The name snapshots had before the binary layout (version 2): removed once a new one is written. */
+const LEGACY_SNAPSHOT_FILE = 'index-snapshot.json';
 
 /** Where the snapshot lives for a data folder. */
 export const snapshotPath = (dataDir: string) => path.join(dataDir, SNAPSHOT_FILE);
@@ -63,15 +87,70 @@ export function parserFingerprint(): Promise<string> {
   return parserFingerprintMemo;
 }
 
-/** The snapshot's lines, one string at a time, without one huge string for the whole file. */
-function* linesOf(bytes: Buffer): Generator<string> {
-  let start = 0;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end < 0) end = bytes.length;
-    yield bytes.toString('utf8', start, end);
-    start = end + 1;
+/** Bytes reserved for the preamble at the start of the file (JSON padded with spaces). */
+const PREAMBLE_BYTES = 4096;
+
+/**
+ * The texts of a snapshot file, read one record at a time when asked (a page of results, an
+ * article): each record's paragraphs are JSON, deflated on their own. The file stays open while
+ * the library uses it, so a newer snapshot renamed over it does not pull it away; it is closed
+ * when the library moves to the next one (or the object is collected).
+ */
+export class SnapshotTexts implements TextSource {
+  private static readonly closer = new FinalizationRegistry<number>((fd) => closeSync(fd));
+  private open = true;
+
+  constructor(
+    private readonly fd: number,
+    /** Where the texts section starts in the file. */
+    private readonly base: number,
+    /** id → [offset in the section, length, content hash]. */
+    private readonly where: ReadonlyMap<string, readonly [number, number, string]>,
+  ) {
+    SnapshotTexts.closer.register(this, fd, this);
   }
+
+  has(id: string, contentHash?: string): boolean {
+    const at = this.where.get(id);
+    return at !== undefined && (contentHash === undefined || at[2] === contentHash);
+  }
+
+  /** The deflated bytes of a record's text, as stored (copied as they are into the next snapshot). */
+  compressed(id: string): Buffer | undefined {
+    const at = this.where.get(id);
+    if (!at || !this.open) return undefined;
+    const bytes = Buffer.allocUnsafe(at[1]);
+    const read = readSync(this.fd, bytes, 0, at[1], this.base + at[0]);
+    if (read !== at[1]) throw new Error(`index snapshot: the text of "${id}" is cut short`);
+    return bytes;
+  }
+
+  paragraphs(id: string): string[] | undefined {
+    const bytes = this.compressed(id);
+    if (!bytes) return undefined;
+    const paragraphs = JSON.parse(inflateRawSync(bytes).toString('utf8')) as unknown;
+    if (!Array.isArray(paragraphs) || !paragraphs.every((p) => typeof p === 'string')) {
+      throw new Error(`index snapshot: the text of "${id}" is damaged`);
+    }
+    return paragraphs as string[];
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    SnapshotTexts.closer.unregister(this);
+    closeSync(this.fd);
+  }
+}
+
+/** The snapshot text source each library reads from, to close it when the library moves on. */
+const textsByLibrary = new WeakMap<object, SnapshotTexts>();
+
+function useTexts(library: Library, texts: SnapshotTexts): void {
+  library.useTextSource(texts);
+  const previous = textsByLibrary.get(library);
+  textsByLibrary.set(library, texts);
+  if (previous && previous !== texts) previous.close();
 }
 
 /** What reading the snapshot gave: a library with its sources, or why there is none. */
@@ -79,14 +158,38 @@ export type SnapshotRead =
   | { readonly ok: true; readonly library: Library; readonly sources: SnapshotSources }
   | { readonly ok: false; readonly reason: string; readonly isMissing: boolean };
 
+/** Lines of a section (newline-terminated JSON values), parsed one at a time. */
+function* jsonLines(bytes: Buffer): Generator<unknown> {
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    if (end > start) yield JSON.parse(bytes.toString('utf8', start, end));
+    start = end + 1;
+  }
+}
+
+function readAt(fd: number, offset: number, length: number): Buffer {
+  // Its own memory (not Node's shared pool), so typed arrays may view it in place.
+  const bytes = Buffer.allocUnsafeSlow(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, bytes, done, length - done, offset + done);
+    if (n === 0) throw new Error('cut short');
+    done += n;
+  }
+  return bytes;
+}
+
 /**
- * Reads `DATA_DIR/index-snapshot.json`. Missing, unreadable, corrupt or stale (other format,
- * options or parser) gives a reason, never an exception.
+ * Reads `DATA_DIR/index-snapshot.bin`: the preamble, page stamps, record metadata and the index
+ * segment; the texts stay in the file and are read on demand. Missing, unreadable, corrupt or
+ * stale (other format, options or parser) gives a reason, never an exception.
  */
 export async function readSnapshot(dataDir: string): Promise<SnapshotRead> {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = await readFile(snapshotPath(dataDir));
+    fd = openSync(snapshotPath(dataDir), 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       return { ok: false, reason: 'missing', isMissing: true };
@@ -97,30 +200,65 @@ export async function readSnapshot(dataDir: string): Promise<SnapshotRead> {
       isMissing: false,
     };
   }
-  const loaded = Library.fromSnapshot(linesOf(bytes));
-  if (!loaded.ok) return { ok: false, reason: loaded.error, isMissing: false };
-  if (loaded.value.sources.parser !== (await parserFingerprint())) {
-    return { ok: false, reason: 'stale: the records were parsed by other parser code', isMissing: false };
+  let keepOpen = false;
+  try {
+    const size = fstatSync(fd).size;
+    const preamble = parseSnapshotPreamble(
+      readAt(fd, 0, Math.min(PREAMBLE_BYTES, size)).toString('utf8'),
+      size,
+    );
+    if (!preamble.ok) return { ok: false, reason: preamble.error, isMissing: false };
+    const { sections, stats } = preamble.value;
+    const section = (name: SnapshotSection) => readAt(fd, sections[name].offset, sections[name].length);
+    const bad = (reason: string): SnapshotRead => ({ ok: false, reason: `corrupt: ${reason}`, isMissing: false });
+
+    const sourceLines = [...jsonLines(section('sources'))];
+    const [head, ...files] = sourceLines;
+    const sources = { ...(head as object), files } as unknown;
+    if (!isSnapshotSources(sources)) return bad('malformed page stamps');
+    if (sources.parser !== (await parserFingerprint())) {
+      return { ok: false, reason: 'stale: the records were parsed by other parser code', isMissing: false };
+    }
+    const metas: RecordMeta[] = [];
+    const where = new Map<string, readonly [number, number, string]>();
+    for (const line of jsonLines(section('metas'))) {
+      const [meta, offset, length] = Array.isArray(line) ? line : [];
+      if (!isRecordMeta(meta) || typeof offset !== 'number' || typeof length !== 'number') {
+        return bad(`record ${metas.length + 1} is malformed`);
+      }
+      metas.push(meta);
+      where.set(meta.id, [offset, length, meta.contentHash]);
+    }
+    if (metas.length !== preamble.value.documents) return bad('document count does not match');
+    if (corpusFingerprint(metas) !== preamble.value.corpus) return bad('the records do not match the preamble');
+    const mentions = new Map<string, readonly Mention[]>();
+    for (const line of jsonLines(section('mentions'))) {
+      const [id, list] = Array.isArray(line) ? line : [];
+      if (typeof id !== 'string' || !isMentions({ [id]: list })) return bad('malformed mentions');
+      mentions.set(id, list as Mention[]);
+    }
+    const segment = decodeSegment(section('segment'));
+    const texts = new SnapshotTexts(fd, sections.texts.offset, where);
+    keepOpen = true;
+    const loaded = Library.fromSnapshot({ metas, mentions, segment, stats, textSource: texts });
+    if (!loaded.ok) {
+      texts.close();
+      return { ok: false, reason: loaded.error, isMissing: false };
+    }
+    textsByLibrary.set(loaded.value, texts);
+    return { ok: true, library: loaded.value, sources };
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `corrupt: ${error instanceof Error ? error.message : String(error)}`,
+      isMissing: false,
+    };
+  } finally {
+    if (!keepOpen) closeSync(fd);
   }
-  return { ok: true, ...loaded.value };
 }
 
 const STAT_CONCURRENCY = 64;
-/** Lines are joined into chunks of about this many characters: fewer writes, no giant string. */
-const WRITE_CHUNK = 1 << 22;
-
-function* chunked(lines: Iterable<string>): Generator<string> {
-  let chunk = '';
-  for (const line of lines) {
-    chunk += line;
-    if (chunk.length >= WRITE_CHUNK) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk !== '') yield chunk;
-}
-
 /**
  * Stamps for the library's records: the known ones still true of a record (same file, same
  * content hash); for the others (pages ingested since) the file is stat'ed, then read and hashed,
@@ -153,11 +291,79 @@ async function stampsFor(dataDir: string, library: Library, known: readonly File
   return stamps.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
+/** Records handled between two turns of the event loop while writing. */
+const WRITE_BATCH = 1000;
+/** Bytes gathered before one write call. */
+const WRITE_CHUNK = 1 << 22;
+/** Texts compressed at once (zlib works on libuv's thread pool, off the event loop). */
+const DEFLATE_CONCURRENCY = 8;
+
+/** Sequential writes into a file at a position, gathered in chunks. */
+class SectionWriter {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly file: FileHandle,
+    public position: number,
+  ) {}
+
+  async write(bytes: Uint8Array | string): Promise<void> {
+    const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+    this.pending.push(buffer);
+    this.pendingBytes += buffer.length;
+    if (this.pendingBytes >= WRITE_CHUNK) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const chunk = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    let done = 0;
+    while (done < chunk.length) {
+      const { bytesWritten } = await this.file.write(chunk, done, chunk.length - done, this.position + done);
+      done += bytesWritten;
+    }
+    this.position += chunk.length;
+  }
+
+  /** Flushes, then pads with zeros to a multiple of 8 bytes (typed arrays read in place need it). */
+  async align(): Promise<void> {
+    await this.flush();
+    const pad = (8 - (this.position % 8)) % 8;
+    if (pad > 0) {
+      await this.write(new Uint8Array(pad));
+      await this.flush();
+    }
+  }
+}
+
+/** One JSON value per line, `batch` lines per turn of the event loop. */
+async function writeLines(out: SectionWriter, values: Iterable<unknown>): Promise<void> {
+  let lines = '';
+  let count = 0;
+  for (const value of values) {
+    lines += `${JSON.stringify(value)}\n`;
+    if (++count % WRITE_BATCH === 0) {
+      await out.write(lines);
+      lines = '';
+      await yieldToEventLoop();
+    }
+  }
+  if (lines !== '') await out.write(lines);
+}
+
 /**
  * Writes the library's snapshot atomically (a temporary file in the same folder, then a rename, so
  * readers see the old snapshot or the new one, never half of one), with stamps for its pages.
  * `sources` are given by whoever just stat'ed the pages (start-up); otherwise the library's known
  * stamps are carried over and checked. Returns the bytes written.
+ *
+ * Never blocks for long: the index is compacted step by step, records are written a thousand at a
+ * time, texts are compressed on the thread pool (those already in the previous snapshot are copied
+ * as they are). The library answers and takes changes meanwhile; the file holds it as it was when
+ * the write began. Afterwards the library reads its texts from the new file.
  */
 export async function saveSnapshot(
   dataDir: string,
@@ -170,22 +376,88 @@ export async function saveSnapshot(
     navigation: known?.navigation ?? [],
     files: await stampsFor(dataDir, library, known?.files ?? []),
   };
+  let state = library.toSnapshot();
+  for (let attempt = 0; state === null; attempt++) {
+    // Changes that arrive while compacting wait for the next round; a steady stream gets a few.
+    if (attempt === 5) throw new Error('the index kept changing while it was being compacted');
+    await runStepsInTurns(library.compactSteps());
+    state = library.toSnapshot();
+  }
   const file = snapshotPath(dataDir);
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  let bytes = 0;
-  function* counted() {
-    for (const chunk of chunked(library.toSnapshot(current))) {
-      bytes += Buffer.byteLength(chunk);
-      yield chunk;
-    }
-  }
+  const where = new Map<string, readonly [number, number, string]>();
+  let size = 0;
+  let textsOffset = 0;
+  let readFd: number | undefined;
+  let handle: FileHandle | undefined;
   try {
-    await writeFile(temp, counted(), 'utf8');
+    handle = await open(temp, 'w');
+    const out = new SectionWriter(handle, PREAMBLE_BYTES);
+    const sections = {} as Record<SnapshotSection, { offset: number; length: number }>;
+    const section = async (name: SnapshotSection, write: () => Promise<void>) => {
+      await out.align();
+      const offset = out.position;
+      await write();
+      await out.flush();
+      sections[name] = { offset, length: out.position - offset };
+    };
+
+    await section('segment', async () => {
+      for (const part of encodeSegment(state.segment)) await out.write(part);
+    });
+    const previous = state.textSource instanceof SnapshotTexts ? state.textSource : null;
+    await section('texts', async () => {
+      let at = 0;
+      for (let from = 0; from < state.metas.length; from += WRITE_BATCH) {
+        const batch = state.metas.slice(from, from + WRITE_BATCH);
+        const bytes = await mapBounded(batch, DEFLATE_CONCURRENCY, async (meta) => {
+          const inMemory = state.texts.get(meta.id);
+          const stored = inMemory ? undefined : previous?.compressed(meta.id);
+          if (stored) return stored;
+          const paragraphs = inMemory ?? state.textSource?.paragraphs(meta.id);
+          if (!paragraphs) throw new Error(`the text of document "${meta.id}" cannot be read`);
+          return deflateRaw(JSON.stringify(paragraphs));
+        });
+        for (const [k, b] of bytes.entries()) {
+          where.set(batch[k]!.id, [at, b.length, batch[k]!.contentHash]);
+          at += b.length;
+          await out.write(b);
+        }
+        await yieldToEventLoop();
+      }
+    });
+    await section('metas', () =>
+      writeLines(
+        out,
+        state.metas.map((meta) => {
+          const [offset, length] = where.get(meta.id)!;
+          return [meta, offset, length];
+        }),
+      ),
+    );
+    await section('mentions', () => writeLines(out, state.mentions));
+    await section('sources', () =>
+      writeLines(out, [{ parser: current.parser, navigation: current.navigation }, ...current.files]),
+    );
+    const preamble = JSON.stringify(snapshotPreamble(state.metas, state.stats, sections));
+    if (Buffer.byteLength(preamble) >= PREAMBLE_BYTES) throw new Error('snapshot preamble too long');
+    await handle.write(preamble.padEnd(PREAMBLE_BYTES - 1, ' ') + '\n', 0, 'utf8');
+    size = out.position;
+    textsOffset = sections.texts.offset;
+    await handle.close();
+    handle = undefined;
+    // Opened before the rename: another writer renaming after us cannot swap the file under it.
+    readFd = openSync(temp, 'r');
     await rename(temp, file);
   } catch (error) {
+    await handle?.close().catch(() => undefined);
+    if (readFd !== undefined) closeSync(readFd);
     await rm(temp, { force: true });
     throw error;
   }
   sourcesByLibrary.set(library, current);
-  return bytes;
+  // From now on the texts come from the new file (the records in it); the old file is closed.
+  useTexts(library, new SnapshotTexts(readFd, textsOffset, where));
+  await rm(path.join(dataDir, LEGACY_SNAPSHOT_FILE), { force: true });
+  return size;
 }

@@ -1,5 +1,5 @@
 /** The contact directory: one entry per person across all documents, updated in place. */
-import type { DocumentRecord } from '../record.js';
+import type { RecordMeta } from '../record.js';
 import { fold, foldPhrase } from '../search/terms.js';
 import type { Mention } from './mentions.js';
 import { normalizeName } from './names.js';
@@ -27,7 +27,7 @@ export interface ContactEntry {
 
 /** Per-document input of the directory: its record and the people found in its text. */
 export interface DirectorySource {
-  readonly record: DocumentRecord;
+  readonly record: RecordMeta;
   readonly mentions: readonly Mention[];
 }
 

@@ -1,24 +1,19 @@
 /**
- * A faster way to run our queries over a MiniSearch 7 index, with MiniSearch's exact scores.
+ * Runs our queries over an {@link IndexReader} (a LiveIndex: frozen segments plus a small
+ * MiniSearch index) with MiniSearch's exact scores.
  *
  * MiniSearch's `search()` builds a result object (score, terms, match) per matching document per
  * query term, merges them in Maps, then wraps, filters and sorts every match, although a search
  * shows one page of 10. On 100k documents a common word matches most of them, and that garbage is
  * most of the time (and the GC pauses) of a search. This runs the same query plan over the same
- * term tree with flat arrays indexed by MiniSearch's short document ids: scores are summed in the
- * same order with the same formulas (so they are the same numbers, and ties keep MiniSearch's
- * order), an AND query only scores documents every earlier word matched (the most selective
- * word goes first), and only the page's documents become objects.
- *
- * It reads MiniSearch's internals through miniSearchInternals.ts (not public API, trusted only for
- * the pinned version): {@link QueryEngine.open} returns null when they cannot be read or do not
- * look as expected, when the index holds discarded documents not yet vacuumed (MiniSearch cleans
- * those lazily while it scores), or when a query is too wide for it; the caller then uses
- * MiniSearch's own `search()`, which gives the same answers, more slowly.
+ * postings with flat arrays indexed by document number: scores are summed in the same order with
+ * the same formulas (so they are the same numbers), an AND query only scores documents every
+ * earlier word matched (the most selective word goes first), and only the page's documents become
+ * objects. Documents with equal scores keep MiniSearch's order (first matched first) except that
+ * prefix and typo expansions are visited in string order, where MiniSearch visits its radix tree's
+ * insertion order.
  */
-import type MiniSearch from 'minisearch';
-import { readInternals, type FieldPostings, type MiniSearchInternals } from './miniSearchInternals.js';
-
+import type { ScoringOptions } from './miniSearchInternals.js';
 /** One word of a query as MiniSearch runs it (a query spec). */
 export interface TermSpec {
   readonly term: string;
@@ -57,8 +52,71 @@ export interface Matches {
   ids(): string[];
 }
 
-/** Query terms are told apart by one bit each. */
-const MAX_SOURCE_TERMS = 31;
+/**
+ * Postings of one term in one field, in one part of the index: a range of a segment's arrays
+ * (skipping `dead` documents) or a small MiniSearch index's Map; document numbers are the part's
+ * plus `offset`.
+ */
+export type PostingPart =
+  | {
+      readonly docs: Uint32Array;
+      readonly tfs: Uint16Array;
+      readonly from: number;
+      readonly to: number;
+      readonly dead: Uint8Array | null;
+      readonly offset: number;
+    }
+  | { readonly map: ReadonlyMap<number, number>; readonly offset: number };
+
+/** A term's postings in every field (by field id), with its live document count per field. */
+export interface TermPostings {
+  readonly term: string;
+  readonly df: readonly number[];
+  readonly fields: ReadonlyArray<readonly PostingPart[]>;
+}
+
+/** What the engine reads: statistics and postings over documents numbered 0..nextId-1. */
+export interface IndexReader {
+  readonly fieldIds: Readonly<Record<string, number>>;
+  readonly scoring: ScoringOptions;
+  readonly documentCount: number;
+  readonly avgFieldLength: readonly number[];
+  /** One more than the highest document number. */
+  readonly nextId: number;
+  fieldLength(doc: number, fieldId: number): number;
+  idOf(doc: number): string;
+  /** Whether any live document has the term. */
+  isIndexed(term: string): boolean;
+  exact(term: string): TermPostings | null;
+  /** Terms starting with `prefix` (itself included), in string order. */
+  prefix(prefix: string): TermPostings[];
+  /** Terms within `maxDistance` edits, in string order, with their distance. */
+  fuzzy(term: string, maxDistance: number): Array<[TermPostings, number]>;
+}
+
+/** Whether a document is among the postings of a term (any field). */
+export function hasDocument(postings: TermPostings, doc: number): boolean {
+  for (const parts of postings.fields) {
+    for (const part of parts) {
+      if ('map' in part) {
+        if (part.map.has(doc - part.offset)) return true;
+        continue;
+      }
+      const local = doc - part.offset;
+      if (local < 0 || (part.dead !== null && part.dead[local])) continue;
+      let lo = part.from;
+      let hi = part.to;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (part.docs[mid]! < local) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < part.to && part.docs[lo] === local) return true;
+    }
+  }
+  return false;
+}
+
 /** Beyond this many results wanted, sorting everything is as cheap as keeping a top list. */
 const MAX_TOP = 500;
 
@@ -75,7 +133,7 @@ export class QueryEngine {
   private readonly fuzzyWeight: number;
   private readonly bm25: { k: number; b: number; d: number };
 
-  private constructor(private readonly ms: MiniSearchInternals) {
+  constructor(private readonly ms: IndexReader) {
     const { fields, boost, weights, bm25 } = ms.scoring;
     this.boosts = fields.map((field) => [ms.fieldIds[field]!, boost?.[field] || 1]);
     this.prefixWeight = weights.prefix;
@@ -84,19 +142,10 @@ export class QueryEngine {
   }
 
   /**
-   * The engine for this index, or null when its internals may not or cannot be read (another
-   * MiniSearch version, an unexpected shape) or the index is unclean.
-   */
-  static open(index: MiniSearch<never> | MiniSearch<object>): QueryEngine | null {
-    const internals = readInternals(index);
-    return internals ? new QueryEngine(internals) : null;
-  }
-
-  /**
    * The documents matching every (AND) or any (OR) of `queries` that `isAllowed` lets through
    * (asked with the short id, see {@link idOf}, once per document while scoring: for cheap
    * checks) and `isKept` keeps (asked once per matching document after scoring: for costly checks
-   * such as phrases), or null when the query has too many distinct terms for this engine. With
+   * such as phrases). With
    * `sortKey` (asked once per matching document, with the short id), matches rank by that key,
    * highest first, then by score: e.g. newest first.
    */
@@ -106,20 +155,19 @@ export class QueryEngine {
     isAllowed: ((doc: number) => boolean) | null,
     isKept: ((id: string) => boolean) | null = null,
     sortKey: ((doc: number) => number) | null = null,
-  ): Matches | null {
+  ): Matches {
     const sources: string[] = [];
     const bitOf = (term: string): number => {
       let at = sources.indexOf(term);
       if (at < 0) at = sources.push(term) - 1;
-      return 1 << at;
+      return at;
     };
     for (const q of queries) for (const spec of [q.main, ...q.stems]) bitOf(spec.term);
-    if (sources.length > MAX_SOURCE_TERMS) return null;
 
     const size = this.ms.nextId;
-    const ids = this.ms.documentIds;
+    const reader = this.ms;
     // Per query: which query terms matched each document, and the filter's verdict (0 unknown).
-    const masks = new Uint32Array(size);
+    const masks = new TermMasks(size, sources.length);
     let allowed: ((doc: number) => boolean) | null = null;
     if (isAllowed) {
       const verdict = new Uint8Array(size);
@@ -129,7 +177,7 @@ export class QueryEngine {
         return v === 1;
       };
     }
-    const derived = new Map<string, FieldPostings>();
+    const derived = new Map<string, TermPostings>();
     const runQuery = (q: TermQuery, candidates: Float64Array | null): Scored => {
       const main = this.runSpec(q.main, bitOf(q.main.term), masks, allowed, candidates, derived);
       if (q.stems.length === 0) return main;
@@ -175,27 +223,20 @@ export class QueryEngine {
       };
     }
 
-    if (isKept) finalDocs = finalDocs.filter((doc) => isKept(ids.get(doc) as string));
+    if (isKept) finalDocs = finalDocs.filter((doc) => isKept(reader.idOf(doc)));
     const count = finalDocs.length;
     const scores = new Float64Array(count);
     for (let k = 0; k < count; k++) {
       const doc = finalDocs[k]!;
       // MiniSearch: score × number of distinct query terms matched.
-      scores[k] = finalScore(doc) * (popcount(masks[doc]!) || 1);
+      scores[k] = finalScore(doc) * (masks.count(doc) || 1);
     }
     const resultOf = (k: number): EngineResult => {
       const doc = finalDocs[k]!;
       const terms: string[] = [];
-      for (const [term, postings] of derived) {
-        for (const docs of postings.values()) {
-          if (docs.has(doc)) {
-            terms.push(term);
-            break;
-          }
-        }
-      }
-      const queryTerms = sources.filter((_, bit) => (masks[doc]! & (1 << bit)) !== 0);
-      return { id: ids.get(doc) as string, score: scores[k]!, terms, queryTerms };
+      for (const [term, postings] of derived) if (hasDocument(postings, doc)) terms.push(term);
+      const queryTerms = sources.filter((_, bit) => masks.has(doc, bit));
+      return { id: reader.idOf(doc), score: scores[k]!, terms, queryTerms };
     };
     // Rank order: score, then MiniSearch's match order (its sort is stable); the sort key first.
     const byScore = (a: number, b: number) => scores[b]! - scores[a]! || a - b;
@@ -215,7 +256,7 @@ export class QueryEngine {
           .map((k) => resultOf(k));
       },
       ids() {
-        return topPositions(scores, count, byRank).map((k) => ids.get(finalDocs[k]!) as string);
+        return topPositions(scores, count, byRank).map((k) => reader.idOf(finalDocs[k]!));
       },
     };
   }
@@ -226,14 +267,14 @@ export class QueryEngine {
    * cached by short id never go stale.
    */
   idOf(doc: number): string {
-    return this.ms.documentIds.get(doc) as string;
+    return this.ms.idOf(doc);
   }
 
   /** Documents a word's exact term is in; prefix and fuzzy words go last (their expansions vary). */
   private estimate(q: TermQuery): number {
     if (q.main.prefix || q.main.fuzzy > 0 || q.stems.length > 0) return Number.MAX_SAFE_INTEGER;
     let df = 0;
-    for (const docs of this.ms.tree.get(q.main.term)?.values() ?? []) df += docs.size;
+    for (const n of this.ms.exact(q.main.term)?.df ?? []) df += n;
     return df;
   }
 
@@ -241,55 +282,68 @@ export class QueryEngine {
   private runSpec(
     spec: TermSpec,
     bit: number,
-    masks: Uint32Array,
+    masks: TermMasks,
     allowed: ((doc: number) => boolean) | null,
     candidates: Float64Array | null,
-    derived: Map<string, FieldPostings>,
+    derived: Map<string, TermPostings>,
   ): Scored {
     const ms = this.ms;
-    const { tree, fieldLength: fieldLengths, avgFieldLength: avgFieldLengths } = ms;
+    const avgFieldLengths = ms.avgFieldLength;
     const values = new Float64Array(ms.nextId);
     const docs: number[] = [];
     const { k, b, d } = this.bm25;
     const total = ms.documentCount;
-    const add = (term: string, postings: FieldPostings, weight: number) => {
-      derived.set(term, postings);
+    const add = (postings: TermPostings, weight: number) => {
+      derived.set(postings.term, postings);
       for (const [fieldId, fieldBoost] of this.boosts) {
-        const freqs = postings.get(fieldId);
-        if (freqs === undefined) continue;
-        const matching = freqs.size;
+        const parts = postings.fields[fieldId];
+        const matching = postings.df[fieldId]!;
+        if (parts === undefined || matching === 0) continue;
         const avgFieldLength = avgFieldLengths[fieldId]!;
         const invDocFreq = Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
         // MiniSearch multiplies termWeight * termBoost * fieldBoost * docBoost(1) * bm25, in order.
         const factor = weight * spec.boost * fieldBoost;
-        for (const [doc, termFreq] of freqs) {
-          if (candidates !== null && !(candidates[doc]! > 0)) continue;
-          if (allowed !== null && !allowed(doc)) continue;
-          const fieldLength = fieldLengths.get(doc)![fieldId]!;
+        const score = (doc: number, termFreq: number) => {
+          if (candidates !== null && !(candidates[doc]! > 0)) return;
+          if (allowed !== null && !allowed(doc)) return;
+          const fieldLength = ms.fieldLength(doc, fieldId);
           const raw =
             invDocFreq *
             (d + (termFreq * (k + 1)) / (termFreq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
           if (values[doc] === 0) docs.push(doc);
           values[doc] = values[doc]! + factor * raw;
-          masks[doc] = masks[doc]! | bit;
+          masks.set(doc, bit);
+        };
+        for (const part of parts) {
+          if ('map' in part) {
+            for (const [doc, termFreq] of part.map) score(doc + part.offset, termFreq);
+            continue;
+          }
+          const { docs: ids, tfs, dead, offset } = part;
+          for (let at = part.from; at < part.to; at++) {
+            const local = ids[at]!;
+            if (dead !== null && dead[local]) continue;
+            score(local + offset, tfs[at]!);
+          }
         }
       }
     };
-    const exact = tree.get(spec.term);
-    if (exact) add(spec.term, exact, 1);
-    const fuzzy = spec.fuzzy > 0 ? tree.fuzzyGet(spec.term, spec.fuzzy) : undefined;
+    const exact = ms.exact(spec.term);
+    if (exact) add(exact, 1);
+    const fuzzy = spec.fuzzy > 0 ? new Map(ms.fuzzy(spec.term, spec.fuzzy).map(([p, dist]) => [p.term, [p, dist] as const])) : undefined;
     if (spec.prefix) {
-      for (const [term, postings] of tree.atPrefix(spec.term)) {
+      for (const postings of ms.prefix(spec.term)) {
+        const term = postings.term;
         const distance = term.length - spec.term.length;
         if (!distance) continue;
         fuzzy?.delete(term);
-        add(term, postings, (this.prefixWeight * term.length) / (term.length + 0.3 * distance));
+        add(postings, (this.prefixWeight * term.length) / (term.length + 0.3 * distance));
       }
     }
     if (fuzzy) {
       for (const [term, [postings, distance]] of fuzzy) {
         if (!distance) continue;
-        add(term, postings, (this.fuzzyWeight * term.length) / (term.length + distance));
+        add(postings, (this.fuzzyWeight * term.length) / (term.length + distance));
       }
     }
     return { values, docs };
@@ -306,6 +360,33 @@ function orInto(a: Scored, b: Scored): Scored {
     } else a.values[doc] = existing + b.values[doc]!;
   }
   return a;
+}
+
+/** Which query terms matched each document: one bit per term, in as many 32-bit words as needed. */
+class TermMasks {
+  private readonly words: number;
+  private readonly bits: Uint32Array;
+
+  constructor(size: number, terms: number) {
+    this.words = Math.max(1, Math.ceil(terms / 32));
+    this.bits = new Uint32Array(size * this.words);
+  }
+
+  set(doc: number, bit: number): void {
+    const at = doc * this.words + (bit >>> 5);
+    this.bits[at] = this.bits[at]! | (1 << (bit & 31));
+  }
+
+  has(doc: number, bit: number): boolean {
+    return (this.bits[doc * this.words + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
+  }
+
+  /** How many distinct terms matched the document. */
+  count(doc: number): number {
+    let c = 0;
+    for (let w = 0; w < this.words; w++) c += popcount(this.bits[doc * this.words + w]!);
+    return c;
+  }
 }
 
 function popcount(n: number): number {

@@ -1,4 +1,4 @@
-import MiniSearch, { type AsPlainObject, type Query, type SearchResult } from 'minisearch';
+import MiniSearch, { type Query, type SearchResult } from 'minisearch';
 import type { Mention } from '../contacts/mentions.js';
 import { UserError } from '../errors.js';
 import type { DocumentKind, DocumentRecord } from '../record.js';
@@ -13,8 +13,10 @@ import {
   stemsOfPrefix,
   type ParsedQuery,
 } from './query.js';
-import { QueryEngine, type Matches, type TermQuery } from './engine.js';
-import { readTermTree, type TermTree } from './miniSearchInternals.js';
+import { QueryEngine, type IndexReader, type Matches, type TermPostings, type TermQuery } from './engine.js';
+import { LiveIndex, type IndexStats } from './liveIndex.js';
+import { areMiniSearchInternalsEnabled } from './miniSearchInternals.js';
+import type { Segment } from './segment.js';
 import { buildSnippet, type Snippet } from './snippet.js';
 import { fold, processTerm, terms as textTerms, tokenize } from './terms.js';
 
@@ -136,61 +138,87 @@ const splitTerms = (text: string) => text.split(' ');
  * MiniSearch over the records with our query semantics: all words (AND) with the last one as a
  * prefix and typo tolerance for longer words, an any-word fallback, quoted phrases, filters, pages
  * with snippets and "did you mean". Records are read through `getRecord`, never stored twice.
+ *
+ * The index is a {@link LiveIndex} (frozen segments plus a small MiniSearch index) searched by
+ * {@link QueryEngine}; when MiniSearch's internals may not be read (another version than the one
+ * pinned), a plain MiniSearch index searched with its own `search()` (same answers, slower and
+ * larger, no "did you mean").
  */
 export class SearchIndex {
-  /** Filter values by MiniSearch short id (see {@link QueryEngine.idOf}), folded once. */
-  private readonly factsByDoc: Array<FilterFacts | undefined> = [];
+  /** Filter values by document number (see {@link QueryEngine.idOf}), folded once. */
+  private factsByDoc: Array<FilterFacts | undefined> = [];
+  private factsGeneration = -1;
 
   private constructor(
-    private readonly index: MiniSearch<IndexedDocument>,
+    private readonly live: LiveIndex | null,
+    private readonly plain: MiniSearch<IndexedDocument> | null,
     private readonly getRecord: (id: string) => DocumentRecord | undefined,
   ) {}
 
   /** A new, empty index. */
   static create(getRecord: (id: string) => DocumentRecord | undefined): SearchIndex {
-    return new SearchIndex(new MiniSearch<IndexedDocument>(SEARCH_INDEX_OPTIONS), getRecord);
+    return areMiniSearchInternalsEnabled()
+      ? new SearchIndex(LiveIndex.create(), null, getRecord)
+      : new SearchIndex(null, new MiniSearch<IndexedDocument>(SEARCH_INDEX_OPTIONS), getRecord);
   }
 
-  /** An index from a snapshot's plain object (no re-tokenizing). Throws on malformed data. */
-  static load(plain: AsPlainObject, getRecord: (id: string) => DocumentRecord | undefined): SearchIndex {
-    return new SearchIndex(MiniSearch.loadJS<IndexedDocument>(plain, SEARCH_INDEX_OPTIONS), getRecord);
+  /**
+   * An index over a saved segment and its statistics, or null when this MiniSearch's internals
+   * may not be read (the caller indexes the records instead). Throws on a segment that does not fit.
+   */
+  static fromSegment(
+    segment: Segment,
+    stats: IndexStats,
+    getRecord: (id: string) => DocumentRecord | undefined,
+  ): SearchIndex | null {
+    if (!areMiniSearchInternalsEnabled()) return null;
+    return new SearchIndex(LiveIndex.fromSegment(segment, stats), null, getRecord);
   }
 
   /** Adds a document whose id is new. */
   add(document: IndexedDocument): void {
-    this.index.add(document);
+    if (this.live) this.live.add(document);
+    else this.plain!.add(document);
   }
 
   /** Adds or replaces one document. */
   upsert(document: IndexedDocument): void {
-    if (this.index.has(document.id)) this.index.discard(document.id);
-    this.index.add(document);
+    this.remove(document.id);
+    this.add(document);
   }
 
   /** Removes a document; unknown ids are ignored. */
   remove(id: string): void {
-    if (this.index.has(id)) this.index.discard(id);
+    if (this.live) this.live.remove(id);
+    else if (this.plain!.has(id)) this.plain!.discard(id);
   }
 
   has(id: string): boolean {
-    return this.index.has(id);
+    return this.live ? this.live.has(id) : this.plain!.has(id);
   }
 
   /**
-   * Drops what replaced and removed documents left behind (MiniSearch discards lazily, and until a
-   * term is cleaned its first query scores as if they were still there). In one go, no pauses.
+   * Merges the documents added or removed since into one segment (see
+   * {@link LiveIndex.compactSteps}), step by step; the index answers between steps. The plain
+   * MiniSearch index cleans itself (autoVacuum), so has no steps.
    */
-  vacuum(): Promise<void> {
-    return this.index.vacuum({ batchSize: 10_000, batchWait: 0 });
+  *compactSteps(): Generator<void, void> {
+    if (this.live) yield* this.live.compactSteps();
+  }
+
+  /** Documents added or removed since the last compaction. */
+  get pendingChanges(): number {
+    return this.live ? this.live.pending + this.live.dead : 0;
   }
 
   get documentCount(): number {
-    return this.index.documentCount;
+    return this.live ? this.live.size : this.plain!.documentCount;
   }
 
-  /** The MiniSearch index as a plain object, for the snapshot. */
-  toJSON(): AsPlainObject {
-    return this.index.toJSON();
+  /** The compacted segment and its statistics, for the snapshot; null when not compacted (or plain). */
+  segment(): { segment: Segment; stats: IndexStats } | null {
+    const segment = this.live?.segment();
+    return segment ? { segment, stats: this.live!.stats() } : null;
   }
 
   /**
@@ -281,11 +309,11 @@ export class SearchIndex {
       if (term.length >= 4 && !/^\d+$/.test(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
     }
     // Rare terms say what a document is about; common ones would match (and cost) the whole corpus.
-    const total = Math.max(1, this.index.documentCount);
-    const tree = this.termTree()?.tree;
+    const total = Math.max(1, this.documentCount);
+    const reader = this.reader();
     const weighted: Array<[string, number]> = [];
     for (const [term, tf] of counts) {
-      const df = tree ? documentFrequency(tree, term) : 1;
+      const df = reader ? documentFrequency(reader, term) : 1;
       if (total >= 20 && df / total > 0.2) continue;
       weighted.push([term, tf * Math.log(1 + total / Math.max(1, df))]);
     }
@@ -295,16 +323,25 @@ export class SearchIndex {
       .map(([term]) => term);
     const scores = new Map<string, number>();
     if (queryTerms.length > 0) {
-      const results = this.index.search(queryTerms.join(' '), {
-        tokenize: splitTerms,
-        processTerm: identityTerm,
-        combineWith: 'OR',
-        prefix: false,
-        fuzzy: false,
-        filter: (r) => r.id !== record.id,
-      });
-      const max = results[0]?.score ?? 1;
-      for (const r of results.slice(0, 200)) scores.set(r.id as string, r.score / max);
+      const plan = queryTerms.map((term) => ({
+        main: { term, prefix: false, fuzzy: 0, boost: 1 },
+        stems: [],
+      }));
+      const isOther = (id: string) => id !== record.id;
+      const matches: Array<{ id: string; score: number }> = reader
+        ? new QueryEngine(reader).run(plan, 'OR', null, isOther).slice(0, 200)
+        : this.plain!.search(queryTerms.join(' '), {
+            tokenize: splitTerms,
+            processTerm: identityTerm,
+            combineWith: 'OR',
+            prefix: false,
+            fuzzy: false,
+            filter: (r) => isOther(r.id as string),
+          })
+            .slice(0, 200)
+            .map((r) => ({ id: r.id as string, score: r.score }));
+      const max = matches[0]?.score ?? 1;
+      for (const r of matches) scores.set(r.id, r.score / max);
     }
     for (const id of sharingPeople) if (id !== record.id) scores.set(id, scores.get(id) ?? 0);
     const country = record.country;
@@ -321,13 +358,13 @@ export class SearchIndex {
   }
 
   /**
-   * Runs the query: with {@link QueryEngine} when it can (same answers, far less garbage), else
-   * with MiniSearch's own search (an index with discarded documents not yet vacuumed, or
-   * MiniSearch internals that changed).
+   * Runs the query: with {@link QueryEngine} over the live index, else (the plain index, when
+   * MiniSearch's internals may not be read) with MiniSearch's own search: same answers, slower.
    */
   private run(parsed: ParsedQuery, combineWith: 'AND' | 'OR', filter: QueryFilter, newest = false): Matches {
     const plan = planQuery(parsed);
-    const engine = QueryEngine.open(this.index);
+    const reader = this.reader();
+    const engine = reader && new QueryEngine(reader);
     const { passes, isKept } = filter;
     const fast = engine?.run(
       plan,
@@ -348,7 +385,7 @@ export class SearchIndex {
         ],
       };
     });
-    const results = this.index.search(
+    const results = this.plain!.search(
       { combineWith, queries },
       {
         tokenize: splitTerms,
@@ -450,32 +487,22 @@ export class SearchIndex {
    * nothing matched; costs a walk of the term tree, not of the documents.
    */
   private didYouMean(query: string, parsed: ParsedQuery): string[] {
-    const terms = this.termTree();
-    if (!terms) return [];
+    const reader = this.reader();
+    if (!reader) return [];
     const replacements = new Map<string, string[]>();
     for (const { word, term } of parsed.words) {
-      if (replacements.has(word) || terms.tree.has(term) || !isCorrectable(query, word)) continue;
+      if (replacements.has(word) || reader.isIndexed(term) || !isCorrectable(query, word)) continue;
       const distance = term.length >= 8 ? 3 : term.length >= 3 ? 2 : 1;
-      const candidates: Array<{
-        term: string;
-        distance: number;
-        documents: number;
-        docId: number | undefined;
-      }> = [];
-      for (const [candidate, [data, d]] of terms.tree.fuzzyGet(term, distance)) {
-        let documents = 0;
-        let docId: number | undefined;
-        for (const docs of data.values()) {
-          documents = Math.max(documents, docs.size);
-          docId ??= docs.keys().next().value;
+      const candidates: Array<{ term: string; distance: number; documents: number; docId: string }> = [];
+      for (const [postings, d] of reader.fuzzy(term, distance)) {
+        const documents = Math.max(...postings.df);
+        const first = firstDocument(postings);
+        if (documents > 0 && first !== null) {
+          candidates.push({ term: postings.term, distance: d, documents, docId: reader.idOf(first) });
         }
-        if (documents > 0) candidates.push({ term: candidate, distance: d, documents, docId });
       }
       candidates.sort((a, b) => a.distance - b.distance || b.documents - a.documents);
-      const words = candidates.slice(0, 3).map((c) => {
-        const id = c.docId === undefined ? undefined : terms.documentIds.get(c.docId);
-        return (typeof id === 'string' ? this.surfaceWord(id, c.term) : null) ?? c.term;
-      });
+      const words = candidates.slice(0, 3).map((c) => this.surfaceWord(c.docId, c.term) ?? c.term);
       if (words.length > 0) replacements.set(word, [...new Set(words)]);
     }
     if (replacements.size === 0) return [];
@@ -490,9 +517,17 @@ export class SearchIndex {
     return [...out];
   }
 
-  /** MiniSearch's term tree and short-id table, or null when they may not be read (see miniSearchInternals.ts). */
-  private termTree(): { tree: TermTree; documentIds: ReadonlyMap<number, unknown> } | null {
-    return readTermTree(this.index);
+  /**
+   * The engine's reader, or null on the plain MiniSearch index. Document numbers change when the
+   * index is compacted, so facts cached by number are dropped then.
+   */
+  private reader(): IndexReader | null {
+    if (!this.live) return null;
+    if (this.factsGeneration !== this.live.generation) {
+      this.factsByDoc = [];
+      this.factsGeneration = this.live.generation;
+    }
+    return this.live.reader();
   }
 
   /** A word of the document whose index term is `term`, in lower case (index terms are stems). */
@@ -516,10 +551,26 @@ export class SearchIndex {
 }
 
 /** In how many documents a term occurs (in its most common field). */
-function documentFrequency(tree: TermTree, term: string): number {
-  let df = 0;
-  for (const docs of tree.get(term)?.values() ?? []) df = Math.max(df, docs.size);
-  return df;
+function documentFrequency(reader: IndexReader, term: string): number {
+  return Math.max(0, ...(reader.exact(term)?.df ?? []));
+}
+
+/** The first document of a term's postings (first field, first part), as MiniSearch's Maps give it. */
+function firstDocument(postings: TermPostings): number | null {
+  for (const parts of postings.fields) {
+    for (const part of parts) {
+      if ('map' in part) {
+        const first = part.map.keys().next();
+        if (!first.done) return first.value + part.offset;
+        continue;
+      }
+      for (let at = part.from; at < part.to; at++) {
+        const local = part.docs[at]!;
+        if (part.dead === null || !part.dead[local]) return local + part.offset;
+      }
+    }
+  }
+  return null;
 }
 
 /** A search's filters: cheap checks while scoring, costly ones on the matches (null: none). */
