@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProjectCatalog } from '../../src/core/projects.js';
-import type { DocumentRecord } from '../../src/core/record.js';
+import type { DocumentRecord, RecordMeta } from '../../src/core/record.js';
 import { ids, project, shippedDocuments } from './search/fixtures.js';
 
 let catalog: ProjectCatalog;
@@ -41,7 +41,7 @@ beforeAll(async () => {
   catalog = new ProjectCatalog([...shipped, ...extra]);
 });
 
-const idsOf = (records: readonly DocumentRecord[]) => records.map((r) => r.id);
+const idsOf = (records: readonly RecordMeta[]) => records.map((r) => r.id);
 
 describe('projects', () => {
   describe('ProjectCatalog.find', () => {

@@ -100,22 +100,9 @@ function hasTreeShape(tree: Partial<TermTree> | undefined): tree is TermTree {
 }
 
 /**
- * The term tree and short-id table (for "did you mean" and document frequencies), or null when
- * the version is not accepted or they do not look as expected.
- */
-export function readTermTree(
-  index: AnyMiniSearch,
-): { tree: TermTree; documentIds: ReadonlyMap<number, unknown> } | null {
-  if (!isVersionAccepted) return null;
-  const raw = index as unknown as Raw;
-  if (!hasTreeShape(raw._index) || !(raw._documentIds instanceof Map)) return null;
-  return { tree: raw._index, documentIds: raw._documentIds as Map<number, unknown> };
-}
-
-/**
- * Everything the query engine scores with, or null when the version is not accepted, the fields
- * do not look as expected, or the index holds discarded documents not yet vacuumed (MiniSearch
- * cleans those lazily while it scores, which only its own `search()` does).
+ * Everything a segment is frozen from and the small index is scored with, or null when the version
+ * is not accepted, the fields do not look as expected, or the index holds discarded documents not
+ * yet vacuumed (MiniSearch cleans those lazily while it scores, which only its own `search()` does).
  */
 export function readInternals(index: AnyMiniSearch): MiniSearchInternals | null {
   if (!isVersionAccepted) return null;

@@ -527,7 +527,10 @@ export class SearchIndex {
       this.factsByDoc = [];
       this.factsGeneration = this.live.generation;
     }
-    return this.live.reader();
+    const reader = this.live.reader();
+    // The version is checked once at start, before any index is made; a change later is a bug.
+    if (!reader) throw new Error('SearchIndex: MiniSearch internals became unreadable after start');
+    return reader;
   }
 
   /** A word of the document whose index term is `term`, in lower case (index terms are stems). */
