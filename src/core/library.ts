@@ -52,7 +52,13 @@ import type { Segment } from './search/segment.js';
 
 export type { ContactEntry, ContactDocument } from './contacts/directory.js';
 export type { Mention } from './contacts/mentions.js';
-export type { ProjectFilters, ProjectListOptions, ProjectMeta, ProjectRecord, ProjectSort } from './projects.js';
+export type {
+  ProjectFilters,
+  ProjectListOptions,
+  ProjectMeta,
+  ProjectRecord,
+  ProjectSort,
+} from './projects.js';
 export type { RecordMeta } from './record.js';
 export type { IndexStats } from './search/liveIndex.js';
 export type { Segment } from './search/segment.js';
@@ -158,7 +164,10 @@ export class Library {
   };
 
   readonly projects: ProjectsApi = {
-    find: (query) => this.catalog().find(query).map((p) => this.record(p.id) as ProjectRecord),
+    find: (query) =>
+      this.catalog()
+        .find(query)
+        .map((p) => this.record(p.id) as ProjectRecord),
     list: (options) => this.catalog().list(options),
   };
 
@@ -246,7 +255,8 @@ export class Library {
    * in memory that it holds, so that only documents changed since stay in memory.
    */
   useTextSource(source: TextSource): void {
-    for (const id of [...this.texts.keys()]) if (source.has(id, this.metas.get(id)?.contentHash)) this.texts.delete(id);
+    for (const id of [...this.texts.keys()])
+      if (source.has(id, this.metas.get(id)?.contentHash)) this.texts.delete(id);
     this.textSource = source;
   }
 
@@ -461,9 +471,7 @@ export class Library {
     }
     if (byPrefix.length > 0) return byPrefix;
     try {
-      return this.search(typed.slice(0, 500), { pageSize: 3 }).results.map((hit) =>
-        this.metas.get(hit.id)!,
-      );
+      return this.search(typed.slice(0, 500), { pageSize: 3 }).results.map((hit) => this.metas.get(hit.id)!);
     } catch {
       return []; // not searchable text (punctuation only): no suggestion
     }

@@ -26,8 +26,9 @@ export interface ProjectListOptions extends ProjectFilters {
 }
 
 /** Whether a record is a project page with its fields. */
-export const isProject = <T extends RecordMeta>(record: T): record is T & { readonly project: ProjectFields } =>
-  record.project !== null;
+export const isProject = <T extends RecordMeta>(
+  record: T,
+): record is T & { readonly project: ProjectFields } => record.project !== null;
 
 const foldId = (id: string) => fold(id.trim());
 

@@ -132,7 +132,7 @@ export class SnapshotTexts implements TextSource {
     if (!Array.isArray(paragraphs) || !paragraphs.every((p) => typeof p === 'string')) {
       throw new Error(`index snapshot: the text of "${id}" is damaged`);
     }
-    return paragraphs as string[];
+    return paragraphs;
   }
 
   close(): void {
@@ -210,7 +210,11 @@ export async function readSnapshot(dataDir: string): Promise<SnapshotRead> {
     if (!preamble.ok) return { ok: false, reason: preamble.error, isMissing: false };
     const { sections, stats } = preamble.value;
     const section = (name: SnapshotSection) => readAt(fd, sections[name].offset, sections[name].length);
-    const bad = (reason: string): SnapshotRead => ({ ok: false, reason: `corrupt: ${reason}`, isMissing: false });
+    const bad = (reason: string): SnapshotRead => ({
+      ok: false,
+      reason: `corrupt: ${reason}`,
+      isMissing: false,
+    });
 
     const sourceLines = [...jsonLines(section('sources'))];
     const [head, ...files] = sourceLines;
@@ -222,7 +226,7 @@ export async function readSnapshot(dataDir: string): Promise<SnapshotRead> {
     const metas: RecordMeta[] = [];
     const where = new Map<string, readonly [number, number, string]>();
     for (const line of jsonLines(section('metas'))) {
-      const [meta, offset, length] = Array.isArray(line) ? line : [];
+      const [meta, offset, length] = Array.isArray(line) ? (line as unknown[]) : [];
       if (!isRecordMeta(meta) || typeof offset !== 'number' || typeof length !== 'number') {
         return bad(`record ${metas.length + 1} is malformed`);
       }
@@ -230,10 +234,11 @@ export async function readSnapshot(dataDir: string): Promise<SnapshotRead> {
       where.set(meta.id, [offset, length, meta.contentHash]);
     }
     if (metas.length !== preamble.value.documents) return bad('document count does not match');
-    if (corpusFingerprint(metas) !== preamble.value.corpus) return bad('the records do not match the preamble');
+    if (corpusFingerprint(metas) !== preamble.value.corpus)
+      return bad('the records do not match the preamble');
     const mentions = new Map<string, readonly Mention[]>();
     for (const line of jsonLines(section('mentions'))) {
-      const [id, list] = Array.isArray(line) ? line : [];
+      const [id, list] = Array.isArray(line) ? (line as unknown[]) : [];
       if (typeof id !== 'string' || !isMentions({ [id]: list })) return bad('malformed mentions');
       mentions.set(id, list as Mention[]);
     }

@@ -96,7 +96,10 @@ function editSourcesHead(dataDir: string, edit: (head: Record<string, unknown>) 
   const bytes = readFileSync(file);
   const preamble = readPreamble(bytes);
   const { offset, length } = preamble.sections.sources!;
-  const lines = bytes.subarray(offset, offset + length).toString('utf8').split('\n');
+  const lines = bytes
+    .subarray(offset, offset + length)
+    .toString('utf8')
+    .split('\n');
   lines[0] = JSON.stringify(edit(JSON.parse(lines[0]!) as Record<string, unknown>));
   const section = Buffer.from(lines.join('\n'), 'utf8');
   preamble.sections.sources = { offset, length: section.length };

@@ -330,7 +330,10 @@ export class QueryEngine {
     };
     const exact = ms.exact(spec.term);
     if (exact) add(exact, 1);
-    const fuzzy = spec.fuzzy > 0 ? new Map(ms.fuzzy(spec.term, spec.fuzzy).map(([p, dist]) => [p.term, [p, dist] as const])) : undefined;
+    const fuzzy =
+      spec.fuzzy > 0
+        ? new Map(ms.fuzzy(spec.term, spec.fuzzy).map(([p, dist]) => [p.term, [p, dist] as const]))
+        : undefined;
     if (spec.prefix) {
       for (const postings of ms.prefix(spec.term)) {
         const term = postings.term;

@@ -15,7 +15,12 @@
  */
 import MiniSearch from 'minisearch';
 import type { PostingPart, IndexReader, TermPostings } from './engine.js';
-import { readInternals, type FieldPostings, type MiniSearchInternals, type ScoringOptions } from './miniSearchInternals.js';
+import {
+  readInternals,
+  type FieldPostings,
+  type MiniSearchInternals,
+  type ScoringOptions,
+} from './miniSearchInternals.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from './options.js';
 import { emptySegment, freezeIndex, mergeSegments, type Segment } from './segment.js';
 import { findTerm, fuzzyMatches, prefixRange } from './sortedTerms.js';
@@ -140,7 +145,8 @@ export class LiveIndex {
     // MiniSearch's removeFieldLength, over every document.
     const count = this.documentCount;
     for (let f = 0; f < FIELD_COUNT; f++) {
-      this.avgFieldLength[f] = count === 1 ? 0 : (this.avgFieldLength[f]! * count - (lengths[f] ?? 0)) / (count - 1);
+      this.avgFieldLength[f] =
+        count === 1 ? 0 : (this.avgFieldLength[f]! * count - (lengths[f] ?? 0)) / (count - 1);
     }
     this.documentCount = count - 1;
     return true;
@@ -230,7 +236,8 @@ export class LiveIndex {
   }
 
   private partOf(global: number): Part {
-    for (let k = this.parts.length - 1; k >= 0; k--) if (global >= this.parts[k]!.offset) return this.parts[k]!;
+    for (let k = this.parts.length - 1; k >= 0; k--)
+      if (global >= this.parts[k]!.offset) return this.parts[k]!;
     throw new Error('LiveIndex: no part holds this document');
   }
 
@@ -335,7 +342,11 @@ class LiveReader implements IndexReader {
     return out;
   }
 
-  private collect(term: string, at: readonly number[], delta: FieldPostings | undefined): TermPostings | null {
+  private collect(
+    term: string,
+    at: readonly number[],
+    delta: FieldPostings | undefined,
+  ): TermPostings | null {
     const fields: PostingPart[][] = [];
     const df: number[] = [];
     let any = false;

@@ -141,7 +141,10 @@ export function* mergeSegments(
     const to = renumbered[k]!;
     for (let d = 0; d < segment.ids.length; d++) {
       if (to[d]! < 0) continue;
-      fieldLengths.set(segment.fieldLengths.subarray(d * fieldCount, (d + 1) * fieldCount), to[d]! * fieldCount);
+      fieldLengths.set(
+        segment.fieldLengths.subarray(d * fieldCount, (d + 1) * fieldCount),
+        to[d]! * fieldCount,
+      );
     }
   }
   yield;
@@ -282,7 +285,8 @@ export function decodeSegment(bytes: Uint8Array): Segment {
     parts.push({ offset, length });
     offset += length + ((8 - (length % 8)) % 8);
   }
-  const text = (k: number) => decoder.decode(bytes.subarray(parts[k]!.offset, parts[k]!.offset + parts[k]!.length));
+  const text = (k: number) =>
+    decoder.decode(bytes.subarray(parts[k]!.offset, parts[k]!.offset + parts[k]!.length));
   const header = JSON.parse(text(0)) as SegmentHeader;
   const ids = JSON.parse(text(1)) as unknown;
   const terms = JSON.parse(text(2)) as unknown;

@@ -137,7 +137,9 @@ export function parseSnapshotPreamble(text: string, fileSize: number): Result<Sn
   try {
     data = JSON.parse(text.replace(/[\s\0]+$/, ''));
   } catch {
-    return err(text.trimStart().startsWith('{') ? 'corrupt: damaged preamble' : 'corrupt: not an index snapshot');
+    return err(
+      text.trimStart().startsWith('{') ? 'corrupt: damaged preamble' : 'corrupt: not an index snapshot',
+    );
   }
   if (!isObject(data) || data.format !== SNAPSHOT_FORMAT) return err('corrupt: not an index snapshot');
   if (data.version !== SNAPSHOT_VERSION) {
