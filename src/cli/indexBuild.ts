@@ -6,7 +6,7 @@ import { json } from './output.js';
 const help = `Usage: npm run --silent cli -- index build [--json]
 
 Reads every page in $DATA_DIR/raw, builds the search index and writes the snapshot
-($DATA_DIR/index-snapshot.json) that the bot and the CLI load at start. Prints counts and timing.
+($DATA_DIR/index-snapshot.bin) that the bot and the CLI load at start. Prints counts and timing.
 
 Options:
   --json   print {"documents", "articles", "projects", "contacts", "failed", "parseMs", "buildMs",

@@ -12,8 +12,8 @@ describe('cli index', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('5 documents (4 articles, 1 project), 10 people, 0 failed');
     expect(lines[1]).toMatch(/^read\+parse \d+ ms · index \d+ ms · snapshot \d+ ms \([\d.]+ MB\)$/);
-    expect(lines[2]).toBe(`wrote ${path.join(data.dir, 'index-snapshot.json')}`);
-    expect(existsSync(path.join(data.dir, 'index-snapshot.json'))).toBe(true);
+    expect(lines[2]).toBe(`wrote ${path.join(data.dir, 'index-snapshot.bin')}`);
+    expect(existsSync(path.join(data.dir, 'index-snapshot.bin'))).toBe(true);
   });
 
   it('index build --json reports the same numbers', async () => {
