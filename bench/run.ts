@@ -415,7 +415,10 @@ function rowsOf(report: SizeReport): Row[] {
     row('snapshot rewrite, started process', 's', (n) => live(n)?.snapshotWrite.seconds ?? null),
     row('  longest event-loop stall', 'ms', (n) => live(n)?.snapshotWrite.longestStallMs ?? null),
     row('  peak RSS', 'MB', (n) => (live(n)?.snapshotWrite.peakRssBytes ?? NaN) / MB),
-    row('coming up: raw/ reconciled', 's', (n) => live(n)?.reconcileSeconds ?? null),
+    // Raw MiniSearch keeps no ingestion log: nothing to reconcile.
+    row('coming up: raw/ reconciled', 's', (n) =>
+      n === 'ours' ? (live(n)?.reconcileSeconds ?? null) : null,
+    ),
     row(
       `ingest ${INGEST_PAGES.toLocaleString('en-US')} new pages`,
       's',
