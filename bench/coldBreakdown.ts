@@ -11,6 +11,7 @@ const started = performance.now();
 const { SUGGEST_FIELDS } = await import('../src/core/library.js');
 const { openCorpusLibrary } = await import('../src/ingest/openCorpus.js');
 const { ensureCorpus, makeWorkDir } = await import('./corpusCache.js');
+const { storedWebDocuments } = await import('./oursSide.js');
 const imported = performance.now();
 
 const at = process.argv.indexOf('--size');
@@ -24,7 +25,10 @@ try {
   out('node start to this script', started);
   out('module imports', imported - started);
   for (const mode of ['rebuild', 'snapshot'] as const) {
-    const opened = await openCorpusLibrary(work.dataDir, { isRebuild: mode === 'rebuild' });
+    const opened = await openCorpusLibrary(work.dataDir, {
+      isRebuild: mode === 'rebuild',
+      webDocuments: storedWebDocuments(work.dataDir),
+    });
     process.stdout.write(
       `-- open (${mode}): source ${opened.source}, ${opened.counts.documents} documents\n`,
     );

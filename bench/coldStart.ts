@@ -7,6 +7,7 @@
  * Prints the answer as one JSON line the moment it is ready (the parent times spawn → this line),
  * then, after a full GC, the memory the process keeps. Run under `node --expose-gc`.
  */
+import { peakRssBytes } from './loopProbe.js';
 import type { ColdStartResult } from './results.js';
 import { loadSide } from './sides.js';
 
@@ -34,6 +35,7 @@ async function main(argv: readonly string[]): Promise<void> {
   (globalThis as { benchAnswerer?: unknown }).benchAnswerer = answerer;
   const hits = await answerer.search({ class: 'exact', text: query });
   const answeredAtMs = performance.now();
+  const peak = peakRssBytes();
   process.stdout.write(`${JSON.stringify({ answeredAtMs, hits })}\n`);
   (globalThis as { gc?: () => void }).gc?.();
   const memory = process.memoryUsage();
@@ -42,6 +44,7 @@ async function main(argv: readonly string[]): Promise<void> {
     hits,
     heapUsedBytes: memory.heapUsed,
     rssBytes: memory.rss,
+    peakRssBytes: peak,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -1,34 +1,60 @@
 /**
  * Generated corpora are cached under the OS temp folder, keyed by size, seed and a hash of the
- * generator's source (so editing the generator never benchmarks stale pages). Each benchmark run
- * works in its own fresh DATA_DIR whose raw/ is a symlink to the cached pages, so snapshots written
- * by one run never leak into the next.
+ * generator's source (so editing the generator never benchmarks stale pages). A cached corpus is a
+ * DATA_DIR of its own: raw/ holds the pages that are files, bot.sqlite the fetched share (see
+ * webCorpus.ts), stored as the bot stores them. Each benchmark run works in its own fresh DATA_DIR
+ * whose raw/ points at the cached pages and which gets its own copy of the store, so snapshots and
+ * store writes of one run never leak into the next.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storePath } from '../src/store/database.js';
+import { Store } from '../src/store/store.js';
 import { writeCorpus } from './syntheticCorpus.js';
+import { DEFAULT_WEB_SHARE, isWebPage, writeWebCorpus } from './webCorpus.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Changes whenever the generator or its vocabulary does. */
+/**
+ * Changes whenever the generator, its vocabulary, the web share or the conversion of a fetched item
+ * into a stored record does.
+ */
 function generatorVersion(): string {
   const hash = createHash('sha256');
-  for (const file of ['syntheticCorpus.ts', 'vocabulary.ts'])
+  for (const file of ['syntheticCorpus.ts', 'vocabulary.ts', 'webCorpus.ts'])
     hash.update(readFileSync(path.join(here, file)));
+  hash.update(readFileSync(path.join(here, '../src/core/sources/itemRecord.ts')));
+  hash.update(readFileSync(path.join(here, '../src/store/webDocuments.ts')));
   return hash.digest('hex').slice(0, 12);
 }
 
 export interface CachedCorpus {
   /** The folder holding the pages. */
   readonly rawDir: string;
+  /** The SQLite store holding the fetched documents (bot.sqlite of the cached DATA_DIR). */
+  readonly storeFile: string;
+  /** Pages in raw/ and documents in the store. */
+  readonly files: number;
+  readonly webDocuments: number;
   /** Seconds spent generating now; 0 when the cache was used. */
   readonly generatedSeconds: number;
 }
 
-/** The pages for (size, seed), generated on first use. */
+/** The corpus for (size, seed), generated on first use: 70% pages in raw/, 30% fetched documents. */
 export async function ensureCorpus(
   size: number,
   seed: number,
@@ -37,24 +63,87 @@ export async function ensureCorpus(
   const version = generatorVersion();
   const dir = path.join(tmpdir(), 'mnb-bench-corpus', `n${size}-s${seed}-${version}`);
   const rawDir = path.join(dir, 'raw');
+  const storeFile = storePath(dir);
   const marker = path.join(dir, 'complete.json');
   if (existsSync(marker)) {
-    log(`corpus ${size}: cached in ${rawDir}`);
-    return { rawDir, generatedSeconds: 0 };
+    const done = JSON.parse(readFileSync(marker, 'utf8')) as { files: number; webDocuments: number };
+    log(`corpus ${size}: cached in ${dir}`);
+    return { rawDir, storeFile, files: done.files, webDocuments: done.webDocuments, generatedSeconds: 0 };
   }
   rmSync(dir, { recursive: true, force: true });
-  log(`corpus ${size}: generating into ${rawDir}`);
+  log(`corpus ${size}: generating into ${dir}`);
   const started = performance.now();
-  const result = await writeCorpus(rawDir, { count: size, seed }, (done, total) =>
-    log(`corpus ${size}: ${done}/${total} pages`),
+  const options = { count: size, seed };
+  const result = await writeCorpus(
+    rawDir,
+    options,
+    (done, total) => log(`corpus ${size}: ${done}/${total} pages`),
+    (index) => !isWebPage(index, seed, DEFAULT_WEB_SHARE),
   );
-  writeFileSync(marker, JSON.stringify({ size, seed, version, bytes: result.bytes }));
-  return { rawDir, generatedSeconds: (performance.now() - started) / 1000 };
+  const store = Store.open(dir);
+  let webDocuments: number;
+  try {
+    webDocuments = writeWebCorpus(store, options, DEFAULT_WEB_SHARE, (done) =>
+      log(`corpus ${size}: ${done} fetched documents stored`),
+    );
+  } finally {
+    store.close();
+  }
+  log(`corpus ${size}: ${result.files} pages in raw/, ${webDocuments} fetched documents in bot.sqlite`);
+  writeFileSync(
+    marker,
+    JSON.stringify({ size, seed, version, bytes: result.bytes, files: result.files, webDocuments }),
+  );
+  return {
+    rawDir,
+    storeFile,
+    files: result.files,
+    webDocuments,
+    generatedSeconds: (performance.now() - started) / 1000,
+  };
 }
 
-/** A fresh DATA_DIR whose raw/ points at the cached pages. */
-export function makeWorkDir(rawDir: string): { dataDir: string; cleanup: () => void } {
+export interface WorkDirOptions {
+  /**
+   * Give the work folder a raw/ of its own (each page hard-linked, or symlinked across file
+   * systems) instead of a link to the cached folder, so pages can be added without touching the
+   * cache. Hard links keep size and mtime, so a snapshot's stamps still match.
+   */
+  readonly ownRaw?: boolean;
+}
+
+/** A fresh DATA_DIR whose raw/ points at the cached pages, with its own copy of the cached store. */
+export function makeWorkDir(
+  rawDir: string,
+  options: WorkDirOptions = {},
+): { dataDir: string; cleanup: () => void } {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mnb-bench-run-'));
-  symlinkSync(rawDir, path.join(dataDir, 'raw'), 'dir');
+  const raw = path.join(dataDir, 'raw');
+  if (options.ownRaw) {
+    mkdirSync(raw);
+    for (const name of readdirSync(rawDir)) {
+      const from = path.join(rawDir, name);
+      try {
+        linkSync(from, path.join(raw, name));
+      } catch {
+        symlinkSync(from, path.join(raw, name));
+      }
+    }
+  } else symlinkSync(rawDir, raw, 'dir');
+  const cachedStore = storePath(path.dirname(rawDir));
+  // Copied, not linked: opening a store may migrate it and writes its journal beside it.
+  if (existsSync(cachedStore)) copyFileSync(cachedStore, storePath(dataDir));
   return { dataDir, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/**
+ * Copies what a run left in `from` (index snapshots, whatever their file names) into `to`, except
+ * the pages, the store and the benchmark's own parsed-records cache.
+ */
+export function copySnapshotFiles(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (!entry.isFile() || entry.name.startsWith('bot.sqlite') || entry.name.startsWith('bench-documents'))
+      continue;
+    copyFileSync(path.join(from, entry.name), path.join(to, entry.name));
+  }
 }

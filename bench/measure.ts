@@ -7,13 +7,15 @@
  *
  * Prints one JSON line on stdout; progress goes to stderr. Run under `node --expose-gc`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { deserialize, serialize } from 'node:v8';
 import type { DocumentRecord } from '../src/core/record.js';
 import { loadCorpus } from '../src/ingest/loadCorpus.js';
-import { buildPrefixMix, buildQueryMix, type QueryClass } from './queries.js';
+import { storePath } from '../src/store/database.js';
+import { storedWebDocuments } from './oursSide.js';
+import { buildPrefixMix, buildQueryMix, QUERY_CLASSES, type QueryClass } from './queries.js';
 import {
   percentiles,
   type GcStats,
@@ -38,17 +40,22 @@ async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
 
 async function prepare(dataDir: string): Promise<PrepareResult> {
   log('parsing with loadCorpus');
-  const [{ documents, errors }, parseSeconds] = await timed(() =>
+  const [{ documents: pages, errors }, parseSeconds] = await timed(() =>
     loadCorpus(dataDir, {
       onProgress: (done, total) => {
         if (done % 20_000 === 0 || done === total) log(`read ${done}/${total} files`);
       },
     }),
   );
+  // The fetched share lives in the store, as the bot keeps it; both sides index all of it.
+  const web = storedWebDocuments(dataDir);
+  const documents = [...pages, ...web];
   writeFileSync(documentsCache(dataDir), serialize(documents));
   return {
     task: 'prepare',
     documents: documents.length,
+    webDocuments: web.length,
+    storeBytes: statSync(storePath(dataDir), { throwIfNoEntry: false })?.size ?? 0,
     articles: documents.filter((d) => d.kind === 'article').length,
     projects: documents.filter((d) => d.kind === 'project').length,
     errors: errors.length,
@@ -122,7 +129,10 @@ async function measureSide(
       snapshotWriteSeconds: 0,
       snapshotLoadSeconds: 0,
       search: empty,
-      searchByClass: { exact: empty, prefix: empty, typo: empty, filtered: empty },
+      searchByClass: Object.fromEntries(QUERY_CLASSES.map((c) => [c, empty])) as Record<
+        QueryClass,
+        Percentiles
+      >,
       searchEmpty: 0,
       searchGc: { count: 0, totalMs: 0, maxMs: 0 },
       suggestGc: { count: 0, totalMs: 0, maxMs: 0 },
@@ -161,12 +171,10 @@ async function measureSide(
     snapshotWriteSeconds,
     snapshotLoadSeconds,
     search: percentiles(searched.times),
-    searchByClass: {
-      exact: byClass('exact'),
-      prefix: byClass('prefix'),
-      typo: byClass('typo'),
-      filtered: byClass('filtered'),
-    },
+    searchByClass: Object.fromEntries(QUERY_CLASSES.map((c) => [c, byClass(c)])) as Record<
+      QueryClass,
+      Percentiles
+    >,
     searchEmpty: searched.empty,
     searchGc: searched.gc,
     suggest: percentiles(suggested.times),

@@ -1,14 +1,20 @@
 /**
  * Our library behind the benchmark's interface: the same Library, snapshot file and start-up path
- * (openCorpusLibrary) the bot and the CLI use, asked for one page of results (10 hits with
- * snippets) per query and for autocomplete per field.
+ * (openCorpusLibrary, over raw/ and the fetched documents in the store, as src/main.ts opens it)
+ * the bot and the CLI use, asked for one page of results (10 hits with snippets) per query and for
+ * autocomplete per field. Ingestion runs through the digest runtime's Ingester, built by the same
+ * factory main.ts uses.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { REST } from 'discord.js';
 import { Library, type FileStamp, type SnapshotSources } from '../src/core/library.js';
 import type { DocumentRecord } from '../src/core/record.js';
+import { createDigestRuntime, type DigestRuntime } from '../src/digests/runtime.js';
 import { openCorpusLibrary } from '../src/ingest/openCorpus.js';
+import { createLogger } from '../src/logger.js';
 import { parserFingerprint, readSnapshot, saveSnapshot } from '../src/ingest/snapshotFile.js';
+import { Store } from '../src/store/store.js';
 import { mapBounded } from '../src/util/concurrency.js';
 import type { BenchPrefix, BenchQuery } from './queries.js';
 import type { Answerer, BenchSide, SnapshotInfo } from './side.js';
@@ -16,7 +22,11 @@ import type { Answerer, BenchSide, SnapshotInfo } from './side.js';
 function answerer(library: Library): Answerer {
   return {
     search(query: BenchQuery): number {
-      return library.search(query.text, { ...query.filter }).total;
+      return library.search(query.text, {
+        ...query.filter,
+        ...(query.sort ? { sort: query.sort } : {}),
+        ...(query.since ? { since: query.since.iso } : {}),
+      }).total;
     },
     suggest(typed: BenchPrefix): number {
       return library.suggest(typed.field, typed.prefix).length;
@@ -24,12 +34,24 @@ function answerer(library: Library): Answerer {
   };
 }
 
+/** The fetched documents, read from DATA_DIR's store as main.ts reads them at start. */
+export function storedWebDocuments(dataDir: string): DocumentRecord[] {
+  const store = Store.open(dataDir);
+  try {
+    return store.webDocuments.records();
+  } finally {
+    store.close();
+  }
+}
+
 /**
  * The sources openCorpusLibrary hands to saveSnapshot at start-up: the parser's fingerprint and a
  * stamp (size, mtime, content hash) per page from a stat, so the write does not re-hash every page.
+ * Fetched documents have no page.
  */
 async function sourcesFor(dataDir: string, documents: readonly DocumentRecord[]): Promise<SnapshotSources> {
-  const files = await mapBounded(documents, 64, async (record): Promise<FileStamp> => {
+  const pages = documents.filter((record) => record.source.startsWith('raw/'));
+  const files = await mapBounded(pages, 64, async (record): Promise<FileStamp> => {
     const info = await stat(path.join(dataDir, record.source));
     return { file: record.source, size: info.size, mtimeMs: info.mtimeMs, contentHash: record.contentHash };
   });
@@ -39,7 +61,8 @@ async function sourcesFor(dataDir: string, documents: readonly DocumentRecord[])
 
 /** A fresh side for our library: one library at a time, as a process would hold. */
 export function createOursSide(): BenchSide {
-  let built: { library: Library; documents: readonly DocumentRecord[] } | null = null;
+  let built: { library: Library; documents: readonly DocumentRecord[] | null } | null = null;
+  let runtime: DigestRuntime | null = null;
   return {
     name: 'ours',
     build(documents) {
@@ -47,8 +70,12 @@ export function createOursSide(): BenchSide {
       return Promise.resolve(answerer(built.library));
     },
     async writeSnapshot(dataDir): Promise<SnapshotInfo> {
-      if (!built) throw new Error('ours side: build before writing a snapshot');
-      const bytes = await saveSnapshot(dataDir, built.library, await sourcesFor(dataDir, built.documents));
+      if (!built) throw new Error('ours side: build or open before writing a snapshot');
+      // After a build, with the stamps a start-up would pass; after an open, as the running bot
+      // rewrites it (the digest runtime's call, the library's known stamps carried over).
+      const bytes = built.documents
+        ? await saveSnapshot(dataDir, built.library, await sourcesFor(dataDir, built.documents))
+        : await saveSnapshot(dataDir, built.library);
       return { bytes, files: ['index-snapshot.json'] };
     },
     async loadSnapshot(dataDir) {
@@ -58,15 +85,42 @@ export function createOursSide(): BenchSide {
       return answerer(read.library);
     },
     async coldOpen(dataDir, mode) {
-      // The bot's start-up path: stat the pages, then the snapshot (or read and parse everything).
-      const opened = await openCorpusLibrary(dataDir, { isReadOnly: true, isRebuild: mode === 'rebuild' });
+      // The bot's start-up path: the store's fetched documents, then stat the pages and load the
+      // snapshot (or read and parse everything).
+      const opened = await openCorpusLibrary(dataDir, {
+        isReadOnly: true,
+        isRebuild: mode === 'rebuild',
+        webDocuments: storedWebDocuments(dataDir),
+      });
       const expected = mode === 'snapshot' ? 'snapshot' : 'rebuilt';
       if (opened.source !== expected) {
         throw new Error(
           `ours: expected a start from "${expected}", got "${opened.source}" (${opened.reason ?? ''})`,
         );
       }
+      built = { library: opened.library, documents: null };
       return answerer(opened.library);
+    },
+    async beginIngestion(dataDir) {
+      if (!built) throw new Error('ours side: open before ingesting');
+      runtime = createDigestRuntime({
+        dataDir,
+        rescanIntervalSeconds: 0,
+        library: built.library,
+        logger: createLogger('warn', 'stderr'),
+        // Never called: nothing is subscribed, so nothing is posted.
+        rest: new REST(),
+      });
+      return (await runtime.ingester.sync()).logged.length;
+    },
+    async ingest() {
+      if (!runtime) throw new Error('ours side: beginIngestion before ingest');
+      // What the raw/ watcher calls after a burst of file events.
+      return (await runtime.ingester.sync()).added.length;
+    },
+    async close() {
+      await runtime?.stop();
+      runtime = null;
     },
   };
 }

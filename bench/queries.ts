@@ -3,11 +3,18 @@
  * generator's vocabulary (not from the documents), so the same strings are asked at every corpus
  * size and a result is comparable across sizes.
  */
+import { parseSince } from '../src/core/library.js';
 import { ROSTER, toAscii } from './syntheticCorpus.js';
 import * as V from './vocabulary.js';
+import { BENCH_NOW } from './webCorpus.js';
 import { mulberry32 as rng } from '../src/util/random.js';
 
-export type QueryClass = 'exact' | 'prefix' | 'typo' | 'filtered';
+/** The classes of the mix, in the order they take turns. */
+export const QUERY_CLASSES = ['exact', 'prefix', 'typo', 'filtered', 'newest', 'since'] as const;
+export type QueryClass = (typeof QUERY_CLASSES)[number];
+
+/** What users type in `/search since:`, read against the benchmark's clock (BENCH_NOW). */
+const SINCE_TEXTS = ['7d', '30d', '90d', '26w', '365d', '2025-01-01', '2026-03-15'] as const;
 
 export interface QueryFilter {
   readonly kind?: 'article' | 'project';
@@ -18,6 +25,17 @@ export interface BenchQuery {
   readonly class: QueryClass;
   readonly text: string;
   readonly filter?: QueryFilter;
+  /** `newest`: newest publication first (undated last) instead of best match first. */
+  readonly sort?: 'newest';
+  /** `since`: what was typed and the ISO time parseSince reads it as at BENCH_NOW. */
+  readonly since?: { readonly text: string; readonly iso: string };
+}
+
+/** The ISO time `text` means for `/search since:` at the benchmark's clock. */
+export function sinceAt(text: string): { text: string; iso: string } {
+  const parsed = parseSince(text, BENCH_NOW);
+  if (!parsed.ok) throw new Error(`bench: since "${text}": ${parsed.error}`);
+  return { text, iso: parsed.value };
 }
 
 /** Topic words and phrases people would type; each appears in the generated text. */
@@ -79,11 +97,12 @@ const countryNames = V.COUNTRIES.map((c) => c.name);
 const cities = V.COUNTRIES.flatMap((c) => c.cities);
 
 /**
- * `count` queries, a quarter of each class: exact words (topics, countries, cities, people), the
- * last word cut to a prefix, one typo in a longer word, and exact words with a kind or country
- * filter. Same seed, same list.
+ * `count` queries, a sixth of each class in turn: exact words (topics, countries, cities, people),
+ * the last word cut to a prefix, one typo in a longer word, exact words with a kind or country
+ * filter, exact words sorted newest first, and a topic (sometimes with a country) with a `since`
+ * (a time back such as 30d, or a day). Same seed, same list.
  */
-export function buildQueryMix(seed: number, count = 200): BenchQuery[] {
+export function buildQueryMix(seed: number, count = 240): BenchQuery[] {
   const pick = picker(seed ^ 0x51ed);
   const next = rng(seed ^ 0xa11);
   const exactText = (): string => {
@@ -96,18 +115,18 @@ export function buildQueryMix(seed: number, count = 200): BenchQuery[] {
   };
   const queries: BenchQuery[] = [];
   for (let k = 0; k < count; k++) {
-    switch (k % 4) {
-      case 0:
+    switch (QUERY_CLASSES[k % QUERY_CLASSES.length]) {
+      case 'exact':
         queries.push({ class: 'exact', text: exactText() });
         break;
-      case 1: {
+      case 'prefix': {
         const words = exactText().split(' ');
         const last = words.pop() ?? '';
         const cut = Math.max(3, Math.min(last.length - 1, 3 + Math.floor(next() * 4)));
         queries.push({ class: 'prefix', text: [...words, last.slice(0, cut)].join(' ') });
         break;
       }
-      case 2: {
+      case 'typo': {
         let words = exactText().split(' ');
         for (let guard = 0; !words.some((w) => w.length >= 6) && guard < 20; guard++) {
           words = exactText().split(' ');
@@ -117,9 +136,17 @@ export function buildQueryMix(seed: number, count = 200): BenchQuery[] {
         queries.push({ class: 'typo', text });
         break;
       }
-      default: {
+      case 'filtered': {
         const filter: QueryFilter = next() < 0.5 ? { kind: 'project' } : { country: pick(countryNames) };
         queries.push({ class: 'filtered', text: pick(TOPICS).split(' ')[0] ?? 'migration', filter });
+        break;
+      }
+      case 'newest':
+        queries.push({ class: 'newest', text: exactText(), sort: 'newest' });
+        break;
+      default: {
+        const text = next() < 0.7 ? pick(TOPICS) : `${pick(TOPICS)} ${pick(countryNames)}`;
+        queries.push({ class: 'since', text, since: sinceAt(pick(SINCE_TEXTS)) });
       }
     }
   }

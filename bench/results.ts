@@ -1,4 +1,5 @@
 /** The numbers each measurement process reports, shared by measure.ts, coldStart.ts and run.ts. */
+import type { ProbeResult } from './loopProbe.js';
 import type { QueryClass } from './queries.js';
 import type { SideName } from './side.js';
 
@@ -21,6 +22,10 @@ export interface PrepareResult {
   readonly documents: number;
   readonly articles: number;
   readonly projects: number;
+  /** Of `documents`, those fetched from (synthetic) live sources, read from the store. */
+  readonly webDocuments: number;
+  /** Size of the store (bot.sqlite) holding them. */
+  readonly storeBytes: number;
   readonly errors: number;
   readonly firstErrors: ReadonlyArray<{ file: string; reason: string }>;
   readonly parseSeconds: number;
@@ -61,4 +66,20 @@ export interface ColdStartResult {
   /** After the answer and a full GC: what the serving process keeps. */
   readonly heapUsedBytes: number;
   readonly rssBytes: number;
+  /** RSS high-water mark from spawn to the first answer (VmHWM), null off Linux. */
+  readonly peakRssBytes: number | null;
+}
+
+/** What liveLoad.ts measures in a process that has started and answered (see loopProbe.ts). */
+export interface LiveLoadResult {
+  readonly side: SideName;
+  /** Hits of the query answered after the open (the open is done and answering). */
+  readonly firstAnswerHits: number;
+  /** Rewriting the snapshot of the opened index, as the running service does. */
+  readonly snapshotWrite: ProbeResult & { readonly bytes: number };
+  /** Entries the running service logged when it came up (ours: raw/ reconciled with the log). */
+  readonly reconciled: number;
+  readonly reconcileSeconds: number;
+  /** New pages dropped into raw/ and taken in by the running service's own path. */
+  readonly ingest: (ProbeResult & { readonly pages: number; readonly added: number }) | null;
 }

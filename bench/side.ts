@@ -37,4 +37,16 @@ export interface BenchSide {
    * (`rebuild`) or use the snapshot (`snapshot`) in whatever way the side is meant to be started.
    */
   coldOpen(dataDir: string, mode: 'snapshot' | 'rebuild'): Promise<Answerer>;
+  /**
+   * After coldOpen: what the side's running service does once it is up, before pages arrive (ours:
+   * build the digest runtime and reconcile raw/ with the ingestion log). Returns entries logged.
+   */
+  beginIngestion(dataDir: string): Promise<number>;
+  /**
+   * Brings pages just written into DATA_DIR/raw (`files`, absolute paths) into the open index the
+   * way the side's running service would, and returns how many documents were added.
+   */
+  ingest(dataDir: string, files: readonly string[]): Promise<number>;
+  /** Releases what beginIngestion opened. */
+  close(): Promise<void>;
 }

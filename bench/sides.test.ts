@@ -1,13 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOursSide } from './oursSide.js';
-import { buildPrefixMix, buildQueryMix } from './queries.js';
+import { buildPrefixMix, buildQueryMix, QUERY_CLASSES, sinceAt } from './queries.js';
 import { createRawSide } from './rawSide.js';
-import { writeCorpus } from './syntheticCorpus.js';
+import { generatePage, writeCorpus } from './syntheticCorpus.js';
+import { BENCH_NOW, isWebPage, writeWebCorpus } from './webCorpus.js';
+import { storedWebDocuments } from './oursSide.js';
 import type { DocumentRecord } from '../src/core/record.js';
 import { loadCorpus } from '../src/ingest/loadCorpus.js';
+import { Store } from '../src/store/store.js';
 
 let dataDir = '';
 
@@ -24,21 +27,29 @@ let documents: DocumentRecord[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'mnb-bench-sides-'));
-  await writeCorpus(path.join(dataDir, 'raw'), { count: 300, seed: 5 });
-  ({ documents } = await loadCorpus(dataDir));
+  // As the benchmark lays a corpus out: pages in raw/, the fetched share in the store.
+  await writeCorpus(path.join(dataDir, 'raw'), { count: 300, seed: 5 }, undefined, (i) => !isWebPage(i, 5));
+  const store = Store.open(dataDir);
+  writeWebCorpus(store, { count: 300, seed: 5 });
+  store.close();
+  documents = [...(await loadCorpus(dataDir)).documents, ...storedWebDocuments(dataDir)];
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('bench queries', () => {
   describe('buildQueryMix', () => {
-    it('gives the same list for the same seed, a quarter of each class', () => {
+    it('gives the same list for the same seed, a sixth of each class', () => {
       const mix = buildQueryMix(3);
       expect(buildQueryMix(3)).toEqual(mix);
       expect(buildQueryMix(4)).not.toEqual(mix);
-      for (const cls of ['exact', 'prefix', 'typo', 'filtered']) {
-        expect(mix.filter((q) => q.class === cls)).toHaveLength(50);
-      }
+      for (const cls of QUERY_CLASSES) expect(mix.filter((q) => q.class === cls)).toHaveLength(40);
       expect(mix.filter((q) => q.class === 'filtered').every((q) => q.filter !== undefined)).toBe(true);
+      expect(mix.filter((q) => q.class === 'newest').every((q) => q.sort === 'newest')).toBe(true);
+      // Each since is what parseSince reads at the bench's clock: within the corpus's two years.
+      for (const q of mix.filter((q) => q.class === 'since')) {
+        expect(q.since).toEqual(sinceAt(q.since?.text ?? ''));
+        expect(Date.parse(q.since?.iso ?? '')).toBeGreaterThan(BENCH_NOW.getTime() - 730 * 86_400_000);
+      }
     });
   });
 
@@ -78,6 +89,40 @@ describe.each([
     const rebuilt = await (await side.coldOpen(dataDir, 'rebuild')).search(query);
     expect(fromSnapshot).toBeGreaterThan(0);
     expect(rebuilt).toBe(fromSnapshot);
+  });
+
+  it('answers newest and since queries over the fetched documents', async () => {
+    const answerer = await create().build(documents);
+    const dated = buildQueryMix(1, 120).filter((q) => q.class === 'newest' || q.class === 'since');
+    const hits = await answers(dated, (q) => answerer.search(q));
+    expect(hits.filter((n, k) => n > 0 && dated[k]?.class === 'since').length).toBeGreaterThan(3);
+    expect(hits.filter((n, k) => n > 0 && dated[k]?.class === 'newest').length).toBeGreaterThan(10);
+  });
+
+  it('takes in new pages dropped into raw/ after a start, by its running path', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'mnb-bench-ingest-'));
+    try {
+      const opts = { count: 60, seed: 9 };
+      await writeCorpus(path.join(own, 'raw'), opts, undefined, (i) => !isWebPage(i, 9));
+      const store = Store.open(own);
+      writeWebCorpus(store, opts);
+      store.close();
+      const side = create();
+      await side.build([...(await loadCorpus(own)).documents, ...storedWebDocuments(own)]);
+      await side.writeSnapshot(own);
+      await side.coldOpen(own, 'snapshot');
+      await side.beginIngestion(own);
+      const files = [60, 61, 62].map((i) => {
+        const page = generatePage(i, { count: 63, seed: 9 });
+        const file = path.join(own, 'raw', page.fileName);
+        writeFileSync(file, page.text);
+        return file;
+      });
+      expect(await side.ingest(own, files)).toBe(3);
+      await side.close();
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('completes prefixes', async () => {

@@ -12,6 +12,7 @@ import { loadCorpus } from '../src/ingest/loadCorpus.js';
 import { buildPrefixMix, buildQueryMix } from './queries.js';
 import type { SideName } from './side.js';
 import { loadSide } from './sides.js';
+import { storedWebDocuments } from './oursSide.js';
 
 function option(argv: readonly string[], name: string, fallback: string): string {
   const at = argv.indexOf(`--${name}`);
@@ -50,7 +51,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     const side = await loadSide(sideName);
     if (!side) throw new Error(`side ${sideName} is not available`);
-    const { documents } = await loadCorpus(work.dataDir);
+    const documents = [...(await loadCorpus(work.dataDir)).documents, ...storedWebDocuments(work.dataDir)];
     log(`${sideName}: building over ${documents.length} documents`);
     const answerer = await side.build(documents);
     const queries = await timeEach(buildQueryMix(seed), repeat, (q) => answerer.search(q));

@@ -585,25 +585,27 @@ export interface WriteResult {
 /**
  * Writes the pages into `dir` (created if missing) one batch at a time, so memory stays flat
  * whatever the count. `onProgress(done, total)` is called every 5,000 pages and at the end.
+ * `isIncluded(index)` leaves pages out (the benchmark stores its fetched share in SQLite instead).
  */
 export async function writeCorpus(
   dir: string,
   options: CorpusOptions,
   onProgress?: (done: number, total: number) => void,
+  isIncluded: (index: number) => boolean = () => true,
 ): Promise<WriteResult> {
   mkdirSync(dir, { recursive: true });
   let bytes = 0;
   let done = 0;
-  const indexes = Array.from({ length: options.count }, (_, index) => index);
+  const indexes = Array.from({ length: options.count }, (_, index) => index).filter(isIncluded);
   await mapBounded(indexes, 256, async (index) => {
     // Generated when its write starts, so only the pages in flight are held in memory.
     const page = generatePage(index, options);
     bytes += Buffer.byteLength(page.text);
     await writeFile(path.join(dir, page.fileName), page.text);
     done++;
-    if (onProgress && (done % 5000 === 0 || done === options.count)) onProgress(done, options.count);
+    if (onProgress && (done % 5000 === 0 || done === indexes.length)) onProgress(done, indexes.length);
   });
-  return { files: options.count, bytes };
+  return { files: indexes.length, bytes };
 }
 
 // ---------------------------------------------------------------------------------------------
