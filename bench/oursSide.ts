@@ -13,7 +13,7 @@ import type { DocumentRecord } from '../src/core/record.js';
 import { createDigestRuntime, type DigestRuntime } from '../src/digests/runtime.js';
 import { openCorpusLibrary } from '../src/ingest/openCorpus.js';
 import { createLogger } from '../src/logger.js';
-import { parserFingerprint, readSnapshot, saveSnapshot } from '../src/ingest/snapshotFile.js';
+import { parserFingerprint, readSnapshot, saveSnapshot, SNAPSHOT_FILE } from '../src/ingest/snapshotFile.js';
 import { Store } from '../src/store/store.js';
 import { mapBounded } from '../src/util/concurrency.js';
 import type { BenchPrefix, BenchQuery } from './queries.js';
@@ -76,7 +76,7 @@ export function createOursSide(): BenchSide {
       const bytes = built.documents
         ? await saveSnapshot(dataDir, built.library, await sourcesFor(dataDir, built.documents))
         : await saveSnapshot(dataDir, built.library);
-      return { bytes, files: ['index-snapshot.json'] };
+      return { bytes, files: [SNAPSHOT_FILE] };
     },
     async loadSnapshot(dataDir) {
       built = null;
