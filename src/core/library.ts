@@ -42,6 +42,7 @@ import { runSteps } from './search/segment.js';
 import {
   SearchIndex,
   toIndexedDocument,
+  type RecordReader,
   type RelatedDocument,
   type SearchFilters,
   type SearchPage,
@@ -173,13 +174,13 @@ export class Library {
 
   private constructor(
     entries: Iterable<{ meta: RecordMeta; paragraphs: string[] | null; mentions: readonly Mention[] | null }>,
-    loadIndex: ((getRecord: (id: string) => DocumentRecord | undefined) => SearchIndex | null) | null,
+    loadIndex: ((records: RecordReader) => SearchIndex | null) | null,
     textSource: TextSource | null,
   ) {
     this.textSource = textSource;
-    const getRecord = (id: string) => this.record(id);
-    const loaded = loadIndex?.(getRecord) ?? null;
-    this.index = loaded ?? SearchIndex.create(getRecord);
+    const records: RecordReader = { meta: (id) => this.metas.get(id), full: (id) => this.record(id) };
+    const loaded = loadIndex?.(records) ?? null;
+    this.index = loaded ?? SearchIndex.create(records);
     let added = 0;
     for (const { meta, paragraphs, mentions } of entries) {
       if (this.metas.has(meta.id)) throw new Error(`Library: duplicate document id "${meta.id}"`);
@@ -218,7 +219,7 @@ export class Library {
     try {
       const library = new Library(
         parts.metas.map((meta) => ({ meta, paragraphs: null, mentions: parts.mentions.get(meta.id) ?? [] })),
-        (getRecord) => SearchIndex.fromSegment(parts.segment, parts.stats, getRecord),
+        (records) => SearchIndex.fromSegment(parts.segment, parts.stats, records),
         parts.textSource,
       );
       if (

@@ -1,7 +1,7 @@
 import MiniSearch, { type Query, type SearchResult } from 'minisearch';
 import type { Mention } from '../contacts/mentions.js';
 import { UserError } from '../errors.js';
-import type { DocumentKind, DocumentRecord } from '../record.js';
+import type { DocumentKind, DocumentRecord, RecordMeta } from '../record.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from './options.js';
 import {
   containsSequence,
@@ -83,6 +83,12 @@ export interface SearchPage {
   readonly note: string | null;
 }
 
+/** How the index reads records: metadata (cheap, in memory), or the whole record with its text. */
+export interface RecordReader {
+  meta(id: string): RecordMeta | undefined;
+  full(id: string): DocumentRecord | undefined;
+}
+
 /** A document related to another one. */
 export interface RelatedDocument {
   readonly id: string;
@@ -111,7 +117,7 @@ export function toIndexedDocument(record: DocumentRecord, mentions: readonly Men
 }
 
 /** Lines a snippet may show when the match is not in the text: contacts, project ids. */
-function snippetExtras(record: DocumentRecord): string[] {
+function snippetExtras(record: RecordMeta): string[] {
   const lines = record.contacts.map(
     (c) => `Press contact: ${[c.name, c.office, c.email].filter((v) => v !== null && v !== '').join(', ')}`,
   );
@@ -137,7 +143,8 @@ const splitTerms = (text: string) => text.split(' ');
 /**
  * MiniSearch over the records with our query semantics: all words (AND) with the last one as a
  * prefix and typo tolerance for longer words, an any-word fallback, quoted phrases, filters, pages
- * with snippets and "did you mean". Records are read through `getRecord`, never stored twice.
+ * with snippets and "did you mean". Records are read through `records`, never stored twice: their
+ * metadata for filters and lists, their text only for the page shown and phrases.
  *
  * The index is a {@link LiveIndex} (frozen segments plus a small MiniSearch index) searched by
  * {@link QueryEngine}; when MiniSearch's internals may not be read (another version than the one
@@ -152,14 +159,14 @@ export class SearchIndex {
   private constructor(
     private readonly live: LiveIndex | null,
     private readonly plain: MiniSearch<IndexedDocument> | null,
-    private readonly getRecord: (id: string) => DocumentRecord | undefined,
+    private readonly records: RecordReader,
   ) {}
 
   /** A new, empty index. */
-  static create(getRecord: (id: string) => DocumentRecord | undefined): SearchIndex {
+  static create(records: RecordReader): SearchIndex {
     return areMiniSearchInternalsEnabled()
-      ? new SearchIndex(LiveIndex.create(), null, getRecord)
-      : new SearchIndex(null, new MiniSearch<IndexedDocument>(SEARCH_INDEX_OPTIONS), getRecord);
+      ? new SearchIndex(LiveIndex.create(), null, records)
+      : new SearchIndex(null, new MiniSearch<IndexedDocument>(SEARCH_INDEX_OPTIONS), records);
   }
 
   /**
@@ -169,10 +176,10 @@ export class SearchIndex {
   static fromSegment(
     segment: Segment,
     stats: IndexStats,
-    getRecord: (id: string) => DocumentRecord | undefined,
+    records: RecordReader,
   ): SearchIndex | null {
     if (!areMiniSearchInternalsEnabled()) return null;
-    return new SearchIndex(LiveIndex.fromSegment(segment, stats), null, getRecord);
+    return new SearchIndex(LiveIndex.fromSegment(segment, stats), null, records);
   }
 
   /** Adds a document whose id is new. */
@@ -255,7 +262,7 @@ export class SearchIndex {
     const pages = Math.ceil(total / pageSize);
     const hits: SearchHit[] = [];
     for (const result of results.slice((page - 1) * pageSize, page * pageSize)) {
-      const record = this.getRecord(result.id);
+      const record = this.records.full(result.id);
       if (!record) continue;
       hits.push({
         id: record.id,
@@ -347,7 +354,7 @@ export class SearchIndex {
     const country = record.country;
     const related: RelatedDocument[] = [];
     for (const [id, base] of scores) {
-      const other = this.getRecord(id);
+      const other = this.records.meta(id);
       if (!other) continue;
       let score = base;
       if (country !== null && other.country === country) score += 0.2;
@@ -454,7 +461,7 @@ export class SearchIndex {
     }
     if (parsed.phrases.length > 0) {
       filter.isKept = (id) => {
-        const record = this.getRecord(id);
+        const record = this.records.full(id);
         if (!record) return false;
         const sequence = textTerms(`${record.title}\n${record.paragraphs.join('\n')}`);
         return parsed.phrases.every((phrase) => containsSequence(sequence, phrase));
@@ -465,7 +472,7 @@ export class SearchIndex {
 
   /** A document's filter values, folded like the filters (cached by short id in {@link run}). */
   private factsOf(id: string): FilterFacts | undefined {
-    const record = this.getRecord(id);
+    const record = this.records.meta(id);
     if (!record) return undefined;
     const p = record.project;
     const facts: FilterFacts = {
@@ -535,7 +542,7 @@ export class SearchIndex {
 
   /** A word of the document whose index term is `term`, in lower case (index terms are stems). */
   private surfaceWord(docId: string, term: string): string | null {
-    const record = this.getRecord(docId);
+    const record = this.records.full(docId);
     if (!record) return null;
     const texts = [
       record.title,

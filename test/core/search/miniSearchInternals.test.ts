@@ -75,7 +75,7 @@ describe('miniSearchInternals', () => {
     it('on a mismatch, reads no internals and search answers the same through the public search()', () => {
       const byId = new Map(records.map((r) => [r.id, r]));
       const build = () => {
-        const built = SearchIndex.create((id) => byId.get(id));
+        const built = SearchIndex.create({ meta: (id) => byId.get(id), full: (id) => byId.get(id) });
         for (const r of records) built.add(toIndexedDocument(r, extractMentions(r.paragraphs)));
         for (const _ of built.compactSteps());
         return built;
