@@ -370,11 +370,21 @@ async function writeLines(out: SectionWriter, values: Iterable<unknown>): Promis
  * as they are). The library answers and takes changes meanwhile; the file holds it as it was when
  * the write began. Afterwards the library reads its texts from the new file.
  */
-export async function saveSnapshot(
-  dataDir: string,
-  library: Library,
-  sources?: SnapshotSources,
-): Promise<number> {
+export function saveSnapshot(dataDir: string, library: Library, sources?: SnapshotSources): Promise<number> {
+  // One write at a time per library: a write reads texts from the file the previous one replaces.
+  const previous = writesByLibrary.get(library) ?? Promise.resolve();
+  const write = previous.catch(() => undefined).then(() => writeSnapshot(dataDir, library, sources));
+  writesByLibrary.set(library, write);
+  return write;
+}
+
+/** The last snapshot write of each library (see {@link saveSnapshot}). */
+const writesByLibrary = new WeakMap<object, Promise<number>>();
+
+/** How long a write waits for the index to stop changing long enough to be compacted. */
+const SETTLE_MS = 30_000;
+
+async function writeSnapshot(dataDir: string, library: Library, sources?: SnapshotSources): Promise<number> {
   const known = sourcesByLibrary.get(library);
   const current: SnapshotSources = sources ?? {
     parser: await parserFingerprint(),
@@ -382,10 +392,13 @@ export async function saveSnapshot(
     files: await stampsFor(dataDir, library, known?.files ?? []),
   };
   let state = library.toSnapshot();
-  for (let attempt = 0; state === null; attempt++) {
-    // Changes that arrive while compacting wait for the next round; a steady stream gets a few.
-    if (attempt === 5) throw new Error('the index kept changing while it was being compacted');
+  const started = Date.now();
+  while (state === null) {
+    // Changes that arrive while compacting wait for the next round (and a compaction started
+    // elsewhere is waited for); a steady stream of them gets a time limit.
+    if (Date.now() - started > SETTLE_MS) throw new Error('the index kept changing; not compacted');
     await runStepsInTurns(library.compactSteps());
+    await yieldToEventLoop();
     state = library.toSnapshot();
   }
   const file = snapshotPath(dataDir);

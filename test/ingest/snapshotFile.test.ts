@@ -405,6 +405,26 @@ describe('ingest/snapshotFile', () => {
       expect(answers(next.library)).toEqual(answers(await freshBuild(data.dir)));
     });
 
+    it('takes writes one at a time, while the library keeps changing and answering', async () => {
+      const data = corpusDir();
+      const { library } = await open(data.dir);
+      const file = path.join(data.raw, '701_live.txt');
+      writeFileSync(file, page('Another Live Page', 'Chad - Written between two snapshots.'));
+      const [record] = (await parseFiles([file], data.dir)).documents;
+      if (!record) throw new Error('the live page did not parse');
+      const first = saveSnapshot(data.dir, library);
+      library.upsert(record);
+      const second = saveSnapshot(data.dir, library);
+      // Both finish; the texts the library shows come from the last file (or memory), never a closed one.
+      expect((await first) > 0 && (await second) > 0).toBe(true);
+      expect(library.getDocument(AGREEMENT).paragraphs.length).toBeGreaterThan(0);
+      expect(library.search('written between two snapshots').results[0]?.id).toBe(record.id);
+      const next = await open(data.dir);
+      expect(next.counts).toMatchObject({ documents: 21, parsed: 0 });
+      expect(next.library.getDocument(record.id)).toEqual(record);
+      expect(answers(next.library)).toEqual(answers(library));
+    });
+
     it('stamps every page of a library built elsewhere by reading it', async () => {
       const data = corpusDir();
       await saveSnapshot(data.dir, await freshBuild(data.dir));
