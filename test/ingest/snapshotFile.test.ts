@@ -11,6 +11,7 @@ import {
   existsSync,
 } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Library } from '../../src/core/library.js';
 import { Ingester } from '../../src/ingest/ingester.js';
@@ -90,18 +91,17 @@ function editPreamble(dataDir: string, edit: (preamble: Preamble) => unknown) {
   writeFileSync(file, bytes);
 }
 
-/** Rewrites the first line of the page stamps section (parser, navigation): the last section. */
+/** Rewrites the first line of the page stamps section (parser, navigation; gzipped JSON lines; the last section). */
 function editSourcesHead(dataDir: string, edit: (head: Record<string, unknown>) => unknown) {
   const file = snapshotPath(dataDir);
   const bytes = readFileSync(file);
   const preamble = readPreamble(bytes);
   const { offset, length } = preamble.sections.sources!;
-  const lines = bytes
-    .subarray(offset, offset + length)
+  const lines = gunzipSync(bytes.subarray(offset, offset + length))
     .toString('utf8')
     .split('\n');
   lines[0] = JSON.stringify(edit(JSON.parse(lines[0]!) as Record<string, unknown>));
-  const section = Buffer.from(lines.join('\n'), 'utf8');
+  const section = gzipSync(Buffer.from(lines.join('\n'), 'utf8'));
   preamble.sections.sources = { offset, length: section.length };
   const head = Buffer.from(JSON.stringify(preamble).padEnd(PREAMBLE_BYTES - 1, ' ') + '\n', 'utf8');
   writeFileSync(file, Buffer.concat([head, bytes.subarray(PREAMBLE_BYTES, offset), section]));

@@ -60,7 +60,7 @@ export interface Matches {
 export type PostingPart =
   | {
       readonly docs: Uint32Array;
-      readonly tfs: Uint16Array;
+      readonly tfs: Uint8Array | Uint16Array;
       readonly from: number;
       readonly to: number;
       readonly dead: Uint8Array | null;

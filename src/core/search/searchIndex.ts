@@ -173,11 +173,7 @@ export class SearchIndex {
    * An index over a saved segment and its statistics, or null when this MiniSearch's internals
    * may not be read (the caller indexes the records instead). Throws on a segment that does not fit.
    */
-  static fromSegment(
-    segment: Segment,
-    stats: IndexStats,
-    records: RecordReader,
-  ): SearchIndex | null {
+  static fromSegment(segment: Segment, stats: IndexStats, records: RecordReader): SearchIndex | null {
     if (!areMiniSearchInternalsEnabled()) return null;
     return new SearchIndex(LiveIndex.fromSegment(segment, stats), null, records);
   }

@@ -27,8 +27,12 @@ export interface Segment {
    */
   readonly starts: Uint32Array;
   readonly docs: Uint32Array;
-  readonly tfs: Uint16Array;
+  /** One byte each when every frequency fits (the usual case), else two. */
+  readonly tfs: TermFrequencies;
 }
+
+/** Term frequencies of the postings. */
+export type TermFrequencies = Uint8Array | Uint16Array;
 
 /** Index of a term in the segment, or -1. */
 export const segmentTerm = (segment: Segment, term: string): number => findTerm(segment.terms, term);
@@ -42,7 +46,7 @@ export function emptySegment(fieldCount: number): Segment {
     terms: [],
     starts: new Uint32Array(1),
     docs: new Uint32Array(0),
-    tfs: new Uint16Array(0),
+    tfs: new Uint8Array(0),
   };
 }
 
@@ -99,7 +103,21 @@ export function freezeIndex(ms: MiniSearchInternals): Segment {
       if (!sorted) sortPostings(docs, tfs, start, k);
     }
   });
-  return { fieldCount, ids, fieldLengths, terms: entries.map(([term]) => term), starts, docs, tfs };
+  return {
+    fieldCount,
+    ids,
+    fieldLengths,
+    terms: entries.map(([term]) => term),
+    starts,
+    docs,
+    tfs: narrow(tfs),
+  };
+}
+
+/** The frequencies in one byte each when they all fit. */
+function narrow(tfs: Uint16Array): TermFrequencies {
+  for (let k = 0; k < tfs.length; k++) if (tfs[k]! > 0xff) return tfs;
+  return Uint8Array.from(tfs);
 }
 
 function sortPostings(docs: Uint32Array, tfs: Uint16Array, start: number, end: number): void {
@@ -202,7 +220,7 @@ export function* mergeSegments(
     terms,
     starts: Uint32Array.from(starts),
     docs: docs.slice(0, total),
-    tfs: tfs.slice(0, total),
+    tfs: narrow(tfs.subarray(0, total)),
   };
 }
 
@@ -220,6 +238,8 @@ interface SegmentHeader {
   readonly documents: number;
   readonly terms: number;
   readonly postings: number;
+  /** Bytes per term frequency: 1 or 2. */
+  readonly tfBytes: number;
 }
 
 /**
@@ -234,6 +254,7 @@ export function encodeSegment(segment: Segment): Uint8Array[] {
     documents: segment.ids.length,
     terms: segment.terms.length,
     postings: segment.docs.length,
+    tfBytes: segment.tfs.BYTES_PER_ELEMENT,
   };
   const parts = [
     encoder.encode(JSON.stringify(header)),
@@ -290,7 +311,7 @@ export function decodeSegment(bytes: Uint8Array): Segment {
   const header = JSON.parse(text(0)) as SegmentHeader;
   const ids = JSON.parse(text(1)) as unknown;
   const terms = JSON.parse(text(2)) as unknown;
-  const array = <T extends Uint32Array | Uint16Array>(
+  const array = <T extends Uint32Array | Uint16Array | Uint8Array>(
     k: number,
     Type: { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number },
   ) => aligned(bytes, parts[k]!.offset, parts[k]!.length, Type);
@@ -301,13 +322,13 @@ export function decodeSegment(bytes: Uint8Array): Segment {
     terms: terms as string[],
     starts: array(4, Uint32Array),
     docs: array(5, Uint32Array),
-    tfs: array(6, Uint16Array),
+    tfs: header.tfBytes === 1 ? array(6, Uint8Array) : array(6, Uint16Array),
   };
   checkSegment(segment, header);
   return segment;
 }
 
-function aligned<T extends Uint32Array | Uint16Array | Float64Array>(
+function aligned<T extends Uint32Array | Uint16Array | Uint8Array | Float64Array>(
   bytes: Uint8Array,
   offset: number,
   byteLength: number,
@@ -338,6 +359,7 @@ function checkSegment(segment: Segment, header: SegmentHeader): void {
     starts.length === terms.length * fieldCount + 1 &&
     docs.length === header.postings &&
     tfs.length === docs.length &&
+    (header.tfBytes === 1 || header.tfBytes === 2) &&
     starts[starts.length - 1] === docs.length;
   if (!ok) throw new Error('segment arrays do not fit together');
   for (let k = 1; k < starts.length; k++) {

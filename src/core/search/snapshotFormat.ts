@@ -41,8 +41,13 @@ export interface SnapshotSources {
   readonly files: readonly FileStamp[];
 }
 
-/** The sections of a snapshot file, each at an offset (bytes from the start) with a length. */
-export const SNAPSHOT_SECTIONS = ['segment', 'texts', 'metas', 'mentions', 'sources'] as const;
+/**
+ * The sections of a snapshot file, each at an offset (bytes from the start) with a length: the
+ * index segment as it is in memory; the texts, each deflated on its own with a shared dictionary
+ * (the `dictionary` section, so that short texts compress well); then, gzipped, the record
+ * metadata, the people named, and the page stamps, as JSON lines.
+ */
+export const SNAPSHOT_SECTIONS = ['segment', 'dictionary', 'texts', 'metas', 'mentions', 'sources'] as const;
 export type SnapshotSection = (typeof SNAPSHOT_SECTIONS)[number];
 
 /** The first bytes of a snapshot: enough to refuse a stale one before reading the rest. */
