@@ -62,6 +62,7 @@ describe('the shipped bot on a first start over new pages (src/main.ts, loopback
       }
       const sent: Sent[] = [];
       let isReconciled = false;
+      let isFinished = false;
       let sentBeforeReconciled = 0;
       const timer = setInterval(() => {
         let session: InteractionSession | undefined;
@@ -77,7 +78,7 @@ describe('the shipped bot on a first start over new pages (src/main.ts, loopback
       const isDone = () => {
         const now = Date.now();
         for (const s of sent) if (s.answeredAt === undefined && s.session?.callback) s.answeredAt = now;
-        return isReconciled && sent.every((s) => s.answeredAt !== undefined || now - s.sentAt > DEADLINE_MS);
+        return isFinished && sent.every((s) => s.answeredAt !== undefined || now - s.sentAt > DEADLINE_MS);
       };
       const stamping = server.waitFor(isDone, { timeoutMs: 50_000, description: 'every answer' });
       try {
@@ -90,6 +91,7 @@ describe('the shipped bot on a first start over new pages (src/main.ts, loopback
         await new Promise((resolve) => setTimeout(resolve, 1000));
       } finally {
         clearInterval(timer);
+        isFinished = true;
       }
       await stamping;
 
