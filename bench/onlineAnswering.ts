@@ -115,9 +115,12 @@ async function main(): Promise<void> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   process.on('exit', () => child.kill('SIGKILL'));
   const waitFor = (probe: () => boolean, what: string, timeoutMs = 600_000) =>
-    server.waitFor(() => probe() || child.exitCode !== null, { timeoutMs, description: what }).then(() => {
-      if (child.exitCode !== null) throw new Error(`the bot exited (${child.exitCode}) waiting for ${what}`);
-    });
+    server
+      .waitFor(() => probe() || child.exitCode !== null, { timeoutMs, description: what })
+      .then(() => {
+        if (child.exitCode !== null)
+          throw new Error(`the bot exited (${child.exitCode}) waiting for ${what}`);
+      });
   const loggedAt = (msg: string) => lines.find((l) => l.msg === msg)?.at;
 
   await waitFor(() => server.loggedInClients > 0, 'login');
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
   };
   const timer = setInterval(fire, 1000 / RATE_PER_SECOND);
 
-  const phase = async (from: number, to: number, start: number, end: number): Promise<PhaseFigures> => {
+  const phase = (from: number, to: number, start: number, end: number): PhaseFigures => {
     const slice = sessions.slice(from, to);
     const latencies = slice.flatMap((s) => (s.answeredAt === undefined ? [] : [s.answeredAt - s.sentAt]));
     const sorted = [...latencies].sort((a, b) => a - b);
@@ -216,8 +219,8 @@ async function main(): Promise<void> {
   const dropEnd = performance.now();
   await settled;
 
-  const start = await phase(0, startEnd.sessions, loginAt, startEnd.at);
-  const watch = await phase(startEnd.sessions, sessions.length, dropStart, dropEnd);
+  const start = phase(0, startEnd.sessions, loginAt, startEnd.at);
+  const watch = phase(startEnd.sessions, sessions.length, dropStart, dropEnd);
   child.kill('SIGTERM');
   await exited;
   await server.close();
