@@ -555,6 +555,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const sections = [
     await section('Digest fan-out', 'digestFanout.ts'),
     await section('Ingestion from live sources', 'sourceIngestion.ts', ['--items', '10000']),
+    await section('Answering from login, first start and 1,000 dropped pages', 'onlineAnswering.ts', [
+      '--pages',
+      '10000',
+    ]),
   ];
   log(`\nbenchmark done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const json = {

@@ -2,6 +2,7 @@ import { commands } from '../commands/index.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { runConsole } from './console/console.js';
 import { createClient, startBot } from './discord/client.js';
+import { logEventLoopDelay } from './eventLoopDelay.js';
 import { createLogger } from './logger.js';
 import { createCommandContext, loadLibrary } from './discord/services.js';
 import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
   const consoleMode = !config.discordToken;
   // In console mode stdout carries the replies, so logs go to stderr.
   const logger = createLogger(config.logLevel, consoleMode ? 'stderr' : 'stdout');
+  logEventLoopDelay(logger);
   // sources.json is configuration: a mistake in it stops the start, every problem named at once.
   let sourcesFile: SourcesFile;
   try {

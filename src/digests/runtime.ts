@@ -76,10 +76,13 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
     library,
     warn: (message) => logger.warn(message),
     onChanged: async (report) => {
-      changedSinceSave += report.logged.length;
+      // Pages logged but already in the library (a first start) leave the snapshot current.
+      changedSinceSave += report.indexed;
       if (!isSnapshotRewriteWorthIt(changedSinceSave, library.stats().documents)) return;
       changedSinceSave = 0;
-      await saveSnapshot(dataDir, library);
+      const started = performance.now();
+      const bytes = await saveSnapshot(dataDir, library);
+      logger.debug({ ms: Math.round(performance.now() - started), bytes }, 'index snapshot written');
     },
   });
   let watcher: RawWatcher | undefined;

@@ -4,11 +4,22 @@ import type { DocumentRecord } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
 import { documentId, hashBytes, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import { snapshotStamps } from './snapshotFile.js';
+import { timeSlicer } from '../util/timeSlices.js';
+
+/**
+ * Log entries appended per write transaction. A first start over 100k pages logs them all; in
+ * slices, with a yield between, the bot keeps answering, and a kill midway loses nothing: the
+ * pages not yet logged are logged (once) by the next pass.
+ */
+const LOG_SLICE = 250;
 
 /** Where ingested documents go besides the log: the search library (its upsert/remove facade). */
 export interface LibraryWriter {
   upsert(record: DocumentRecord): void;
   remove(id: string): void;
+  /** Whether it holds this id; with getDocument, lets a pass log a page the library already holds without parsing it again. */
+  has?(id: string): boolean;
+  getDocument?(id: string): DocumentRecord;
 }
 
 /** What one pass over `raw/` changed. */
@@ -22,6 +33,12 @@ export interface IngestReport {
   readonly rejected: readonly ParseFailure[];
   /** Files whose content was already logged. */
   readonly unchanged: number;
+  /**
+   * Records this pass added to, replaced in or removed from the library. Fewer than `logged` when
+   * the library already held pages the log did not (a first start: the library was just built
+   * from raw/): those are logged, not indexed again, and a snapshot of the library stays current.
+   */
+  readonly indexed: number;
 }
 
 export interface IngesterOptions {
@@ -107,11 +124,14 @@ export class Ingester {
     if (names === null) {
       // A missing folder (unmounted, being replaced) is not "every page was deleted": change nothing.
       this.options.warn?.(`ingest: ${dir} not found; nothing ingested or removed`);
-      return { logged: [], added: [], updated: [], removed: [], rejected: [], unchanged: 0 };
+      return { logged: [], added: [], updated: [], removed: [], rejected: [], unchanged: 0, indexed: 0 };
     }
 
     const states = store.log.documentStates();
+    const library = this.options.library;
     const toParse: string[] = [];
+    /** Pages the library already holds as they are now, but the log does not: logged as they are. */
+    const held: DocumentRecord[] = [];
     const present = new Set<string>();
     const rejected: ParseFailure[] = [];
     let unchanged = 0;
@@ -143,7 +163,12 @@ export class Ingester {
         }
       }
       present.add(id);
-      if (keep.hash === known) unchanged++;
+      if (keep.hash === known) {
+        unchanged++;
+        continue;
+      }
+      const record = library?.has?.(id) ? library.getDocument?.(id) : undefined;
+      if (record?.contentHash === keep.hash && record.source === `raw/${keep.name}`) held.push(record);
       else toParse.push(keep.file);
     }
 
@@ -157,7 +182,7 @@ export class Ingester {
     }
 
     const appends: LogAppend[] = [];
-    for (const record of parsed.documents) {
+    for (const record of [...held, ...parsed.documents]) {
       this.reported.delete(record.source);
       // An id ever announced comes back as `updated` (the store decides, inside its transaction):
       // a digest never posts the same article twice.
@@ -179,13 +204,25 @@ export class Ingester {
 
     // Library first, log second: once the log says `new`, a digest can look the record up.
     // Upserts are idempotent, so a change another process logged first still reaches our library.
-    const library = this.options.library;
+    // Both go in time slices, so the bot answers while a big batch is ingested.
+    const pause = timeSlicer();
     if (library) {
-      for (const record of parsed.documents) library.upsert(record);
-      for (const id of gone) library.remove(id);
+      for (const record of parsed.documents) {
+        library.upsert(record);
+        await pause();
+      }
+      for (const id of gone) {
+        library.remove(id);
+        await pause();
+      }
     }
-    const logged = appends.length > 0 ? store.log.append(appends, this.options.now?.() ?? new Date()) : [];
-    const parsedById = new Map(parsed.documents.map((d) => [d.id, d]));
+    const at = this.options.now?.() ?? new Date();
+    const logged: LogEntry[] = [];
+    for (let from = 0; from < appends.length; from += LOG_SLICE) {
+      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      logged.push(...store.log.append(appends.slice(from, from + LOG_SLICE), at));
+    }
+    const parsedById = new Map([...held, ...parsed.documents].map((d) => [d.id, d]));
     const recordsOf = (event: LogEntry['event']) =>
       logged.filter((e) => e.event === event).flatMap((e) => parsedById.get(e.docId) ?? []);
     const report: IngestReport = {
@@ -195,6 +232,7 @@ export class Ingester {
       removed: logged.filter((e) => e.event === 'removed').map((e) => e.docId),
       rejected,
       unchanged,
+      indexed: library ? parsed.documents.length + gone.length : 0,
     };
     if (logged.length > 0 && this.options.onChanged) {
       try {

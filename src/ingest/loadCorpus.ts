@@ -6,6 +6,7 @@ import { learnSiteNavigation } from '../core/parse/siteNavigation.js';
 import { decodePage } from '../core/parse/pageText.js';
 import type { DocumentRecord } from '../core/record.js';
 import { mapBounded } from '../util/concurrency.js';
+import { timeSlicer } from '../util/timeSlices.js';
 
 /** A file that could not be parsed, and why. `file` is relative to the data folder when inside it. */
 export interface ParseFailure {
@@ -103,7 +104,10 @@ export async function parseFiles(
     options.navigation ?? learnSiteNavigation(sample(pages, NAVIGATION_SAMPLE).map((page) => page.text));
   const documents: DocumentRecord[] = [];
   const seen = new Map<string, string>();
+  // Parsing is synchronous (about a millisecond a page): a running bot keeps answering in between.
+  const pause = timeSlicer();
   for (const page of pages) {
+    await pause();
     const display = displayPath(page.file, dataDir);
     const id = documentId(page.file);
     const previous = seen.get(id);
