@@ -23,7 +23,8 @@ import {
   snapshotPreamble,
   type SnapshotSection,
 } from '../core/search/snapshotFormat.js';
-import { mapBounded, runStepsInTurns, yieldToEventLoop } from '../util/concurrency.js';
+import { mapBounded } from '../util/concurrency.js';
+import { runStepsInTurns, timeSlicer, yieldToEventLoop } from '../util/timeSlices.js';
 import { hashBytes } from './loadCorpus.js';
 
 const gzip = promisify(gzipCallback);
@@ -307,8 +308,6 @@ async function stampsFor(dataDir: string, library: Library, known: readonly File
 const WRITE_BATCH = 1000;
 /** Bytes gathered before one write call. */
 const WRITE_CHUNK = 1 << 22;
-/** Longest stretch of compressing texts before letting the event loop run. */
-const SLICE_MS = 20;
 /** zlib's window: the most of a dictionary deflate uses. */
 const DICTIONARY_BYTES = 32 * 1024;
 
@@ -471,7 +470,7 @@ async function writeSnapshot(dataDir: string, library: Library, sources?: Snapsh
     await section('dictionary', () => out.write(dictionary));
     await section('texts', async () => {
       let at = 0;
-      let slice = performance.now();
+      const pause = timeSlicer();
       for (const meta of state.metas) {
         const inMemory = state.texts.get(meta.id);
         let bytes = inMemory ? undefined : previous?.compressed(meta.id);
@@ -483,10 +482,7 @@ async function writeSnapshot(dataDir: string, library: Library, sources?: Snapsh
         where.set(meta.id, [at, bytes.length, meta.contentHash]);
         at += bytes.length;
         await out.write(bytes);
-        if (performance.now() - slice > SLICE_MS) {
-          await yieldToEventLoop();
-          slice = performance.now();
-        }
+        await pause();
       }
     });
     await section('metas', () =>

@@ -12,18 +12,3 @@ export function mapBounded<T, R>(
 ): Promise<R[]> {
   return pLimit(Math.max(1, Math.floor(limit))).map(items, task);
 }
-
-/** Lets timers, I/O callbacks and other queued work run before going on. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * Runs a stepwise computation (a generator that yields between slices of work) to its end,
- * letting the event loop run between steps: a long job that never blocks for more than one step.
- */
-export async function runStepsInTurns<T>(steps: Generator<void, T>): Promise<T> {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await yieldToEventLoop();
-  }
-}

@@ -13,11 +13,23 @@ export function timeSlicer(sliceMs = SLICE_MS): () => Promise<void> | undefined 
   let sliceStart = performance.now();
   return () => {
     if (performance.now() - sliceStart < sliceMs) return undefined;
-    return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        sliceStart = performance.now();
-        resolve();
-      }),
-    );
+    return yieldToEventLoop().then(() => {
+      sliceStart = performance.now();
+    });
   };
+}
+
+/** Lets timers, I/O callbacks and other queued work run before going on. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a stepwise computation (a generator that yields between slices of work, such as an index
+ * compaction) to its end, letting the event loop run between steps.
+ */
+export async function runStepsInTurns<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await yieldToEventLoop();
+  }
 }
