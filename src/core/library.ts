@@ -8,6 +8,7 @@
  * library.search('beijing office', { kind: 'article', page: 1 });  // SearchPage; UserError on bad queries
  * library.matchIds('"liaison office"', { kind: 'article' });       // string[]: every match, AND only
  * library.getDocument('002_6920415c55e1d6e5');          // DocumentRecord; UserError 'unknown-id'
+ * library.meta('002_6920415c55e1d6e5');                 // RecordMeta (no text) | undefined
  * library.related('002_6920415c55e1d6e5');              // RelatedDocument[] (never itself)
  * library.contacts.search('liljert');                   // ContactEntry[]
  * library.contacts.get('Par Liljert');                  // ContactEntry | undefined (name, alias or e-mail)
@@ -300,6 +301,11 @@ export class Library {
   /** Whether a document with this id exists. */
   has(id: string): boolean {
     return this.metas.has(id);
+  }
+
+  /** A record's metadata (everything but its text, which may need reading), or undefined. */
+  meta(id: string): RecordMeta | undefined {
+    return this.metas.get(id);
   }
 
   /** The metadata of every record (no text), in id order. */

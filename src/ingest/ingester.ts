@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DocumentRecord } from '../core/record.js';
+import type { DocumentRecord, RecordMeta } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
 import { documentId, hashBytes, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import { snapshotStamps } from './snapshotFile.js';
@@ -17,17 +17,19 @@ const LOG_SLICE = 250;
 export interface LibraryWriter {
   upsert(record: DocumentRecord): void;
   remove(id: string): void;
-  /** Whether it holds this id; with getDocument, lets a pass log a page the library already holds without parsing it again. */
-  has?(id: string): boolean;
-  getDocument?(id: string): DocumentRecord;
+  /**
+   * The metadata of a record it holds (no text): lets a pass log a page the library already holds
+   * as it is now without parsing it again.
+   */
+  meta?(id: string): RecordMeta | undefined;
 }
 
 /** What one pass over `raw/` changed. */
 export interface IngestReport {
   /** Log entries appended, in sequence order. */
   readonly logged: readonly LogEntry[];
-  readonly added: readonly DocumentRecord[];
-  readonly updated: readonly DocumentRecord[];
+  readonly added: readonly RecordMeta[];
+  readonly updated: readonly RecordMeta[];
   readonly removed: readonly string[];
   /** Files that could not be parsed this pass (each reported once per content). */
   readonly rejected: readonly ParseFailure[];
@@ -131,7 +133,7 @@ export class Ingester {
     const library = this.options.library;
     const toParse: string[] = [];
     /** Pages the library already holds as they are now, but the log does not: logged as they are. */
-    const held: DocumentRecord[] = [];
+    const held: RecordMeta[] = [];
     const present = new Set<string>();
     const rejected: ParseFailure[] = [];
     let unchanged = 0;
@@ -167,7 +169,7 @@ export class Ingester {
         unchanged++;
         continue;
       }
-      const record = library?.has?.(id) ? library.getDocument?.(id) : undefined;
+      const record = library?.meta?.(id);
       if (record?.contentHash === keep.hash && record.source === `raw/${keep.name}`) held.push(record);
       else toParse.push(keep.file);
     }
@@ -222,7 +224,7 @@ export class Ingester {
       if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       logged.push(...store.log.append(appends.slice(from, from + LOG_SLICE), at));
     }
-    const parsedById = new Map([...held, ...parsed.documents].map((d) => [d.id, d]));
+    const parsedById = new Map<string, RecordMeta>([...held, ...parsed.documents].map((d) => [d.id, d]));
     const recordsOf = (event: LogEntry['event']) =>
       logged.filter((e) => e.event === event).flatMap((e) => parsedById.get(e.docId) ?? []);
     const report: IngestReport = {
