@@ -9,7 +9,7 @@
  */
 const started = performance.now();
 const { SUGGEST_FIELDS } = await import('../src/core/library.js');
-const { openCorpusLibrary } = await import('../src/ingest/openCorpus.js');
+const { openCorpusLibrary, webDocumentsOf } = await import('../src/ingest/openCorpus.js');
 const { ensureCorpus, makeWorkDir } = await import('./corpusCache.js');
 const { storedWebDocuments } = await import('./oursSide.js');
 const imported = performance.now();
@@ -27,7 +27,7 @@ try {
   for (const mode of ['rebuild', 'snapshot'] as const) {
     const opened = await openCorpusLibrary(work.dataDir, {
       isRebuild: mode === 'rebuild',
-      webDocuments: storedWebDocuments(work.dataDir),
+      webDocuments: webDocumentsOf(storedWebDocuments(work.dataDir)),
     });
     process.stdout.write(
       `-- open (${mode}): source ${opened.source}, ${opened.counts.documents} documents\n`,

@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config.js';
 import { startBot } from '../src/discord/client.js';
 import { deployCommands } from '../src/discord/deployCommands.js';
 import { createCommandContext, loadLibrary } from '../src/discord/services.js';
-import { readWebRecords } from '../src/ingest/webRecords.js';
+import { withWebDocuments } from '../src/ingest/webRecords.js';
 import { LoopbackDiscord } from '../loopback/discord.js';
 import { writeCorpus } from './syntheticCorpus.js';
 
@@ -65,7 +65,9 @@ async function measure(extra: number): Promise<void> {
     DATA_DIR: dataDir,
   });
   const loadStarted = performance.now();
-  const { library, documentCount } = await loadLibrary(dataDir, logger, readWebRecords(dataDir));
+  const { library, documentCount } = await withWebDocuments(dataDir, (web) =>
+    loadLibrary(dataDir, logger, web),
+  );
   const loadMs = performance.now() - loadStarted;
   const ctx = createCommandContext(library, logger, { version: 'bench' });
   await deployCommands(config);

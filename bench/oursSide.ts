@@ -12,6 +12,7 @@ import { Library, type FileStamp, type SnapshotSources } from '../src/core/libra
 import type { DocumentRecord } from '../src/core/record.js';
 import { createDigestRuntime, type DigestRuntime } from '../src/digests/runtime.js';
 import { openCorpusLibrary } from '../src/ingest/openCorpus.js';
+import { withWebDocuments } from '../src/ingest/webRecords.js';
 import { createLogger } from '../src/logger.js';
 import { parserFingerprint, readSnapshot, saveSnapshot, SNAPSHOT_FILE } from '../src/ingest/snapshotFile.js';
 import { Store } from '../src/store/store.js';
@@ -34,7 +35,7 @@ function answerer(library: Library): Answerer {
   };
 }
 
-/** The fetched documents, read from DATA_DIR's store as main.ts reads them at start. */
+/** The fetched documents, read from DATA_DIR's store (every record: to build raw MiniSearch). */
 export function storedWebDocuments(dataDir: string): DocumentRecord[] {
   const store = Store.open(dataDir);
   try {
@@ -87,11 +88,9 @@ export function createOursSide(): BenchSide {
     async coldOpen(dataDir, mode) {
       // The bot's start-up path: the store's fetched documents, then stat the pages and load the
       // snapshot (or read and parse everything).
-      const opened = await openCorpusLibrary(dataDir, {
-        isReadOnly: true,
-        isRebuild: mode === 'rebuild',
-        webDocuments: storedWebDocuments(dataDir),
-      });
+      const opened = await withWebDocuments(dataDir, (webDocuments) =>
+        openCorpusLibrary(dataDir, { isReadOnly: true, isRebuild: mode === 'rebuild', webDocuments }),
+      );
       const expected = mode === 'snapshot' ? 'snapshot' : 'rebuilt';
       if (opened.source !== expected) {
         throw new Error(

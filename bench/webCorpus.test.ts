@@ -64,9 +64,10 @@ describe('webCorpus', () => {
 
     it('puts them in the library openCorpusLibrary opens, where since and newest find them', async () => {
       const store = Store.open(dataDir);
-      const webDocuments = store.webDocuments.records();
-      store.close();
-      const { library, counts } = await openCorpusLibrary(dataDir, { isReadOnly: true, webDocuments });
+      const { library, counts } = await openCorpusLibrary(dataDir, {
+        isReadOnly: true,
+        webDocuments: store.webDocuments,
+      }).finally(() => store.close());
       expect(counts.documents).toBe(OPTIONS.count);
 
       const since = sinceAt('365d');

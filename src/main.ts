@@ -53,7 +53,7 @@ async function main(): Promise<number> {
     // One connection for the library's fetched documents and the live sources; the digest runtime
     // opens its own (the factory tests share).
     store = Store.open(config.dataDir);
-    loaded = await loadLibrary(config.dataDir, logger, store.webDocuments.records());
+    loaded = await loadLibrary(config.dataDir, logger, store.webDocuments);
     digests =
       discord && createDigestRuntime({ ...config, library: loaded.library, logger, rest: discord.rest });
     sources = createSourcesRuntime({

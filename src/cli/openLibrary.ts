@@ -1,7 +1,6 @@
 import type { Library } from '../core/library.js';
-import type { DocumentRecord } from '../core/record.js';
-import { openCorpusLibrary } from '../ingest/openCorpus.js';
-import { readWebRecords } from '../ingest/webRecords.js';
+import { openCorpusLibrary, type WebDocumentSource } from '../ingest/openCorpus.js';
+import { withWebDocuments } from '../ingest/webRecords.js';
 import type { CliIo } from './command.js';
 
 /**
@@ -9,10 +8,8 @@ import type { CliIo } from './command.js';
  * the snapshot plus whatever changed, else a rebuild (which rewrites it). Pages that fail to parse and snapshot problems are one line
  * each on stderr.
  */
-export async function libraryFor(
-  io: CliIo,
-  webDocuments: readonly DocumentRecord[] = readWebRecords(io.dataDir),
-): Promise<Library> {
+export async function libraryFor(io: CliIo, webDocuments?: WebDocumentSource): Promise<Library> {
+  if (!webDocuments) return withWebDocuments(io.dataDir, (stored) => libraryFor(io, stored));
   const opened = await openCorpusLibrary(io.dataDir, {
     onWarning: (message) => io.stderr(`warning: ${message}\n`),
     webDocuments,

@@ -86,7 +86,7 @@ async function fetchNow(io: CliIo, only: string | undefined, isJson: boolean): P
   let library: Awaited<ReturnType<typeof libraryFor>>;
   let reports: SourceFetchReport[];
   try {
-    library = await libraryFor(io, store.webDocuments.records());
+    library = await libraryFor(io, store.webDocuments);
     const client = new PoliteClient({ userAgent: botUserAgent(VERSION, io.sources?.botHomepage) });
     const fetcher = new SourceFetcher({ store, client, library });
     reports = await mapBounded(chosen, 3, async (source) => {

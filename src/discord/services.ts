@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
-import type { DocumentRecord } from '../core/record.js';
-import { openCorpusLibrary } from '../ingest/openCorpus.js';
+import { openCorpusLibrary, type WebDocumentSource } from '../ingest/openCorpus.js';
 import type { CommandContext } from './context.js';
 
 export interface LoadedLibrary {
@@ -19,7 +18,7 @@ export interface LoadedLibrary {
 export async function loadLibrary(
   dataDir: string,
   logger: Logger,
-  webDocuments: readonly DocumentRecord[],
+  webDocuments: WebDocumentSource,
 ): Promise<LoadedLibrary> {
   const opened = await openCorpusLibrary(dataDir, {
     onWarning: (message) => logger.warn(message),

@@ -26,8 +26,28 @@ export interface OpenCorpusOptions {
    * Documents fetched from live sources (kept in the store, not in raw/): part of the corpus like the
    * pages, upserted when the snapshot's copy differs, never removed for want of a file.
    */
-  readonly webDocuments?: readonly DocumentRecord[];
+  readonly webDocuments?: WebDocumentSource;
 }
+
+/** What a start needs of the stored web documents: `store.webDocuments` is one. */
+export interface WebDocumentSource {
+  /** Id, content hash and address count of each: whether the snapshot's copy is current. */
+  stamps(): ReadonlyArray<{ readonly id: string; readonly contentHash: string; readonly urlCount: number }>;
+  /** The records with these ids. */
+  records(ids: readonly string[]): DocumentRecord[];
+}
+
+/** A {@link WebDocumentSource} over records already in memory. */
+export function webDocumentsOf(records: readonly DocumentRecord[]): WebDocumentSource {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  return {
+    stamps: () =>
+      records.map((r) => ({ id: r.id, contentHash: r.contentHash, urlCount: r.urls?.length ?? 0 })),
+    records: (ids) => ids.flatMap((id) => byId.get(id) ?? []),
+  };
+}
+
+const NO_WEB_DOCUMENTS = webDocumentsOf([]);
 
 /** How the library was obtained, for logs and `index build`. */
 export interface OpenedCorpus {
@@ -170,7 +190,8 @@ export async function openCorpusLibrary(
   timings.scanMs = performance.now() - t0;
   if (listed === null) {
     // A missing folder (unmounted, being replaced) is not "every page was deleted": keep the snapshot.
-    const library = Library.create(options.webDocuments ?? []);
+    const web = options.webDocuments ?? NO_WEB_DOCUMENTS;
+    const library = Library.create(web.records(web.stamps().map((s) => s.id)));
     timings.totalMs = performance.now() - t0;
     return {
       library,
@@ -192,7 +213,8 @@ export async function openCorpusLibrary(
   }
   const listedByFile = new Map(listed.map((f) => [f.file, f]));
   const parser = await parserFingerprint();
-  const web = options.webDocuments ?? [];
+  const webSource = options.webDocuments ?? NO_WEB_DOCUMENTS;
+  const webStamps = webSource.stamps();
 
   /** Remembers the sources with the library, and writes the snapshot unless read-only; a failure is a warning. */
   const write = async (library: Library, sources: SnapshotSources) => {
@@ -220,6 +242,7 @@ export async function openCorpusLibrary(
     );
     const t2 = performance.now();
     timings.parseMs = t2 - t1;
+    const web = webSource.records(webStamps.map((s) => s.id));
     const library = Library.create([...corpus.documents, ...web]);
     timings.indexMs = performance.now() - t2;
     const sources: SnapshotSources = {
@@ -285,7 +308,7 @@ export async function openCorpusLibrary(
     if (isUnchanged) reused.push(stamp);
     else toParse.push(...group);
   }
-  const webIds = new Set(web.map((r) => r.id));
+  const webIds = new Set(webStamps.map((s) => s.id));
   const vanished = [...stored.keys()].filter((id) => !byId.has(id) && !webIds.has(id)).length;
   if (toParse.length + vanished > REBUILD_SHARE * Math.max(stored.size, listed.length)) {
     return rebuild(`${toParse.length + vanished} of ${listed.length} pages changed`);
@@ -312,11 +335,16 @@ export async function openCorpusLibrary(
     library.upsert(record);
     upserted++;
   }
-  for (const record of web) {
-    current.add(record.id);
-    const previous = stored.get(record.id);
-    if (previous?.contentHash === record.contentHash && previous.urls?.length === record.urls?.length)
-      continue;
+  // Only the web documents whose stored copy differs from the snapshot's are read.
+  const changedWeb: string[] = [];
+  for (const stamp of webStamps) {
+    current.add(stamp.id);
+    const previous = stored.get(stamp.id);
+    if (previous?.contentHash !== stamp.contentHash || (previous.urls?.length ?? 0) !== stamp.urlCount) {
+      changedWeb.push(stamp.id);
+    }
+  }
+  for (const record of webSource.records(changedWeb)) {
     library.upsert(record);
     upserted++;
   }

@@ -11,7 +11,7 @@ export type { Delivery, DeliveryPart, NewDelivery, StoredMessage } from './deliv
 export type { DocumentState, IngestEvent, LogAppend, LogEntry } from './ingestionLog.js';
 export type { NewSubscription, Subscription, SubscriptionStatus } from './subscriptions.js';
 export type { SourceState } from './sourceStates.js';
-export type { WebDocument } from './webDocuments.js';
+export type { WebDocument, WebDocumentStamp } from './webDocuments.js';
 export type { Deliveries, IngestionLog, SourceStates, Subscriptions, WebDocuments };
 
 const metaRow = z.object({ value: z.string() });

@@ -32,6 +32,21 @@ const webDocumentRow = z
     fingerprint: fingerprintSchema.parse(JSON.parse(r.fingerprint)),
   }));
 const idRow = z.object({ doc_id: z.string() });
+const stampRow = z
+  .object({ id: z.string(), content_hash: z.string(), url_count: z.number().int().nullable() })
+  .transform((r): WebDocumentStamp => ({
+    id: r.id,
+    contentHash: r.content_hash,
+    urlCount: r.url_count ?? 0,
+  }));
+
+/** What tells whether a copy of a stored document is current, without reading the document. */
+export interface WebDocumentStamp {
+  readonly id: string;
+  readonly contentHash: string;
+  /** How many addresses it was seen under (a merged duplicate adds one, the text staying the same). */
+  readonly urlCount: number;
+}
 const countRow = z.object({ source_id: z.string(), n: z.number().int() });
 const fingerprintRow = z
   .object({ id: z.string(), fingerprint: z.string() })
@@ -105,12 +120,32 @@ export class WebDocuments {
     for (const key of keys) addKey.run(key, record.id);
   }
 
-  /** Every stored record (loading the library at start). */
-  records(): DocumentRecord[] {
-    return webDocumentRow
+  /** Every stored record, or those with the given ids (unknown ids are left out). */
+  records(ids?: readonly string[]): DocumentRecord[] {
+    if (ids === undefined) {
+      return webDocumentRow
+        .array()
+        .parse(this.db.prepare('SELECT * FROM web_documents ORDER BY id').all())
+        .map((d) => d.record);
+    }
+    return ids.flatMap((id) => this.get(id)?.record ?? []);
+  }
+
+  /**
+   * Id, content hash and address count of every stored document, in id order: a start compares
+   * them with its snapshot and reads only the documents that changed (SQLite counts the addresses
+   * inside the stored JSON, so no record is parsed here).
+   */
+  stamps(): WebDocumentStamp[] {
+    return stampRow
       .array()
-      .parse(this.db.prepare('SELECT * FROM web_documents ORDER BY id').all())
-      .map((d) => d.record);
+      .parse(
+        this.db
+          .prepare(
+            "SELECT id, content_hash, json_array_length(record, '$.urls') AS url_count FROM web_documents ORDER BY id",
+          )
+          .all(),
+      );
   }
 
   /** Ids of every stored document. */

@@ -14,16 +14,19 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Library } from '../../src/core/library.js';
+import type { DocumentRecord } from '../../src/core/record.js';
 import { Ingester } from '../../src/ingest/ingester.js';
 import { loadCorpus, parseFiles } from '../../src/ingest/loadCorpus.js';
 import {
   isSnapshotRewriteWorthIt,
   openCorpusLibrary,
   type OpenCorpusOptions,
+  type WebDocumentSource,
 } from '../../src/ingest/openCorpus.js';
 import { saveSnapshot, SNAPSHOT_FILE, snapshotPath } from '../../src/ingest/snapshotFile.js';
 import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
+import { fetchedRecord } from '../support/sourceItems.js';
 import { page } from '../fixtures/pages.js';
 
 const dirs: Array<{ cleanup: () => void }> = [];
@@ -323,6 +326,59 @@ describe('ingest/openCorpus', () => {
       expect(opened.warnings[0]).toMatch(/^index snapshot .*: (corrupt|stale): .*; rebuilding the index$/);
       expect(opened.library.search('beijing liaison office agreement').results[0]?.id).toBe(AGREEMENT);
       expect((await open(data.dir)).source).toBe('snapshot');
+    });
+
+    it('reads only the fetched documents the store changed since the snapshot', async () => {
+      const data = corpusDir();
+      const store = Store.open(data.dir);
+      try {
+        const put = (record: DocumentRecord) =>
+          store.webDocuments.put(
+            {
+              record,
+              sourceId: record.sourceId!,
+              firstSeenAt: '2026-11-29T12:00:00Z',
+              updatedAt: '2026-11-29T12:00:00Z',
+              fingerprint: { signature: [], shingles: 0 },
+            },
+            [],
+          );
+        const fetched = ['Flood relief in Chad', 'Border talks resume', 'A new office opens'].map(
+          (title, n) =>
+            fetchedRecord({
+              sourceId: 'un-news',
+              title,
+              url: `https://news.example/${n}`,
+              text: `Geneva - ${title}, the story.`,
+            }),
+        );
+        fetched.forEach(put);
+        /** The store, counting the records it is asked for. */
+        const asked: string[] = [];
+        const counted: WebDocumentSource = {
+          stamps: () => store.webDocuments.stamps(),
+          records: (ids) => (asked.push(...ids), store.webDocuments.records(ids)),
+        };
+        expect((await open(data.dir, { webDocuments: counted })).counts.documents).toBe(23);
+        expect(asked).toHaveLength(3); // a rebuild reads them all
+
+        asked.length = 0;
+        expect(await open(data.dir, { webDocuments: counted })).toMatchObject({ source: 'snapshot' });
+        expect(asked).toEqual([]);
+
+        // A merged duplicate adds an address, the text staying the same: that one is read again.
+        const merged = { ...fetched[1]!, urls: [...(fetched[1]!.urls ?? []), 'https://mirror.example/1'] };
+        put(merged);
+        const opened = await open(data.dir, { webDocuments: counted });
+        expect(asked).toEqual([merged.id]);
+        expect(opened.counts.upserted).toBe(1);
+        expect(opened.library.getDocument(merged.id).urls).toEqual(merged.urls);
+        expect(store.webDocuments.stamps().find((s) => s.id === merged.id)?.urlCount).toBe(
+          merged.urls.length,
+        );
+      } finally {
+        store.close();
+      }
     });
 
     it('still opens, with a warning, when the snapshot cannot be written', async () => {

@@ -11,7 +11,7 @@ import type { SlashCommand } from '../../src/discord/command.js';
 import type { CommandContext } from '../../src/discord/context.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import { createCommandContext, loadLibrary } from '../../src/discord/services.js';
-import { readWebRecords } from '../../src/ingest/webRecords.js';
+import { withWebDocuments } from '../../src/ingest/webRecords.js';
 import { createDigestRuntime, type DigestRuntime } from '../../src/digests/runtime.js';
 import type { SourcesView } from '../../src/sources/sourcesView.js';
 import { LoopbackDiscord } from '../../loopback/discord.js';
@@ -88,7 +88,7 @@ export class BotHarness {
       { level: 'debug' },
       { write: (line: string) => void this.logs.push(JSON.parse(line) as LogLine) },
     );
-    const { library } = await loadLibrary(this.dataDir, logger, readWebRecords(this.dataDir));
+    const { library } = await withWebDocuments(this.dataDir, (web) => loadLibrary(this.dataDir, logger, web));
     // As main.ts: one client, whose REST the digests post through.
     const client = createClient(this.config);
     this.digests = this.withDigests
