@@ -17,7 +17,7 @@
  * library.projects.list({ status: 'Completed', sort: 'budget' });
  * library.suggest('title', 'mig');                      // ≤ 25 {name, value}, each ≤ 100 chars
  * library.stats();                                      // {documents, articles, projects, contacts}
- * library.warm();                                       // build lazy parts now (after start-up)
+ * library.warmSteps();                                  // build lazy parts now, step by step
  * library.upsert(record); library.remove(id);           // live ingestion
  * library.toSnapshot(sources); Library.fromSnapshot(lines);  // lines of text; Result: reason on damage
  * ```
@@ -150,7 +150,8 @@ export class Library {
   private textSource: TextSource | null = null;
   private readonly mentions = new Map<string, readonly Mention[]>();
   private readonly index: SearchIndex;
-  private readonly titles = new PrefixIndex();
+  /** Built on first use (or {@link warm}): a word index over every title is the largest lookup. */
+  private titlesIndex: PrefixIndex | undefined;
   private readonly countries = new PrefixIndex();
   private readonly countryCounts = new Map<string, number>();
   private readonly projectIds = new PrefixIndex();
@@ -198,7 +199,7 @@ export class Library {
       }
     }
     if (!loaded) runSteps(this.index.compactSteps());
-    for (const lookup of [this.titles, this.countries, this.projectIds]) lookup.prepare();
+    for (const lookup of [this.countries, this.projectIds]) lookup.prepare();
   }
 
   /** Builds a library over records (ids must be unique: a duplicate is a bug and throws). */
@@ -328,7 +329,7 @@ export class Library {
   suggest(field: SuggestField, prefix: string): Suggestion[] {
     switch (field) {
       case 'title':
-        return this.titles.lookup(prefix);
+        return this.titles().lookup(prefix);
       case 'country':
         return this.countries.lookup(prefix);
       case 'project':
@@ -344,12 +345,16 @@ export class Library {
   }
 
   /**
-   * Builds what is otherwise built on first use (the contact directory, the project catalog), so
-   * that first use answers quickly: seconds at 100k documents, longer than Discord's 3 s for an
-   * autocomplete. Call it once after start-up, off the interaction path.
+   * Builds what is otherwise built on first use (the title lookup, the contact directory, the
+   * project catalog), so that first use answers quickly: seconds at 100k documents, longer than
+   * Discord's 3 s for an autocomplete. A generator: one part per step, so an adapter can let the
+   * event loop run in between (`runStepsInTurns`); call it once after start-up.
    */
-  warm(): void {
+  *warmSteps(): Generator<void, void> {
+    this.titles();
+    yield;
     this.people();
+    yield;
     this.catalog();
   }
 
@@ -400,7 +405,7 @@ export class Library {
   }
 
   private addLookups(record: RecordMeta): void {
-    this.titles.set(record.id, record.title, [record.title]);
+    this.titlesIndex?.set(record.id, record.title, [record.title]);
     if (record.country) {
       const count = this.countryCounts.get(record.country) ?? 0;
       this.countryCounts.set(record.country, count + 1);
@@ -415,7 +420,7 @@ export class Library {
   }
 
   private removeLookups(record: RecordMeta): void {
-    this.titles.delete(record.id);
+    this.titlesIndex?.delete(record.id);
     if (record.country) {
       const count = (this.countryCounts.get(record.country) ?? 1) - 1;
       if (count <= 0) {
@@ -437,6 +442,16 @@ export class Library {
       ),
     );
     return this.peopleIndex;
+  }
+
+  private titles(): PrefixIndex {
+    if (!this.titlesIndex) {
+      const titles = new PrefixIndex();
+      for (const meta of this.metas.values()) titles.set(meta.id, meta.title, [meta.title]);
+      titles.prepare();
+      this.titlesIndex = titles;
+    }
+    return this.titlesIndex;
   }
 
   private catalog(): ProjectCatalog {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
 import { openCorpusLibrary, type WebDocumentSource } from '../ingest/openCorpus.js';
+import { runStepsInTurns } from '../util/timeSlices.js';
 import type { CommandContext } from './context.js';
 
 export interface LoadedLibrary {
@@ -38,11 +39,10 @@ export async function loadLibrary(
     },
     'library loaded',
   );
-  setImmediate(() => {
-    const started = performance.now();
-    library.warm();
-    logger.debug({ ms: Math.round(performance.now() - started) }, 'library warmed');
-  });
+  const started = performance.now();
+  void runStepsInTurns(library.warmSteps()).then(() =>
+    logger.debug({ ms: Math.round(performance.now() - started) }, 'library warmed'),
+  );
   return { library, documentCount, failures: opened.errors.length };
 }
 

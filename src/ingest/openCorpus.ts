@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Library, type FileStamp, type SnapshotSources } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
-import { mapBounded } from '../util/concurrency.js';
+import { timeSlicer } from '../util/timeSlices.js';
 import { checkMiniSearchVersion } from './miniSearchVersion.js';
 import { documentId, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import {
@@ -104,8 +104,6 @@ const REWRITE_SHARE = 0.01;
 export function isSnapshotRewriteWorthIt(changed: number, documents: number): boolean {
   return changed >= REWRITE_SHARE * Math.max(1, documents);
 }
-const STAT_CONCURRENCY = 64;
-
 interface ListedFile {
   /** Relative to the data folder, forward slashes (a record's `source`). */
   readonly file: string;
@@ -115,16 +113,22 @@ interface ListedFile {
   readonly mtimeMs: number;
 }
 
-/** raw/'s pages with their size and mtime, in file order; null when the folder is missing. */
+/**
+ * raw/'s pages with their size and mtime, in file order; null when the folder is missing. The stats
+ * are synchronous, in time slices: at 70,000 pages that takes a fifth of the time of the same stats
+ * through the thread pool, and start-up is waiting for them anyway.
+ */
 async function listPages(dataDir: string): Promise<ListedFile[] | null> {
   const dir = rawDir(dataDir);
   const names = await listPageNames(dataDir);
   if (names === null) return null;
   const listed: ListedFile[] = [];
-  const statOne = async (name: string) => {
+  const pause = timeSlicer();
+  for (const name of names) {
     const full = path.join(dir, name);
-    try {
-      const info = await stat(full);
+    const info = statSync(full, { throwIfNoEntry: false });
+    // Vanished since the listing: as if it was never there.
+    if (info) {
       listed.push({
         file: `raw/${name}`,
         path: full,
@@ -132,11 +136,9 @@ async function listPages(dataDir: string): Promise<ListedFile[] | null> {
         size: info.size,
         mtimeMs: info.mtimeMs,
       });
-    } catch {
-      // Vanished since the listing: as if it was never there.
     }
-  };
-  await mapBounded(names, STAT_CONCURRENCY, statOne);
+    await pause();
+  }
   return listed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 

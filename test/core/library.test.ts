@@ -332,12 +332,14 @@ describe('Library', () => {
     });
   });
 
-  describe('warm', () => {
-    it('builds the lazy parts without changing any answer', () => {
+  describe('warmSteps', () => {
+    it('builds the lazy parts, one per step, without changing any answer', () => {
       const warmed = createLibrary(shipped);
-      warmed.warm();
+      const steps = [...warmed.warmSteps()];
+      expect(steps).toHaveLength(2); // three parts, two pauses between them
       expect(warmed.contacts.all()).toEqual(library.contacts.all());
       expect(warmed.projects.list()).toEqual(library.projects.list());
+      expect(warmed.suggest('title', 'beij')).toEqual(library.suggest('title', 'beij'));
     });
   });
 
