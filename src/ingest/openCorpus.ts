@@ -8,6 +8,7 @@ import { documentId, listPageNames, parseFiles, rawDir, type ParseFailure } from
 import {
   parserFingerprint,
   readSnapshot,
+  releaseSnapshot,
   rememberSources,
   saveSnapshot,
   snapshotPath,
@@ -188,9 +189,12 @@ export async function openCorpusLibrary(
   checkMiniSearchVersion(options.onWarning ?? (() => undefined));
   const t0 = performance.now();
   const timings = { scanMs: 0, loadMs: 0, parseMs: 0, indexMs: 0, writeMs: 0, totalMs: 0 };
+  // The snapshot is read while raw/ is listed: its decompression waits on the thread pool.
+  const reading = options.isRebuild ? null : readSnapshot(dataDir);
   const listed = await listPages(dataDir);
   timings.scanMs = performance.now() - t0;
   if (listed === null) {
+    void reading?.then((read) => read.ok && releaseSnapshot(read.library));
     // A missing folder (unmounted, being replaced) is not "every page was deleted": keep the snapshot.
     const web = options.webDocuments ?? NO_WEB_DOCUMENTS;
     const library = Library.create(web.records(web.stamps().map((s) => s.id)));
@@ -273,9 +277,10 @@ export async function openCorpusLibrary(
     };
   };
 
-  if (options.isRebuild) return rebuild('requested');
+  if (!reading) return rebuild('requested');
   const t1 = performance.now();
-  const snapshot = await readSnapshot(dataDir);
+  const snapshot = await reading;
+  // What the read took beyond the listing it overlapped.
   timings.loadMs = performance.now() - t1;
   if (!snapshot.ok) {
     if (!snapshot.isMissing) {

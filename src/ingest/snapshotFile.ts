@@ -159,6 +159,12 @@ function useTexts(library: Library, texts: SnapshotTexts): void {
   if (previous && previous !== texts) previous.close();
 }
 
+/** Closes the snapshot file a library read from, for a library that will not be used. */
+export function releaseSnapshot(library: Library): void {
+  textsByLibrary.get(library)?.close();
+  textsByLibrary.delete(library);
+}
+
 /** What reading the snapshot gave: a library with its sources, or why there is none. */
 export type SnapshotRead =
   | { readonly ok: true; readonly library: Library; readonly sources: SnapshotSources }
@@ -216,15 +222,20 @@ export async function readSnapshot(dataDir: string): Promise<SnapshotRead> {
     if (!preamble.ok) return { ok: false, reason: preamble.error, isMissing: false };
     const { sections, stats } = preamble.value;
     const section = (name: SnapshotSection) => readAt(fd, sections[name].offset, sections[name].length);
-    // Decompressed on the thread pool: a start keeps its event loop free too.
-    const lines = async (name: SnapshotSection) => jsonLines(await gunzip(section(name)));
+    // The JSON sections are decompressed on the thread pool while this thread reads the segment.
+    const unzipping = Promise.all(
+      (['sources', 'metas', 'mentions'] as const).map((name) => gunzip(section(name))),
+    );
+    unzipping.catch(() => undefined); // awaited below, where a failure is reported
+    const segment = decodeSegment(section('segment'));
+    const [sourcesText, metasText, mentionsText] = await unzipping;
     const bad = (reason: string): SnapshotRead => ({
       ok: false,
       reason: `corrupt: ${reason}`,
       isMissing: false,
     });
 
-    const sourceLines = [...(await lines('sources'))];
+    const sourceLines = [...jsonLines(sourcesText!)];
     const [head, ...files] = sourceLines;
     const sources = { ...(head as object), files } as unknown;
     if (!isSnapshotSources(sources)) return bad('malformed page stamps');
@@ -233,7 +244,7 @@ export async function readSnapshot(dataDir: string): Promise<SnapshotRead> {
     }
     const metas: RecordMeta[] = [];
     const where = new Map<string, readonly [number, number, string]>();
-    for (const line of await lines('metas')) {
+    for (const line of jsonLines(metasText!)) {
       const [meta, offset, length] = Array.isArray(line) ? (line as unknown[]) : [];
       if (!isRecordMeta(meta) || typeof offset !== 'number' || typeof length !== 'number') {
         return bad(`record ${metas.length + 1} is malformed`);
@@ -245,12 +256,11 @@ export async function readSnapshot(dataDir: string): Promise<SnapshotRead> {
     if (corpusFingerprint(metas) !== preamble.value.corpus)
       return bad('the records do not match the preamble');
     const mentions = new Map<string, readonly Mention[]>();
-    for (const line of await lines('mentions')) {
+    for (const line of jsonLines(mentionsText!)) {
       const [id, list] = Array.isArray(line) ? (line as unknown[]) : [];
       if (typeof id !== 'string' || !isMentions({ [id]: list })) return bad('malformed mentions');
       mentions.set(id, list as Mention[]);
     }
-    const segment = decodeSegment(section('segment'));
     const texts = new SnapshotTexts(fd, sections.texts.offset, where, section('dictionary'));
     keepOpen = true;
     const loaded = Library.fromSnapshot({ metas, mentions, segment, stats, textSource: texts });
