@@ -19,17 +19,19 @@
  * library.stats();                                      // {documents, articles, projects, contacts}
  * library.warmSteps();                                  // build lazy parts now, step by step
  * library.upsert(record); library.remove(id);           // live ingestion
- * library.toSnapshot(sources); Library.fromSnapshot(lines);  // lines of text; Result: reason on damage
+ * library.compactSteps(); library.toSnapshot();       // merge changes into the index, then its parts
+ * Library.fromSnapshot(parts);                          // Result: the reason on damage
  * ```
  *
  * Errors: `search` throws UserError `empty-query`, `query-too-long` or `bad-page`; `getDocument` and
  * `related` throw UserError `unknown-id`; `suggest` throws UserError `unknown-field`. Nothing else
  * throws on user input.
  *
- * Costs: search and suggest never scan all documents (snippets only for the page shown). The
- * contact directory is built on first use (contacts, `suggest('contact')`, `related`, `stats`)
- * and then updated in place: an upsert rebuilds only the people it names. Records are held as
- * given and must not be mutated; `upsert` a new object instead.
+ * Costs: search and suggest never scan all documents (snippets only for the page shown). Each
+ * record's metadata is held in memory; its text is read from the {@link TextSource} (the snapshot
+ * file) when a page shows it, unless it changed since. The title lookup and the contact directory
+ * are built on first use (or by `warmSteps`) and then updated in place: an upsert rebuilds only
+ * the people it names. Records are held as given and must not be mutated; `upsert` a new object.
  */
 import { ContactDirectory, type ContactEntry, type DirectoryChange } from './contacts/directory.js';
 import { extractMentions, type Mention } from './contacts/mentions.js';
@@ -150,7 +152,7 @@ export class Library {
   private textSource: TextSource | null = null;
   private readonly mentions = new Map<string, readonly Mention[]>();
   private readonly index: SearchIndex;
-  /** Built on first use (or {@link warm}): a word index over every title is the largest lookup. */
+  /** Built on first use (or {@link warmSteps}): a word index over every title is the largest lookup. */
   private titlesIndex: PrefixIndex | undefined;
   private readonly countries = new PrefixIndex();
   private readonly countryCounts = new Map<string, number>();
