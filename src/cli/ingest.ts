@@ -63,7 +63,7 @@ export const ingestCommand: CliCommand = {
         library,
         onChanged: async (changes) => {
           // Same policy as the bot: few changes are cheaper to re-read at the next start.
-          if (isSnapshotRewriteWorthIt(changes.indexed, library.stats().documents)) {
+          if (isSnapshotRewriteWorthIt(changes.indexed, library.documentCount)) {
             await saveSnapshot(dataDir, library);
           }
         },

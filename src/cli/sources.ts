@@ -98,7 +98,7 @@ async function fetchNow(io: CliIo, only: string | undefined, isJson: boolean): P
   }
   // Same policy as the bot: a few changes are cheaper to re-read at the next start.
   const changed = reports.reduce((n, r) => n + r.changed.length, 0);
-  if (changed > 0 && isSnapshotRewriteWorthIt(changed, library.stats().documents)) {
+  if (changed > 0 && isSnapshotRewriteWorthIt(changed, library.documentCount)) {
     await saveSnapshot(io.dataDir, library);
   }
   const rows = reports.map((r) => ({

@@ -33,7 +33,12 @@
  * are built on first use (or by `warmSteps`) and then updated in place: an upsert rebuilds only
  * the people it names. Records are held as given and must not be mutated; `upsert` a new object.
  */
-import { ContactDirectory, type ContactEntry, type DirectoryChange } from './contacts/directory.js';
+import {
+  ContactDirectory,
+  type ContactEntry,
+  type DirectoryChange,
+  type DirectorySource,
+} from './contacts/directory.js';
 import { extractMentions, type Mention } from './contacts/mentions.js';
 import { toVCard } from './contacts/vcard.js';
 import { err, ok, UserError, type Result } from './errors.js';
@@ -158,6 +163,12 @@ export class Library {
   private readonly countryCounts = new Map<string, number>();
   private readonly projectIds = new PrefixIndex();
   private peopleIndex: PeopleIndex | undefined;
+  /**
+   * Changes the directory has not taken yet: applied together on its next use. Rebuilding a person
+   * reads every document naming them, so a batch of 1,000 pages naming the same people costs one
+   * rebuild of each, not a thousand (a second at 100,000 documents instead of half a minute).
+   */
+  private readonly peopleChanges = { removed: new Set<string>(), added: new Map<string, DirectorySource>() };
   private catalogCache: ProjectCatalog | undefined;
   private sortedIdsCache: string[] | undefined;
 
@@ -360,6 +371,11 @@ export class Library {
     this.catalog();
   }
 
+  /** How many documents it holds (cheap: {@link stats} also counts people). */
+  get documentCount(): number {
+    return this.metas.size;
+  }
+
   stats(): LibraryStats {
     let articles = 0;
     for (const r of this.metas.values()) if (r.kind === 'article') articles++;
@@ -383,7 +399,10 @@ export class Library {
     else this.mentions.delete(record.id);
     this.addLookups(meta);
     this.index.upsert(toIndexedDocument(record, mentions));
-    this.peopleIndex?.apply(this.peopleIndex.directory.update([], [{ record: meta, mentions }]));
+    if (this.peopleIndex) {
+      this.peopleChanges.removed.delete(record.id);
+      this.peopleChanges.added.set(record.id, { record: meta, mentions });
+    }
     this.changed();
   }
 
@@ -396,7 +415,10 @@ export class Library {
     this.texts.delete(id);
     this.mentions.delete(id);
     this.index.remove(id);
-    this.peopleIndex?.apply(this.peopleIndex.directory.update([id], []));
+    if (this.peopleIndex) {
+      this.peopleChanges.added.delete(id);
+      this.peopleChanges.removed.add(id);
+    }
     this.changed();
     return true;
   }
@@ -435,14 +457,21 @@ export class Library {
 
   /** The directory and what is built on it, made on first use and then updated in place. */
   private people(): PeopleIndex {
-    this.peopleIndex ??= new PeopleIndex(
-      new ContactDirectory(
-        [...this.metas.values()].map((record) => ({
-          record,
-          mentions: this.mentions.get(record.id) ?? [],
-        })),
-      ),
-    );
+    if (!this.peopleIndex) {
+      this.peopleIndex = new PeopleIndex(
+        new ContactDirectory(
+          [...this.metas.values()].map((record) => ({
+            record,
+            mentions: this.mentions.get(record.id) ?? [],
+          })),
+        ),
+      );
+    } else if (this.peopleChanges.removed.size + this.peopleChanges.added.size > 0) {
+      const { removed, added } = this.peopleChanges;
+      this.peopleIndex.apply(this.peopleIndex.directory.update([...removed], [...added.values()]));
+      removed.clear();
+      added.clear();
+    }
     return this.peopleIndex;
   }
 

@@ -78,7 +78,7 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
     onChanged: async (report) => {
       // Pages logged but already in the library (a first start) leave the snapshot current.
       changedSinceSave += report.indexed;
-      if (!isSnapshotRewriteWorthIt(changedSinceSave, library.stats().documents)) return;
+      if (!isSnapshotRewriteWorthIt(changedSinceSave, library.documentCount)) return;
       changedSinceSave = 0;
       const started = performance.now();
       const bytes = await saveSnapshot(dataDir, library);

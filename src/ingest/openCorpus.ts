@@ -205,7 +205,7 @@ export async function openCorpusLibrary(
       source: 'rebuilt',
       reason: 'raw folder not found',
       counts: {
-        documents: library.stats().documents,
+        documents: library.documentCount,
         files: 0,
         reused: 0,
         parsed: 0,

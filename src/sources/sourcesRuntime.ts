@@ -99,7 +99,7 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
       report(r);
       changedSinceSave += r.changed.length;
     }
-    if (changedSinceSave > 0 && isSnapshotRewriteWorthIt(changedSinceSave, library.stats().documents)) {
+    if (changedSinceSave > 0 && isSnapshotRewriteWorthIt(changedSinceSave, library.documentCount)) {
       changedSinceSave = 0;
       await saveSnapshot(dataDir, library);
     }
