@@ -131,7 +131,7 @@ export interface TextSource {
 
 /** What a snapshot holds; see {@link Library.toSnapshot} and {@link Library.fromSnapshot}. */
 export interface SnapshotParts {
-  /** Every record without its text, in id order. */
+  /** Every record without its text. */
   readonly metas: readonly RecordMeta[];
   /** The people found in each text (documents without any left out). */
   readonly mentions: ReadonlyMap<string, readonly Mention[]>;
@@ -257,7 +257,7 @@ export class Library {
     const compact = this.index.segment();
     if (!compact) return null;
     return {
-      metas: this.documents(),
+      metas: [...this.metas.values()],
       mentions: new Map(this.mentions),
       segment: compact.segment,
       stats: compact.stats,
@@ -325,6 +325,11 @@ export class Library {
   /** The metadata of every record (no text), in id order. */
   documents(): RecordMeta[] {
     return this.sortedIds().map((id) => this.metas.get(id)!);
+  }
+
+  /** The metadata of every record, in no particular order (no sort: for passes over all of them). */
+  metadata(): IterableIterator<RecordMeta> {
+    return this.metas.values();
   }
 
   /** Documents related to `id` (shared rare terms, same country, same people), never itself. */

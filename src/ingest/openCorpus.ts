@@ -293,7 +293,7 @@ export async function openCorpusLibrary(
 
   const { library, sources } = snapshot;
   const stamps = new Map(sources.files.map((s) => [s.file, s]));
-  const stored = new Map(library.documents().map((r) => [r.id, r]));
+  const stored = new Map([...library.metadata()].map((r) => [r.id, r]));
   const byId = new Map<string, ListedFile[]>();
   for (const f of listed) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
   const reused: FileStamp[] = [];

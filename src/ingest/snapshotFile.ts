@@ -292,7 +292,7 @@ async function stampsFor(dataDir: string, library: Library, known: readonly File
   const byFile = new Map(known.map((s) => [s.file, s]));
   const stamps: FileStamp[] = [];
   const unknown: Array<{ file: string; contentHash: string }> = [];
-  for (const record of library.documents()) {
+  for (const record of library.metadata()) {
     const stamp = byFile.get(record.source);
     if (stamp?.contentHash === record.contentHash) stamps.push(stamp);
     else if (/^raw\/[^/]+$/.test(record.source)) {
@@ -333,6 +333,12 @@ class SectionWriter {
 
   async write(bytes: Uint8Array | string): Promise<void> {
     const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+    if (buffer.length >= WRITE_CHUNK) {
+      // A large part (the segment's postings) goes out as it is: copying it would hold the thread.
+      await this.flush();
+      await this.writeAt(buffer);
+      return;
+    }
     this.pending.push(buffer);
     this.pendingBytes += buffer.length;
     if (this.pendingBytes >= WRITE_CHUNK) await this.flush();
@@ -343,12 +349,16 @@ class SectionWriter {
     const chunk = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
+    await this.writeAt(chunk);
+  }
+
+  private async writeAt(bytes: Uint8Array): Promise<void> {
     let done = 0;
-    while (done < chunk.length) {
-      const { bytesWritten } = await this.file.write(chunk, done, chunk.length - done, this.position + done);
+    while (done < bytes.length) {
+      const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done, this.position + done);
       done += bytesWritten;
     }
-    this.position += chunk.length;
+    this.position += bytes.length;
   }
 
   /** Flushes, then pads with zeros to a multiple of 8 bytes (typed arrays read in place need it). */

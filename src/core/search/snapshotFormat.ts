@@ -64,14 +64,22 @@ export interface SnapshotPreamble {
 }
 
 /**
- * Fingerprint of a corpus: the sorted (id, contentHash) list, hashed. Same records in any order →
- * same fingerprint; any added, removed or changed page → another.
+ * Fingerprint of a corpus: the count and two sums of the (id, contentHash) pairs' hashes. Same
+ * records in any order → same fingerprint (no sort, no joined copy of 100,000 lines); any added,
+ * removed or changed page → another, but for a 1 in 2^64 chance.
  */
 export function corpusFingerprint(records: Iterable<Pick<RecordMeta, 'id' | 'contentHash'>>): string {
-  const lines: string[] = [];
-  for (const r of records) lines.push(`${r.id}\t${r.contentHash}`);
-  lines.sort();
-  return `${lines.length}:${hashString(lines.join('\n'))}:${hashString(lines.join('\n'), 1)}`;
+  let count = 0;
+  let low = 0n;
+  let high = 0n;
+  for (const r of records) {
+    count++;
+    const pair = `${r.id}\t${r.contentHash}`;
+    low += BigInt(`0x${hashString(pair)}`);
+    high += BigInt(`0x${hashString(pair, 1)}`);
+  }
+  const mask = (1n << 64n) - 1n;
+  return `${count}:${(low & mask).toString(16)}:${(high & mask).toString(16)}`;
 }
 
 /** The preamble for a snapshot of these records written by this code. */
