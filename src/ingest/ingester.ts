@@ -4,7 +4,7 @@ import type { DocumentRecord, RecordMeta } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
 import { documentId, hashBytes, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import { snapshotStamps } from './snapshotFile.js';
-import { timeSlicer } from '../util/timeSlices.js';
+import { runStepsInTurns, timeSlicer } from '../util/timeSlices.js';
 
 /**
  * Log entries appended per write transaction. A first start over 100k pages logs them all; in
@@ -129,7 +129,7 @@ export class Ingester {
       return { logged: [], added: [], updated: [], removed: [], rejected: [], unchanged: 0, indexed: 0 };
     }
 
-    const states = store.log.documentStates();
+    const states = await runStepsInTurns(store.log.documentStateSteps());
     const library = this.options.library;
     const toParse: string[] = [];
     /** Pages the library already holds as they are now, but the log does not: logged as they are. */

@@ -38,6 +38,9 @@ export interface DocumentState {
   readonly event: IngestEvent;
 }
 
+/** Log rows read per step of {@link IngestionLog.documentStateSteps}. */
+const STATE_SLICE = 5000;
+
 /** A row of `ingestion_log` as SQLite returns it, checked and renamed on the way out. */
 const logRow = z
   .object({
@@ -134,17 +137,42 @@ export class IngestionLog {
 
   /** Each document's last log entry, by id. */
   documentStates(): Map<string, DocumentState> {
-    const rows = this.db
+    const steps = this.documentStateSteps();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * {@link documentStates} a slice of the log at a time (a generator that yields between slices):
+   * at 100,000 documents reading the whole log in one call holds the thread for a fifth of a second,
+   * so the ingester reads it in turns. Later rows replace earlier ones, as the latest event counts.
+   */
+  *documentStateSteps(): Generator<void, Map<string, DocumentState>> {
+    const slice = this.db
       .prepare(
-        `SELECT l.* FROM ingestion_log l
-         JOIN (SELECT doc_id, max(seq) AS seq FROM ingestion_log GROUP BY doc_id) m ON m.seq = l.seq`,
+        'SELECT seq, doc_id, content_hash, kind, event FROM ingestion_log WHERE seq > ? ORDER BY seq LIMIT ?',
       )
-      .all();
-    return new Map(
-      logRow
-        .array()
-        .parse(rows)
-        .map((e) => [e.docId, { seq: e.seq, contentHash: e.contentHash, kind: e.kind, event: e.event }]),
-    );
+      .raw();
+    const states = new Map<string, DocumentState>();
+    for (let after = 0; ;) {
+      const rows = slice.all(after, STATE_SLICE) as unknown[][];
+      for (const [seq, docId, contentHash, kind, event] of rows) {
+        if (
+          typeof seq !== 'number' ||
+          typeof docId !== 'string' ||
+          (contentHash !== null && typeof contentHash !== 'string') ||
+          (kind !== null && kind !== 'article' && kind !== 'project') ||
+          (event !== 'new' && event !== 'updated' && event !== 'removed')
+        ) {
+          throw new Error(`ingestion_log: malformed row for document ${String(docId)}`);
+        }
+        states.set(docId, { seq, contentHash, kind, event });
+        after = seq;
+      }
+      if (rows.length < STATE_SLICE) return states;
+      yield;
+    }
   }
 }

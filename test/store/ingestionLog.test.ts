@@ -62,5 +62,32 @@ describe('store/ingestionLog', () => {
       expect(store.log.latestNewArticles(6, 0)).toEqual([]);
       expect(store.log.entries(3, 5).map((e) => e.seq)).toEqual([4, 5]);
     });
+
+    it('reads a long log in steps, the latest entry of each document winning across them', () => {
+      const store = open(tempDir());
+      // 12,000 entries over 5,000 documents: every document is logged in more than one step.
+      const changes = Array.from({ length: 12_000 }, (_, n) => ({
+        docId: `d${n % 5000}`,
+        contentHash: HASH(String(n)),
+        kind: 'article' as const,
+        event: n < 5000 ? ('new' as const) : ('updated' as const),
+      }));
+      store.log.append(changes);
+      const steps = store.log.documentStateSteps();
+      let pauses = 0;
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) pauses++;
+      expect(pauses).toBe(2);
+      const states = step.value;
+      expect(states.size).toBe(5000);
+      expect(states.get('d1')).toEqual({
+        seq: 10_002,
+        contentHash: HASH('10001'),
+        kind: 'article',
+        event: 'updated',
+      });
+      expect(states.get('d4999')?.contentHash).toBe(HASH('9999'));
+      expect(store.log.documentStates()).toEqual(states);
+    });
   });
 });
