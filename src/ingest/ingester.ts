@@ -147,9 +147,11 @@ export class Ingester {
       fileHashes.set(`raw/${name}`, hash);
       files.push({ name, id: documentId(name), file, hash });
     }
+    const pause = timeSlicer();
     const byId = new Map<string, typeof files>();
     for (const f of files) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
     for (const [id, group] of byId) {
+      await pause();
       const state = states.get(id);
       const known = state && state.event !== 'removed' ? state.contentHash : null;
       // Two files with one id (a.txt, a.md): keep the one already logged, so passes do not flip-flop.
@@ -194,6 +196,7 @@ export class Ingester {
     // Documents fetched from live sources have no file: raw/ never removes them.
     const webIds = store.webDocuments.ids();
     for (const [id, state] of states) {
+      await pause();
       if (state.event === 'removed' || present.has(id) || webIds.has(id)) continue;
       gone.push(id);
       appends.push({
@@ -207,7 +210,6 @@ export class Ingester {
     // Library first, log second: once the log says `new`, a digest can look the record up.
     // Upserts are idempotent, so a change another process logged first still reaches our library.
     // Both go in time slices, so the bot answers while a big batch is ingested.
-    const pause = timeSlicer();
     if (library) {
       for (const record of parsed.documents) {
         library.upsert(record);

@@ -150,11 +150,11 @@ export class WebDocuments {
 
   /** Ids of every stored document. */
   ids(): Set<string> {
-    const rows = z
-      .object({ id: z.string() })
-      .array()
-      .parse(this.db.prepare('SELECT id FROM web_documents').all());
-    return new Set(rows.map((r) => r.id));
+    // Every ingester pass asks: one column, plucked, no per-row parse (30,000 rows at 100k documents).
+    const ids: unknown[] = this.db.prepare('SELECT id FROM web_documents').pluck().all();
+    const text = ids.filter((id): id is string => typeof id === 'string');
+    if (text.length !== ids.length) throw new Error('web_documents: an id is not text');
+    return new Set(text);
   }
 
   /** Documents per source id. */
