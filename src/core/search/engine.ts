@@ -6,12 +6,12 @@
  * query term, merges them in Maps, then wraps, filters and sorts every match, although a search
  * shows one page of 10. On 100k documents a common word matches most of them, and that garbage is
  * most of the time (and the GC pauses) of a search. This runs the same query plan over the same
- * postings with flat arrays indexed by document number: scores are summed in the same order with
- * the same formulas (so they are the same numbers), an AND query only scores documents every
- * earlier word matched (the most selective word goes first), and only the page's documents become
- * objects. Documents with equal scores keep MiniSearch's order (first matched first) except that
+ * postings with flat arrays indexed by document number: scores are summed with the same formulas
+ * in the same order, an AND query only scores documents every earlier word matched (the most
+ * selective word goes first), and only the page's documents become objects. One difference:
  * prefix and typo expansions are visited in string order, where MiniSearch visits its radix tree's
- * insertion order.
+ * insertion order, so a document matched by several expansions may differ in a score's last bits,
+ * and documents of equal score may come in another order (bench/equality.test.ts bounds both).
  */
 import type { ScoringOptions } from './miniSearchInternals.js';
 /** One word of a query as MiniSearch runs it (a query spec). */
