@@ -128,6 +128,11 @@ export class WebDocuments {
         .parse(this.db.prepare('SELECT * FROM web_documents ORDER BY id').all())
         .map((d) => d.record);
     }
+    // Many ids (a rebuild asks for all): one scan beats a lookup each.
+    if (ids.length > 1000) {
+      const wanted = new Set(ids);
+      return this.records().filter((record) => wanted.has(record.id));
+    }
     return ids.flatMap((id) => this.get(id)?.record ?? []);
   }
 
