@@ -16,6 +16,7 @@ import {
 import { decodeSegment, encodeSegment } from '../core/search/segment.js';
 import {
   corpusFingerprint,
+  corpusFingerprintSteps,
   isMentions,
   isRecordMeta,
   isSnapshotSources,
@@ -290,28 +291,42 @@ const STAT_CONCURRENCY = 64;
  */
 async function stampsFor(dataDir: string, library: Library, known: readonly FileStamp[]) {
   const byFile = new Map(known.map((s) => [s.file, s]));
-  const stamps: FileStamp[] = [];
+  const kept = new Set<FileStamp>();
   const unknown: Array<{ file: string; contentHash: string }> = [];
+  const pause = timeSlicer();
   for (const record of library.metadata()) {
     const stamp = byFile.get(record.source);
-    if (stamp?.contentHash === record.contentHash) stamps.push(stamp);
+    if (stamp?.contentHash === record.contentHash) kept.add(stamp);
     else if (/^raw\/[^/]+$/.test(record.source)) {
       unknown.push({ file: record.source, contentHash: record.contentHash });
     }
+    await pause();
   }
+  const fresh: FileStamp[] = [];
   const restamp = async ({ file, contentHash }: { file: string; contentHash: string }) => {
     const full = path.join(dataDir, file);
     try {
       const info = await stat(full);
       if (hashBytes(await readFile(full)) === contentHash) {
-        stamps.push({ file, size: info.size, mtimeMs: info.mtimeMs, contentHash });
+        fresh.push({ file, size: info.size, mtimeMs: info.mtimeMs, contentHash });
       }
     } catch {
       // Gone or unreadable: no stamp, so the next start looks at it again.
     }
   };
   await mapBounded(unknown, STAT_CONCURRENCY, restamp);
-  return stamps.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // The known stamps are in file order already: only the fresh ones are sorted, then merged in.
+  const byName = (a: FileStamp, b: FileStamp) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  fresh.sort(byName);
+  const stamps: FileStamp[] = [];
+  let k = 0;
+  for (const stamp of known) {
+    if (!kept.has(stamp)) continue;
+    while (k < fresh.length && byName(fresh[k]!, stamp) < 0) stamps.push(fresh[k++]!);
+    stamps.push(stamp);
+  }
+  while (k < fresh.length) stamps.push(fresh[k++]!);
+  return stamps;
 }
 
 /** Records handled between two turns of the event loop while writing. */
@@ -508,17 +523,20 @@ async function writeSnapshot(dataDir: string, library: Library, sources?: Snapsh
     await section('metas', () =>
       writeLines(
         out,
-        state.metas.map((meta) => {
-          const [offset, length] = where.get(meta.id)!;
-          return [meta, offset, length];
-        }),
+        (function* () {
+          for (const meta of state.metas) {
+            const [offset, length] = where.get(meta.id)!;
+            yield [meta, offset, length];
+          }
+        })(),
       ),
     );
     await section('mentions', () => writeLines(out, state.mentions));
     await section('sources', () =>
       writeLines(out, [{ parser: current.parser, navigation: current.navigation }, ...current.files]),
     );
-    const preamble = JSON.stringify(snapshotPreamble(state.metas, state.stats, sections));
+    const corpus = await runStepsInTurns(corpusFingerprintSteps(state.metas));
+    const preamble = JSON.stringify(snapshotPreamble(state.metas.length, corpus, state.stats, sections));
     if (Buffer.byteLength(preamble) >= PREAMBLE_BYTES) throw new Error('snapshot preamble too long');
     await handle.write(preamble.padEnd(PREAMBLE_BYTES - 1, ' ') + '\n', 0, 'utf8');
     size = out.position;

@@ -68,13 +68,24 @@ export interface SnapshotPreamble {
  * 100,000 lines); any added, removed or changed page → another, but for a negligible chance.
  */
 export function corpusFingerprint(records: Iterable<Pick<RecordMeta, 'id' | 'contentHash'>>): string {
+  const steps = corpusFingerprintSteps(records);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** {@link corpusFingerprint} as steps of 20,000 records (a generator yielding between them). */
+export function* corpusFingerprintSteps(
+  records: Iterable<Pick<RecordMeta, 'id' | 'contentHash'>>,
+): Generator<void, string> {
   let count = 0;
   let sum1 = 0;
   let sum2 = 0;
   let xor1 = 0;
   let xor2 = 0;
   for (const r of records) {
-    count++;
+    if (++count % 20_000 === 0) yield;
     let h1 = 0xdeadbeef;
     let h2 = 0x41c6ce57;
     // The id, a tab, the content hash: one pass over the characters, no joined string.
@@ -97,9 +108,10 @@ export function corpusFingerprint(records: Iterable<Pick<RecordMeta, 'id' | 'con
   return `${count}:${hex(sum1)}${hex(sum2)}:${hex(xor1)}${hex(xor2)}`;
 }
 
-/** The preamble for a snapshot of these records written by this code. */
+/** The preamble for a snapshot of `documents` records of fingerprint `corpus`, written by this code. */
 export function snapshotPreamble(
-  metas: readonly RecordMeta[],
+  documents: number,
+  corpus: string,
   stats: IndexStats,
   sections: SnapshotPreamble['sections'],
 ): SnapshotPreamble {
@@ -107,8 +119,8 @@ export function snapshotPreamble(
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     optionsHash: OPTIONS_HASH,
-    documents: metas.length,
-    corpus: corpusFingerprint(metas),
+    documents,
+    corpus,
     stats,
     sections,
   };
