@@ -293,7 +293,7 @@ async function stampsFor(dataDir: string, library: Library, known: readonly File
   const byFile = new Map(known.map((s) => [s.file, s]));
   const kept = new Set<FileStamp>();
   const unknown: Array<{ file: string; contentHash: string }> = [];
-  const pause = timeSlicer();
+  const pause = timeSlicer(WRITE_SLICE_MS);
   for (const record of library.metadata()) {
     const stamp = byFile.get(record.source);
     if (stamp?.contentHash === record.contentHash) kept.add(stamp);
@@ -331,6 +331,11 @@ async function stampsFor(dataDir: string, library: Library, known: readonly File
 
 /** Records handled between two turns of the event loop while writing. */
 const WRITE_BATCH = 1000;
+/**
+ * Longest stretch of work between two turns while writing: shorter than elsewhere, because a
+ * garbage collection of the whole heap (tens of milliseconds at 100k documents) may fall inside one.
+ */
+const WRITE_SLICE_MS = 10;
 /** Bytes gathered before one write call. */
 const WRITE_CHUNK = 1 << 22;
 /** zlib's window: the most of a dictionary deflate uses. */
@@ -394,7 +399,7 @@ async function writeLines(out: SectionWriter, values: Iterable<unknown>): Promis
   let count = 0;
   for (const value of values) {
     lines += `${JSON.stringify(value)}\n`;
-    if (++count % WRITE_BATCH === 0) {
+    if (++count % (WRITE_BATCH / 2) === 0) {
       chunks.push(Buffer.from(lines, 'utf8'));
       lines = '';
       await yieldToEventLoop();
@@ -505,7 +510,7 @@ async function writeSnapshot(dataDir: string, library: Library, sources?: Snapsh
     await section('dictionary', () => out.write(dictionary));
     await section('texts', async () => {
       let at = 0;
-      const pause = timeSlicer();
+      const pause = timeSlicer(WRITE_SLICE_MS);
       for (const meta of state.metas) {
         const inMemory = state.texts.get(meta.id);
         let bytes = inMemory ? undefined : previous?.compressed(meta.id);
