@@ -329,8 +329,8 @@ async function stampsFor(dataDir: string, library: Library, known: readonly File
   return stamps;
 }
 
-/** Records handled between two turns of the event loop while writing. */
-const WRITE_BATCH = 1000;
+/** JSON lines made between two turns of the event loop while writing. */
+const LINES_PER_TURN = 500;
 /**
  * Longest stretch of work between two turns while writing: shorter than elsewhere, because a
  * garbage collection of the whole heap (tens of milliseconds at 100k documents) may fall inside one.
@@ -399,7 +399,7 @@ async function writeLines(out: SectionWriter, values: Iterable<unknown>): Promis
   let count = 0;
   for (const value of values) {
     lines += `${JSON.stringify(value)}\n`;
-    if (++count % (WRITE_BATCH / 2) === 0) {
+    if (++count % LINES_PER_TURN === 0) {
       chunks.push(Buffer.from(lines, 'utf8'));
       lines = '';
       await yieldToEventLoop();
