@@ -460,10 +460,10 @@ function dictionaryFor(
  * `sources` are given by whoever just stat'ed the pages (start-up); otherwise the library's known
  * stamps are carried over and checked. Returns the bytes written.
  *
- * Never blocks for long: the index is compacted step by step, records are written a thousand at a
- * time, texts are compressed on the thread pool (those already in the previous snapshot are copied
- * as they are). The library answers and takes changes meanwhile; the file holds it as it was when
- * the write began. Afterwards the library reads its texts from the new file.
+ * Never blocks for long: the index is compacted step by step, texts are compressed in 10 ms slices
+ * (those already in the previous snapshot are copied as they are), lines are made a few hundred per
+ * turn and gzipped on the thread pool. The library answers and takes changes meanwhile; the file
+ * holds it as it was when the write began. Afterwards the library reads its texts from the new file.
  */
 export function saveSnapshot(dataDir: string, library: Library, sources?: SnapshotSources): Promise<number> {
   // One write at a time per library: a write reads texts from the file the previous one replaces.
