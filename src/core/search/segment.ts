@@ -10,7 +10,6 @@
  * documents added since.
  */
 import type { MiniSearchInternals } from './miniSearchInternals.js';
-import { findTerm } from './sortedTerms.js';
 
 /** See the file comment. Documents are numbered 0..size-1 in the order they were added. */
 export interface Segment {
@@ -33,9 +32,6 @@ export interface Segment {
 
 /** Term frequencies of the postings. */
 export type TermFrequencies = Uint8Array | Uint16Array;
-
-/** Index of a term in the segment, or -1. */
-export const segmentTerm = (segment: Segment, term: string): number => findTerm(segment.terms, term);
 
 /** An empty segment. */
 export function emptySegment(fieldCount: number): Segment {
@@ -278,9 +274,6 @@ export function encodeSegment(segment: Segment): Uint8Array[] {
   }
   return out;
 }
-
-/** Total bytes of encoded parts. */
-export const encodedLength = (parts: readonly Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);
 
 const bytesOf = (array: ArrayBufferView) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
