@@ -77,14 +77,7 @@ async function main(): Promise<void> {
   const corpus = await ensureCorpus(pages, SEED, log);
   const { dataDir, raw } = makeDataDir(corpus.rawDir);
   const server = await LoopbackDiscord.start();
-  const env = {
-    DISCORD_TOKEN: server.token,
-    DISCORD_APPLICATION_ID: server.applicationId,
-    DISCORD_GUILD_ID: server.guild.id,
-    DISCORD_API_BASE: server.apiBase,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'debug',
-  };
+  const env = server.botEnv(dataDir, { LOG_LEVEL: 'debug' });
   await deployCommands(loadConfig(env));
 
   // The bot's log lines, as they arrive; only the ones this benchmark reads are kept.

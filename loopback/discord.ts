@@ -147,6 +147,21 @@ export class LoopbackDiscord {
     return [...this.gateway].filter((s) => s.identified).length;
   }
 
+  /**
+   * The environment a bot process needs to use this server (token, application, guild, API base)
+   * over `dataDir`, plus `extra` settings.
+   */
+  botEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      DISCORD_TOKEN: this.token,
+      DISCORD_APPLICATION_ID: this.applicationId,
+      DISCORD_GUILD_ID: this.guild.id,
+      DISCORD_API_BASE: this.apiBase,
+      DATA_DIR: dataDir,
+      ...extra,
+    };
+  }
+
   /** Base URL for `rest.api` / DISCORD_API_BASE. */
   get apiBase(): string {
     return `http://127.0.0.1:${this.port}/api`;

@@ -20,14 +20,7 @@ describe('npm start with a token (src/main.ts as a child process)', () => {
   beforeAll(async () => {
     server = await LoopbackDiscord.start();
     dataDir = await copyShippedData();
-    const env = {
-      DISCORD_TOKEN: server.token,
-      DISCORD_APPLICATION_ID: server.applicationId,
-      DISCORD_GUILD_ID: server.guild.id,
-      DISCORD_API_BASE: server.apiBase,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-    };
+    const env = server.botEnv(dataDir, { LOG_LEVEL: 'info' });
     await deployCommands(loadConfig(env));
     bot = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
       cwd: ROOT,

@@ -43,15 +43,7 @@ describe('digests under SIGKILL of the shipped bot (src/main.ts as npm start run
     server = await LoopbackDiscord.start({
       guilds: [{ channels: CHANNELS.map((name) => ({ name, type: ChannelType.GuildText })) }],
     });
-    env = {
-      DISCORD_TOKEN: server.token,
-      DISCORD_APPLICATION_ID: server.applicationId,
-      DISCORD_GUILD_ID: server.guild.id,
-      DISCORD_API_BASE: server.apiBase,
-      DATA_DIR: data.dir,
-      LOG_LEVEL: 'info',
-      RESCAN_INTERVAL_SECONDS: '0',
-    };
+    env = server.botEnv(data.dir, { LOG_LEVEL: 'info', RESCAN_INTERVAL_SECONDS: '0' });
     await deployCommands(loadConfig(env));
     server.inject({
       method: 'POST',

@@ -8,7 +8,7 @@ import { parseSourcesFile } from '../../src/sources/sourcesFile.js';
 import { createSourcesView } from '../../src/sources/sourcesView.js';
 import { Store } from '../../src/store/store.js';
 import { BotHarness, componentsOf } from '../support/botHarness.js';
-import { fetchedRecord } from '../support/sourceItems.js';
+import { fetchedRecord, storedDocument } from '../support/sourceItems.js';
 
 /** A message's link buttons, flattened. */
 function linkButtons(message: APIMessage | undefined): { label?: string; url: string }[] {
@@ -75,17 +75,7 @@ describe('live sources in Discord (real discord.js client, loopback Discord, rea
   beforeAll(async () => {
     storeDir = await mkdtemp(path.join(tmpdir(), 'mnb-sources-'));
     store = Store.open(storeDir);
-    const put = (record: DocumentRecord) =>
-      store.webDocuments.put(
-        {
-          record,
-          sourceId: record.sourceId!,
-          firstSeenAt: '2026-11-29T12:00:00Z',
-          updatedAt: '2026-11-29T12:00:00Z',
-          fingerprint: { signature: [], shingles: 0 },
-        },
-        [],
-      );
+    const put = (record: DocumentRecord) => store.webDocuments.put(storedDocument(record), []);
     [feed, iom, hostile].forEach(put);
     store.sourceStates.update('un-news', {
       lastStatus: 'ok',

@@ -27,15 +27,7 @@ describe('the shipped bot on a first start over new pages (src/main.ts, loopback
   beforeAll(async () => {
     for (let n = 0; n < PAGES; n++) dropArticle(data.raw, n, COUNTRIES[n % COUNTRIES.length]);
     server = await LoopbackDiscord.start();
-    env = {
-      DISCORD_TOKEN: server.token,
-      DISCORD_APPLICATION_ID: server.applicationId,
-      DISCORD_GUILD_ID: server.guild.id,
-      DISCORD_API_BASE: server.apiBase,
-      DATA_DIR: data.dir,
-      LOG_LEVEL: 'info',
-      RESCAN_INTERVAL_SECONDS: '0',
-    };
+    env = server.botEnv(data.dir, { LOG_LEVEL: 'info', RESCAN_INTERVAL_SECONDS: '0' });
     await deployCommands(loadConfig(env));
   });
   afterAll(async () => {

@@ -26,7 +26,7 @@ import {
 import { saveSnapshot, SNAPSHOT_FILE, snapshotPath } from '../../src/ingest/snapshotFile.js';
 import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
-import { fetchedRecord } from '../support/sourceItems.js';
+import { fetchedRecord, storedDocument } from '../support/sourceItems.js';
 import { page } from '../fixtures/pages.js';
 
 const dirs: Array<{ cleanup: () => void }> = [];
@@ -332,17 +332,7 @@ describe('ingest/openCorpus', () => {
       const data = corpusDir();
       const store = Store.open(data.dir);
       try {
-        const put = (record: DocumentRecord) =>
-          store.webDocuments.put(
-            {
-              record,
-              sourceId: record.sourceId!,
-              firstSeenAt: '2026-11-29T12:00:00Z',
-              updatedAt: '2026-11-29T12:00:00Z',
-              fingerprint: { signature: [], shingles: 0 },
-            },
-            [],
-          );
+        const put = (record: DocumentRecord) => store.webDocuments.put(storedDocument(record), []);
         const fetched = ['Flood relief in Chad', 'Border talks resume', 'A new office opens'].map(
           (title, n) =>
             fetchedRecord({

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentRecord } from '../../src/core/record.js';
-import { fetchedRecord } from '../support/sourceItems.js';
+import { fetchedRecord, storedDocument } from '../support/sourceItems.js';
 import { open, tempDir } from './fixtures.js';
-
-const stored = (record: DocumentRecord) => ({
-  record,
-  sourceId: record.sourceId!,
-  firstSeenAt: '2026-11-29T12:00:00Z',
-  updatedAt: '2026-11-29T12:00:00Z',
-  fingerprint: { signature: [], shingles: 0 },
-});
 
 describe('store/webDocuments', () => {
   it('gives stamps, ids and the records asked for, one by one or in one scan', () => {
@@ -24,7 +15,7 @@ describe('store/webDocuments', () => {
       }),
     );
     store.webDocuments.transaction(() => {
-      for (const record of records) store.webDocuments.put(stored(record), []);
+      for (const record of records) store.webDocuments.put(storedDocument(record), []);
     });
     const byId = new Map(records.map((r) => [r.id, r]));
 

@@ -66,14 +66,7 @@ export class BotHarness {
     const dataDir = await copyShippedData();
     await options.prepareData?.(dataDir);
     const server = await LoopbackDiscord.start(options.server);
-    const config = loadConfig({
-      DISCORD_TOKEN: server.token,
-      DISCORD_APPLICATION_ID: server.applicationId,
-      DISCORD_GUILD_ID: server.guild.id,
-      DISCORD_API_BASE: server.apiBase,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'debug',
-    });
+    const config = loadConfig(server.botEnv(dataDir, { LOG_LEVEL: 'debug' }));
     const harness = new BotHarness(server, dataDir, config, options.commands ?? shippedCommands);
     harness.withDigests = options.digests ?? false;
     harness.sources = options.sources;

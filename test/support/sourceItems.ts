@@ -1,6 +1,7 @@
 import { itemToRecord } from '../../src/core/sources/itemRecord.js';
 import type { DocumentRecord } from '../../src/core/record.js';
 import type { SourceItem } from '../../src/core/sources/sourceItem.js';
+import type { WebDocument } from '../../src/store/store.js';
 
 /** A fetched item as a connector would hand it over; override what the test is about. */
 export function sourceItem(fields: Partial<SourceItem> & Pick<SourceItem, 'sourceId' | 'title'>): SourceItem {
@@ -23,4 +24,15 @@ export function fetchedRecord(fields: Parameters<typeof sourceItem>[0]): Documen
   const result = itemToRecord(sourceItem(fields));
   if (!result.ok) throw new Error(result.error);
   return result.value;
+}
+
+/** A fetched record as the store keeps it (seen 29 November 2026, no text fingerprint). */
+export function storedDocument(record: DocumentRecord): WebDocument {
+  return {
+    record,
+    sourceId: record.sourceId!,
+    firstSeenAt: '2026-11-29T12:00:00Z',
+    updatedAt: '2026-11-29T12:00:00Z',
+    fingerprint: { signature: [], shingles: 0 },
+  };
 }
