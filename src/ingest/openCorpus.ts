@@ -318,6 +318,7 @@ export async function openCorpusLibrary(
   const webIds = new Set(webStamps.map((s) => s.id));
   const vanished = [...stored.keys()].filter((id) => !byId.has(id) && !webIds.has(id)).length;
   if (toParse.length + vanished > REBUILD_SHARE * Math.max(stored.size, listed.length)) {
+    releaseSnapshot(library);
     return rebuild(`${toParse.length + vanished} of ${listed.length} pages changed`);
   }
 
