@@ -32,9 +32,9 @@ export const SEARCH_INDEX_OPTIONS = {
   storeFields: [],
   tokenize: (text: string) => tokenize(text),
   processTerm: (term: string) => processTerm(term),
-  // Searches take the fast path (engine.ts) only on a clean index: after any replaced or removed
-  // document, clean up in the background (MiniSearch waits for 20 and for 10% by default).
-  // Not part of the saved index, so not in OPTIONS_HASH.
+  // For the plain index (another MiniSearch version: see searchIndex.ts), clean up after any
+  // replaced or removed document in the background (MiniSearch waits for 20 and for 10% by
+  // default); the live index's small MiniSearch turns it off. Not saved, so not in OPTIONS_HASH.
   autoVacuum: { minDirtCount: 1, minDirtFactor: Number.MIN_VALUE, batchSize: 1000, batchWait: 10 },
   searchOptions: {
     boost: { title: 3, facts: 2 },
