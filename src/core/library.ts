@@ -46,7 +46,7 @@ import { ProjectCatalog, type ProjectListOptions, type ProjectMeta, type Project
 import { metaOf, withParagraphs, type DocumentRecord, type RecordMeta } from './record.js';
 import { PrefixIndex, type Suggestion } from './search/autocomplete.js';
 import { truncate } from './truncate.js';
-import { runSteps } from './search/segment.js';
+import { runSteps } from './steps.js';
 import {
   SearchIndex,
   toIndexedDocument,

@@ -4,7 +4,7 @@ import type { DocumentRecord, RecordMeta } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
 import { documentId, hashBytes, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import { snapshotStamps } from './snapshotFile.js';
-import { runStepsInTurns, timeSlicer } from '../util/timeSlices.js';
+import { runStepsInTurns, timeSlicer, yieldToEventLoop } from '../util/timeSlices.js';
 
 /**
  * Log entries appended per write transaction. A first start over 100k pages logs them all; in
@@ -223,7 +223,7 @@ export class Ingester {
     const at = this.options.now?.() ?? new Date();
     const logged: LogEntry[] = [];
     for (let from = 0; from < appends.length; from += LOG_SLICE) {
-      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (from > 0) await yieldToEventLoop();
       logged.push(...store.log.append(appends.slice(from, from + LOG_SLICE), at));
     }
     const parsedById = new Map<string, RecordMeta>([...held, ...parsed.documents].map((d) => [d.id, d]));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DocumentKind } from '../core/record.js';
+import { runSteps } from '../core/steps.js';
 import type { SqliteDatabase } from './database.js';
 
 export type IngestEvent = 'new' | 'updated' | 'removed';
@@ -137,11 +138,7 @@ export class IngestionLog {
 
   /** Each document's last log entry, by id. */
   documentStates(): Map<string, DocumentState> {
-    const steps = this.documentStateSteps();
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-    }
+    return runSteps(this.documentStateSteps());
   }
 
   /**

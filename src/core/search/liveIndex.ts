@@ -135,7 +135,7 @@ export class LiveIndex {
     } else {
       const global = this.inSegments.get(id);
       if (global === undefined) return false;
-      const part = this.partOf(global);
+      const part = partOf(this.parts, global);
       const doc = global - part.offset;
       part.dead[doc] = 1;
       part.deadCount++;
@@ -235,17 +235,17 @@ export class LiveIndex {
     this.generationCount++;
   }
 
-  private partOf(global: number): Part {
-    for (let k = this.parts.length - 1; k >= 0; k--)
-      if (global >= this.parts[k]!.offset) return this.parts[k]!;
-    throw new Error('LiveIndex: no part holds this document');
-  }
-
   private deltaInternals(): MiniSearchInternals {
     const internals = readInternals(this.delta);
     if (!internals) throw new Error('LiveIndex: the MiniSearch internals cannot be read');
     return internals;
   }
+}
+
+/** The part holding global document number `doc` (parts are in number order). */
+function partOf(parts: readonly Part[], doc: number): Part {
+  for (let k = parts.length - 1; k >= 0; k--) if (doc >= parts[k]!.offset) return parts[k]!;
+  throw new Error('LiveIndex: no part holds this document');
 }
 
 function newDelta(): MiniSearch<IndexedDocument> {
@@ -275,13 +275,13 @@ class LiveReader implements IndexReader {
 
   fieldLength(doc: number, fieldId: number): number {
     if (doc >= this.deltaOffset) return this.delta.fieldLength.get(doc - this.deltaOffset)?.[fieldId] ?? 0;
-    const part = this.partOf(doc);
+    const part = partOf(this.parts, doc);
     return part.segment.fieldLengths[(doc - part.offset) * FIELD_COUNT + fieldId]!;
   }
 
   idOf(doc: number): string {
     if (doc >= this.deltaOffset) return this.delta.documentIds.get(doc - this.deltaOffset) as string;
-    const part = this.partOf(doc);
+    const part = partOf(this.parts, doc);
     return part.segment.ids[doc - part.offset]!;
   }
 
@@ -382,10 +382,5 @@ class LiveReader implements IndexReader {
       df.push(count);
     }
     return any ? { term, df, fields } : null;
-  }
-
-  private partOf(doc: number): Part {
-    for (let k = this.parts.length - 1; k >= 0; k--) if (doc >= this.parts[k]!.offset) return this.parts[k]!;
-    throw new Error('LiveIndex: no part holds this document');
   }
 }

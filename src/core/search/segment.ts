@@ -130,7 +130,7 @@ const MERGE_STEP = 1 << 18;
 /**
  * `base` then `added`, without the documents marked in their `dropped` arrays (by number; null:
  * none), as one segment; terms left without documents go. A generator that yields every few
- * milliseconds of work, so an adapter can let other work run between steps (`runSteps` runs it
+ * milliseconds of work, so an adapter can let other work run between steps (`runSteps` in src/core/steps.ts runs it
  * straight through); its return value is the merged segment.
  */
 export function* mergeSegments(
@@ -218,14 +218,6 @@ export function* mergeSegments(
     docs: docs.slice(0, total),
     tfs: narrow(tfs.subarray(0, total)),
   };
-}
-
-/** Runs a stepwise computation (such as {@link mergeSegments}) to its end, without pauses. */
-export function runSteps<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
 }
 
 /** Byte sections of an encoded segment, in order (see {@link encodeSegment}). */

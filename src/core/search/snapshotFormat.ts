@@ -8,6 +8,8 @@ import { err, ok, type Result } from '../errors.js';
 import type { RecordMeta } from '../record.js';
 import type { IndexStats } from './liveIndex.js';
 import { OPTIONS_HASH } from './options.js';
+import { hashHalves } from './terms.js';
+import { runSteps } from '../steps.js';
 
 /** Identifies our snapshot files; anything else is rejected as "not an index snapshot". */
 export const SNAPSHOT_FORMAT = 'migration-news-bot/index-snapshot';
@@ -68,11 +70,7 @@ export interface SnapshotPreamble {
  * 100,000 lines); any added, removed or changed page → another, but for a negligible chance.
  */
 export function corpusFingerprint(records: Iterable<Pick<RecordMeta, 'id' | 'contentHash'>>): string {
-  const steps = corpusFingerprintSteps(records);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runSteps(corpusFingerprintSteps(records));
 }
 
 /** {@link corpusFingerprint} as steps of 20,000 records (a generator yielding between them). */
@@ -86,21 +84,9 @@ export function* corpusFingerprintSteps(
   let xor2 = 0;
   for (const r of records) {
     if (++count % 20_000 === 0) yield;
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    // The id, a tab, the content hash: one pass over the characters, no joined string.
-    const { id, contentHash } = r;
-    const length = id.length + 1 + contentHash.length;
-    for (let i = 0; i < length; i++) {
-      const ch =
-        i < id.length ? id.charCodeAt(i) : i === id.length ? 9 : contentHash.charCodeAt(i - id.length - 1);
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    sum1 = (sum1 + (h1 >>> 0)) >>> 0;
-    sum2 = (sum2 + (h2 >>> 0)) >>> 0;
+    const [h1, h2] = hashHalves(`${r.id}\t${r.contentHash}`);
+    sum1 = (sum1 + h1) >>> 0;
+    sum2 = (sum2 + h2) >>> 0;
     xor1 ^= h1;
     xor2 ^= h2;
   }

@@ -174,11 +174,8 @@ export function foldPhrase(text: string): string {
   return tokenize(fold(text).replace(/['’]/g, '')).join(' ');
 }
 
-/**
- * 53-bit string hash (cyrb53), hex. Pure and fast; used to fingerprint options and corpora, not for
- * security.
- */
-export function hashString(text: string, seed = 0): string {
+/** The two 32-bit halves (unsigned) of the string hash {@link hashString} prints. */
+export function hashHalves(text: string, seed = 0): [number, number] {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
   for (let i = 0; i < text.length; i++) {
@@ -188,5 +185,14 @@ export function hashString(text: string, seed = 0): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+  return [h1 >>> 0, h2 >>> 0];
+}
+
+/**
+ * 53-bit string hash (cyrb53), hex. Pure and fast; used to fingerprint options and corpora, not for
+ * security.
+ */
+export function hashString(text: string, seed = 0): string {
+  const [h1, h2] = hashHalves(text, seed);
+  return (4294967296 * (2097151 & h2) + h1).toString(16).padStart(14, '0');
 }
