@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One real PostgreSQL server for the run; tests that need it take a database each.
+    globalSetup: ['test/support/postgresServer.ts'],
   },
 });

@@ -27,7 +27,7 @@ try {
   for (const mode of ['rebuild', 'snapshot'] as const) {
     const opened = await openCorpusLibrary(work.dataDir, {
       isRebuild: mode === 'rebuild',
-      webDocuments: webDocumentsOf(storedWebDocuments(work.dataDir)),
+      webDocuments: webDocumentsOf(await storedWebDocuments(work.dataDir)),
     });
     process.stdout.write(
       `-- open (${mode}): source ${opened.source}, ${opened.counts.documents} documents\n`,

@@ -22,7 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { storePath } from '../src/store/database.js';
+import { storePath } from '../src/store/sqliteDriver.js';
 import { Store } from '../src/store/store.js';
 import { writeCorpus } from './syntheticCorpus.js';
 import { DEFAULT_WEB_SHARE, isWebPage, writeWebCorpus } from './webCorpus.js';
@@ -80,14 +80,14 @@ export async function ensureCorpus(
     (done, total) => log(`corpus ${size}: ${done}/${total} pages`),
     (index) => !isWebPage(index, seed, DEFAULT_WEB_SHARE),
   );
-  const store = Store.open(dir);
+  const store = await Store.open(dir);
   let webDocuments: number;
   try {
-    webDocuments = writeWebCorpus(store, options, DEFAULT_WEB_SHARE, (done) =>
+    webDocuments = await writeWebCorpus(store, options, DEFAULT_WEB_SHARE, (done) =>
       log(`corpus ${size}: ${done} fetched documents stored`),
     );
   } finally {
-    store.close();
+    await store.close();
   }
   log(`corpus ${size}: ${result.files} pages in raw/, ${webDocuments} fetched documents in bot.sqlite`);
   writeFileSync(

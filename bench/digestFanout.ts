@@ -174,7 +174,7 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
   const raw = path.join(dataDir, 'raw');
   // The digest machinery as the bot builds it (the factory main.ts and the tests use).
   const rest = new REST({ api: `${limiter.base}/api`, timeout: 30_000 }).setToken(discord.token);
-  const runtime = createDigestRuntime({
+  const runtime = await createDigestRuntime({
     dataDir,
     rescanIntervalSeconds: 0,
     library: createLibrary([]),
@@ -186,7 +186,7 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
   try {
     for (const name of channelNames) {
       for (let k = 0; k < scenario.subscriptionsPerChannel; k++) {
-        store.subscriptions.create({
+        await store.subscriptions.create({
           guildId: discord.guild.id,
           channelId: discord.channel(name).id,
           cron: '0 9 * * *',
@@ -204,13 +204,13 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
     }
     await ingester.sync();
 
-    const subscriptions = store.subscriptions.list();
-    const target = store.log.latestSeq();
+    const subscriptions = await store.subscriptions.list();
+    const target = await store.log.latestSeq();
     const started = performance.now();
     const outcomes = await Promise.all(subscriptions.map((s) => service.due(s.id)));
     const seconds = (performance.now() - started) / 1000;
     const undelivered = outcomes.filter((o) => o.kind !== 'delivered').length;
-    if (undelivered > 0 || store.subscriptions.list().some((s) => s.cursorSeq < target)) {
+    if (undelivered > 0 || (await store.subscriptions.list()).some((s) => s.cursorSeq < target)) {
       throw new Error(`fan-out: ${undelivered} subscriptions were not delivered`);
     }
     const messages = subscriptions.length; // one message each (≤ 25 articles)

@@ -65,7 +65,7 @@ async function measure(extra: number): Promise<void> {
     DATA_DIR: dataDir,
   });
   const loadStarted = performance.now();
-  const { library, documentCount } = await withWebDocuments(dataDir, (web) =>
+  const { library, documentCount } = await withWebDocuments({ dataDir }, (web) =>
     loadLibrary(dataDir, logger, web),
   );
   const loadMs = performance.now() - loadStarted;

@@ -13,7 +13,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { deserialize, serialize } from 'node:v8';
 import type { DocumentRecord } from '../src/core/record.js';
 import { loadCorpus } from '../src/ingest/loadCorpus.js';
-import { storePath } from '../src/store/database.js';
+import { storePath } from '../src/store/sqliteDriver.js';
 import { storedWebDocuments } from './oursSide.js';
 import { buildPrefixMix, buildQueryMix, QUERY_CLASSES, type QueryClass } from './queries.js';
 import {
@@ -48,7 +48,7 @@ async function prepare(dataDir: string): Promise<PrepareResult> {
     }),
   );
   // The fetched share lives in the store, as the bot keeps it; both sides index all of it.
-  const web = storedWebDocuments(dataDir);
+  const web = await storedWebDocuments(dataDir);
   const documents = [...pages, ...web];
   writeFileSync(documentsCache(dataDir), serialize(documents));
   return {

@@ -36,12 +36,12 @@ function answerer(library: Library): Answerer {
 }
 
 /** The fetched documents, read from DATA_DIR's store (every record: to build raw MiniSearch). */
-export function storedWebDocuments(dataDir: string): DocumentRecord[] {
-  const store = Store.open(dataDir);
+export async function storedWebDocuments(dataDir: string): Promise<DocumentRecord[]> {
+  const store = await Store.open(dataDir);
   try {
-    return store.webDocuments.records();
+    return await store.webDocuments.records();
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -88,7 +88,7 @@ export function createOursSide(): BenchSide {
     async coldOpen(dataDir, mode) {
       // The bot's start-up path: the store's fetched documents, then stat the pages and load the
       // snapshot (or read and parse everything).
-      const opened = await withWebDocuments(dataDir, (webDocuments) =>
+      const opened = await withWebDocuments({ dataDir }, (webDocuments) =>
         openCorpusLibrary(dataDir, { isReadOnly: true, isRebuild: mode === 'rebuild', webDocuments }),
       );
       const expected = mode === 'snapshot' ? 'snapshot' : 'rebuilt';
@@ -102,7 +102,7 @@ export function createOursSide(): BenchSide {
     },
     async beginIngestion(dataDir) {
       if (!built) throw new Error('ours side: open before ingesting');
-      runtime = createDigestRuntime({
+      runtime = await createDigestRuntime({
         dataDir,
         rescanIntervalSeconds: 0,
         library: built.library,

@@ -93,7 +93,7 @@ function answerer(index: MiniSearch<RawDocument>, documents: readonly DocumentRe
 /** Every document of DATA_DIR, pages and fetched ones, as a raw MiniSearch service would read them. */
 async function loadAll(dataDir: string): Promise<DocumentRecord[]> {
   const { documents } = await loadCorpus(dataDir);
-  return [...documents, ...storedWebDocuments(dataDir)];
+  return [...documents, ...(await storedWebDocuments(dataDir))];
 }
 
 /** A fresh raw side: one index at a time, as a process would hold. */

@@ -29,10 +29,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'mnb-bench-sides-'));
   // As the benchmark lays a corpus out: pages in raw/, the fetched share in the store.
   await writeCorpus(path.join(dataDir, 'raw'), { count: 300, seed: 5 }, undefined, (i) => !isWebPage(i, 5));
-  const store = Store.open(dataDir);
-  writeWebCorpus(store, { count: 300, seed: 5 });
-  store.close();
-  documents = [...(await loadCorpus(dataDir)).documents, ...storedWebDocuments(dataDir)];
+  const store = await Store.open(dataDir);
+  await writeWebCorpus(store, { count: 300, seed: 5 });
+  await store.close();
+  documents = [...(await loadCorpus(dataDir)).documents, ...(await storedWebDocuments(dataDir))];
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -104,11 +104,11 @@ describe.each([
     try {
       const opts = { count: 60, seed: 9 };
       await writeCorpus(path.join(own, 'raw'), opts, undefined, (i) => !isWebPage(i, 9));
-      const store = Store.open(own);
-      writeWebCorpus(store, opts);
-      store.close();
+      const store = await Store.open(own);
+      await writeWebCorpus(store, opts);
+      await store.close();
       const side = create();
-      await side.build([...(await loadCorpus(own)).documents, ...storedWebDocuments(own)]);
+      await side.build([...(await loadCorpus(own)).documents, ...(await storedWebDocuments(own))]);
       await side.writeSnapshot(own);
       await side.coldOpen(own, 'snapshot');
       await side.beginIngestion(own);

@@ -51,7 +51,10 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     const side = await loadSide(sideName);
     if (!side) throw new Error(`side ${sideName} is not available`);
-    const documents = [...(await loadCorpus(work.dataDir)).documents, ...storedWebDocuments(work.dataDir)];
+    const documents = [
+      ...(await loadCorpus(work.dataDir)).documents,
+      ...(await storedWebDocuments(work.dataDir)),
+    ];
     log(`${sideName}: building over ${documents.length} documents`);
     const answerer = await side.build(documents);
     const queries = await timeEach(buildQueryMix(seed), repeat, (q) => answerer.search(q));

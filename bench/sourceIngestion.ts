@@ -119,7 +119,7 @@ export async function runSourceIngestion(items: number): Promise<IngestionResult
   });
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mnb-bench-sources-'));
-  const store = Store.open(dataDir);
+  const store = await Store.open(dataDir);
   const library = createLibrary([]);
   const client = new PoliteClient({
     userAgent: 'migration-news-bot/bench',
@@ -174,7 +174,7 @@ export async function runSourceIngestion(items: number): Promise<IngestionResult
     };
   } finally {
     clearInterval(sampler);
-    store.close();
+    await store.close();
     await web.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -15,11 +15,11 @@ let stored = 0;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'mnb-bench-web-'));
   await writeCorpus(path.join(dataDir, 'raw'), OPTIONS, undefined, (i) => !isWebPage(i, OPTIONS.seed));
-  const store = Store.open(dataDir);
+  const store = await Store.open(dataDir);
   try {
-    stored = writeWebCorpus(store, OPTIONS);
+    stored = await writeWebCorpus(store, OPTIONS);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -36,14 +36,14 @@ describe('webCorpus', () => {
   });
 
   describe('writeWebCorpus', () => {
-    it('round-trips the dated records through the real store, as the bot reads them at start', () => {
+    it('round-trips the dated records through the real store, as the bot reads them at start', async () => {
       const expected = Array.from({ length: OPTIONS.count }, (_, i) => i)
         .filter((i) => isWebPage(i, OPTIONS.seed))
         .map((i) => webRecord(i, OPTIONS).record)
         .sort((a, b) => (a.id < b.id ? -1 : 1));
-      const store = Store.open(dataDir);
+      const store = await Store.open(dataDir);
       try {
-        const records = store.webDocuments.records();
+        const records = await store.webDocuments.records();
         expect(records).toEqual(expected);
         expect(records).toHaveLength(stored);
         expect(stored).toBeGreaterThan(80);
@@ -58,12 +58,12 @@ describe('webCorpus', () => {
         expect(Math.max(...dates)).toBeLessThanOrEqual(BENCH_NOW.getTime());
         expect(Math.min(...dates)).toBeGreaterThan(BENCH_NOW.getTime() - 731 * 86_400_000);
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
     it('puts them in the library openCorpusLibrary opens, where since and newest find them', async () => {
-      const store = Store.open(dataDir);
+      const store = await Store.open(dataDir);
       const { library, counts } = await openCorpusLibrary(dataDir, {
         isReadOnly: true,
         webDocuments: store.webDocuments,

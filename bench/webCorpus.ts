@@ -98,20 +98,20 @@ export function webRecord(
  * log. The fetcher commits each item on its own; here a batch shares one transaction, which changes
  * the time it takes to write, not the rows written.
  */
-export function storeWebDocuments(
+export async function storeWebDocuments(
   store: Store,
   fetched: ReadonlyArray<{ item: SourceItem; record: DocumentRecord }>,
   now: Date,
-): void {
+): Promise<void> {
   const at = now.toISOString();
-  store.webDocuments.transaction(() => {
+  await store.transaction(async (tx) => {
     for (const { item, record } of fetched) {
       const keys = [
         `item:${record.id}`,
         ...(record.urls ?? []).map((url) => `url:${url}`),
         itemEntryKey(item),
       ];
-      store.webDocuments.put(
+      await tx.webDocuments.put(
         {
           record,
           sourceId: item.sourceId,
@@ -121,7 +121,7 @@ export function storeWebDocuments(
         },
         keys,
       );
-      store.log.append(
+      await tx.log.append(
         [{ docId: record.id, contentHash: record.contentHash, kind: record.kind, event: 'new', news: false }],
         now,
       );
@@ -133,12 +133,12 @@ export function storeWebDocuments(
  * Writes the fetched share of a corpus of `options.count` pages into `store`, a batch at a time so
  * memory stays flat. Returns how many documents were stored. `onProgress(done)` every 5,000.
  */
-export function writeWebCorpus(
+export async function writeWebCorpus(
   store: Store,
   options: CorpusOptions,
   share = DEFAULT_WEB_SHARE,
   onProgress?: (done: number) => void,
-): number {
+): Promise<number> {
   const seed = options.seed ?? 1;
   let batch: Array<{ item: SourceItem; record: DocumentRecord }> = [];
   let done = 0;
@@ -146,12 +146,12 @@ export function writeWebCorpus(
     if (!isWebPage(index, seed, share)) continue;
     batch.push(webRecord(index, options));
     if (batch.length === 1000) {
-      storeWebDocuments(store, batch, BENCH_NOW);
+      await storeWebDocuments(store, batch, BENCH_NOW);
       done += batch.length;
       batch = [];
       if (done % 5000 === 0) onProgress?.(done);
     }
   }
-  storeWebDocuments(store, batch, BENCH_NOW);
+  await storeWebDocuments(store, batch, BENCH_NOW);
   return done + batch.length;
 }

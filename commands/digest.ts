@@ -62,7 +62,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     case 'subscribe': {
       const channel = options.getChannel('channel', true);
       await checkDigestChannel(guild, channel.id);
-      const view = digests.subscribe({
+      const view = await digests.subscribe({
         guildId: guild.id,
         channelId: channel.id,
         cron: options.getString('schedule', true),
@@ -75,22 +75,25 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       return sendReply(interaction, reply.subscribedReply(view));
     }
     case 'list':
-      return sendReply(interaction, reply.listReply(digests.list(guild.id)));
+      return sendReply(interaction, reply.listReply(await digests.list(guild.id)));
     case 'remove':
     case 'pause':
     case 'resume':
-      return sendReply(interaction, reply.statusReply(digests[sub](guild.id, subscriptionId()), DONE[sub]));
+      return sendReply(
+        interaction,
+        reply.statusReply(await digests[sub](guild.id, subscriptionId()), DONE[sub]),
+      );
     case 'preview': {
       const given = options.getInteger('id');
-      const subscription = given === null ? undefined : digests.get(guild.id, given);
-      const digest = digests.preview({ subscription, query: options.getString('query') });
+      const subscription = given === null ? undefined : await digests.get(guild.id, given);
+      const digest = await digests.preview({ subscription, query: options.getString('query') });
       return sendReply(interaction, reply.previewReply(digest));
     }
     case 'send': {
-      const view = digests.get(guild.id, subscriptionId());
+      const view = await digests.get(guild.id, subscriptionId());
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const outcome = await digests.send(view.id);
-      return sendReply(interaction, reply.sendReplyFor(digests.get(guild.id, view.id), outcome));
+      return sendReply(interaction, reply.sendReplyFor(await digests.get(guild.id, view.id), outcome));
     }
     default:
       throw new UserError('unknown-subcommand', `Unknown subcommand /digest ${sub}.`);
@@ -105,6 +108,6 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
   }
   const { guild, digests } = requireDigestAccess(interaction, ctx.digests);
   const channelName = (channelId: string) => guild.channels.cache.get(channelId)?.name ?? channelId;
-  const choices = reply.subscriptionChoices(digests.list(guild.id), channelName, String(focused.value));
+  const choices = reply.subscriptionChoices(await digests.list(guild.id), channelName, String(focused.value));
   return interaction.respond(choices);
 }

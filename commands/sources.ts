@@ -14,5 +14,5 @@ export const data = localizedCommand({
 });
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  await sendReply(interaction, sourcesReply(ctx.sources?.list()));
+  await sendReply(interaction, sourcesReply(await ctx.sources?.list()));
 }

@@ -23,6 +23,16 @@ const EnvSchema = z.object({
       .default('https://discord.com/api'),
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({
+        protocol: /^postgres(ql)?$/,
+        error:
+          'must be a PostgreSQL URL such as postgres://user:password@host:5432/database, or unset for SQLite',
+      })
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -52,6 +62,11 @@ export interface Config {
   /** REST base URL, without a trailing slash (`https://discord.com/api`). */
   readonly discordApiBase: string;
   readonly dataDir: string;
+  /**
+   * PostgreSQL shared by several bot processes (`postgres://…`); undefined keeps the state in
+   * `DATA_DIR/bot.sqlite`. Holds a password: never log it (see describeDatabaseUrl).
+   */
+  readonly databaseUrl: string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Fallback rescan of `raw/` for missed file events; 0 turns it off. */
   readonly rescanIntervalSeconds: number;
@@ -87,6 +102,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     discordGuildId: e.DISCORD_GUILD_ID,
     discordApiBase: e.DISCORD_API_BASE.replace(/\/+$/, ''),
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     rescanIntervalSeconds: e.RESCAN_INTERVAL_SECONDS,
     reliefwebAppname: e.RELIEFWEB_APPNAME,

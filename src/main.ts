@@ -52,10 +52,14 @@ async function main(): Promise<number> {
   try {
     // One connection for the library's fetched documents and the live sources; the digest runtime
     // opens its own (the factory tests share).
-    store = Store.open(config.dataDir);
+    store = await Store.open(config);
+    logger.info({ store: store.location }, `state in ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}`);
+    // Read before the library: what other processes log from here on is followed into it.
+    const followFromSeq = await store.log.latestSeq();
     loaded = await loadLibrary(config.dataDir, logger, store.webDocuments);
-    digests =
-      discord && createDigestRuntime({ ...config, library: loaded.library, logger, rest: discord.rest });
+    digests = discord
+      ? await createDigestRuntime({ ...config, library: loaded.library, logger, rest: discord.rest })
+      : undefined;
     sources = createSourcesRuntime({
       dataDir: config.dataDir,
       store,
@@ -64,13 +68,15 @@ async function main(): Promise<number> {
       logger,
       version: VERSION,
       homepage: config.botHomepage,
-      // The same beat as the rescan of raw/: another process's fetches reach this index within it.
-      tickSeconds: config.rescanIntervalSeconds || 30,
+      // The same beat as the rescan of raw/: another process's fetches reach this index within it;
+      // with a shared store, within seconds.
+      tickSeconds: store.kind === 'postgres' ? 5 : config.rescanIntervalSeconds || 30,
+      followFromSeq,
     });
   } catch (error) {
     if (!(error instanceof StoreOpenError)) throw error;
     await digests?.stop().catch(() => undefined);
-    store?.close();
+    await store?.close();
     logger.fatal(error.message);
     logger.flush();
     return 1;
@@ -100,7 +106,7 @@ async function main(): Promise<number> {
       banner,
     });
     await sources.stop();
-    openStore.close();
+    await openStore.close();
     return 0;
   }
 
@@ -113,7 +119,7 @@ async function main(): Promise<number> {
     logger.fatal({ err: error }, `could not log in to Discord: ${reason}`);
     await digests?.stop().catch(() => undefined);
     await sources.stop().catch(() => undefined);
-    openStore.close();
+    await openStore.close();
     logger.flush();
     return 1;
   }
@@ -133,8 +139,11 @@ async function main(): Promise<number> {
         digests?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping digests failed')),
         sources.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping sources failed')),
       ]).finally(() => {
-        openStore.close();
-        void client.destroy().finally(resolve);
+        void openStore
+          .close()
+          .catch(() => undefined)
+          .then(() => client.destroy())
+          .finally(resolve);
       });
     };
     process.on('SIGINT', shutdown);

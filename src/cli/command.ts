@@ -7,6 +7,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** `DATA_DIR`, already resolved by the caller. */
   readonly dataDir: string;
+  /** `DATABASE_URL`: the PostgreSQL store the bot processes share; unset, SQLite in `dataDir`. */
+  readonly databaseUrl?: string | undefined;
   /** Settings live sources need (ReliefWeb's appname, the homepage in the User-Agent). */
   readonly sources?: {
     readonly reliefwebAppname?: string | undefined;

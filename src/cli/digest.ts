@@ -68,7 +68,7 @@ export const digestCommand: CliCommand = {
     if (!Number.isInteger(latest) || latest < 1 || latest > 25)
       throw new UsageError('--latest must be 1 to 25');
     const library = await libraryFor(io);
-    const store = Store.open(path.resolve(io.dataDir));
+    const store = await Store.open({ dataDir: path.resolve(io.dataDir), databaseUrl: io.databaseUrl });
     try {
       // Loaded here, not at start: the delivery engine renders for Discord, and discord.js takes most
       // of a second to import, which every other CLI command would pay.
@@ -83,18 +83,22 @@ export const digestCommand: CliCommand = {
       let plan: DigestPlan;
       if (values.subscription !== undefined) {
         const id = Number(values.subscription);
-        const subscription = Number.isInteger(id) ? store.subscriptions.get(id) : undefined;
+        const subscription = Number.isInteger(id) ? await store.subscriptions.get(id) : undefined;
         if (!subscription)
           throw new UserError('unknown-subscription', `no subscription #${values.subscription}`);
-        plan = delivery.preview(values.query ? { ...subscription, query: values.query } : subscription).plan;
+        plan = (
+          await delivery.preview(values.query ? { ...subscription, query: values.query } : subscription)
+        ).plan;
       } else {
-        plan = delivery.preview({
-          cursorSeq: store.log.latestSeq(),
-          backfill: latest,
-          query: values.query?.trim() ? values.query.trim() : null,
-          lastRunAt: null,
-          createdAt: null,
-        }).plan;
+        plan = (
+          await delivery.preview({
+            cursorSeq: await store.log.latestSeq(),
+            backfill: latest,
+            query: values.query?.trim() ? values.query.trim() : null,
+            lastRunAt: null,
+            createdAt: null,
+          })
+        ).plan;
       }
       const { articleCount, projectCount } = plan;
       io.stdout(
@@ -104,7 +108,7 @@ export const digestCommand: CliCommand = {
       );
       return 0;
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

@@ -54,7 +54,7 @@ export const ingestCommand: CliCommand = {
     }
 
     const library = await libraryFor({ ...io, stderr: () => undefined });
-    const store = Store.open(dataDir);
+    const store = await Store.open({ dataDir, databaseUrl: io.databaseUrl });
     let report: IngestReport;
     try {
       const ingester = new Ingester({
@@ -70,7 +70,7 @@ export const ingestCommand: CliCommand = {
       });
       report = await ingester.sync();
     } finally {
-      store.close();
+      await store.close();
     }
     const seen = new Set(rejected.map((r) => r.file));
     for (const r of report.rejected) if (!seen.has(r.file)) rejected.push(r);

@@ -10,6 +10,7 @@ try {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
       dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
       sources: config,
     },
     cliCommands,

@@ -9,7 +9,7 @@ import type { CliIo } from './command.js';
  * each on stderr.
  */
 export async function libraryFor(io: CliIo, webDocuments?: WebDocumentSource): Promise<Library> {
-  if (!webDocuments) return withWebDocuments(io.dataDir, (stored) => libraryFor(io, stored));
+  if (!webDocuments) return withWebDocuments(io, (stored) => libraryFor(io, stored));
   const opened = await openCorpusLibrary(io.dataDir, {
     onWarning: (message) => io.stderr(`warning: ${message}\n`),
     webDocuments,

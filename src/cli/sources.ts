@@ -5,6 +5,7 @@ import { botUserAgent, PoliteClient } from '../sources/politeClient.js';
 import { SourceFetcher, type SourceFetchReport } from '../sources/sourceFetcher.js';
 import { describeSources } from '../sources/sourcesView.js';
 import { loadSourcesFile, SourcesFileError, type SourceConfig } from '../sources/sourcesFile.js';
+import { claimOwner } from '../store/claimOwner.js';
 import { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { mapBounded } from '../util/concurrency.js';
@@ -58,9 +59,9 @@ const when = (iso: string | null) => (iso === null ? '-' : iso.replace(/\.\d{3}Z
 
 async function list(io: CliIo, isJson: boolean): Promise<ExitCode> {
   const sources = await readSources(io);
-  const store = Store.open(io.dataDir);
+  const store = await Store.open(io);
   try {
-    const rows = describeSources(sources, store).map(({ name: _n, fullText: _f, ...row }) => row);
+    const rows = (await describeSources(sources, store)).map(({ name: _n, fullText: _f, ...row }) => row);
     if (isJson) {
       io.stdout(json({ sources: rows }));
       return 0;
@@ -75,26 +76,26 @@ async function list(io: CliIo, isJson: boolean): Promise<ExitCode> {
     }
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 async function fetchNow(io: CliIo, only: string | undefined, isJson: boolean): Promise<ExitCode> {
   const sources = await readSources(io);
   const chosen = only === undefined ? sources.filter((s) => s.enabled) : [findSource(sources, only)];
-  const store = Store.open(io.dataDir);
+  const store = await Store.open(io);
   let library: Awaited<ReturnType<typeof libraryFor>>;
   let reports: SourceFetchReport[];
   try {
     library = await libraryFor(io, store.webDocuments);
     const client = new PoliteClient({ userAgent: botUserAgent(VERSION, io.sources?.botHomepage) });
-    const fetcher = new SourceFetcher({ store, client, library });
+    const fetcher = new SourceFetcher({ store, client, library, claimOwner: claimOwner(io.dataDir) });
     reports = await mapBounded(chosen, 3, async (source) => {
       if (!isJson) io.stderr(`fetching ${source.id} (${source.url})\n`);
       return fetcher.fetch(source);
     });
   } finally {
-    store.close();
+    await store.close();
   }
   // Same policy as the bot: a few changes are cheaper to re-read at the next start.
   const changed = reports.reduce((n, r) => n + r.changed.length, 0);
@@ -126,10 +127,10 @@ async function fetchNow(io: CliIo, only: string | undefined, isJson: boolean): P
 
 async function setEnabled(io: CliIo, id: string | undefined, isEnabled: boolean): Promise<ExitCode> {
   const source = findSource(await readSources(io), id);
-  const store = Store.open(io.dataDir);
+  const store = await Store.open(io);
   try {
     if (isEnabled) {
-      store.sourceStates.update(source.id, {
+      await store.sourceStates.update(source.id, {
         disabledReason: null,
         failures: 0,
         failingSince: null,
@@ -141,12 +142,14 @@ async function setEnabled(io: CliIo, id: string | undefined, isEnabled: boolean)
           : `${source.id}: cleared, but sources.json still says "enabled": false\n`,
       );
     } else {
-      store.sourceStates.update(source.id, { disabledReason: 'disabled by an operator (sources disable)' });
+      await store.sourceStates.update(source.id, {
+        disabledReason: 'disabled by an operator (sources disable)',
+      });
       io.stdout(`${source.id}: disabled until \`sources enable ${source.id}\`\n`);
     }
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

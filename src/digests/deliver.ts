@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { capDigestItems, planDigest, selectDigestItems, type DigestPlan } from '../core/digest.js';
 import type { DocumentRecord } from '../core/record.js';
 import { digestNonce, renderDigestMessages, type DigestMessage } from '../discord/format/digest.js';
 import type { Delivery, Store, Subscription } from '../store/store.js';
+import { isRunMissed } from './schedule.js';
 
 /** What digests need from the search library. */
 export interface DigestLibrary {
@@ -42,6 +44,8 @@ export type RunOutcome =
   /** A transient failure after every retry; the delivery stays pending and is finished later. */
   | { readonly kind: 'pending'; readonly reason: string }
   | { readonly kind: 'not-active'; readonly status: 'paused' | 'missing' }
+  /** Another process holds the subscription's claim and is running it. */
+  | { readonly kind: 'claimed-elsewhere' }
   /** A bug or an unexpected error, logged; the subscription and its cursor are unchanged. */
   | { readonly kind: 'error'; readonly reason: string };
 
@@ -61,6 +65,21 @@ export interface DeliveryOptions {
   readonly attempts?: number;
   /** First backoff delay, doubled each attempt. Default 2000 ms. */
   readonly backoffMs?: number;
+  /**
+   * Who this process is in claims (several processes may share the store), and how long a claim
+   * lasts without renewal: a process that dies mid-run leaves it to expire, then another finishes
+   * the delivery. Renewed after every part. Default: a random owner, 60 s.
+   */
+  readonly claim?: { readonly owner: string; readonly ttlMs: number };
+  /** After a transient failure, try the pending delivery again this much later. Default 5 min. */
+  readonly retryPendingMs?: number | undefined;
+}
+
+export interface RunOptions {
+  /** Only finish a pending delivery (start-up recovery). */
+  readonly pendingOnly?: boolean;
+  /** Compose a new digest only if a scheduled slot passed since the last run (the scheduler's runs). */
+  readonly onlyIfDue?: boolean;
 }
 
 const silent: DeliveryLog = { info: () => undefined, warn: () => undefined };
@@ -75,31 +94,46 @@ export class DigestDelivery {
   private readonly locks = new Map<number, Promise<unknown>>();
   private readonly now: () => Date;
   private readonly log: DeliveryLog;
+  private readonly claim: { readonly owner: string; readonly ttlMs: number };
 
   constructor(private readonly options: DeliveryOptions) {
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? silent;
+    this.claim = options.claim ?? { owner: randomUUID(), ttlMs: 60_000 };
+  }
+
+  /** Whether a slot of the subscription's schedule passed since its last run (or its start). */
+  private isDue(subscription: Subscription): boolean {
+    const since = new Date(subscription.lastRunAt ?? subscription.createdAt);
+    return isRunMissed(subscription.cron, subscription.timezone, since, this.now());
   }
 
   /**
    * The digest a subscription would get now (nothing is recorded). With `limitToBackfill`, a
    * stand-alone preview of the latest articles for a topic.
    */
-  preview(
+  async preview(
     subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt'> & {
       /** When the subscription began; null for a stand-alone preview, which covers no period. */
       readonly createdAt: string | null;
     },
-  ): {
+  ): Promise<{
     plan: DigestPlan;
     toSeq: number;
-  } {
+  }> {
     const { store, library } = this.options;
-    const end = store.log.latestSeq();
+    const end = await store.log.latestSeq();
+    const entries = await store.log.entries(subscription.cursorSeq, end);
+    const backfill = await store.log.latestNewArticles(subscription.cursorSeq, subscription.backfill);
+    // A document another process fetched may reach the log before this library follows it.
+    const missing = [...entries, ...backfill]
+      .filter((e) => e.event !== 'removed' && library.document(e.docId) === undefined)
+      .map((e) => e.docId);
+    const fetched = new Map((await store.webDocuments.records(missing)).map((r) => [r.id, r]));
     const candidates = selectDigestItems({
-      entries: store.log.entries(subscription.cursorSeq, end),
-      backfill: store.log.latestNewArticles(subscription.cursorSeq, subscription.backfill),
-      lookup: (id) => library.document(id),
+      entries,
+      backfill,
+      lookup: (id) => library.document(id) ?? fetched.get(id),
     });
     let matching = candidates;
     if (subscription.query && candidates.length > 0) {
@@ -122,9 +156,12 @@ export class DigestDelivery {
 
   /**
    * Runs one subscription now: finishes its pending delivery if any, then (unless `pendingOnly`)
-   * composes and delivers what is new. Runs of one subscription never overlap.
+   * composes and delivers what is new. With `onlyIfDue` (a scheduled run) it composes only when a
+   * slot of the schedule passed since the last run, so processes whose timers fire for the same
+   * slot post one digest. Runs of one subscription never overlap: in this process by a queue, across
+   * processes by the subscription's claim.
    */
-  run(subscriptionId: number, options: { pendingOnly?: boolean } = {}): Promise<RunOutcome> {
+  run(subscriptionId: number, options: RunOptions = {}): Promise<RunOutcome> {
     const previous = this.locks.get(subscriptionId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.runLocked(subscriptionId, options));
     this.locks.set(subscriptionId, next);
@@ -139,16 +176,38 @@ export class DigestDelivery {
     while (this.locks.size > 0) await Promise.allSettled([...this.locks.values()]);
   }
 
-  private async runLocked(id: number, options: { pendingOnly?: boolean }): Promise<RunOutcome> {
+  private async runLocked(id: number, options: RunOptions): Promise<RunOutcome> {
     const { store } = this.options;
-    const initial = store.subscriptions.get(id);
+    const initial = await store.subscriptions.get(id);
     if (!initial) return { kind: 'not-active', status: 'missing' };
     if (initial.status !== 'active') return { kind: 'not-active', status: 'paused' };
+    if (!(await store.subscriptions.claim(id, this.claim.owner, this.claim.ttlMs, this.now()))) {
+      return { kind: 'claimed-elsewhere' };
+    }
+    let outcome: RunOutcome | undefined;
+    try {
+      outcome = await this.runClaimed(initial, options);
+      return outcome;
+    } finally {
+      // A delivery kept pending stays ours until this process retries it; if we die, the claim
+      // expires then and another process retries instead (not every process at its next sweep).
+      if (outcome?.kind === 'pending') {
+        const holdMs = this.options.retryPendingMs ?? 300_000;
+        await store.subscriptions.claim(id, this.claim.owner, holdMs, this.now()).catch(() => undefined);
+      } else {
+        await store.subscriptions.release(id, this.claim.owner).catch(() => undefined);
+      }
+    }
+  }
+
+  private async runClaimed(initial: Subscription, options: RunOptions): Promise<RunOutcome> {
+    const { store } = this.options;
+    const { id } = initial;
 
     const deliveryIds: number[] = [];
     let items = 0;
     let parts = 0;
-    const pending = store.deliveries.pendingFor(id);
+    const pending = await store.deliveries.pendingFor(id);
     if (pending) {
       const outcome = await this.post(initial, pending, { resumed: true });
       if (outcome) return outcome;
@@ -156,18 +215,19 @@ export class DigestDelivery {
       items += pending.itemCount;
       parts += pending.parts.length;
     }
-    if (!options.pendingOnly) {
-      const subscription = store.subscriptions.get(id);
-      if (!subscription) return { kind: 'not-active', status: 'missing' };
-      const { plan, toSeq } = this.preview(subscription);
+    // Read again: the cursor moved if a pending delivery was just completed, here or elsewhere.
+    const subscription = options.pendingOnly ? undefined : await store.subscriptions.get(id);
+    if (!options.pendingOnly && !subscription) return { kind: 'not-active', status: 'missing' };
+    if (subscription && (!options.onlyIfDue || this.isDue(subscription))) {
+      const { plan, toSeq } = await this.preview(subscription);
       const messages = renderDigestMessages(plan, { mentionRoleId: subscription.mentionRoleId });
       if (messages.length === 0) {
         if (toSeq > subscription.cursorSeq || subscription.backfill > 0)
-          store.subscriptions.skipTo(id, toSeq, this.now());
-        else store.subscriptions.markRun(id, this.now());
+          await store.subscriptions.skipTo(id, toSeq, this.now());
+        else await store.subscriptions.markRun(id, this.now());
       } else {
-        const instanceId = store.instanceId;
-        const delivery = store.deliveries.create(
+        const instanceId = await store.instanceId();
+        const delivery = await store.deliveries.create(
           {
             subscriptionId: id,
             fromSeq: subscription.cursorSeq,
@@ -210,7 +270,7 @@ export class DigestDelivery {
       if (resumed) {
         const found = await poster.findPosted(subscription.channelId, part.payload).catch(() => undefined);
         if (found) {
-          store.deliveries.markPartPosted(delivery.id, part.part, found, this.now());
+          await store.deliveries.markPartPosted(delivery.id, part.part, found, this.now());
           this.log.info(
             { subscription: subscription.id, delivery: delivery.id, part: part.part },
             'digest part found in the channel, not posted again',
@@ -221,13 +281,15 @@ export class DigestDelivery {
       for (let attempt = 1; ; attempt++) {
         try {
           const message = await poster.post(subscription.channelId, part.payload, part.nonce);
-          store.deliveries.markPartPosted(delivery.id, part.part, message.id, this.now());
+          await store.deliveries.markPartPosted(delivery.id, part.part, message.id, this.now());
+          // Still ours: a slow delivery (rate limits) must not look abandoned to other processes.
+          await store.subscriptions.claim(subscription.id, this.claim.owner, this.claim.ttlMs, this.now());
           break;
         } catch (error) {
           const failure = classify(error);
           const context = { subscription: subscription.id, delivery: delivery.id, part: part.part, attempt };
           if (failure.kind === 'pause') {
-            store.subscriptions.setStatus(subscription.id, 'paused', failure.reason, this.now());
+            await store.subscriptions.setStatus(subscription.id, 'paused', failure.reason, this.now());
             this.log.warn({ ...context, reason: failure.reason }, 'digest subscription paused');
             return { kind: 'paused', reason: failure.reason };
           }
@@ -240,7 +302,7 @@ export class DigestDelivery {
         }
       }
     }
-    store.deliveries.complete(delivery.id, this.now());
+    await store.deliveries.complete(delivery.id, this.now());
     this.log.info(
       {
         subscription: subscription.id,

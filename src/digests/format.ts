@@ -88,6 +88,8 @@ export function sendReplyFor(s: SubscriptionView, outcome: RunOutcome): BotReply
         return `Discord is not accepting messages right now (${outcome.reason}). Digest #${s.id} is kept and will be retried.`;
       case 'error':
         return `Digest #${s.id} could not be prepared; the problem was logged. Nothing was posted.`;
+      case 'claimed-elsewhere':
+        return `Digest #${s.id} is being posted right now by another of the bot's processes; nothing more was posted.`;
       case 'not-active':
         return outcome.status === 'paused'
           ? `Digest #${s.id} is paused${s.pausedReason ? ` (${s.pausedReason})` : ''}. Resume it first with /digest resume.`

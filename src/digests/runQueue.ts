@@ -1,6 +1,6 @@
 import type { Store, Subscription } from '../store/store.js';
 import { mapBounded } from '../util/concurrency.js';
-import type { DeliveryLog, DigestDelivery, RunOutcome } from './deliver.js';
+import type { DeliveryLog, DigestDelivery, RunOptions, RunOutcome } from './deliver.js';
 import { isRunMissed } from './schedule.js';
 
 export interface RunQueueOptions {
@@ -34,16 +34,22 @@ export class DigestRunQueue {
 
   constructor(private readonly options: RunQueueOptions) {}
 
-  /** Runs a subscription now (the /digest send path and the queue's). */
-  async send(id: number): Promise<RunOutcome> {
-    const outcome = await this.options.delivery.run(id);
-    this.afterRun(id, outcome);
+  /** Runs a subscription now (the /digest send path). */
+  send(id: number): Promise<RunOutcome> {
+    return this.execute(id, {});
+  }
+
+  private async execute(id: number, options: RunOptions): Promise<RunOutcome> {
+    const outcome = await this.options.delivery.run(id, options);
+    await this.afterRun(id, outcome);
     return outcome;
   }
 
   /**
    * Queues a run (the scheduler's path): at most `concurrency` at once, a subscription at most once
-   * in the queue. Resolves with the run's outcome; never rejects (a failure is an `error` outcome).
+   * in the queue. It composes a digest only if a slot of the schedule passed since the last run, so
+   * when several processes' timers fire for one slot, one digest is posted. Resolves with the run's
+   * outcome; never rejects (a failure is an `error` outcome).
    */
   due(id: number): Promise<RunOutcome> {
     const done = new Promise<RunOutcome>((resolve) => {
@@ -51,13 +57,19 @@ export class DigestRunQueue {
     });
     if (!this.queued.has(id)) {
       this.queued.add(id);
-      this.queue.push({
-        id,
-        channel: this.options.store.subscriptions.get(id)?.channelId ?? `missing-${id}`,
-      });
-      this.pump();
+      void this.options.store.subscriptions.get(id).then(
+        (s) => this.enqueue(id, s?.channelId ?? `missing-${id}`),
+        () => this.enqueue(id, `missing-${id}`),
+      );
     }
     return done;
+  }
+
+  private enqueue(id: number, channel: string): void {
+    // Stopped meanwhile: stop() answered the waiters already.
+    if (!this.queued.has(id)) return;
+    this.queue.push({ id, channel });
+    this.pump();
   }
 
   /**
@@ -65,16 +77,13 @@ export class DigestRunQueue {
    * passed while the bot was down one catch-up digest (never one per missed slot). Bounded concurrency.
    */
   async recover(): Promise<{ finished: RunOutcome[]; caughtUp: RunOutcome[] }> {
-    const { store, delivery } = this.options;
-    const pending = store.deliveries.pending().map((d) => d.subscriptionId);
-    const finished = await mapBounded(pending, this.options.concurrency ?? 4, async (id) => {
-      const outcome = await delivery.run(id, { pendingOnly: true });
-      this.afterRun(id, outcome);
-      return outcome;
-    });
+    const { store } = this.options;
+    const pending = (await store.deliveries.pending()).map((d) => d.subscriptionId);
+    const finished = await mapBounded(pending, this.options.concurrency ?? 4, (id) =>
+      this.execute(id, { pendingOnly: true }),
+    );
     const now = this.options.now();
-    const missed = store.subscriptions
-      .list()
+    const missed = (await store.subscriptions.list())
       .filter(
         (s) =>
           s.status === 'active' && isRunMissed(s.cron, s.timezone, new Date(s.lastRunAt ?? s.createdAt), now),
@@ -131,7 +140,7 @@ export class DigestRunQueue {
       this.channelTurns.set(channel, this.turn++);
       const waiters = this.waiters.get(id) ?? [];
       this.waiters.delete(id);
-      void this.send(id)
+      void this.execute(id, { onlyIfDue: true })
         .catch((error: unknown): RunOutcome => {
           this.options.log?.warn({ subscription: id, err: error }, 'scheduled digest failed');
           return { kind: 'error', reason: error instanceof Error ? error.message : String(error) };
@@ -147,9 +156,9 @@ export class DigestRunQueue {
     }
   }
 
-  private afterRun(id: number, outcome: RunOutcome): void {
+  private async afterRun(id: number, outcome: RunOutcome): Promise<void> {
     if (outcome.kind === 'paused') {
-      const s = this.options.store.subscriptions.get(id);
+      const s = await this.options.store.subscriptions.get(id);
       if (s) this.options.onPaused(s);
     }
     this.cancelRetry(id);

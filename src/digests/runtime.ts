@@ -6,6 +6,7 @@ import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
 import { saveSnapshot } from '../ingest/snapshotFile.js';
 import { watchRaw, type RawWatcher } from '../ingest/watch.js';
 import { DigestScheduler } from '../scheduler.js';
+import { claimOwner } from '../store/claimOwner.js';
 import { Store } from '../store/store.js';
 import { classifyDiscordError, restPoster } from './restPoster.js';
 import { digestLibrary } from './topicFilter.js';
@@ -14,7 +15,7 @@ import { DigestService, type DigestServiceOptions } from './service.js';
 export interface DigestRuntime {
   /** For the command context (`ctx.digests`). */
   readonly service: DigestService;
-  /** The SQLite store (subscriptions, deliveries, ingestion log) the service and ingester share. */
+  /** The store (subscriptions, deliveries, ingestion log) the service and ingester share. */
   readonly store: Store;
   /** Brings raw/ into the library and the ingestion log (the watcher calls it; tests may too). */
   readonly ingester: Ingester;
@@ -27,14 +28,26 @@ export interface DigestRuntime {
   stop(): Promise<void>;
 }
 
+/** How long a digest claim lasts without renewal (renewed after every part posted). */
+const DIGEST_CLAIM_MS = 60_000;
+
 /** Numbers a test may shorten; production uses the defaults of DigestService. */
 export type DigestTuning = Pick<
   DigestServiceOptions,
-  'attempts' | 'backoffMs' | 'concurrency' | 'retryPendingMs' | 'now'
->;
+  'attempts' | 'backoffMs' | 'concurrency' | 'retryPendingMs' | 'now' | 'claim'
+> & {
+  /**
+   * How often to look for work other processes left or changed (deliveries left pending by a process
+   * that died, missed slots, subscriptions changed elsewhere). Default 10 s on a shared (PostgreSQL)
+   * store, off on SQLite, where this process is the only one.
+   */
+  readonly sweepMs?: number;
+};
 
 export interface DigestRuntimeOptions {
   readonly dataDir: string;
+  /** PostgreSQL shared by several processes; unset, the SQLite file in `dataDir`. */
+  readonly databaseUrl?: string | undefined;
   readonly rescanIntervalSeconds: number;
   /** The library the commands search: digests read documents from it and ingestion feeds it. */
   readonly library: Library;
@@ -53,16 +66,14 @@ export interface DigestRuntimeOptions {
  * and the history lookup that guards against duplicates once Discord forgot a nonce), the error
  * classifier, the service and the ingester over the library the commands use.
  */
-export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntime {
+export async function createDigestRuntime(options: DigestRuntimeOptions): Promise<DigestRuntime> {
   const { dataDir, library, logger } = options;
-  const store = Store.open(dataDir);
+  const store = await Store.open(options);
   const service = new DigestService({
+    claim: { owner: claimOwner(dataDir), ttlMs: DIGEST_CLAIM_MS },
     ...options.tuning,
     store,
-    // A document another process (the CLI) fetched may reach the log before this library follows it.
-    library: digestLibrary((id) =>
-      library.has(id) ? library.getDocument(id) : store.webDocuments.get(id)?.record,
-    ),
+    library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),
     poster: restPoster(options.rest),
     classify: classifyDiscordError,
     log: logger.child({ component: 'digests' }),
@@ -86,6 +97,7 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
     },
   });
   let watcher: RawWatcher | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;
   let stopped = false;
 
@@ -99,18 +111,46 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
     },
     async stop() {
       stopped = true;
+      clearInterval(sweeper);
       await starting?.catch(() => undefined);
       await watcher?.close();
       await service.stop();
-      store.close();
+      await store.close();
     },
   };
+
+  /** Periodic sweeps (see DigestTuning.sweepMs), never two at once. */
+  function startSweeps(): NodeJS.Timeout | undefined {
+    const every = options.tuning?.sweepMs ?? (store.kind === 'postgres' ? 10_000 : 0);
+    if (every <= 0) return undefined;
+    let sweeping = false;
+    const timer = setInterval(() => {
+      if (sweeping || stopped) return;
+      sweeping = true;
+      void (async () => {
+        await service.syncScheduler();
+        const { finished, caughtUp } = await service.recover();
+        const worked = [...finished, ...caughtUp].filter((o) => o.kind === 'delivered');
+        if (worked.length > 0)
+          logger.info({ delivered: worked.length }, 'digest sweep finished work left or missed');
+      })()
+        .catch((error: unknown) => logger.warn({ err: error }, 'digest sweep failed'))
+        .finally(() => (sweeping = false));
+    }, every);
+    timer.unref();
+    return timer;
+  }
 
   async function begin(ready: Client): Promise<void> {
     ready.on(Events.GuildDelete, (guild) => {
       if (guild.available === false) return; // an outage, not a removal
-      const paused = service.pauseGuild(guild.id);
-      if (paused > 0) logger.warn({ guild: guild.id, paused }, 'left a guild: its digests are paused');
+      void service.pauseGuild(guild.id).then(
+        (paused) => {
+          if (paused > 0) logger.warn({ guild: guild.id, paused }, 'left a guild: its digests are paused');
+        },
+        (error: unknown) =>
+          logger.error({ err: error, guild: guild.id }, 'could not pause the guild’s digests'),
+      );
     });
     const first = await ingester.sync();
     if (stopped) return;
@@ -126,7 +166,8 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
     const { finished, caughtUp } = await service.recover();
     if (stopped) return;
     logger.info({ finishedPending: finished.length, caughtUp: caughtUp.length }, 'digests recovered');
-    service.attachScheduler(new DigestScheduler((id) => void service.due(id)));
+    await service.attachScheduler(new DigestScheduler((id) => void service.due(id)));
+    sweeper = startSweeps();
     watcher = watchRaw({
       dataDir,
       ingester,

@@ -15,8 +15,6 @@ export interface SubscriptionScheduler {
 export interface DigestServiceOptions extends DeliveryOptions {
   /** At most this many subscriptions are posted at once when several are due. Default 4. */
   readonly concurrency?: number;
-  /** After a transient failure, try the pending delivery again this much later. Default 5 min. */
-  readonly retryPendingMs?: number;
 }
 
 /** What `/digest subscribe` asks for: the store's new subscription, validated by the service. */
@@ -37,6 +35,8 @@ export class DigestService {
   private scheduler: SubscriptionScheduler | undefined;
   private readonly runs: DigestRunQueue;
   private readonly now: () => Date;
+  /** What the scheduler was last given per subscription, to tell changes made elsewhere. */
+  private readonly scheduled = new Map<number, string>();
 
   constructor(private readonly options: DigestServiceOptions) {
     this.delivery = new DigestDelivery(options);
@@ -57,15 +57,38 @@ export class DigestService {
   }
 
   /** Connects a scheduler and schedules every active subscription. */
-  attachScheduler(scheduler: SubscriptionScheduler): void {
+  async attachScheduler(scheduler: SubscriptionScheduler): Promise<void> {
     this.scheduler = scheduler;
-    for (const s of this.store.subscriptions.list()) scheduler.set(s);
+    await this.syncScheduler();
+  }
+
+  /**
+   * Brings the scheduler in line with the store: subscriptions another process created, changed,
+   * paused, resumed or removed since the last look (several processes share a PostgreSQL store).
+   */
+  async syncScheduler(): Promise<void> {
+    const scheduler = this.scheduler;
+    if (!scheduler) return;
+    const seen = new Set<number>();
+    for (const s of await this.store.subscriptions.list()) {
+      seen.add(s.id);
+      const version = `${s.updatedAt}|${s.status}|${s.cron}|${s.timezone}`;
+      if (this.scheduled.get(s.id) === version) continue;
+      this.scheduled.set(s.id, version);
+      scheduler.set(s);
+    }
+    for (const id of this.scheduled.keys()) {
+      if (seen.has(id)) continue;
+      this.scheduled.delete(id);
+      scheduler.remove(id);
+      this.runs.cancelRetry(id);
+    }
   }
 
   // ── Subscriptions ────────────────────────────────────────────────────────────────────────────
 
   /** Validates and creates a subscription starting at the current end of the log; schedules it. */
-  subscribe(input: SubscribeInput): SubscriptionView {
+  async subscribe(input: SubscribeInput): Promise<SubscriptionView> {
     const schedule = validateCron(input.cron);
     if (!schedule.ok) throw new UserError('invalid-cron', schedule.error);
     const zone = validateTimeZone(input.timezone);
@@ -86,60 +109,75 @@ export class DigestService {
       // Throws the library's own UserError for a query it cannot run.
       this.options.library.matching(query, []);
     }
-    const subscription = this.store.subscriptions.create(
+    const subscription = await this.store.subscriptions.create(
       { ...input, cron: schedule.value, timezone: zone.value, query, mentionRoleId: mention },
       this.now(),
     );
-    this.scheduler?.set(subscription);
+    this.schedule(subscription);
     return this.view(subscription);
   }
 
-  list(guildId: string): SubscriptionView[] {
-    return this.store.subscriptions.list(guildId).map((s) => this.view(s));
+  async list(guildId: string): Promise<SubscriptionView[]> {
+    return (await this.store.subscriptions.list(guildId)).map((s) => this.view(s));
   }
 
   /** A subscription of this guild, or a UserError that says so (ids of other guilds look unknown). */
-  get(guildId: string, id: number): SubscriptionView {
-    const s = this.store.subscriptions.get(id);
+  async get(guildId: string, id: number): Promise<SubscriptionView> {
+    const s = await this.store.subscriptions.get(id);
     if (!s || s.guildId !== guildId)
       throw new UserError('unknown-subscription', `There is no digest subscription #${id} in this server.`);
     return this.view(s);
   }
 
-  remove(guildId: string, id: number): Subscription {
-    const s = this.get(guildId, id);
-    this.store.subscriptions.remove(id);
+  async remove(guildId: string, id: number): Promise<Subscription> {
+    const s = await this.get(guildId, id);
+    await this.store.subscriptions.remove(id);
+    this.scheduled.delete(id);
     this.scheduler?.remove(id);
     this.runs.cancelRetry(id);
     return s;
   }
 
-  pause(guildId: string, id: number, reason = 'Paused by a moderator.'): SubscriptionView {
-    this.get(guildId, id);
-    const s = this.store.subscriptions.setStatus(id, 'paused', reason, this.now()) as Subscription;
-    this.scheduler?.set(s);
+  async pause(guildId: string, id: number, reason = 'Paused by a moderator.'): Promise<SubscriptionView> {
+    await this.get(guildId, id);
+    const s = await this.mustSetStatus(id, 'paused', reason);
     this.runs.cancelRetry(id);
     return this.view(s);
   }
 
   /** Resumes from the kept cursor; a delivery left pending by the pause is finished on the next run. */
-  resume(guildId: string, id: number): SubscriptionView {
-    this.get(guildId, id);
-    const s = this.store.subscriptions.setStatus(id, 'active', null, this.now()) as Subscription;
-    this.scheduler?.set(s);
+  async resume(guildId: string, id: number): Promise<SubscriptionView> {
+    await this.get(guildId, id);
+    const s = await this.mustSetStatus(id, 'active', null);
     return this.view(s);
   }
 
   /** Pauses every subscription of a guild the bot has left, keeping their cursors. */
-  pauseGuild(guildId: string, reason = 'The bot is no longer in this server.'): number {
+  async pauseGuild(guildId: string, reason = 'The bot is no longer in this server.'): Promise<number> {
     let count = 0;
-    for (const s of this.store.subscriptions.list(guildId)) {
+    for (const s of await this.store.subscriptions.list(guildId)) {
       if (s.status !== 'active') continue;
-      const paused = this.store.subscriptions.setStatus(s.id, 'paused', reason, this.now()) as Subscription;
-      this.scheduler?.set(paused);
+      await this.mustSetStatus(s.id, 'paused', reason);
       count++;
     }
     return count;
+  }
+
+  /** Sets a status and reschedules; a subscription removed meanwhile (by another process) is unknown. */
+  private async mustSetStatus(
+    id: number,
+    status: Subscription['status'],
+    reason: string | null,
+  ): Promise<Subscription> {
+    const s = await this.store.subscriptions.setStatus(id, status, reason, this.now());
+    if (!s) throw new UserError('unknown-subscription', `There is no digest subscription #${id} any more.`);
+    this.schedule(s);
+    return s;
+  }
+
+  private schedule(s: Subscription): void {
+    this.scheduled.set(s.id, `${s.updatedAt}|${s.status}|${s.cron}|${s.timezone}`);
+    this.scheduler?.set(s);
   }
 
   // ── Digests ──────────────────────────────────────────────────────────────────────────────────
@@ -148,19 +186,27 @@ export class DigestService {
    * What a subscription's next digest would hold (with `query`, when given, in place of its topic);
    * or, without one, the latest `latest` articles for a topic.
    */
-  preview(input: { subscription?: Subscription; query?: string | null; latest?: number }): DigestPlan {
+  async preview(input: {
+    subscription?: Subscription;
+    query?: string | null;
+    latest?: number;
+  }): Promise<DigestPlan> {
     const topic = input.query?.trim() ? input.query.trim() : null;
     if (input.subscription) {
-      return this.delivery.preview(topic ? { ...input.subscription, query: topic } : input.subscription).plan;
+      return (
+        await this.delivery.preview(topic ? { ...input.subscription, query: topic } : input.subscription)
+      ).plan;
     }
-    const cursor = this.store.log.latestSeq();
-    return this.delivery.preview({
-      cursorSeq: cursor,
-      backfill: input.latest ?? 10,
-      query: topic,
-      lastRunAt: null,
-      createdAt: null,
-    }).plan;
+    const cursor = await this.store.log.latestSeq();
+    return (
+      await this.delivery.preview({
+        cursorSeq: cursor,
+        backfill: input.latest ?? 10,
+        query: topic,
+        lastRunAt: null,
+        createdAt: null,
+      })
+    ).plan;
   }
 
   /** Runs a subscription now (the /digest send path). */
@@ -173,7 +219,10 @@ export class DigestService {
     return this.runs.due(id);
   }
 
-  /** Start-up: pending deliveries first, then one catch-up per missed schedule. */
+  /**
+   * Start-up, and every sweep after: pending deliveries first (those another process left when it
+   * died, once its claim expired), then one catch-up per missed schedule.
+   */
   recover(): Promise<{ finished: RunOutcome[]; caughtUp: RunOutcome[] }> {
     return this.runs.recover();
   }

@@ -4,7 +4,7 @@ import type { DocumentRecord, RecordMeta } from '../core/record.js';
 import type { LogAppend, LogEntry, Store } from '../store/store.js';
 import { documentId, hashBytes, listPageNames, parseFiles, rawDir, type ParseFailure } from './loadCorpus.js';
 import { snapshotStamps } from './snapshotFile.js';
-import { runStepsInTurns, timeSlicer, yieldToEventLoop } from '../util/timeSlices.js';
+import { timeSlicer, yieldToEventLoop } from '../util/timeSlices.js';
 
 /**
  * Log entries appended per write transaction. A first start over 100k pages logs them all; in
@@ -129,7 +129,7 @@ export class Ingester {
       return { logged: [], added: [], updated: [], removed: [], rejected: [], unchanged: 0, indexed: 0 };
     }
 
-    const states = await runStepsInTurns(store.log.documentStateSteps());
+    const states = await store.log.documentStates();
     const library = this.options.library;
     const toParse: string[] = [];
     /** Pages the library already holds as they are now, but the log does not: logged as they are. */
@@ -194,7 +194,7 @@ export class Ingester {
     }
     const gone: string[] = [];
     // Documents fetched from live sources have no file: raw/ never removes them.
-    const webIds = store.webDocuments.ids();
+    const webIds = await store.webDocuments.ids();
     for (const [id, state] of states) {
       await pause();
       if (state.event === 'removed' || present.has(id) || webIds.has(id)) continue;
@@ -224,7 +224,7 @@ export class Ingester {
     const logged: LogEntry[] = [];
     for (let from = 0; from < appends.length; from += LOG_SLICE) {
       if (from > 0) await yieldToEventLoop();
-      logged.push(...store.log.append(appends.slice(from, from + LOG_SLICE), at));
+      logged.push(...(await store.log.append(appends.slice(from, from + LOG_SLICE), at)));
     }
     const parsedById = new Map<string, RecordMeta>([...held, ...parsed.documents].map((d) => [d.id, d]));
     const recordsOf = (event: LogEntry['event']) =>

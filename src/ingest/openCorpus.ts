@@ -33,9 +33,11 @@ export interface OpenCorpusOptions {
 /** What a start needs of the stored web documents: `store.webDocuments` is one. */
 export interface WebDocumentSource {
   /** Id, content hash and address count of each: whether the snapshot's copy is current. */
-  stamps(): ReadonlyArray<{ readonly id: string; readonly contentHash: string; readonly urlCount: number }>;
+  stamps(): Promise<
+    ReadonlyArray<{ readonly id: string; readonly contentHash: string; readonly urlCount: number }>
+  >;
   /** The records with these ids. */
-  records(ids: readonly string[]): DocumentRecord[];
+  records(ids: readonly string[]): Promise<DocumentRecord[]>;
 }
 
 /** A {@link WebDocumentSource} over records already in memory. */
@@ -43,8 +45,10 @@ export function webDocumentsOf(records: readonly DocumentRecord[]): WebDocumentS
   const byId = new Map(records.map((r) => [r.id, r]));
   return {
     stamps: () =>
-      records.map((r) => ({ id: r.id, contentHash: r.contentHash, urlCount: r.urls?.length ?? 0 })),
-    records: (ids) => ids.flatMap((id) => byId.get(id) ?? []),
+      Promise.resolve(
+        records.map((r) => ({ id: r.id, contentHash: r.contentHash, urlCount: r.urls?.length ?? 0 })),
+      ),
+    records: (ids) => Promise.resolve(ids.flatMap((id) => byId.get(id) ?? [])),
   };
 }
 
@@ -197,7 +201,7 @@ export async function openCorpusLibrary(
     void reading?.then((read) => read.ok && releaseSnapshot(read.library));
     // A missing folder (unmounted, being replaced) is not "every page was deleted": keep the snapshot.
     const web = options.webDocuments ?? NO_WEB_DOCUMENTS;
-    const library = Library.create(web.records(web.stamps().map((s) => s.id)));
+    const library = Library.create(await web.records((await web.stamps()).map((s) => s.id)));
     timings.totalMs = performance.now() - t0;
     return {
       library,
@@ -220,7 +224,7 @@ export async function openCorpusLibrary(
   const listedByFile = new Map(listed.map((f) => [f.file, f]));
   const parser = await parserFingerprint();
   const webSource = options.webDocuments ?? NO_WEB_DOCUMENTS;
-  const webStamps = webSource.stamps();
+  const webStamps = await webSource.stamps();
 
   /** Remembers the sources with the library, and writes the snapshot unless read-only; a failure is a warning. */
   const write = async (library: Library, sources: SnapshotSources) => {
@@ -248,7 +252,7 @@ export async function openCorpusLibrary(
     );
     const t2 = performance.now();
     timings.parseMs = t2 - t1;
-    const web = webSource.records(webStamps.map((s) => s.id));
+    const web = await webSource.records(webStamps.map((s) => s.id));
     const library = Library.create([...corpus.documents, ...web]);
     timings.indexMs = performance.now() - t2;
     const sources: SnapshotSources = {
@@ -352,7 +356,7 @@ export async function openCorpusLibrary(
       changedWeb.push(stamp.id);
     }
   }
-  for (const record of webSource.records(changedWeb)) {
+  for (const record of await webSource.records(changedWeb)) {
     library.upsert(record);
     upserted++;
   }

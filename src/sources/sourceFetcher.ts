@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { DocumentRecord } from '../core/record.js';
 import { isPermanentFailure, recordFailure, recordSuccess } from '../core/sources/fetchPolicy.js';
 import { itemEntryKey, itemToRecord } from '../core/sources/itemRecord.js';
 import { findNearDuplicate, fingerprintText, type TextFingerprint } from '../core/sources/nearDuplicate.js';
 import { decideNews } from '../core/sources/newsPolicy.js';
 import type { SourceItem } from '../core/sources/sourceItem.js';
-import type { Store } from '../store/store.js';
+import type { Repositories, Store } from '../store/store.js';
 import type { SourceState } from '../store/sourceStates.js';
 import type { WebDocument } from '../store/webDocuments.js';
 import { fetchFeedSource } from './connectors/feed.js';
@@ -18,7 +19,8 @@ import { WebError, type WebClient } from './webClient.js';
 /** What one fetch of one source did (the CLI's `sources fetch --json` contract). */
 export interface SourceFetchReport {
   readonly id: string;
-  readonly status: 'ok' | 'not-modified' | 'failed' | 'disabled';
+  /** `busy`: another process is fetching the source right now (they share a PostgreSQL store). */
+  readonly status: 'ok' | 'not-modified' | 'failed' | 'disabled' | 'busy';
   readonly new: number;
   readonly updated: number;
   readonly unchanged: number;
@@ -40,9 +42,19 @@ export interface SourceFetcherOptions {
   readonly client: WebClient;
   readonly library?: LibraryWriter;
   readonly now?: () => Date;
+  /**
+   * Who this process is in fetch claims (see claimOwner): of several processes sharing a store, one
+   * fetches a source at a time; a process that dies mid-fetch leaves its claim to expire after
+   * 10 min, longer than any fetch's timeouts add up to. Default: a random owner.
+   */
+  readonly claimOwner?: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const RANDOM_OWNER = randomUUID();
+const FETCH_CLAIM_MS = 10 * 60_000;
+const EMPTY = { new: 0, updated: 0, unchanged: 0, rejected: 0, problems: [], changed: [] };
+
 /** Near-duplicates are looked for among documents first seen this recently (copies follow within days). */
 const NEAR_DUPLICATE_WINDOW_MS = 30 * DAY_MS;
 
@@ -62,13 +74,15 @@ export class SourceFetcher {
   }
 
   /** Sources whose next fetch is due at `now` (never fetched, or their time has come), not disabled. */
-  due(sources: readonly SourceConfig[], now = this.now()): SourceConfig[] {
-    return sources.filter((source) => {
-      if (!source.enabled) return false;
-      const state = this.options.store.sourceStates.get(source.id);
-      if (state.disabledReason !== null) return false;
-      return state.nextFetchAt === null || Date.parse(state.nextFetchAt) <= now.getTime();
-    });
+  async due(sources: readonly SourceConfig[], now = this.now()): Promise<SourceConfig[]> {
+    const due: SourceConfig[] = [];
+    for (const source of sources) {
+      if (!source.enabled) continue;
+      const state = await this.options.store.sourceStates.get(source.id);
+      if (state.disabledReason !== null) continue;
+      if (state.nextFetchAt === null || Date.parse(state.nextFetchAt) <= now.getTime()) due.push(source);
+    }
+    return due;
   }
 
   /**
@@ -78,15 +92,30 @@ export class SourceFetcher {
   fetch(source: SourceConfig): Promise<SourceFetchReport> {
     const running = this.inFlight.get(source.id);
     if (running) return running;
-    const work = this.run(source).finally(() => this.inFlight.delete(source.id));
+    const work = this.claimed(source).finally(() => this.inFlight.delete(source.id));
     this.inFlight.set(source.id, work);
     return work;
   }
 
+  /** Runs a fetch under the source's claim, released after it (a no-op for one that expired). */
+  private async claimed(source: SourceConfig): Promise<SourceFetchReport> {
+    const { store } = this.options;
+    const owner = this.options.claimOwner ?? RANDOM_OWNER;
+    if (!(await store.sourceStates.claim(source.id, owner, FETCH_CLAIM_MS, this.now()))) {
+      return { id: source.id, status: 'busy', ...EMPTY, error: 'another process is fetching it' };
+    }
+    try {
+      return await this.run(source);
+    } finally {
+      await store.sourceStates.release(source.id, owner).catch(() => undefined);
+    }
+  }
+
   private async run(source: SourceConfig): Promise<SourceFetchReport> {
     const { store } = this.options;
-    const state = store.sourceStates.get(source.id);
-    const empty = { new: 0, updated: 0, unchanged: 0, rejected: 0, problems: [], changed: [] };
+    // Read under the claim: another process may have fetched it (and moved its validators) just now.
+    const state = await store.sourceStates.get(source.id);
+    const empty = EMPTY;
     if (!source.enabled || state.disabledReason !== null) {
       return {
         id: source.id,
@@ -100,7 +129,7 @@ export class SourceFetcher {
     try {
       outcome = await this.connect(source, state);
     } catch (error) {
-      return { id: source.id, ...empty, ...this.recordFailed(source, state, error, started) };
+      return { id: source.id, ...empty, ...(await this.recordFailed(source, state, error, started)) };
     }
     const finished = this.now();
     const { nextFetchAt } = recordSuccess(finished.getTime(), source.everyMinutes);
@@ -112,14 +141,14 @@ export class SourceFetcher {
       nextFetchAt: new Date(nextFetchAt).toISOString(),
     };
     if (outcome.kind === 'not-modified') {
-      store.sourceStates.update(source.id, { ...success, lastStatus: 'not-modified' });
+      await store.sourceStates.update(source.id, { ...success, lastStatus: 'not-modified' });
       return { id: source.id, status: 'not-modified', ...empty, error: null };
     }
-    const counts = this.ingest(source, state, outcome.items);
+    const counts = await this.ingest(source, state, outcome.items);
     // Validators are kept only once every item is stored: a crash mid-fetch refetches everything.
     // Nor when a page failed: a 304 next time would skip that page until the listing changes.
     const validators = outcome.problems.length === 0 ? outcome.validators : NO_VALIDATORS;
-    store.sourceStates.update(source.id, {
+    await store.sourceStates.update(source.id, {
       ...success,
       lastStatus: 'ok',
       etag: validators.etag,
@@ -140,14 +169,15 @@ export class SourceFetcher {
   private connect(source: SourceConfig, state: SourceState): Promise<SourceFetchOutcome> {
     const { client, store } = this.options;
     const validators: Validators = { etag: state.etag, lastModified: state.lastModified };
-    const isKnownUrl = (url: string) => {
+    const isKnownUrl = async (url: string) => {
       const canonical = canonicalUrl(url);
-      return canonical !== null && store.webDocuments.findByKeys([`url:${canonical}`]) !== undefined;
+      return canonical !== null && (await store.webDocuments.findByKeys([`url:${canonical}`])) !== undefined;
     };
     switch (source.type) {
       case 'feed':
         return fetchFeedSource(client, source, validators, {
-          isUnchanged: (item) => store.webDocuments.findByKeys([itemEntryKey(item)]) !== undefined,
+          isUnchanged: async (item) =>
+            (await store.webDocuments.findByKeys([itemEntryKey(item)])) !== undefined,
         });
       case 'iom':
         return fetchIomSource(client, source, { validators, isKnown: isKnownUrl });
@@ -162,12 +192,12 @@ export class SourceFetcher {
     }
   }
 
-  private recordFailed(
+  private async recordFailed(
     source: SourceConfig,
     state: SourceState,
     error: unknown,
     at: Date,
-  ): { status: 'failed' | 'disabled'; error: string } {
+  ): Promise<{ status: 'failed' | 'disabled'; error: string }> {
     if (!(error instanceof Error)) throw error;
     const message = error.message.split('\n')[0] ?? String(error);
     const failure = recordFailure(
@@ -182,7 +212,7 @@ export class SourceFetcher {
       },
       at.getTime(),
     );
-    this.options.store.sourceStates.update(source.id, {
+    await this.options.store.sourceStates.update(source.id, {
       failures: failure.health.consecutiveFailures,
       failingSince:
         failure.health.failingSince === null ? null : new Date(failure.health.failingSince).toISOString(),
@@ -196,20 +226,25 @@ export class SourceFetcher {
   }
 
   /** Stores, logs and indexes each item in its own transaction. */
-  private ingest(
+  private async ingest(
     source: SourceConfig,
     state: SourceState,
     items: readonly SourceItem[],
-  ): { new: number; updated: number; unchanged: number; rejected: string[]; changed: DocumentRecord[] } {
+  ): Promise<{
+    new: number;
+    updated: number;
+    unchanged: number;
+    rejected: string[];
+    changed: DocumentRecord[];
+  }> {
     const { store, library } = this.options;
-    const documents = store.webDocuments;
     const now = this.now();
     // Near-identical text merges only across sources: one source's items with their own ids are its
     // own documents, however alike (templated reports differ in a number or a name). Read only when
     // an item is not known by any key, which most items of a refetch are.
-    let otherSources: ReturnType<typeof documents.fingerprintsSince> | undefined;
-    const nearDuplicateOf = (fingerprint: TextFingerprint) => {
-      otherSources ??= documents.fingerprintsSince(
+    let otherSources: Awaited<ReturnType<Store['webDocuments']['fingerprintsSince']>> | undefined;
+    const nearDuplicateOf = async (tx: Repositories, fingerprint: TextFingerprint) => {
+      otherSources ??= await tx.webDocuments.fingerprintsSince(
         new Date(now.getTime() - NEAR_DUPLICATE_WINDOW_MS).toISOString(),
         source.id,
       );
@@ -231,9 +266,9 @@ export class SourceFetcher {
         ...(record.urls ?? []).map((url) => `url:${url}`),
         itemEntryKey(item),
       ];
-      const outcome = documents.transaction(() => {
-        const knownId = documents.findByKeys(keys) ?? nearDuplicateOf(fingerprint);
-        const known = knownId === undefined ? undefined : documents.get(knownId);
+      const outcome = await store.transaction(async (tx) => {
+        const knownId = (await tx.webDocuments.findByKeys(keys)) ?? (await nearDuplicateOf(tx, fingerprint));
+        const known = knownId === undefined ? undefined : await tx.webDocuments.get(knownId);
         if (!known) {
           const news = decideNews({
             publishedAt: record.publishedAt ?? null,
@@ -241,7 +276,7 @@ export class SourceFetcher {
             isFirstFetch: state.firstFetchedAt === null,
             maxAgeDays: source.maxAgeDays,
           });
-          documents.put(
+          await tx.webDocuments.put(
             {
               record,
               sourceId: source.id,
@@ -251,7 +286,7 @@ export class SourceFetcher {
             },
             keys,
           );
-          store.log.append(
+          await tx.log.append(
             [
               {
                 docId: record.id,
@@ -265,7 +300,7 @@ export class SourceFetcher {
           );
           return { kind: 'new' as const, record };
         }
-        return this.merge(known, record, source.id, fingerprint, keys, now);
+        return this.merge(tx, known, record, source.id, fingerprint, keys, now);
       });
       counts[outcome.kind]++;
       if (outcome.record) {
@@ -281,22 +316,22 @@ export class SourceFetcher {
    * own source's new text is an update; another source only adds its URLs (the first text stays, so
    * two sources never flip a document back and forth).
    */
-  private merge(
+  private async merge(
+    tx: Repositories,
     stored: WebDocument,
     incoming: DocumentRecord,
     sourceId: string,
     fingerprint: TextFingerprint,
     keys: readonly string[],
     now: Date,
-  ): { kind: 'updated' | 'unchanged'; record: DocumentRecord | null } {
-    const { store } = this.options;
+  ): Promise<{ kind: 'updated' | 'unchanged'; record: DocumentRecord | null }> {
     const known = stored.record;
     const urls = [...new Set([...(known.urls ?? []), ...(incoming.urls ?? [])])];
     const isOwnEdit = stored.sourceId === sourceId && known.contentHash !== incoming.contentHash;
     const hasNewUrls = urls.length !== (known.urls ?? []).length;
     if (!isOwnEdit) {
       const record = hasNewUrls ? { ...known, urls, url: known.url ?? urls[0] } : known;
-      store.webDocuments.put(
+      await tx.webDocuments.put(
         { ...stored, record, updatedAt: hasNewUrls ? now.toISOString() : stored.updatedAt },
         keys,
       );
@@ -309,8 +344,8 @@ export class SourceFetcher {
       url: known.url ?? incoming.url,
       publishedAt: known.publishedAt ?? incoming.publishedAt ?? null,
     };
-    store.webDocuments.put({ ...stored, record, updatedAt: now.toISOString(), fingerprint }, keys);
-    store.log.append(
+    await tx.webDocuments.put({ ...stored, record, updatedAt: now.toISOString(), fingerprint }, keys);
+    await tx.log.append(
       // An edit is never news (the log's default is news: true).
       [
         {

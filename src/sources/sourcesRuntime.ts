@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
 import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
 import { saveSnapshot } from '../ingest/snapshotFile.js';
+import { claimOwner } from '../store/claimOwner.js';
 import type { Store } from '../store/store.js';
 import { mapBounded } from '../util/concurrency.js';
 import { botUserAgent, PoliteClient, type PoliteClientOptions } from './politeClient.js';
@@ -24,6 +25,11 @@ export interface SourcesRuntimeOptions {
   readonly homepage?: string | undefined;
   /** How often due sources are looked for, and the log followed for other processes' fetches. */
   readonly tickSeconds?: number;
+  /**
+   * The end of the log when the library was loaded: entries after it (other processes' fetches) are
+   * followed into the library. Default: the end of the log at the first tick.
+   */
+  readonly followFromSeq?: number;
   /** Tests shorten the polite client's gaps and timeouts; the client itself is always the real one. */
   readonly client?: Omit<PoliteClientOptions, 'userAgent'>;
   readonly now?: () => Date;
@@ -51,11 +57,17 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
     ...options.client,
     userAgent: botUserAgent(options.version, options.homepage),
   });
-  const fetcher = new SourceFetcher({ store, client, library, now: options.now });
+  const fetcher = new SourceFetcher({
+    store,
+    client,
+    library,
+    now: options.now,
+    claimOwner: claimOwner(dataDir),
+  });
   let timer: NodeJS.Timeout | undefined;
   let tick: Promise<void> | undefined;
   let stopped = false;
-  let followedSeq = store.log.latestSeq();
+  let followedSeq = options.followFromSeq;
   let changedSinceSave = 0;
 
   const report = (r: SourceFetchReport) => {
@@ -69,16 +81,19 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
     if (r.status === 'failed') log.warn({ source: r.id }, `source ${r.id} failed: ${r.error ?? ''}`);
     else if (r.status === 'disabled')
       log.error({ source: r.id }, `source ${r.id} is disabled: ${r.error ?? ''}`);
+    else if (r.status === 'busy')
+      log.debug({ source: r.id }, `source ${r.id} is being fetched by another process`);
     else log.info(fields, r.status === 'ok' ? `source ${r.id} fetched` : `source ${r.id} not modified`);
     for (const problem of r.problems.slice(0, 5)) log.debug({ source: r.id }, problem);
   };
 
   /** Documents logged by another process since the last look: into this library. */
-  const follow = () => {
-    const entries = store.log.entries(followedSeq);
+  const follow = async () => {
+    followedSeq ??= await store.log.latestSeq();
+    const entries = await store.log.entries(followedSeq);
     for (const entry of entries) {
       followedSeq = entry.seq;
-      const stored = store.webDocuments.get(entry.docId);
+      const stored = await store.webDocuments.get(entry.docId);
       if (!stored) continue;
       const current = library.has(entry.docId) ? library.getDocument(entry.docId) : undefined;
       if (
@@ -92,8 +107,8 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
   };
 
   const runTick = async () => {
-    follow();
-    const due = fetcher.due(sources, options.now?.() ?? new Date());
+    await follow();
+    const due = await fetcher.due(sources, options.now?.() ?? new Date());
     const reports = await mapBounded(due, SOURCE_CONCURRENCY, (source) => fetcher.fetch(source));
     for (const r of reports) {
       report(r);
@@ -121,7 +136,8 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
   return {
     fetcher,
     start() {
-      if (sources.length === 0) return;
+      // With a shared store, other processes' fetches are followed even with no source here.
+      if (sources.length === 0 && store.kind === 'sqlite') return;
       log.info({ sources: sources.map((s) => s.id) }, 'live sources');
       tick = runTick()
         .catch((error: unknown) => log.error({ err: error }, 'fetching sources failed'))

@@ -25,10 +25,15 @@ export interface SourceStatus {
 }
 
 /** Every configured source with what the store remembers of it. */
-export function describeSources(sources: readonly SourceConfig[], store: Store): SourceStatus[] {
-  const documents = store.webDocuments.countBySource();
-  return sources.map((source) => {
-    const state = store.sourceStates.get(source.id);
+export async function describeSources(
+  sources: readonly SourceConfig[],
+  store: Store,
+): Promise<SourceStatus[]> {
+  const documents = await store.webDocuments.countBySource();
+  const described = await Promise.all(
+    sources.map(async (source) => ({ source, state: await store.sourceStates.get(source.id) })),
+  );
+  return described.map(({ source, state }) => {
     const isDisabled = !source.enabled || state.disabledReason !== null;
     const status: SourceStatus['status'] = isDisabled
       ? 'disabled'
@@ -60,7 +65,7 @@ export type SourceHealth = SourceStatus['status'];
 /** What commands may know about live sources (handed in through the command context). */
 export interface SourcesView {
   /** Every configured source with its state, in sources.json order. */
-  list(): SourceStatus[];
+  list(): Promise<SourceStatus[]>;
   /** The source's display name; undefined for a source no longer configured. */
   nameOf(sourceId: string): string | undefined;
   /**

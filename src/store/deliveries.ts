@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { SqliteDatabase } from './database.js';
-import type { Subscriptions } from './subscriptions.js';
+import type { SqlDriver } from './sql.js';
+import { Subscriptions } from './subscriptions.js';
 
 /**
  * A digest message as the store keeps it (`delivery_parts.payload`, JSON): exactly what is posted,
@@ -112,124 +112,124 @@ const idRow = z.object({ id: z.number().int() });
  * each part marked once Discord accepted it, completed together with the subscription's cursor.
  */
 export class Deliveries {
-  constructor(
-    private readonly db: SqliteDatabase,
-    private readonly subscriptions: Subscriptions,
-  ) {}
+  constructor(private readonly db: SqlDriver) {}
 
   /**
    * Records a composed digest as pending, with its parts and their nonces, before anything is posted.
    * Fails if the subscription already has a pending delivery.
    */
-  create(input: NewDelivery, now = new Date()): Delivery {
+  create(input: NewDelivery, now = new Date()): Promise<Delivery> {
     const at = now.toISOString();
-    return this.db.transaction(() => {
+    return this.db.transaction(async (tx) => {
       const { id } = idRow.parse(
-        this.db
-          .prepare(
-            `INSERT INTO deliveries (subscription_id, from_seq, to_seq, item_count, status, created_at)
-             VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id`,
-          )
-          .get(input.subscriptionId, input.fromSeq, input.toSeq, input.itemCount, at),
+        await tx.get(
+          `INSERT INTO deliveries (subscription_id, from_seq, to_seq, item_count, status, created_at)
+           VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id`,
+          [input.subscriptionId, input.fromSeq, input.toSeq, input.itemCount, at],
+        ),
       );
-      const insertPart = this.db.prepare(
-        'INSERT INTO delivery_parts (delivery_id, part, nonce, payload) VALUES (?, ?, ?, ?)',
-      );
-      input.payloads.forEach((payload, part) =>
-        insertPart.run(id, part, input.nonce(id, part), JSON.stringify(payload)),
-      );
-      return this.mustGet(id);
-    })();
+      for (const [part, payload] of input.payloads.entries()) {
+        await tx.run('INSERT INTO delivery_parts (delivery_id, part, nonce, payload) VALUES (?, ?, ?, ?)', [
+          id,
+          part,
+          input.nonce(id, part),
+          JSON.stringify(payload),
+        ]);
+      }
+      return mustGet(tx, id);
+    });
   }
 
-  get(id: number): Delivery | undefined {
-    const row = deliveryRow
-      .optional()
-      .parse(this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id));
-    if (!row) return undefined;
-    const read = partRow
-      .array()
-      .safeParse(this.db.prepare('SELECT * FROM delivery_parts WHERE delivery_id = ? ORDER BY part').all(id));
-    // A part that is not a message would be posted wrong or not at all: refuse it by name.
-    if (!read.success)
-      throw new Error(`store: delivery ${id} has an unreadable part: ${z.prettifyError(read.error)}`);
-    const parts = read.data;
-    return {
-      id: row.id,
-      subscriptionId: row.subscription_id,
-      fromSeq: row.from_seq,
-      toSeq: row.to_seq,
-      itemCount: row.item_count,
-      status: row.status,
-      createdAt: row.created_at,
-      deliveredAt: row.delivered_at,
-      parts,
-    };
+  get(id: number): Promise<Delivery | undefined> {
+    return readDelivery(this.db, id);
   }
 
   /** The subscription's delivery in flight, if any. */
-  pendingFor(subscriptionId: number): Delivery | undefined {
+  async pendingFor(subscriptionId: number): Promise<Delivery | undefined> {
     const row = idRow
       .optional()
       .parse(
-        this.db
-          .prepare("SELECT id FROM deliveries WHERE subscription_id = ? AND status = 'pending'")
-          .get(subscriptionId),
+        await this.db.get("SELECT id FROM deliveries WHERE subscription_id = ? AND status = 'pending'", [
+          subscriptionId,
+        ]),
       );
-    return row && this.mustGet(row.id);
+    return row && mustGet(this.db, row.id);
   }
 
   /** Every delivery in flight, oldest first. */
-  pending(): Delivery[] {
-    return this.byIds(
-      this.db.prepare("SELECT id FROM deliveries WHERE status = 'pending' ORDER BY id").all(),
-    );
+  async pending(): Promise<Delivery[]> {
+    return this.byIds(await this.db.all("SELECT id FROM deliveries WHERE status = 'pending' ORDER BY id"));
   }
 
   /** All deliveries of a subscription, oldest first. */
-  forSubscription(subscriptionId: number): Delivery[] {
+  async forSubscription(subscriptionId: number): Promise<Delivery[]> {
     return this.byIds(
-      this.db.prepare('SELECT id FROM deliveries WHERE subscription_id = ? ORDER BY id').all(subscriptionId),
+      await this.db.all('SELECT id FROM deliveries WHERE subscription_id = ? ORDER BY id', [subscriptionId]),
     );
   }
 
   /** Notes that Discord accepted one part, so a restart does not need to send it again. */
-  markPartPosted(deliveryId: number, part: number, messageId: string, now = new Date()): void {
-    this.db
-      .prepare('UPDATE delivery_parts SET message_id = ?, posted_at = ? WHERE delivery_id = ? AND part = ?')
-      .run(messageId, now.toISOString(), deliveryId, part);
+  async markPartPosted(deliveryId: number, part: number, messageId: string, now = new Date()): Promise<void> {
+    await this.db.run(
+      'UPDATE delivery_parts SET message_id = ?, posted_at = ? WHERE delivery_id = ? AND part = ?',
+      [messageId, now.toISOString(), deliveryId, part],
+    );
   }
 
   /**
    * Marks the delivery delivered and advances its subscription's cursor to the window's end, in one
    * transaction: after a crash either both happened or neither did.
    */
-  complete(deliveryId: number, now = new Date()): void {
-    this.db.transaction(() => {
+  complete(deliveryId: number, now = new Date()): Promise<void> {
+    return this.db.transaction(async (tx) => {
       const done = deliveryRow
         .optional()
         .parse(
-          this.db
-            .prepare(
-              "UPDATE deliveries SET status = 'delivered', delivered_at = ? WHERE id = ? AND status = 'pending' RETURNING *",
-            )
-            .get(now.toISOString(), deliveryId),
+          await tx.get(
+            "UPDATE deliveries SET status = 'delivered', delivered_at = ? WHERE id = ? AND status = 'pending' RETURNING *",
+            [now.toISOString(), deliveryId],
+          ),
         );
-      if (done) this.subscriptions.skipTo(done.subscription_id, done.to_seq, now);
-    })();
+      if (done) await new Subscriptions(tx).skipTo(done.subscription_id, done.to_seq, now);
+    });
   }
 
-  private byIds(rows: unknown[]): Delivery[] {
-    return idRow
-      .array()
-      .parse(rows)
-      .map((r) => this.mustGet(r.id));
+  private async byIds(rows: unknown[]): Promise<Delivery[]> {
+    const deliveries: Delivery[] = [];
+    for (const { id } of idRow.array().parse(rows)) {
+      // Another process may remove its subscription between the two reads: leave it out.
+      const delivery = await readDelivery(this.db, id);
+      if (delivery) deliveries.push(delivery);
+    }
+    return deliveries;
   }
+}
 
-  /** A delivery whose id was just read in the same connection; its absence would be a bug. */
-  private mustGet(id: number): Delivery {
-    const delivery = this.get(id);
-    if (!delivery) throw new Error(`store: delivery ${id} vanished while being read`);
-    return delivery;
-  }
+async function readDelivery(db: SqlDriver, id: number): Promise<Delivery | undefined> {
+  const row = deliveryRow.optional().parse(await db.get('SELECT * FROM deliveries WHERE id = ?', [id]));
+  if (!row) return undefined;
+  const read = partRow
+    .array()
+    .safeParse(await db.all('SELECT * FROM delivery_parts WHERE delivery_id = ? ORDER BY part', [id]));
+  // A part that is not a message would be posted wrong or not at all: refuse it by name.
+  if (!read.success)
+    throw new Error(`store: delivery ${id} has an unreadable part: ${z.prettifyError(read.error)}`);
+  return {
+    id: row.id,
+    subscriptionId: row.subscription_id,
+    fromSeq: row.from_seq,
+    toSeq: row.to_seq,
+    itemCount: row.item_count,
+    status: row.status,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at,
+    parts: read.data,
+  };
+}
+
+/** A delivery whose id was just read; its absence means another process removed it meanwhile. */
+async function mustGet(db: SqlDriver, id: number): Promise<Delivery> {
+  const delivery = await readDelivery(db, id);
+  if (!delivery) throw new Error(`store: delivery ${id} vanished while being read`);
+  return delivery;
 }

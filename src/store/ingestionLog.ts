@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DocumentKind } from '../core/record.js';
-import { runSteps } from '../core/steps.js';
-import type { SqliteDatabase } from './database.js';
+import { yieldToEventLoop } from '../util/timeSlices.js';
+import type { SqlDriver } from './sql.js';
 
 export type IngestEvent = 'new' | 'updated' | 'removed';
 
@@ -39,10 +39,10 @@ export interface DocumentState {
   readonly event: IngestEvent;
 }
 
-/** Log rows read per step of {@link IngestionLog.documentStateSteps}. */
+/** Log rows read per slice of {@link IngestionLog.documentStates}. */
 const STATE_SLICE = 5000;
 
-/** A row of `ingestion_log` as SQLite returns it, checked and renamed on the way out. */
+/** A row of `ingestion_log` as the database returns it, checked and renamed on the way out. */
 const logRow = z
   .object({
     seq: z.number().int(),
@@ -66,96 +66,94 @@ const seqRow = z.object({ seq: z.number().int() });
 
 /** The append-only ingestion log: what was ingested, in order, each change once. */
 export class IngestionLog {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqlDriver) {}
 
   /**
-   * Appends entries in order, in one write transaction, and returns those appended with their
-   * sequence numbers. Each entry is checked against the document's last entry inside the
-   * transaction, so two processes ingesting the same folder (the bot and the CLI) never log a change
+   * Appends entries in order, in one write transaction (joining the caller's, if any), and returns
+   * those appended with their sequence numbers. Each entry is checked against the document's last
+   * entry inside the transaction, so two processes ingesting the same documents never log a change
    * twice: a `new` for a known id becomes `updated` (or nothing when the hash is the same), an
-   * `updated` with the current hash and a `removed` of a removed document are dropped.
+   * `updated` with the current hash and a `removed` of a removed document are dropped. Appends are
+   * serial across processes, so sequence numbers become visible in order: a reader that has seen
+   * seq n has seen every entry before it.
    */
-  append(entries: readonly LogAppend[], now = new Date()): LogEntry[] {
-    const last = this.db.prepare('SELECT * FROM ingestion_log WHERE doc_id = ? ORDER BY seq DESC LIMIT 1');
-    const insert = this.db.prepare(
-      'INSERT INTO ingestion_log (doc_id, content_hash, kind, event, at, news) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-    );
+  append(entries: readonly LogAppend[], now = new Date()): Promise<LogEntry[]> {
     const at = now.toISOString();
-    return this.db
-      .transaction(() => {
-        const appended: LogEntry[] = [];
-        for (const e of entries) {
-          const previous = logRow.optional().parse(last.get(e.docId));
-          let event = e.event;
-          if (previous) {
-            const wasRemoved = previous.event === 'removed';
-            if (event === 'removed' && wasRemoved) continue;
-            if (event !== 'removed') {
-              if (!wasRemoved && previous.contentHash === e.contentHash) continue;
-              event = 'updated';
-            }
-          } else if (event !== 'new') {
-            if (event === 'removed') continue;
-            event = 'new';
-          }
-          appended.push(
-            logRow.parse(insert.get(e.docId, e.contentHash, e.kind, event, at, e.news === false ? 0 : 1)),
+    return this.db.transaction(async (tx) => {
+      await tx.lock('ingestion_log');
+      const appended: LogEntry[] = [];
+      for (const e of entries) {
+        const previous = logRow
+          .optional()
+          .parse(
+            await tx.get('SELECT * FROM ingestion_log WHERE doc_id = ? ORDER BY seq DESC LIMIT 1', [e.docId]),
           );
+        let event = e.event;
+        if (previous) {
+          const wasRemoved = previous.event === 'removed';
+          if (event === 'removed' && wasRemoved) continue;
+          if (event !== 'removed') {
+            if (!wasRemoved && previous.contentHash === e.contentHash) continue;
+            event = 'updated';
+          }
+        } else if (event !== 'new') {
+          if (event === 'removed') continue;
+          event = 'new';
         }
-        return appended;
-      })
-      .immediate();
+        appended.push(
+          logRow.parse(
+            await tx.get(
+              'INSERT INTO ingestion_log (doc_id, content_hash, kind, event, at, news) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+              [e.docId, e.contentHash, e.kind, event, at, e.news === false ? 0 : 1],
+            ),
+          ),
+        );
+      }
+      return appended;
+    });
   }
 
   /** The highest sequence number ever used (0 when the log is empty). */
-  latestSeq(): number {
-    const row = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'ingestion_log'").get();
-    return seqRow.optional().parse(row)?.seq ?? 0;
+  async latestSeq(): Promise<number> {
+    return latestSeq(this.db);
   }
 
   /** Entries with afterSeq < seq ≤ uptoSeq, in order. */
-  entries(afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER): LogEntry[] {
+  async entries(afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER): Promise<LogEntry[]> {
     return logRow
       .array()
       .parse(
-        this.db
-          .prepare('SELECT * FROM ingestion_log WHERE seq > ? AND seq <= ? ORDER BY seq')
-          .all(afterSeq, uptoSeq),
+        await this.db.all('SELECT * FROM ingestion_log WHERE seq > ? AND seq <= ? ORDER BY seq', [
+          afterSeq,
+          uptoSeq,
+        ]),
       );
   }
 
   /** The `limit` latest `new` entries of articles at or before `uptoSeq`, oldest first. */
-  latestNewArticles(uptoSeq: number, limit: number): LogEntry[] {
+  async latestNewArticles(uptoSeq: number, limit: number): Promise<LogEntry[]> {
     if (limit <= 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM ingestion_log WHERE event = 'new' AND news = 1 AND kind = 'article' AND seq <= ?
-         ORDER BY seq DESC LIMIT ?`,
-      )
-      .all(uptoSeq, limit);
+    const rows = await this.db.all(
+      `SELECT * FROM ingestion_log WHERE event = 'new' AND news = 1 AND kind = 'article' AND seq <= ?
+       ORDER BY seq DESC LIMIT ?`,
+      [uptoSeq, limit],
+    );
     return logRow.array().parse(rows).reverse();
   }
 
-  /** Each document's last log entry, by id. */
-  documentStates(): Map<string, DocumentState> {
-    return runSteps(this.documentStateSteps());
-  }
-
   /**
-   * {@link documentStates} a slice of the log at a time (a generator that yields between slices):
-   * at 100,000 documents reading the whole log in one call holds the thread for a fifth of a second,
-   * so the ingester reads it in turns. Later rows replace earlier ones, as the latest event counts.
+   * Each document's last log entry, by id. Read a slice of the log at a time with a turn of the
+   * event loop between slices: at 100,000 documents one read holds the thread for a fifth of a
+   * second. Later rows replace earlier ones, as the latest event counts.
    */
-  *documentStateSteps(): Generator<void, Map<string, DocumentState>> {
-    const slice = this.db
-      .prepare(
-        'SELECT seq, doc_id, content_hash, kind, event FROM ingestion_log WHERE seq > ? ORDER BY seq LIMIT ?',
-      )
-      .raw();
+  async documentStates(): Promise<Map<string, DocumentState>> {
     const states = new Map<string, DocumentState>();
     for (let after = 0; ;) {
-      const rows = slice.all(after, STATE_SLICE) as unknown[][];
-      for (const [seq, docId, contentHash, kind, event] of rows) {
+      const rows = await this.db.all(
+        'SELECT seq, doc_id, content_hash, kind, event FROM ingestion_log WHERE seq > ? ORDER BY seq LIMIT ?',
+        [after, STATE_SLICE],
+      );
+      for (const { seq, doc_id: docId, content_hash: contentHash, kind, event } of rows) {
         if (
           typeof seq !== 'number' ||
           typeof docId !== 'string' ||
@@ -169,7 +167,20 @@ export class IngestionLog {
         after = seq;
       }
       if (rows.length < STATE_SLICE) return states;
-      yield;
+      await yieldToEventLoop();
     }
   }
+}
+
+/**
+ * The highest sequence number ever used. SQLite keeps it in sqlite_sequence (AUTOINCREMENT never
+ * reuses one, even after the last row is deleted); the log is append-only, so on PostgreSQL the
+ * largest committed seq is that number.
+ */
+export async function latestSeq(db: SqlDriver): Promise<number> {
+  const row =
+    db.dialect === 'sqlite'
+      ? await db.get("SELECT seq FROM sqlite_sequence WHERE name = 'ingestion_log'")
+      : await db.get('SELECT coalesce(max(seq), 0) AS seq FROM ingestion_log');
+  return seqRow.optional().parse(row)?.seq ?? 0;
 }

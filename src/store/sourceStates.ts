@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SqliteDatabase } from './database.js';
+import type { SqlDriver } from './sql.js';
 
 /** What the bot remembers about one source between fetches and restarts. */
 export interface SourceState {
@@ -64,20 +64,20 @@ const initialState = (sourceId: string): SourceState => ({
 
 /** Fetch state per source id (sources.json holds the configuration, this table what happened). */
 export class SourceStates {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqlDriver) {}
 
-  get(sourceId: string): SourceState {
+  async get(sourceId: string): Promise<SourceState> {
     const row = stateRow
       .optional()
-      .parse(this.db.prepare('SELECT * FROM source_states WHERE source_id = ?').get(sourceId));
+      .parse(await this.db.get('SELECT * FROM source_states WHERE source_id = ?', [sourceId]));
     return row ?? initialState(sourceId);
   }
 
   /** Writes the changed fields of a source's state (creating its row on first use). */
-  update(sourceId: string, change: Partial<Omit<SourceState, 'sourceId'>>): SourceState {
-    const next = { ...this.get(sourceId), ...change };
-    this.db
-      .prepare(
+  update(sourceId: string, change: Partial<Omit<SourceState, 'sourceId'>>): Promise<SourceState> {
+    return this.db.transaction(async (tx) => {
+      const next = { ...(await new SourceStates(tx).get(sourceId)), ...change };
+      await tx.run(
         `INSERT INTO source_states (source_id, disabled_reason, failures, failing_since, last_error, last_status,
            last_fetched_at, next_fetch_at, etag, last_modified, first_fetched_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -86,20 +86,46 @@ export class SourceStates {
            last_status = excluded.last_status, last_fetched_at = excluded.last_fetched_at,
            next_fetch_at = excluded.next_fetch_at, etag = excluded.etag, last_modified = excluded.last_modified,
            first_fetched_at = excluded.first_fetched_at`,
-      )
-      .run(
-        sourceId,
-        next.disabledReason,
-        next.failures,
-        next.failingSince,
-        next.lastError,
-        next.lastStatus,
-        next.lastFetchedAt,
-        next.nextFetchAt,
-        next.etag,
-        next.lastModified,
-        next.firstFetchedAt,
+        [
+          sourceId,
+          next.disabledReason,
+          next.failures,
+          next.failingSince,
+          next.lastError,
+          next.lastStatus,
+          next.lastFetchedAt,
+          next.nextFetchAt,
+          next.etag,
+          next.lastModified,
+          next.firstFetchedAt,
+        ],
       );
-    return next;
+      return next;
+    });
+  }
+
+  /**
+   * Claims the right to fetch a source for `owner` until `now + ttlMs`: true when nobody held it,
+   * the claim expired, or `owner` held it already. Of several processes claiming at once, one wins.
+   */
+  async claim(sourceId: string, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
+    const row = await this.db.get(
+      `INSERT INTO source_states (source_id, claimed_by, claim_expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (source_id) DO UPDATE SET claimed_by = excluded.claimed_by,
+         claim_expires_at = excluded.claim_expires_at
+       WHERE source_states.claimed_by IS NULL OR source_states.claimed_by = excluded.claimed_by
+         OR source_states.claim_expires_at < ?
+       RETURNING source_id`,
+      [sourceId, owner, new Date(now.getTime() + ttlMs).toISOString(), now.toISOString()],
+    );
+    return row !== undefined;
+  }
+
+  /** Gives up `owner`'s claim on a source (a no-op when another process holds it now). */
+  async release(sourceId: string, owner: string): Promise<void> {
+    await this.db.run(
+      'UPDATE source_states SET claimed_by = NULL, claim_expires_at = NULL WHERE source_id = ? AND claimed_by = ?',
+      [sourceId, owner],
+    );
   }
 }

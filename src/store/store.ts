@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { openDatabase, storePath, type SqliteDatabase } from './database.js';
 import { Deliveries } from './deliveries.js';
 import { IngestionLog } from './ingestionLog.js';
+import { describeDatabaseUrl, PostgresDriver } from './postgresDriver.js';
 import { SourceStates } from './sourceStates.js';
+import type { SqlDriver } from './sql.js';
+import { SqliteDriver, storePath } from './sqliteDriver.js';
 import { Subscriptions } from './subscriptions.js';
 import { WebDocuments } from './webDocuments.js';
 
-export { StoreOpenError, storePath } from './database.js';
+export { StoreOpenError } from './sql.js';
+export { storePath } from './sqliteDriver.js';
 export type { Delivery, DeliveryPart, NewDelivery, StoredMessage } from './deliveries.js';
 export type { DocumentState, IngestEvent, LogAppend, LogEntry } from './ingestionLog.js';
 export type { NewSubscription, Subscription, SubscriptionStatus } from './subscriptions.js';
@@ -16,49 +19,102 @@ export type { Deliveries, IngestionLog, SourceStates, Subscriptions, WebDocument
 
 const metaRow = z.object({ value: z.string() });
 
-/**
- * The bot's durable state in one SQLite file: the ingestion log, subscriptions, deliveries, documents
- * fetched from live sources and their sources' fetch state, each
- * its own repository over the one connection, which stays inside this folder. Every method is
- * synchronous (better-sqlite3) and each mutation is one transaction.
- */
-export class Store {
+/** The repositories, over the store's connection or over one transaction. */
+export interface Repositories {
   readonly log: IngestionLog;
   readonly subscriptions: Subscriptions;
   readonly deliveries: Deliveries;
   readonly webDocuments: WebDocuments;
   readonly sourceStates: SourceStates;
-  readonly #db: SqliteDatabase;
+}
 
-  private constructor(db: SqliteDatabase) {
+const repositories = (db: SqlDriver): Repositories => ({
+  log: new IngestionLog(db),
+  subscriptions: new Subscriptions(db),
+  deliveries: new Deliveries(db),
+  webDocuments: new WebDocuments(db),
+  sourceStates: new SourceStates(db),
+});
+
+/** Where the state lives: `databaseUrl` set means PostgreSQL, shared by every process that names it. */
+export interface StoreLocation {
+  readonly dataDir: string;
+  readonly databaseUrl?: string | undefined;
+}
+
+/**
+ * The bot's durable state: the ingestion log, subscriptions, deliveries, documents fetched from
+ * live sources and their sources' fetch state, each a repository over one driver. By default an
+ * SQLite file in the data folder (one process, or the bot and the CLI on one host); with a
+ * DATABASE_URL, a PostgreSQL database that several bot processes share. Each mutation is one
+ * transaction; {@link Store.transaction} groups several.
+ */
+export class Store implements Repositories {
+  readonly log: IngestionLog;
+  readonly subscriptions: Subscriptions;
+  readonly deliveries: Deliveries;
+  readonly webDocuments: WebDocuments;
+  readonly sourceStates: SourceStates;
+  readonly #db: SqlDriver;
+  /** Where the data is, for messages: the SQLite file, or the server and database (no password). */
+  readonly #where: string;
+
+  private constructor(db: SqlDriver, where: string) {
     this.#db = db;
-    this.log = new IngestionLog(db);
-    this.subscriptions = new Subscriptions(db, this.log);
-    this.deliveries = new Deliveries(db, this.subscriptions);
-    this.webDocuments = new WebDocuments(db);
-    this.sourceStates = new SourceStates(db);
+    this.#where = where;
+    ({
+      log: this.log,
+      subscriptions: this.subscriptions,
+      deliveries: this.deliveries,
+      webDocuments: this.webDocuments,
+      sourceStates: this.sourceStates,
+    } = repositories(db));
   }
 
   /**
-   * Opens `dataDir/bot.sqlite`, creating and migrating it as needed. Throws StoreOpenError, leaving
-   * the file untouched, for a file that is not a database, fails its integrity check, or was written
-   * by a newer build.
+   * Opens the store at `location`, creating and migrating it as needed. Throws StoreOpenError,
+   * leaving the data untouched, for an SQLite file that is not a database or fails its integrity
+   * check, a PostgreSQL server that cannot be reached, or data written by a newer build.
    */
-  static open(dataDir: string): Store {
-    return new Store(openDatabase(storePath(dataDir)));
+  static async open(location: StoreLocation | string): Promise<Store> {
+    const { dataDir, databaseUrl } = typeof location === 'string' ? { dataDir: location } : location;
+    if (databaseUrl) {
+      return new Store(
+        await PostgresDriver.open(databaseUrl),
+        `PostgreSQL at ${describeDatabaseUrl(databaseUrl)}`,
+      );
+    }
+    return Store.openFile(storePath(dataDir));
   }
 
-  /** Like `open`, for a file at any path. */
+  /** An SQLite store in a file at any path. */
   static openFile(file: string): Store {
-    return new Store(openDatabase(file));
+    return new Store(SqliteDriver.open(file), file);
   }
 
-  close(): void {
-    if (this.#db.open) this.#db.close();
+  /** `sqlite` (one host) or `postgres` (shared by several processes). */
+  get kind(): SqlDriver['dialect'] {
+    return this.#db.dialect;
+  }
+
+  /** Where the data is, for logs and messages: the SQLite file, or the PostgreSQL server and database. */
+  get location(): string {
+    return this.#where;
+  }
+
+  /**
+   * Runs `work` in one transaction over repositories bound to it: all of its writes land, or none.
+   */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    return this.#db.transaction((tx) => work(repositories(tx)));
+  }
+
+  close(): Promise<void> {
+    return this.#db.close();
   }
 
   /** Random per-database id, fixed at creation; salts delivery nonces. */
-  get instanceId(): string {
-    return metaRow.parse(this.#db.prepare("SELECT value FROM meta WHERE key = 'instance_id'").get()).value;
+  async instanceId(): Promise<string> {
+    return metaRow.parse(await this.#db.get("SELECT value FROM meta WHERE key = 'instance_id'")).value;
   }
 }

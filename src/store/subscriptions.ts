@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { SqliteDatabase } from './database.js';
-import type { IngestionLog } from './ingestionLog.js';
+import { latestSeq } from './ingestionLog.js';
+import type { SqlDriver } from './sql.js';
 
 export type SubscriptionStatus = 'active' | 'paused';
 
@@ -37,7 +37,7 @@ export interface NewSubscription {
   readonly mentionRoleId?: string | null;
 }
 
-/** A row of `subscriptions` as SQLite returns it, checked and renamed on the way out. */
+/** A row of `subscriptions` as the database returns it, checked and renamed on the way out. */
 const subscriptionRow = z
   .object({
     id: z.number().int(),
@@ -76,89 +76,119 @@ const subscriptionRow = z
 
 /** Digest subscriptions: one channel, schedule and topic each, with a cursor into the ingestion log. */
 export class Subscriptions {
-  constructor(
-    private readonly db: SqliteDatabase,
-    private readonly log: IngestionLog,
-  ) {}
+  constructor(private readonly db: SqlDriver) {}
 
   /** A new active subscription starting at the current end of the log. */
-  create(input: NewSubscription, now = new Date()): Subscription {
+  create(input: NewSubscription, now = new Date()): Promise<Subscription> {
     const at = now.toISOString();
-    return this.db.transaction(() =>
+    return this.db.transaction(async (tx) =>
       subscriptionRow.parse(
-        this.db
-          .prepare(
-            `INSERT INTO subscriptions (guild_id, channel_id, cron, timezone, query, status, cursor_seq, backfill,
-               created_by, created_at, updated_at, mention_role_id)
-             VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING *`,
-          )
-          .get(
+        await tx.get(
+          `INSERT INTO subscriptions (guild_id, channel_id, cron, timezone, query, status, cursor_seq, backfill,
+             created_by, created_at, updated_at, mention_role_id)
+           VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING *`,
+          [
             input.guildId,
             input.channelId,
             input.cron,
             input.timezone,
             input.query,
-            this.log.latestSeq(),
+            await latestSeq(tx),
             input.backfill,
             input.createdBy ?? null,
             at,
             at,
             input.mentionRoleId ?? null,
-          ),
+          ],
+        ),
       ),
-    )();
+    );
   }
 
-  get(id: number): Subscription | undefined {
+  async get(id: number): Promise<Subscription | undefined> {
     return subscriptionRow
       .optional()
-      .parse(this.db.prepare('SELECT * FROM subscriptions WHERE id = ?').get(id));
+      .parse(await this.db.get('SELECT * FROM subscriptions WHERE id = ?', [id]));
   }
 
   /** All subscriptions, or one guild's, by id. */
-  list(guildId?: string): Subscription[] {
+  async list(guildId?: string): Promise<Subscription[]> {
     const rows =
       guildId === undefined
-        ? this.db.prepare('SELECT * FROM subscriptions ORDER BY id').all()
-        : this.db.prepare('SELECT * FROM subscriptions WHERE guild_id = ? ORDER BY id').all(guildId);
+        ? await this.db.all('SELECT * FROM subscriptions ORDER BY id')
+        : await this.db.all('SELECT * FROM subscriptions WHERE guild_id = ? ORDER BY id', [guildId]);
     return subscriptionRow.array().parse(rows);
   }
 
   /** Pauses with a reason people can act on, or resumes (reason cleared). The cursor is kept. */
-  setStatus(
+  async setStatus(
     id: number,
     status: SubscriptionStatus,
     reason: string | null,
     now = new Date(),
-  ): Subscription | undefined {
-    const row = this.db
-      .prepare(
-        'UPDATE subscriptions SET status = ?, paused_reason = ?, updated_at = ? WHERE id = ? RETURNING *',
-      )
-      .get(status, status === 'paused' ? reason : null, now.toISOString(), id);
+  ): Promise<Subscription | undefined> {
+    const row = await this.db.get(
+      'UPDATE subscriptions SET status = ?, paused_reason = ?, updated_at = ? WHERE id = ? RETURNING *',
+      [status, status === 'paused' ? reason : null, now.toISOString(), id],
+    );
     return subscriptionRow.optional().parse(row);
   }
 
   /** Deletes a subscription and its deliveries. Returns whether it existed. */
-  remove(id: number): boolean {
-    return this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
+  async remove(id: number): Promise<boolean> {
+    return (await this.db.run('DELETE FROM subscriptions WHERE id = ?', [id])) > 0;
   }
 
   /**
    * Moves the cursor forward (entries arrived but none matched the query, or a delivery completed)
    * and ends any backfill. Never moves it back.
    */
-  skipTo(id: number, toSeq: number, now = new Date()): void {
-    this.db
-      .prepare(
-        `UPDATE subscriptions SET cursor_seq = max(cursor_seq, ?), backfill = 0, last_run_at = ?, updated_at = ?
-         WHERE id = ?`,
-      )
-      .run(toSeq, now.toISOString(), now.toISOString(), id);
+  async skipTo(id: number, toSeq: number, now = new Date()): Promise<void> {
+    await this.db.run(
+      `UPDATE subscriptions SET cursor_seq = CASE WHEN cursor_seq > ? THEN cursor_seq ELSE ? END, backfill = 0,
+         last_run_at = ?, updated_at = ?
+       WHERE id = ?`,
+      [toSeq, toSeq, now.toISOString(), now.toISOString(), id],
+    );
   }
 
   /** Records a run that found nothing to post. */
-  markRun(id: number, now = new Date()): void {
-    this.db.prepare('UPDATE subscriptions SET last_run_at = ? WHERE id = ?').run(now.toISOString(), id);
+  async markRun(id: number, now = new Date()): Promise<void> {
+    await this.db.run('UPDATE subscriptions SET last_run_at = ? WHERE id = ?', [now.toISOString(), id]);
+  }
+
+  /**
+   * Claims the subscription's runs for `owner` until `now + ttlMs`: true when it was free, expired,
+   * or already `owner`'s (which extends it). One conditional update, so of several processes
+   * claiming at once exactly one wins; a process that dies leaves its claim to expire.
+   */
+  async claim(id: number, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE subscriptions SET claimed_by = ?, claim_expires_at = ?
+       WHERE id = ? AND (claimed_by IS NULL OR claimed_by = ? OR claim_expires_at < ?)`,
+      [owner, new Date(now.getTime() + ttlMs).toISOString(), id, owner, now.toISOString()],
+    );
+    return changed > 0;
+  }
+
+  /** Gives up `owner`'s claim (a no-op when another process holds it now). */
+  async release(id: number, owner: string): Promise<void> {
+    await this.db.run(
+      'UPDATE subscriptions SET claimed_by = NULL, claim_expires_at = NULL WHERE id = ? AND claimed_by = ?',
+      [id, owner],
+    );
+  }
+
+  /** Subscriptions some process holds a claim on that has not expired at `now`. */
+  async claimed(now = new Date()): Promise<{ id: number; owner: string }[]> {
+    const rows = await this.db.all(
+      'SELECT id, claimed_by FROM subscriptions WHERE claimed_by IS NOT NULL AND claim_expires_at >= ? ORDER BY id',
+      [now.toISOString()],
+    );
+    return claimRow.array().parse(rows);
   }
 }
+
+const claimRow = z
+  .object({ id: z.number().int(), claimed_by: z.string() })
+  .transform((r) => ({ id: r.id, owner: r.claimed_by }));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DocumentRecordSchema, type DocumentRecord } from '../core/record.js';
 import type { TextFingerprint } from '../core/sources/nearDuplicate.js';
-import type { SqliteDatabase } from './database.js';
+import type { SqlDriver } from './sql.js';
 
 /** A document fetched from a source, as stored. */
 export interface WebDocument {
@@ -57,23 +57,24 @@ const fingerprintRow = z
  * (canonical URLs, each source's item id), so the same release through two ways in is one document.
  */
 export class WebDocuments {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqlDriver) {}
 
-  get(id: string): WebDocument | undefined {
+  async get(id: string): Promise<WebDocument | undefined> {
     return webDocumentRow
       .optional()
-      .parse(this.db.prepare('SELECT * FROM web_documents WHERE id = ?').get(id));
+      .parse(await this.db.get('SELECT * FROM web_documents WHERE id = ?', [id]));
   }
 
-  has(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM web_documents WHERE id = ?').get(id) !== undefined;
+  async has(id: string): Promise<boolean> {
+    return (await this.db.get('SELECT 1 AS found FROM web_documents WHERE id = ?', [id])) !== undefined;
   }
 
   /** The document any of these keys (canonical URLs, item ids) already leads to. */
-  findByKeys(keys: readonly string[]): string | undefined {
-    const find = this.db.prepare('SELECT doc_id FROM web_document_keys WHERE key = ?');
+  async findByKeys(keys: readonly string[]): Promise<string | undefined> {
     for (const key of keys) {
-      const row = idRow.optional().parse(find.get(key));
+      const row = idRow
+        .optional()
+        .parse(await this.db.get('SELECT doc_id FROM web_document_keys WHERE key = ?', [key]));
       if (row) return row.doc_id;
     }
     return undefined;
@@ -83,95 +84,110 @@ export class WebDocuments {
    * Fingerprints of documents first seen at or after `sinceIso` from sources other than
    * `exceptSourceId`, for near-duplicate checks.
    */
-  fingerprintsSince(
+  async fingerprintsSince(
     sinceIso: string,
     exceptSourceId: string,
-  ): { id: string; fingerprint: TextFingerprint }[] {
+  ): Promise<{ id: string; fingerprint: TextFingerprint }[]> {
     return fingerprintRow
       .array()
       .parse(
-        this.db
-          .prepare('SELECT id, fingerprint FROM web_documents WHERE first_seen_at >= ? AND source_id != ?')
-          .all(sinceIso, exceptSourceId),
+        await this.db.all(
+          'SELECT id, fingerprint FROM web_documents WHERE first_seen_at >= ? AND source_id != ?',
+          [sinceIso, exceptSourceId],
+        ),
       );
   }
 
   /** Inserts or replaces a document and adds its keys (existing keys keep their document). */
-  put(document: WebDocument, keys: readonly string[]): void {
+  put(document: WebDocument, keys: readonly string[]): Promise<void> {
     const { record } = document;
-    this.db
-      .prepare(
+    return this.db.transaction(async (tx) => {
+      await tx.run(
         `INSERT INTO web_documents (id, source_id, record, content_hash, published_at, first_seen_at, updated_at, fingerprint)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET record = excluded.record, content_hash = excluded.content_hash,
            published_at = excluded.published_at, updated_at = excluded.updated_at, fingerprint = excluded.fingerprint`,
-      )
-      .run(
-        record.id,
-        document.sourceId,
-        JSON.stringify(record),
-        record.contentHash,
-        record.publishedAt ?? null,
-        document.firstSeenAt,
-        document.updatedAt,
-        JSON.stringify(document.fingerprint),
+        [
+          record.id,
+          document.sourceId,
+          JSON.stringify(record),
+          record.contentHash,
+          record.publishedAt ?? null,
+          document.firstSeenAt,
+          document.updatedAt,
+          JSON.stringify(document.fingerprint),
+        ],
       );
-    const addKey = this.db.prepare('INSERT OR IGNORE INTO web_document_keys (key, doc_id) VALUES (?, ?)');
-    for (const key of keys) addKey.run(key, record.id);
+      for (const key of keys) {
+        await tx.run(
+          'INSERT INTO web_document_keys (key, doc_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+          [key, record.id],
+        );
+      }
+    });
   }
 
   /** Every stored record, or those with the given ids (unknown ids are left out). */
-  records(ids?: readonly string[]): DocumentRecord[] {
+  async records(ids?: readonly string[]): Promise<DocumentRecord[]> {
     if (ids === undefined) {
       return webDocumentRow
         .array()
-        .parse(this.db.prepare('SELECT * FROM web_documents ORDER BY id').all())
+        .parse(await this.db.all(`SELECT * FROM web_documents ORDER BY ${inByteOrder(this.db, 'id')}`))
         .map((d) => d.record);
     }
     // Many ids (a rebuild asks for all): one scan beats a lookup each.
     if (ids.length > 1000) {
       const wanted = new Set(ids);
-      return this.records().filter((record) => wanted.has(record.id));
+      return (await this.records()).filter((record) => wanted.has(record.id));
     }
-    return ids.flatMap((id) => this.get(id)?.record ?? []);
+    const records: DocumentRecord[] = [];
+    for (const id of ids) {
+      const document = await this.get(id);
+      if (document) records.push(document.record);
+    }
+    return records;
   }
 
   /**
    * Id, content hash and address count of every stored document, in id order: a start compares
-   * them with its snapshot and reads only the documents that changed (SQLite counts the addresses
-   * inside the stored JSON, so no record is parsed here).
+   * them with its snapshot and reads only the documents that changed (the database counts the
+   * addresses inside the stored JSON, so no record is parsed here).
    */
-  stamps(): WebDocumentStamp[] {
+  async stamps(): Promise<WebDocumentStamp[]> {
+    const urlCount =
+      this.db.dialect === 'sqlite'
+        ? "json_array_length(record, '$.urls')"
+        : "jsonb_array_length(CASE WHEN jsonb_typeof(record::jsonb -> 'urls') = 'array' THEN record::jsonb -> 'urls' END)";
     return stampRow
       .array()
       .parse(
-        this.db
-          .prepare(
-            "SELECT id, content_hash, json_array_length(record, '$.urls') AS url_count FROM web_documents ORDER BY id",
-          )
-          .all(),
+        await this.db.all(
+          `SELECT id, content_hash, ${urlCount} AS url_count FROM web_documents ORDER BY ${inByteOrder(this.db, 'id')}`,
+        ),
       );
   }
 
   /** Ids of every stored document. */
-  ids(): Set<string> {
-    // Every ingester pass asks: one column, plucked, no per-row parse (30,000 rows at 100k documents).
-    const ids: unknown[] = this.db.prepare('SELECT id FROM web_documents').pluck().all();
-    const text = ids.filter((id): id is string => typeof id === 'string');
-    if (text.length !== ids.length) throw new Error('web_documents: an id is not text');
-    return new Set(text);
+  async ids(): Promise<Set<string>> {
+    // Every ingester pass asks: one column, no per-row parse (30,000 rows at 100k documents).
+    const rows = await this.db.all('SELECT id FROM web_documents');
+    const ids = new Set<string>();
+    for (const { id } of rows) {
+      if (typeof id !== 'string') throw new Error('web_documents: an id is not text');
+      ids.add(id);
+    }
+    return ids;
   }
 
   /** Documents per source id. */
-  countBySource(): Map<string, number> {
+  async countBySource(): Promise<Map<string, number>> {
     const rows = countRow
       .array()
-      .parse(this.db.prepare('SELECT source_id, count(*) AS n FROM web_documents GROUP BY source_id').all());
+      .parse(await this.db.all('SELECT source_id, count(*) AS n FROM web_documents GROUP BY source_id'));
     return new Map(rows.map((r) => [r.source_id, r.n]));
   }
-
-  /** Runs `work` in one write transaction (a document, its keys and its log entry land together). */
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
-  }
 }
+
+/** `column` for ORDER BY in byte order, as SQLite compares text (PostgreSQL would use the locale's). */
+const inByteOrder = (db: SqlDriver, column: string) =>
+  db.dialect === 'postgres' ? `${column} COLLATE "C"` : column;

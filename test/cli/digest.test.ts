@@ -98,8 +98,8 @@ describe('cli digest preview', () => {
   it('previews a subscription’s next digest, and says when there is nothing', async () => {
     const d = data();
     await cli(d.dir, 'ingest');
-    const store = Store.open(d.dir);
-    const s = store.subscriptions.create({
+    const store = await Store.open(d.dir);
+    const s = await store.subscriptions.create({
       guildId: '1'.repeat(18),
       channelId: '2'.repeat(18),
       cron: '0 9 * * *',
@@ -107,7 +107,7 @@ describe('cli digest preview', () => {
       query: null,
       backfill: 0,
     });
-    store.close();
+    await store.close();
     expect((await cli(d.dir, 'digest', 'preview', '--subscription', String(s.id))).stdout).toBe(
       'Nothing to post: no new matching articles.\n',
     );

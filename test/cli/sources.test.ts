@@ -68,12 +68,12 @@ describe('cli sources', () => {
         }),
       ]);
       // First fetch: only the item of the last 24 hours is news.
-      const store = Store.open(data.dir);
+      const store = await Store.open(data.dir);
       try {
-        const logged = store.log.entries(0).filter((e) => e.docId.startsWith('loopback-news_'));
+        const logged = (await store.log.entries(0)).filter((e) => e.docId.startsWith('loopback-news_'));
         expect(logged.map((e) => e.news).sort()).toEqual([false, true]);
       } finally {
-        store.close();
+        await store.close();
       }
     },
   );
@@ -168,11 +168,11 @@ describe('cli sources', () => {
     expect(stderr).toContain('sources[0] "Bad Id": id must be lowercase letters, digits and dashes');
     expect(stderr).toContain('sources[0] "Bad Id": url must be an http or https URL');
     expect(stderr).toMatch(/sources\[1\]: type must be "feed", "iom" or "reliefweb"/);
-    const store = Store.open(data.dir);
+    const store = await Store.open(data.dir);
     try {
-      expect(store.webDocuments.countBySource().get('loopback-news')).toBe(2);
+      expect((await store.webDocuments.countBySource()).get('loopback-news')).toBe(2);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

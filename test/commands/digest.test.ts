@@ -15,9 +15,9 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
   const reply = (session: { reply?: { content?: string } | undefined }) => session.reply?.content ?? '';
   const idOf = (text: string) => Number(/#(\d+)/.exec(text)?.[1]);
   /** Polls: ingestion and gateway effects do not always come with a request the server sees. */
-  async function until<T>(probe: () => T | undefined | false): Promise<T> {
+  async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
     for (;;) {
-      const value = probe();
+      const value = await probe();
       if (value) return value;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -96,7 +96,9 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
     const before = bot.server.channelMessages(general()).length;
     dropArticle(`${bot.dataDir}/raw`, 1);
     // The watcher runs with rescans off in tests: the file event alone must bring it in.
-    await until(() => bot.digests?.service.store.log.entries(5).find((e) => e.docId === article));
+    await until(async () =>
+      (await bot.digests?.service.store.log.entries(5))?.find((e) => e.docId === article),
+    );
     const sent = await bot.server.sendSlashCommand('digest send', { id }, asModerator());
     expect(reply(sent)).toBe(`Posted digest #${id} to <#${general()}>: 1 item in 1 message.`);
     const posted = bot.server.channelMessages(general()).slice(before);
@@ -116,7 +118,9 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
   it('previews the next digest ephemerally without posting', async () => {
     const id = idOf(reply(await subscribe()));
     dropArticle(`${bot.dataDir}/raw`, 2, 'Chad');
-    await until(() => bot.digests?.service.store.log.entries(0).find((e) => e.docId.startsWith('90002')));
+    await until(async () =>
+      (await bot.digests?.service.store.log.entries(0))?.find((e) => e.docId.startsWith('90002')),
+    );
     const before = bot.server.channelMessages(general()).length;
     const preview = await bot.server.sendSlashCommand('digest preview', { id }, asModerator());
     expect(preview.isEphemeral).toBe(true);
@@ -179,7 +183,7 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
     );
     const store = bot.digests!.service.store;
     for (const record of records) bot.ctx.library.upsert(record);
-    store.log.append(
+    await store.log.append(
       records.map((r) => ({ docId: r.id, contentHash: r.contentHash, kind: r.kind, event: 'new' as const })),
     );
     const before = bot.server.requestsTo('POST', `/channels/${general()}/messages`).length;
@@ -280,8 +284,8 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
   it('pauses the digests of a server the bot leaves', async () => {
     const id = idOf(reply(await subscribe()));
     bot.server.removeGuild(bot.server.guild.id);
-    await until(() => bot.digests?.service.store.subscriptions.get(id)?.status === 'paused');
-    expect(bot.digests?.service.store.subscriptions.get(id)?.pausedReason).toBe(
+    await until(async () => (await bot.digests?.service.store.subscriptions.get(id))?.status === 'paused');
+    expect((await bot.digests?.service.store.subscriptions.get(id))?.pausedReason).toBe(
       'The bot is no longer in this server.',
     );
   });

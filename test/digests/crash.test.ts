@@ -175,18 +175,18 @@ describe('digests under SIGKILL of the shipped bot (src/main.ts as npm start run
       last.child.kill('SIGTERM');
       expect((await last.exited).code, last.output()).toBe(0);
 
-      const check = Store.open(data.dir);
+      const check = await Store.open(data.dir);
       try {
-        expect(check.deliveries.pending()).toEqual([]);
+        expect(await check.deliveries.pending()).toEqual([]);
         const articles = Array.from({ length: dropped }, (_, n) => `9${String(n).padStart(4, '0')}_article`);
-        for (const s of check.subscriptions.list()) {
+        for (const s of await check.subscriptions.list()) {
           const posted = docIds(server.channelMessages(s.channelId));
           expect(posted.length).toBe(articles.length); // no duplicate...
           expect([...posted].sort()).toEqual(articles); // ...and nothing missing
-          expect(s.cursorSeq).toBe(check.log.latestSeq());
+          expect(s.cursorSeq).toBe(await check.log.latestSeq());
         }
       } finally {
-        check.close();
+        await check.close();
       }
       const kills = Object.values(landed).reduce((a, b) => a + b, 0);
       const lookups = server.requestsTo('GET', MESSAGE_POSTS).length;

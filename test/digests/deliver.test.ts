@@ -38,15 +38,15 @@ const postedIds = (messages: readonly APIMessage[]) =>
 describe('digests', () => {
   describe('DigestDelivery.run', () => {
     it('posts what is new since the cursor once, with nonce, enforce_nonce and no mentions, then nothing', async () => {
-      const s = subscribe();
+      const s = await subscribe();
       const id = dropArticle(h.data.raw, 1);
       await h.ingester.sync();
       const outcome = await h.service.send(s.id);
       expect(outcome).toMatchObject({ kind: 'delivered', items: 1, parts: 1 });
       const [request] = posts();
-      const delivery = h.store.deliveries.forSubscription(s.id)[0];
+      const delivery = (await h.store.deliveries.forSubscription(s.id))[0];
       expect(request?.body).toMatchObject({
-        nonce: digestNonce(h.store.instanceId, s.id, delivery?.id ?? 0, 0),
+        nonce: digestNonce(await h.store.instanceId(), s.id, delivery?.id ?? 0, 0),
         enforce_nonce: true,
         allowed_mentions: { parse: [] },
       });
@@ -54,16 +54,16 @@ describe('digests', () => {
       expect(messages).toHaveLength(1);
       expect(messages[0]?.embeds.map((e) => e.title)).toEqual(['Migration news digest: 1 article', 'Kenya']);
       expect(postedIds(messages)).toEqual([id]);
-      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(6);
+      expect((await h.store.subscriptions.get(s.id))?.cursorSeq).toBe(6);
 
       expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
       expect(posts()).toHaveLength(1);
     });
 
     it('starts at the end of the log, so the shipped pages are not posted, except as a backfill', async () => {
-      const plain = subscribe();
+      const plain = await subscribe();
       expect(await h.service.send(plain.id)).toEqual({ kind: 'nothing-new' });
-      const backfilled = subscribe({ backfill: 2 });
+      const backfilled = await subscribe({ backfill: 2 });
       expect(await h.service.send(backfilled.id)).toMatchObject({ kind: 'delivered', items: 2 });
       expect(postedIds(h.server.channelMessages(general()))).toEqual([
         // China first, then the page without a dateline under "Other news".
@@ -74,7 +74,7 @@ describe('digests', () => {
     });
 
     it('filters by topic and moves the cursor past what does not match without posting', async () => {
-      const s = subscribe({ query: 'drought' });
+      const s = await subscribe({ query: 'drought' });
       dropArticle(h.data.raw, 1, 'Kenya', 'flood response');
       const match = dropArticle(h.data.raw, 2, 'Somalia', 'drought relief');
       await h.ingester.sync();
@@ -83,11 +83,11 @@ describe('digests', () => {
       dropArticle(h.data.raw, 3, 'Chad', 'flood response');
       await h.ingester.sync();
       expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
-      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(8);
+      expect((await h.store.subscriptions.get(s.id))?.cursorSeq).toBe(8);
     });
 
     it('posts a large digest as several messages in order, every article once', async () => {
-      const s = subscribe();
+      const s = await subscribe();
       const ids = Array.from({ length: 60 }, (_, k) => dropArticle(h.data.raw, k, k % 2 ? 'Chad' : 'Peru'));
       await h.ingester.sync();
       const outcome = await h.service.send(s.id);
@@ -104,11 +104,11 @@ describe('digests', () => {
 
   describe('backlog', () => {
     it('posts at most 100 items per digest and the rest next time, each once (no flood after downtime)', async () => {
-      const s = subscribe();
+      const s = await subscribe();
       const ids = Array.from({ length: 130 }, (_, k) => dropArticle(h.data.raw, k, 'Chad'));
       await h.ingester.sync();
       expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 100 });
-      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(105);
+      expect((await h.store.subscriptions.get(s.id))?.cursorSeq).toBe(105);
       expect(h.server.channelMessages(general())[0]?.embeds[0]?.description).toContain(
         '30 more items will follow in the next digest.',
       );
@@ -120,7 +120,7 @@ describe('digests', () => {
 
   describe('faults', () => {
     it('waits out a 429 with Retry-After through the REST client and delivers once', async () => {
-      const s = subscribe();
+      const s = await subscribe();
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
       h.server.inject({
@@ -134,7 +134,7 @@ describe('digests', () => {
     });
 
     it('keeps the delivery pending through a 500 storm, then finishes it with the same nonces', async () => {
-      const s = subscribe();
+      const s = await subscribe();
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
       h.server.inject({
@@ -146,9 +146,9 @@ describe('digests', () => {
       const outcome = await h.service.send(s.id);
       expect(outcome).toEqual({ kind: 'pending', reason: 'Discord answered 500' });
       expect(posts().map((r) => r.status)).toEqual([500, 500]);
-      const pending = h.store.deliveries.pendingFor(s.id);
+      const pending = await h.store.deliveries.pendingFor(s.id);
       expect(pending?.parts[0]?.messageId).toBeNull();
-      expect(h.store.subscriptions.get(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
+      expect(await h.store.subscriptions.get(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
 
       h.server.clearFaults();
       expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', deliveryIds: [pending?.id] });
@@ -156,7 +156,7 @@ describe('digests', () => {
         new Set([pending?.parts[0]?.nonce]),
       );
       expect(h.server.channelMessages(general())).toHaveLength(1);
-      expect(h.store.subscriptions.get(s.id)?.cursorSeq).toBe(6);
+      expect((await h.store.subscriptions.get(s.id))?.cursorSeq).toBe(6);
     });
 
     it.each([
@@ -169,26 +169,26 @@ describe('digests', () => {
     ] as const)(
       'pauses on %s with the reason, keeps the cursor, and resumes where it stopped',
       async (kind, reason) => {
-        const s = subscribe();
+        const s = await subscribe();
         const id = dropArticle(h.data.raw, 1);
         await h.ingester.sync();
         h.server.inject({ method: 'POST', path: /\/channels\/\d+\/messages/, fault: { kind } });
         expect(await h.service.send(s.id)).toEqual({ kind: 'paused', reason });
-        expect(h.service.get(h.server.guild.id, s.id)).toMatchObject({
+        expect(await h.service.get(h.server.guild.id, s.id)).toMatchObject({
           status: 'paused',
           pausedReason: reason,
           cursorSeq: 5,
           nextRunAt: undefined,
         });
         expect(await h.service.send(s.id)).toEqual({ kind: 'not-active', status: 'paused' });
-        h.service.resume(h.server.guild.id, s.id);
+        await h.service.resume(h.server.guild.id, s.id);
         expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 1 });
         expect(postedIds(h.server.channelMessages(general()))).toEqual([id]);
       },
     );
 
     it('pauses on a real permission change in the channel, not only an injected one', async () => {
-      const s = subscribe();
+      const s = await subscribe();
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
       h.server.updateChannel(general(), (c) => {
@@ -201,7 +201,7 @@ describe('digests', () => {
     });
 
     it('keeps the delivery pending on a network error (nothing listening)', async () => {
-      const s = subscribe();
+      const s = await subscribe();
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
       const dead = new REST({ api: 'http://127.0.0.1:9/api', retries: 0, timeout: 2_000 }).setToken('x');
@@ -209,15 +209,15 @@ describe('digests', () => {
       const outcome = await service.send(s.id);
       expect(outcome.kind).toBe('pending');
       expect(outcome.kind === 'pending' && outcome.reason).toMatch(/^network: /);
-      expect(h.store.deliveries.pendingFor(s.id)).toBeDefined();
-      expect(h.store.subscriptions.get(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
+      expect(await h.store.deliveries.pendingFor(s.id)).toBeDefined();
+      expect(await h.store.subscriptions.get(s.id)).toMatchObject({ status: 'active', cursorSeq: 5 });
     });
 
-    it('pauses every subscription of a guild the bot left', () => {
-      const a = subscribe();
-      const b = subscribe({ cron: '0 18 * * *' });
-      expect(h.service.pauseGuild(h.server.guild.id)).toBe(2);
-      expect(h.service.list(h.server.guild.id).map((v) => [v.id, v.status, v.pausedReason])).toEqual([
+    it('pauses every subscription of a guild the bot left', async () => {
+      const a = await subscribe();
+      const b = await subscribe({ cron: '0 18 * * *' });
+      expect(await h.service.pauseGuild(h.server.guild.id)).toBe(2);
+      expect((await h.service.list(h.server.guild.id)).map((v) => [v.id, v.status, v.pausedReason])).toEqual([
         [a.id, 'paused', 'The bot is no longer in this server.'],
         [b.id, 'paused', 'The bot is no longer in this server.'],
       ]);
@@ -226,19 +226,20 @@ describe('digests', () => {
 
   describe('recovery', () => {
     it('finishes a delivery interrupted between posting and recording, without a duplicate', async () => {
-      const s = subscribe();
+      const s = await subscribe();
       const ids = Array.from({ length: 40 }, (_, k) => dropArticle(h.data.raw, k));
       await h.ingester.sync();
       // A crash after Discord accepted part 0 but before the store heard of it: compose and record,
       // post part 0 by hand with its nonce, and restart.
-      const { plan, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
-      const delivery = h.store.deliveries.create({
+      const { plan, toSeq } = await h.service.delivery.preview((await h.store.subscriptions.get(s.id))!);
+      const instanceId = await h.store.instanceId();
+      const delivery = await h.store.deliveries.create({
         subscriptionId: s.id,
         fromSeq: 5,
         toSeq,
         itemCount: 40,
         payloads: renderDigestMessages(plan),
-        nonce: (d, p) => digestNonce(h.store.instanceId, s.id, d, p),
+        nonce: (d, p) => digestNonce(instanceId, s.id, d, p),
       });
       const first = delivery.parts[0]!;
       await h.rest.post(`/channels/${general()}/messages`, {
@@ -256,18 +257,19 @@ describe('digests', () => {
     });
 
     it('does not post a part again once Discord has forgotten its nonce (the shipped poster looks in the channel)', async () => {
-      const s = subscribe();
+      const s = await subscribe();
       const ids = Array.from({ length: 40 }, (_, k) => dropArticle(h.data.raw, k));
       await h.ingester.sync();
       // A crash after Discord stored part 0 but before its answer reached the bot...
-      const { plan, toSeq } = h.service.delivery.preview(h.store.subscriptions.get(s.id)!);
-      const delivery = h.store.deliveries.create({
+      const { plan, toSeq } = await h.service.delivery.preview((await h.store.subscriptions.get(s.id))!);
+      const instanceId = await h.store.instanceId();
+      const delivery = await h.store.deliveries.create({
         subscriptionId: s.id,
         fromSeq: 5,
         toSeq,
         itemCount: 40,
         payloads: renderDigestMessages(plan),
-        nonce: (d, p) => digestNonce(h.store.instanceId, s.id, d, p),
+        nonce: (d, p) => digestNonce(instanceId, s.id, d, p),
       });
       const part = delivery.parts[0]!;
       await h.rest.post(`/channels/${general()}/messages`, {
@@ -282,7 +284,7 @@ describe('digests', () => {
       const messages = h.server.channelMessages(general());
       expect(messages).toHaveLength(delivery.parts.length);
       expect([...postedIds(messages)].sort()).toEqual([...ids].sort());
-      expect(h.store.deliveries.get(delivery.id)?.parts[0]?.messageId).toBe(messages[0]?.id);
+      expect((await h.store.deliveries.get(delivery.id))?.parts[0]?.messageId).toBe(messages[0]?.id);
       expect(h.server.requestsTo('GET', `/channels/${general()}/messages`).length).toBeGreaterThan(0);
     });
 
@@ -290,7 +292,7 @@ describe('digests', () => {
       const created = new Date('2026-11-20T10:00:00Z');
       let now = created;
       const service = await h.restart({ now: () => now });
-      const s = service.subscribe({
+      const s = await service.subscribe({
         guildId: h.server.guild.id,
         channelId: general(),
         cron: '0 * * * *',
@@ -332,21 +334,32 @@ describe('digests', () => {
 describe('digests', () => {
   describe('DigestService.due', () => {
     it('posts due subscriptions a bounded few at a time, one per channel at once, channels in turn', async () => {
-      const service = await h.restart({ concurrency: 2 });
+      let clock = Date.now();
+      const service = await h.restart({ concurrency: 2, now: () => new Date(clock) });
       const announcements = h.server.channel('announcements').id;
-      const ids = [general(), general(), general(), announcements, announcements, announcements].map(
-        (channelId) =>
-          service.subscribe({
-            guildId: h.server.guild.id,
-            channelId,
-            cron: '0 9 * * *',
-            timezone: 'UTC',
-            query: null,
-            backfill: 0,
-          }).id,
-      );
+      const ids: number[] = [];
+      for (const channelId of [
+        general(),
+        general(),
+        general(),
+        announcements,
+        announcements,
+        announcements,
+      ]) {
+        const s = await service.subscribe({
+          guildId: h.server.guild.id,
+          channelId,
+          cron: '0 9 * * *',
+          timezone: 'UTC',
+          query: null,
+          backfill: 0,
+        });
+        ids.push(s.id);
+      }
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
+      // A day later each one's 09:00 slot has passed: due, as the scheduler's runs require.
+      clock += 86_400_000;
       h.server.inject({
         method: 'POST',
         path: /^\/channels\/\d+\/messages$/,
@@ -358,7 +371,7 @@ describe('digests', () => {
       const outcomes = await Promise.all([...runs, again]);
       expect(outcomes.map((o) => o.kind)).toEqual(Array(7).fill('delivered'));
       expect(outcomes[6]).toBe(outcomes[1]);
-      expect(h.store.subscriptions.list().every((s) => s.cursorSeq === 6)).toBe(true);
+      expect((await h.store.subscriptions.list()).every((s) => s.cursorSeq === 6)).toBe(true);
       // Arrival order between two channels depends on the machine's load, so the bounds are
       // checked on the server's clock instead: each post is answered 30 ms after it arrives and
       // the next run in a channel only starts after that answer.
@@ -382,15 +395,15 @@ describe('digests', () => {
     it('schedules active subscriptions at once and drops paused and removed ones', async () => {
       const { DigestScheduler } = await import('../../src/scheduler.js');
       const scheduler = new DigestScheduler(() => undefined);
-      h.service.attachScheduler(scheduler);
+      await h.service.attachScheduler(scheduler);
       try {
-        const a = subscribe();
-        const b = subscribe({ cron: '*/5 * * * *', timezone: 'Asia/Tokyo' });
+        const a = await subscribe();
+        const b = await subscribe({ cron: '*/5 * * * *', timezone: 'Asia/Tokyo' });
         expect(scheduler.scheduledIds()).toEqual([a.id, b.id]);
-        h.service.pause(h.server.guild.id, a.id);
+        await h.service.pause(h.server.guild.id, a.id);
         expect(scheduler.scheduledIds()).toEqual([b.id]);
-        h.service.resume(h.server.guild.id, a.id);
-        h.service.remove(h.server.guild.id, b.id);
+        await h.service.resume(h.server.guild.id, a.id);
+        await h.service.remove(h.server.guild.id, b.id);
         expect(scheduler.scheduledIds()).toEqual([a.id]);
       } finally {
         scheduler.stop();

@@ -53,7 +53,7 @@ export async function startHarness(tuning: DigestTuning = {}): Promise<Harness> 
     data,
     library,
     rest,
-    runtime: make(),
+    runtime: await make(),
     get store() {
       return harness.runtime.store;
     },
@@ -65,7 +65,7 @@ export async function startHarness(tuning: DigestTuning = {}): Promise<Harness> 
     },
     async restart(more = {}) {
       await harness.runtime.stop();
-      harness.runtime = make(more);
+      harness.runtime = await make(more);
       return harness.runtime.service;
     },
     async close() {
@@ -79,9 +79,11 @@ export async function startHarness(tuning: DigestTuning = {}): Promise<Harness> 
 }
 
 /** Polls until `probe` gives a truthy value (store effects come without a request to wait on). */
-export async function until<T>(probe: () => T | undefined | null | false): Promise<T> {
+export async function until<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+): Promise<T> {
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ButtonStyle, ComponentType, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DocumentRecord } from '../../src/core/record.js';
 import { parseSourcesFile } from '../../src/sources/sourcesFile.js';
 import { createSourcesView } from '../../src/sources/sourcesView.js';
 import { Store } from '../../src/store/store.js';
@@ -74,15 +73,14 @@ describe('live sources in Discord (real discord.js client, loopback Discord, rea
 
   beforeAll(async () => {
     storeDir = await mkdtemp(path.join(tmpdir(), 'mnb-sources-'));
-    store = Store.open(storeDir);
-    const put = (record: DocumentRecord) => store.webDocuments.put(storedDocument(record), []);
-    [feed, iom, hostile].forEach(put);
-    store.sourceStates.update('un-news', {
+    store = await Store.open(storeDir);
+    for (const record of [feed, iom, hostile]) await store.webDocuments.put(storedDocument(record), []);
+    await store.sourceStates.update('un-news', {
       lastStatus: 'ok',
       lastFetchedAt: '2026-11-29T11:00:00Z',
       nextFetchAt: '2026-11-29T11:30:00Z',
     });
-    store.sourceStates.update('iom', {
+    await store.sourceStates.update('iom', {
       lastStatus: 'failed',
       failures: 2,
       lastFetchedAt: '2026-11-29T10:00:00Z',
@@ -96,7 +94,7 @@ describe('live sources in Discord (real discord.js client, loopback Discord, rea
 
   afterAll(async () => {
     await bot?.close();
-    store?.close();
+    await store?.close();
     await rm(storeDir, { recursive: true, force: true });
   });
 

@@ -98,15 +98,15 @@ describe('the shipped bot on a first start over new pages (src/main.ts, loopback
       bot.child.kill('SIGTERM');
       expect((await bot.exited).code, bot.output()).toBe(0);
       // Every page logged as new exactly once.
-      const store = Store.open(data.dir);
+      const store = await Store.open(data.dir);
       try {
-        const entries = store.log.entries(0);
+        const entries = await store.log.entries(0);
         const ids = entries.map((e) => e.docId);
         expect(new Set(ids).size).toBe(ids.length);
         expect(entries.filter((e) => e.docId.endsWith('_article'))).toHaveLength(PAGES);
         expect(entries.every((e) => e.event === 'new')).toBe(true);
       } finally {
-        store.close();
+        await store.close();
       }
     },
   );

@@ -14,7 +14,6 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Library } from '../../src/core/library.js';
-import type { DocumentRecord } from '../../src/core/record.js';
 import { Ingester } from '../../src/ingest/ingester.js';
 import { loadCorpus, parseFiles } from '../../src/ingest/loadCorpus.js';
 import {
@@ -330,9 +329,8 @@ describe('ingest/openCorpus', () => {
 
     it('reads only the fetched documents the store changed since the snapshot', async () => {
       const data = corpusDir();
-      const store = Store.open(data.dir);
+      const store = await Store.open(data.dir);
       try {
-        const put = (record: DocumentRecord) => store.webDocuments.put(storedDocument(record), []);
         const fetched = ['Flood relief in Chad', 'Border talks resume', 'A new office opens'].map(
           (title, n) =>
             fetchedRecord({
@@ -342,7 +340,7 @@ describe('ingest/openCorpus', () => {
               text: `Geneva - ${title}, the story.`,
             }),
         );
-        fetched.forEach(put);
+        for (const record of fetched) await store.webDocuments.put(storedDocument(record), []);
         /** The store, counting the records it is asked for. */
         const asked: string[] = [];
         const counted: WebDocumentSource = {
@@ -358,16 +356,16 @@ describe('ingest/openCorpus', () => {
 
         // A merged duplicate adds an address, the text staying the same: that one is read again.
         const merged = { ...fetched[1]!, urls: [...(fetched[1]!.urls ?? []), 'https://mirror.example/1'] };
-        put(merged);
+        await store.webDocuments.put(storedDocument(merged), []);
         const opened = await open(data.dir, { webDocuments: counted });
         expect(asked).toEqual([merged.id]);
         expect(opened.counts.upserted).toBe(1);
         expect(opened.library.getDocument(merged.id).urls).toEqual(merged.urls);
-        expect(store.webDocuments.stamps().find((s) => s.id === merged.id)?.urlCount).toBe(
+        expect((await store.webDocuments.stamps()).find((s) => s.id === merged.id)?.urlCount).toBe(
           merged.urls.length,
         );
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
@@ -484,7 +482,7 @@ describe('ingest/ingester', () => {
     it('trusts the stamps on its first pass after a restart: unchanged pages are not read', async () => {
       const data = corpusDir();
       const first = await open(data.dir);
-      const store = Store.open(data.dir);
+      const store = await Store.open(data.dir);
       try {
         const before = await new Ingester({ dataDir: data.dir, store, library: first.library }).sync();
         expect(before.added).toHaveLength(20);
@@ -496,7 +494,7 @@ describe('ingest/ingester', () => {
         const report = await new Ingester({ dataDir: data.dir, store, library: restarted.library }).sync();
         expect(report).toMatchObject({ logged: [], rejected: [], unchanged: 20 });
       } finally {
-        store.close();
+        await store.close();
       }
     });
   });

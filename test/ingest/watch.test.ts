@@ -35,9 +35,9 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function setup(shipped = true) {
+async function setup(shipped = true) {
   const data = makeDataDir({ shipped });
-  const store = Store.open(data.dir);
+  const store = await Store.open(data.dir);
   const library = new RecordingLibrary();
   const warnings: string[] = [];
   const ingester = new Ingester({
@@ -54,7 +54,7 @@ function setup(shipped = true) {
 describe('ingest', () => {
   describe('Ingester.sync', () => {
     it('logs every page as new on the first pass and nothing on the next', async () => {
-      const { ingester, store, library } = setup();
+      const { ingester, store, library } = await setup();
       const first = await ingester.sync();
       expect(first.logged.map((e) => [e.seq, e.docId, e.event])).toEqual(
         SHIPPED.map((id, k) => [k + 1, id, 'new']),
@@ -64,15 +64,15 @@ describe('ingest', () => {
       const second = await ingester.sync();
       expect(second.logged).toEqual([]);
       expect(second.unchanged).toBe(5);
-      expect(store.log.latestSeq()).toBe(5);
+      expect(await store.log.latestSeq()).toBe(5);
     });
 
     it('logs a file added while the bot was down as new exactly once after a restart', async () => {
-      const { data, ingester, store } = setup();
+      const { data, ingester, store } = await setup();
       await ingester.sync();
-      store.close();
+      await store.close();
       const id = dropArticle(data.raw, 1);
-      const reopened = Store.open(data.dir);
+      const reopened = await Store.open(data.dir);
       cleanups.push(() => reopened.close());
       const restarted = new Ingester({ dataDir: data.dir, store: reopened });
       const report = await restarted.sync();
@@ -83,7 +83,7 @@ describe('ingest', () => {
     });
 
     it('logs a changed file as updated, not new, and hands the new record to the library', async () => {
-      const { data, ingester, library } = setup();
+      const { data, ingester, library } = await setup();
       await ingester.sync();
       const file = path.join(data.raw, '000_1e0d9a2d3cac57c3.txt');
       writeFileSync(file, readFileSync(file, 'utf8').replace('in Shenzhen.', 'in Shenzhen and Guangzhou.'));
@@ -96,7 +96,7 @@ describe('ingest', () => {
     });
 
     it('logs a removed file as removed, takes it out of the library, and a return as updated', async () => {
-      const { data, ingester, library } = setup();
+      const { data, ingester, library } = await setup();
       await ingester.sync();
       const file = path.join(data.raw, '001_8879b2f42bfd0150.txt');
       renameSync(file, path.join(data.dir, 'aside.txt'));
@@ -112,7 +112,7 @@ describe('ingest', () => {
     });
 
     it('reports a bad file once with its reason and still ingests the others', async () => {
-      const { data, ingester, warnings } = setup();
+      const { data, ingester, warnings } = await setup();
       writeFileSync(path.join(data.raw, '100_empty.txt'), '');
       writeFileSync(path.join(data.raw, '101_binary.txt'), Buffer.from([0xff, 0xfe, 0x00, 0x81]));
       const report = await ingester.sync();
@@ -128,7 +128,7 @@ describe('ingest', () => {
     });
 
     it('removes nothing when raw/ itself is missing (unmounted, being replaced)', async () => {
-      const { data, ingester, warnings, library } = setup();
+      const { data, ingester, warnings, library } = await setup();
       await ingester.sync();
       renameSync(data.raw, path.join(data.dir, 'raw-aside'));
       const report = await ingester.sync();
@@ -138,7 +138,7 @@ describe('ingest', () => {
     });
 
     it('rejects a second file with the same id instead of flip-flopping between them', async () => {
-      const { data, ingester } = setup();
+      const { data, ingester } = await setup();
       await ingester.sync();
       writeFileSync(path.join(data.raw, '000_1e0d9a2d3cac57c3.md'), 'other');
       const report = await ingester.sync();
@@ -152,20 +152,20 @@ describe('ingest', () => {
     });
 
     it('runs overlapping calls as one pass plus one follow-up, never twice in parallel', async () => {
-      const { data, ingester, store } = setup();
+      const { data, ingester, store } = await setup();
       const a = ingester.sync();
       dropArticle(data.raw, 2);
       const [ra, rb, rc] = await Promise.all([a, ingester.sync(), ingester.sync()]);
       expect(rb).toBe(rc);
       expect(ra.logged.length + rb.logged.length).toBe(6);
-      expect(store.log.entries(0).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect((await store.log.entries(0)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     });
   });
 
   describe('watchRaw', () => {
-    async function until<T>(probe: () => T | undefined): Promise<T> {
+    async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
       for (;;) {
-        const value = probe();
+        const value = await probe();
         if (value !== undefined) return value;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -175,7 +175,7 @@ describe('ingest', () => {
       ['file events', true, 0],
       ['the periodic rescan alone', false, 1],
     ])('picks up a new file through %s and logs it once', async (_how, events, rescan) => {
-      const { data, ingester, store } = setup();
+      const { data, ingester, store } = await setup();
       await ingester.sync();
       let watcher: RawWatcher | undefined = watchRaw({
         dataDir: data.dir,
@@ -186,20 +186,20 @@ describe('ingest', () => {
       });
       cleanups.push(() => watcher?.close());
       const id = dropArticle(data.raw, 3);
-      const entry = await until(() => store.log.entries(5)[0]);
+      const entry = await until(async () => (await store.log.entries(5))[0]);
       expect([entry.docId, entry.event]).toEqual([id, 'new']);
       await watcher.close();
       watcher = undefined;
-      expect(store.log.entries(5)).toHaveLength(1);
+      expect(await store.log.entries(5)).toHaveLength(1);
     });
 
     it('notices a deleted file', async () => {
-      const { data, ingester, store } = setup();
+      const { data, ingester, store } = await setup();
       await ingester.sync();
       const watcher = watchRaw({ dataDir: data.dir, ingester, rescanIntervalSeconds: 0, debounceMs: 50 });
       cleanups.push(() => watcher.close());
       rmSync(path.join(data.raw, '003_bfb7b29f8f6badf6.txt'));
-      const entry = await until(() => store.log.entries(5)[0]);
+      const entry = await until(async () => (await store.log.entries(5))[0]);
       expect([entry.docId, entry.event]).toEqual(['003_bfb7b29f8f6badf6', 'removed']);
     });
   });

@@ -87,13 +87,13 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
 
   const run = (script: string, args: string[] = []) => processes.start(script, env, args);
 
-  const storeFacts = () => {
-    const store = Store.open(data.dir);
+  const storeFacts = async () => {
+    const store = await Store.open(data.dir);
     try {
-      const entries = store.log.entries(0).filter((e) => e.docId.startsWith(`${SOURCE}_`));
-      return { documents: store.webDocuments.countBySource().get(SOURCE) ?? 0, entries };
+      const entries = (await store.log.entries(0)).filter((e) => e.docId.startsWith(`${SOURCE}_`));
+      return { documents: (await store.webDocuments.countBySource()).get(SOURCE) ?? 0, entries };
     } finally {
-      store.close();
+      await store.close();
     }
   };
 
@@ -120,7 +120,7 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
       }
       first.child.kill('SIGKILL');
       await first.exited;
-      const killed = storeFacts();
+      const killed = await storeFacts();
       expect(killed.documents).toBeLessThan(3);
 
       web.route('/news/2', page(2));
@@ -129,7 +129,7 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
         if (t > 1200) throw new Error(`the restarted bot never fetched the source\n${second.output()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      const after = storeFacts();
+      const after = await storeFacts();
       expect(after.documents).toBe(3);
       expect(after.entries.map((e) => e.event)).toEqual(['new', 'new', 'new']);
       expect(new Set(after.entries.map((e) => e.docId)).size).toBe(3);

@@ -55,22 +55,22 @@ function newFetcher(): SourceFetcher {
 }
 
 /** A "restart": the store closed and opened again over the same directory, a new fetcher. */
-function restart(): void {
-  store.close();
-  store = Store.open(dataDir);
+async function restart(): Promise<void> {
+  await store.close();
+  store = await Store.open(dataDir);
   fetcher = newFetcher();
 }
 
 beforeEach(async () => {
   web = await LoopbackWeb.start();
   dataDir = mkdtempSync(path.join(tmpdir(), 'source-fetcher-'));
-  store = Store.open(dataDir);
+  store = await Store.open(dataDir);
   library = createLibrary([]);
   clock = NOON;
   fetcher = newFetcher();
 });
 afterEach(async () => {
-  store.close();
+  await store.close();
   await web.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -158,14 +158,10 @@ function routeIom(): void {
 const requested = (pathWithQuery: string) => web.requests.filter((r) => r.path === pathWithQuery);
 const logEntries = () => store.log.entries(0);
 const docs = () => store.webDocuments.records();
-const docByTitle = (title: string): DocumentRecord => {
-  const found = docs().find((d) => d.title === title);
-  if (!found)
-    throw new Error(
-      `no document titled ${title}: ${docs()
-        .map((d) => d.title)
-        .join(' | ')}`,
-    );
+const docByTitle = async (title: string): Promise<DocumentRecord> => {
+  const all = await docs();
+  const found = all.find((d) => d.title === title);
+  if (!found) throw new Error(`no document titled ${title}: ${all.map((d) => d.title).join(' | ')}`);
   return found;
 };
 
@@ -176,10 +172,12 @@ describe('SourceFetcher', () => {
       const report = await fetcher.fetch(feedSource('/feed.xml'));
       expect(report).toMatchObject({ id: 'news', status: 'ok', new: 4, updated: 0, error: null });
       const news = Object.fromEntries(
-        logEntries().map((e): [string, boolean] => [
-          store.webDocuments.get(e.docId)?.record.title ?? '?',
-          e.news,
-        ]),
+        await Promise.all(
+          (await logEntries()).map(async (e): Promise<[string, boolean]> => [
+            (await store.webDocuments.get(e.docId))?.record.title ?? '?',
+            e.news,
+          ]),
+        ),
       );
       expect(news).toEqual({
         'Boats reach Lampedusa as arrivals rise': true, // 4 hours old
@@ -187,13 +185,17 @@ describe('SourceFetcher', () => {
         'An item without a date': false, // undated on a first fetch: nothing says it is recent
         '@everyone <@123456789012345678> **FREE** [click](http://evil.example) president': false,
       });
-      expect(logEntries().every((e) => e.event === 'new')).toBe(true);
+      expect((await logEntries()).every((e) => e.event === 'new')).toBe(true);
       // The library follows: a fetched document is searchable at once.
-      const id = docByTitle('Boats reach Lampedusa as arrivals rise').id;
+      const id = (await docByTitle('Boats reach Lampedusa as arrivals rise')).id;
       // The link keeps the scheme the feed used (an http-only site must still open); keys are canonical.
       expect(library.getDocument(id).url).toBe(`http://127.0.0.1:${web.port}/story/boats-lampedusa`);
       expect(library.getDocument(id).urls).toContain(`https://127.0.0.1:${web.port}/story/boats-lampedusa`);
-      expect(store.sourceStates.get('news')).toMatchObject({ etag: '"v1"', lastStatus: 'ok', failures: 0 });
+      expect(await store.sourceStates.get('news')).toMatchObject({
+        etag: '"v1"',
+        lastStatus: 'ok',
+        failures: 0,
+      });
     });
 
     it('sends the validators back and logs nothing when the second fetch is answered 304', async () => {
@@ -203,16 +205,16 @@ describe('SourceFetcher', () => {
       );
       const feed = feedSource('/feed.xml');
       await fetcher.fetch(feed);
-      const logged = logEntries().length;
+      const logged = (await logEntries()).length;
       clock += 30 * MINUTE;
       const second = await fetcher.fetch(feed);
       expect(second).toMatchObject({ status: 'not-modified', new: 0, updated: 0, error: null });
-      expect(logEntries()).toHaveLength(logged);
+      expect(await logEntries()).toHaveLength(logged);
       const [, again] = web.requestsTo('/feed.xml');
       expect(again?.headers['if-none-match']).toBe('"v1"');
       expect(again?.headers['if-modified-since']).toBe('Tue, 10 Jun 2025 09:00:00 GMT');
       expect(again?.status).toBe(304);
-      expect(store.sourceStates.get('news')).toMatchObject({
+      expect(await store.sourceStates.get('news')).toMatchObject({
         lastStatus: 'not-modified',
         nextFetchAt: new Date(clock + 30 * MINUTE).toISOString(),
       });
@@ -243,18 +245,22 @@ describe('SourceFetcher', () => {
       web.route('/feed.xml', xml(rss(fresh + edited), { etag: '"3"' }));
       expect(await fetcher.fetch(feed)).toMatchObject({ status: 'ok', new: 0, updated: 1 });
 
-      const entries = logEntries().map((e) => ({
-        title: store.webDocuments.get(e.docId)?.record.title,
-        event: e.event,
-        news: e.news,
-      }));
+      const entries = await Promise.all(
+        (await logEntries()).map(async (e) => ({
+          title: (await store.webDocuments.get(e.docId))?.record.title,
+          event: e.event,
+          news: e.news,
+        })),
+      );
       expect(entries).toEqual([
         { title: 'Arrivals in Malta', event: 'new', news: true },
         { title: 'Camp opens in Chad', event: 'new', news: true },
         { title: 'Arrivals in Malta', event: 'updated', news: false },
       ]);
-      expect(docByTitle('Arrivals in Malta').paragraphs.join(' ')).toContain('40 people were rescued');
-      expect(library.getDocument(docByTitle('Arrivals in Malta').id).paragraphs.join(' ')).toContain(
+      expect((await docByTitle('Arrivals in Malta')).paragraphs.join(' ')).toContain(
+        '40 people were rescued',
+      );
+      expect(library.getDocument((await docByTitle('Arrivals in Malta')).id).paragraphs.join(' ')).toContain(
         '40 people',
       );
     });
@@ -268,10 +274,10 @@ describe('SourceFetcher', () => {
       web.route('/feed.xml', xml(rss('/new/moved-story')));
       const report = await fetcher.fetch(feed);
       expect(report.new).toBe(0);
-      expect(docs()).toHaveLength(1);
+      expect(await docs()).toHaveLength(1);
       const base = `https://127.0.0.1:${web.port}`;
-      expect(docs()[0]?.urls).toEqual([`${base}/old/moved-story`, `${base}/new/moved-story`]);
-      expect(logEntries().filter((e) => e.event === 'new')).toHaveLength(1);
+      expect((await docs())[0]?.urls).toEqual([`${base}/old/moved-story`, `${base}/new/moved-story`]);
+      expect((await logEntries()).filter((e) => e.event === 'new')).toHaveLength(1);
     });
 
     it('reads one story linked with tracking parameters, over http and https, with a trailing slash, as one document', async () => {
@@ -289,8 +295,8 @@ describe('SourceFetcher', () => {
       if (!a || !b) throw new Error('sources');
       expect(await fetcher.fetch(a)).toMatchObject({ new: 1 });
       expect(await fetcher.fetch(b)).toMatchObject({ new: 0, unchanged: 1 });
-      expect(docs()).toHaveLength(1);
-      expect(docs()[0]?.urls).toEqual([`https://127.0.0.1:${web.port}/story/calais`]);
+      expect(await docs()).toHaveLength(1);
+      expect((await docs())[0]?.urls).toEqual([`https://127.0.0.1:${web.port}/story/calais`]);
     });
 
     it('extracts each item page with readability when fetchArticles is on', async () => {
@@ -301,7 +307,7 @@ describe('SourceFetcher', () => {
       );
       const report = await fetcher.fetch(feedSource('/feed.xml', { fetchArticles: true }));
       expect(report.status).toBe('ok');
-      expect(docByTitle('Boats reach Lampedusa as arrivals rise').paragraphs.join(' ')).toContain(
+      expect((await docByTitle('Boats reach Lampedusa as arrivals rise')).paragraphs.join(' ')).toContain(
         'About Lampedusa',
       );
       // Pages that do not exist keep the feed's text and say why, without failing the source.
@@ -320,11 +326,11 @@ describe('SourceFetcher', () => {
       routeIom();
       await fetcher.fetch(feedSource('/feed.xml'));
       await fetcher.fetch(iomSource());
-      const hostile = docs().find((d) => d.title.startsWith('@everyone'));
+      const hostile = (await docs()).find((d) => d.title.startsWith('@everyone'));
       expect(hostile?.title).toBe(
         '@everyone <@123456789012345678> **FREE** [click](http://evil.example) president',
       );
-      for (const record of docs()) {
+      for (const record of await docs()) {
         const text = [record.title, ...record.paragraphs, JSON.stringify(record.contacts)].join('\n');
         expect(text).not.toMatch(ZERO_WIDTH);
         expect(text).not.toMatch(
@@ -340,16 +346,16 @@ describe('SourceFetcher', () => {
       web.route('/feed.xml', xml(local('rss2.xml')));
       const feed = feedSource('/feed.xml');
       await fetcher.fetch(feed);
-      const before = { docs: docs(), log: logEntries() };
+      const before = { docs: await docs(), log: await logEntries() };
       web.route('/feed.xml', xml(webFixture('malformed.xml')));
       const report = await fetcher.fetch(feed);
       expect(report.status).toBe('failed');
       expect(report.error).toMatch(
         /^news: http:\/\/127\.0\.0\.1:\d+\/feed\.xml: not a readable RSS, Atom, RDF or JSON feed/,
       );
-      expect(docs()).toEqual(before.docs);
-      expect(logEntries()).toEqual(before.log);
-      expect(store.sourceStates.get('news')).toMatchObject({ failures: 1, lastStatus: 'failed' });
+      expect(await docs()).toEqual(before.docs);
+      expect(await logEntries()).toEqual(before.log);
+      expect(await store.sourceStates.get('news')).toMatchObject({ failures: 1, lastStatus: 'failed' });
     });
 
     it.each([
@@ -363,7 +369,7 @@ describe('SourceFetcher', () => {
       expect(report.status).toBe('failed');
       expect(report.error).toMatch(message);
       expect(performance.now() - started).toBeLessThan(5000);
-      expect(docs()).toEqual([]);
+      expect(await docs()).toEqual([]);
     });
 
     it('refuses a 20 MB body without reading it', async () => {
@@ -399,10 +405,10 @@ describe('SourceFetcher', () => {
       const report = await fetcher.fetch(feed);
       expect(report).toMatchObject({ status: 'failed' });
       expect(report.error).toMatch(/429/);
-      const state = store.sourceStates.get('news');
+      const state = await store.sourceStates.get('news');
       expect(state.nextFetchAt).toBe(new Date(NOON + 3600_000).toISOString());
-      expect(fetcher.due([feed], new Date(NOON + 59 * MINUTE))).toEqual([]);
-      expect(fetcher.due([feed], new Date(NOON + 60 * MINUTE))).toEqual([feed]);
+      expect(await fetcher.due([feed], new Date(NOON + 59 * MINUTE))).toEqual([]);
+      expect(await fetcher.due([feed], new Date(NOON + 60 * MINUTE))).toEqual([feed]);
     });
 
     it('backs off longer after each 500 and disables the source with its reason after 3 days of failures', async () => {
@@ -411,19 +417,19 @@ describe('SourceFetcher', () => {
       const waits: number[] = [];
       let report = await fetcher.fetch(feed);
       for (let i = 0; i < 40 && report.status === 'failed'; i++) {
-        const state = store.sourceStates.get('news');
+        const state = await store.sourceStates.get('news');
         const next = Date.parse(state.nextFetchAt ?? '');
         waits.push(next - clock);
-        expect(fetcher.due([feed], new Date(next - 1))).toEqual([]);
+        expect(await fetcher.due([feed], new Date(next - 1))).toEqual([]);
         clock = next;
-        expect(fetcher.due([feed], new Date(clock))).toEqual([feed]);
+        expect(await fetcher.due([feed], new Date(clock))).toEqual([feed]);
         report = await fetcher.fetch(feed);
       }
       expect(report.status).toBe('disabled');
       expect(waits.slice(0, 4)).toEqual([5, 10, 20, 40].map((m) => m * MINUTE));
       for (let i = 1; i < waits.length; i++) expect(waits[i]).toBeGreaterThanOrEqual(waits[i - 1] ?? 0);
       expect(Math.max(...waits)).toBe(DAY);
-      const state = store.sourceStates.get('news');
+      const state = await store.sourceStates.get('news');
       expect(clock - NOON).toBeGreaterThanOrEqual(3 * DAY);
       expect(state.failures).toBeGreaterThanOrEqual(10);
       expect(state.disabledReason).toMatch(/HTTP 500/);
@@ -432,7 +438,7 @@ describe('SourceFetcher', () => {
       clock += 2 * DAY;
       expect(await fetcher.fetch(feed)).toMatchObject({ status: 'disabled', error: state.disabledReason });
       expect(web.requestsTo('/feed.xml')).toHaveLength(requests);
-      expect(fetcher.due([feed], new Date(clock))).toEqual([]);
+      expect(await fetcher.due([feed], new Date(clock))).toEqual([]);
     });
   });
 
@@ -443,11 +449,11 @@ describe('SourceFetcher', () => {
       const first = await fetcher.fetch(iom);
       expect(first).toMatchObject({ status: 'ok', new: 5, rejected: 0, problems: [] });
       expect(requested(`${LISTING_PATH}&page=2`)).toHaveLength(1);
-      const release = docByTitle('Director General Discusses Migration Governance in China');
+      const release = await docByTitle('Director General Discusses Migration Governance in China');
       expect(release).toMatchObject({ kind: 'article', country: 'China', sourceId: 'iom' });
       expect(release.contacts.map((c) => c.name)).toContain('Pär Liljert');
-      expect(docByTitle('Capacity Building for Migration Management in China').kind).toBe('project');
-      expect(logEntries().every((e) => !e.news)).toBe(true); // 2013-2014: too old to be news
+      expect((await docByTitle('Capacity Building for Migration Management in China')).kind).toBe('project');
+      expect((await logEntries()).every((e) => !e.news)).toBe(true); // 2013-2014: too old to be news
 
       // A new release on top of page 0.
       clock += DAY;
@@ -471,7 +477,7 @@ describe('SourceFetcher', () => {
       const paths = web.requests.slice(pagesBefore).map((r) => r.path);
       // Page 1 holds only known cards: paging stops there, page 2 is not asked for again.
       expect(paths).toEqual([LISTING_PATH, `${LISTING_PATH}&page=1`, '/news/fresh-release']);
-      expect(logEntries().at(-1)).toMatchObject({ event: 'new', news: true });
+      expect((await logEntries()).at(-1)).toMatchObject({ event: 'new', news: true });
     });
 
     it('loses and duplicates nothing when a page fails mid-fetch and the bot restarts', async () => {
@@ -485,9 +491,9 @@ describe('SourceFetcher', () => {
       ]);
 
       // The page that failed is retried next time: no validators kept, so no 304 hides it.
-      expect(store.sourceStates.get('iom').etag).toBeNull();
+      expect((await store.sourceStates.get('iom')).etag).toBeNull();
 
-      restart();
+      await restart();
       web.route(
         '/project/capacity-building-migration-management-china',
         html(webFixture('iom-project.html')),
@@ -495,8 +501,8 @@ describe('SourceFetcher', () => {
       clock += 30 * MINUTE;
       const second = await fetcher.fetch(iom);
       expect(second).toMatchObject({ status: 'ok', new: 1 });
-      expect(docs()).toHaveLength(5);
-      const newEntries = logEntries().filter((e) => e.event === 'new');
+      expect(await docs()).toHaveLength(5);
+      const newEntries = (await logEntries()).filter((e) => e.event === 'new');
       expect(newEntries).toHaveLength(5);
       expect(new Set(newEntries.map((e) => e.docId)).size).toBe(5);
     });
@@ -519,12 +525,12 @@ describe('SourceFetcher', () => {
         limit: 20,
         offset: 0,
       });
-      const release = docByTitle('Director General Discusses Migration Governance in China');
+      const release = await docByTitle('Director General Discusses Migration Governance in China');
       expect(release.urls).toEqual([
         `https://127.0.0.1:${web.port}${RELEASE_PATH}`,
         'https://reliefweb.int/report/china/director-general-discusses-migration-governance-china',
       ]);
-      const pdf = docByTitle('Yemen: Displacement Tracking Matrix, Round 12 (PDF)');
+      const pdf = await docByTitle('Yemen: Displacement Tracking Matrix, Round 12 (PDF)');
       expect(pdf.paragraphs).toEqual([PDF_ONLY_LINE]);
       expect(pdf.country).toBe('Yemen');
     });
@@ -593,7 +599,7 @@ ${copyItem('b-3', 'Convoy reaches Aden', `${web.baseUrl}/copies/aden-convoy`, tr
       };
       const truth = new Map(Object.entries(story).map(([url, label]) => [canonicalUrl(url), label]));
       const stories = new Set(truth.values());
-      const labelsPerDocument = docs().map(
+      const labelsPerDocument = (await docs()).map(
         (d) => new Set((d.urls ?? []).map((u) => truth.get(u) ?? `unexpected ${u}`)),
       );
       const falseMerges = labelsPerDocument.reduce((n, labels) => n + labels.size - 1, 0);
@@ -602,11 +608,11 @@ ${copyItem('b-3', 'Convoy reaches Aden', `${web.baseUrl}/copies/aden-convoy`, tr
         0,
       );
       console.log(
-        `merge measurement: ${truth.size} addresses, ${stories.size} stories, ${docs().length} documents; ` +
+        `merge measurement: ${truth.size} addresses, ${stories.size} stories, ${(await docs()).length} documents; ` +
           `false merges ${falseMerges}, missed merges ${missedMerges}`,
       );
       expect(labelsPerDocument.flatMap((l) => [...l]).filter((l) => l.startsWith('unexpected'))).toEqual([]);
-      expect({ documents: docs().length, falseMerges, missedMerges }).toEqual({
+      expect({ documents: (await docs()).length, falseMerges, missedMerges }).toEqual({
         documents: stories.size,
         falseMerges: 0,
         missedMerges: 0,

@@ -1,27 +1,28 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { storePath } from '../../src/store/database.js';
-import { HASH, message, NOW, open, sub, tempDir } from './fixtures.js';
+import type { Store } from '../../src/store/store.js';
+import { storePath } from '../../src/store/sqliteDriver.js';
+import { STORE_KINDS } from '../support/stores.js';
+import { fresh, HASH, message, NOW, open, openFresh, sub } from './fixtures.js';
 
-/** A store in `dir` with one subscription and its one-part pending delivery. */
-function oneDelivery(dir: string) {
-  const store = open(dir);
-  const s = store.subscriptions.create(sub, NOW);
+/** A store with one subscription and its one-part pending delivery. */
+async function oneDelivery(store: Store) {
+  const s = await store.subscriptions.create(sub, NOW);
   const input = { subscriptionId: s.id, fromSeq: 0, toSeq: 1, itemCount: 1, payloads: [message('x')] };
-  const d = store.deliveries.create({ ...input, nonce: () => 'n' }, NOW);
-  return { store, s, d };
+  const d = await store.deliveries.create({ ...input, nonce: () => 'n' }, NOW);
+  return { s, d };
 }
 
-describe('store/deliveries', () => {
+describe.each(STORE_KINDS)('store/deliveries (%s)', (kind) => {
   describe('create, markPartPosted, complete', () => {
-    it('allows one pending delivery per subscription and completes it with the cursor in one step', () => {
-      const store = open(tempDir());
-      store.log.append([
+    it('allows one pending delivery per subscription and completes it with the cursor in one step', async () => {
+      const store = await openFresh(kind);
+      await store.log.append([
         { docId: 'a', contentHash: HASH('a'), kind: 'article', event: 'new' },
         { docId: 'b', contentHash: HASH('b'), kind: 'article', event: 'new' },
       ]);
-      const s = store.subscriptions.create({ ...sub, backfill: 2 }, NOW);
-      store.log.append([{ docId: 'c', contentHash: HASH('c'), kind: 'article', event: 'new' }]);
+      const s = await store.subscriptions.create({ ...sub, backfill: 2 }, NOW);
+      await store.log.append([{ docId: 'c', contentHash: HASH('c'), kind: 'article', event: 'new' }]);
       const input = {
         subscriptionId: s.id,
         fromSeq: 2,
@@ -30,44 +31,75 @@ describe('store/deliveries', () => {
         payloads: [message('part 1'), message('part 2')],
         nonce: (id: number, part: number) => `n${id}.${part}`,
       };
-      const d = store.deliveries.create(input, NOW);
+      const d = await store.deliveries.create(input, NOW);
       expect(d.parts.map((p) => [p.part, p.nonce, p.payload, p.messageId])).toEqual([
         [0, `n${d.id}.0`, message('part 1'), null],
         [1, `n${d.id}.1`, message('part 2'), null],
       ]);
-      expect(() => store.deliveries.create({ ...input, nonce: (id, part) => `m${id}.${part}` })).toThrow(
-        /UNIQUE constraint failed/,
-      );
-      store.deliveries.markPartPosted(d.id, 0, '123', NOW);
-      expect(store.deliveries.pendingFor(s.id)?.parts[0]?.messageId).toBe('123');
-      store.deliveries.complete(d.id, NOW);
-      expect(store.deliveries.pendingFor(s.id)).toBeUndefined();
-      expect(store.deliveries.pending()).toEqual([]);
-      expect(store.subscriptions.get(s.id)).toMatchObject({
+      await expect(
+        store.deliveries.create({ ...input, nonce: (id, part) => `m${id}.${part}` }),
+      ).rejects.toThrow(/UNIQUE constraint failed|duplicate key value violates unique constraint/);
+      // The refused delivery left no part behind.
+      expect((await store.deliveries.forSubscription(s.id)).map((x) => x.parts.length)).toEqual([2]);
+      await store.deliveries.markPartPosted(d.id, 0, '123', NOW);
+      expect((await store.deliveries.pendingFor(s.id))?.parts[0]?.messageId).toBe('123');
+      await store.deliveries.complete(d.id, NOW);
+      expect(await store.deliveries.pendingFor(s.id)).toBeUndefined();
+      expect(await store.deliveries.pending()).toEqual([]);
+      expect(await store.subscriptions.get(s.id)).toMatchObject({
         cursorSeq: 3,
         backfill: 0,
         lastRunAt: NOW.toISOString(),
       });
-      expect(store.deliveries.get(d.id)?.status).toBe('delivered');
-      expect(store.deliveries.forSubscription(s.id).map((x) => x.id)).toEqual([d.id]);
+      expect((await store.deliveries.get(d.id))?.status).toBe('delivered');
+      expect((await store.deliveries.forSubscription(s.id)).map((x) => x.id)).toEqual([d.id]);
     });
 
-    it('deletes deliveries with their subscription', () => {
-      const { store, s, d } = oneDelivery(tempDir());
-      expect(store.subscriptions.remove(s.id)).toBe(true);
-      expect(store.deliveries.get(d.id)).toBeUndefined();
+    it('deletes deliveries with their subscription', async () => {
+      const store = await openFresh(kind);
+      const { s, d } = await oneDelivery(store);
+      expect(await store.subscriptions.remove(s.id)).toBe(true);
+      expect(await store.deliveries.get(d.id)).toBeUndefined();
+    });
+
+    it('keeps everything across a reopen, with the same instance id', async () => {
+      const location = await fresh(kind);
+      const first = await open(location);
+      await first.log.append([{ docId: 'a', contentHash: HASH('a'), kind: 'article', event: 'new' }], NOW);
+      const { s, d } = await oneDelivery(first);
+      const instance = await first.instanceId();
+      expect(instance).toMatch(/^[0-9a-f]{16}$/);
+      await first.close();
+      const second = await open(location);
+      expect(await second.instanceId()).toBe(instance);
+      expect(await second.log.entries(0)).toEqual([
+        {
+          seq: 1,
+          docId: 'a',
+          contentHash: HASH('a'),
+          kind: 'article',
+          event: 'new',
+          at: NOW.toISOString(),
+          news: true,
+        },
+      ]);
+      expect(await second.subscriptions.get(s.id)).toEqual(s);
+      expect(await second.deliveries.pending()).toEqual([d]);
     });
   });
+});
 
-  describe('get', () => {
-    it('refuses a stored part that is not a digest message, naming the delivery and the field', () => {
-      const dir = tempDir();
-      const { store, d } = oneDelivery(dir);
-      const raw = new Database(storePath(dir));
-      raw.prepare('UPDATE delivery_parts SET payload = ? WHERE delivery_id = ?').run('{"content":"x"}', d.id);
-      raw.close();
-      expect(() => store.deliveries.get(d.id)).toThrow(`store: delivery ${d.id} has an unreadable part:`);
-      expect(() => store.deliveries.pending()).toThrow(/embeds/);
-    });
+describe('store/deliveries (sqlite)', () => {
+  it('refuses a stored part that is not a digest message, naming the delivery and the field', async () => {
+    const location = await fresh('sqlite');
+    const store = await open(location);
+    const { d } = await oneDelivery(store);
+    const raw = new Database(storePath(location.dataDir));
+    raw.prepare('UPDATE delivery_parts SET payload = ? WHERE delivery_id = ?').run('{"content":"x"}', d.id);
+    raw.close();
+    await expect(store.deliveries.get(d.id)).rejects.toThrow(
+      `store: delivery ${d.id} has an unreadable part:`,
+    );
+    await expect(store.deliveries.pending()).rejects.toThrow(/embeds/);
   });
 });

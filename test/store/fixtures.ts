@@ -1,30 +1,30 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach } from 'vitest';
-import { Store, type StoredMessage } from '../../src/store/store.js';
+import { Store, type StoredMessage, type StoreLocation } from '../../src/store/store.js';
+import { freshLocation, type StoreKind } from '../support/stores.js';
 
-let dirs: string[] = [];
-let stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores) s.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-  stores = [];
+let cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
 });
 
-/** A fresh temporary folder, removed after the test. */
-export function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mnb-store-'));
-  dirs.push(dir);
-  return dir;
+/** A fresh store location of `kind` (SQLite file in a temp folder, or a new PostgreSQL database). */
+export async function fresh(kind: StoreKind): Promise<StoreLocation> {
+  const location = await freshLocation(kind);
+  cleanups.push(location.cleanup);
+  return location;
 }
 
-/** The real store over `dir`, closed after the test. */
-export function open(dir: string): Store {
-  const store = Store.open(dir);
-  stores.push(store);
+/** The real store at `location`, closed after the test. */
+export async function open(location: StoreLocation): Promise<Store> {
+  const store = await Store.open(location);
+  cleanups.push(() => store.close());
   return store;
+}
+
+/** A fresh store of `kind`, closed after the test. */
+export async function openFresh(kind: StoreKind): Promise<Store> {
+  return open(await fresh(kind));
 }
 
 export const NOW = new Date('2026-11-23T12:00:00Z');

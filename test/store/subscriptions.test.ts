@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HASH, NOW, open, sub, tempDir } from './fixtures.js';
+import { STORE_KINDS } from '../support/stores.js';
+import { fresh, HASH, NOW, open, openFresh, sub } from './fixtures.js';
 
-describe('store/subscriptions', () => {
+describe.each(STORE_KINDS)('store/subscriptions (%s)', (kind) => {
   describe('create', () => {
-    it('starts a subscription at the current end of the log', () => {
-      const store = open(tempDir());
-      store.log.append([{ docId: 'a', contentHash: HASH('a'), kind: 'article', event: 'new' }]);
-      const s = store.subscriptions.create(
+    it('starts a subscription at the current end of the log', async () => {
+      const store = await openFresh(kind);
+      await store.log.append([{ docId: 'a', contentHash: HASH('a'), kind: 'article', event: 'new' }]);
+      const s = await store.subscriptions.create(
         { ...sub, query: 'beijing', backfill: 3, createdBy: '9'.repeat(18) },
         NOW,
       );
@@ -18,43 +19,78 @@ describe('store/subscriptions', () => {
         query: 'beijing',
         lastRunAt: null,
       });
-      expect(store.subscriptions.list(sub.guildId)).toEqual([s]);
-      expect(store.subscriptions.list()).toEqual([s]);
-      expect(store.subscriptions.list('other')).toEqual([]);
+      expect(await store.subscriptions.list(sub.guildId)).toEqual([s]);
+      expect(await store.subscriptions.list()).toEqual([s]);
+      expect(await store.subscriptions.list('other')).toEqual([]);
     });
   });
 
   describe('setStatus', () => {
-    it('pauses with a reason, resumes clearing it, and keeps the cursor', () => {
-      const store = open(tempDir());
-      const s = store.subscriptions.create(sub, NOW);
-      const paused = store.subscriptions.setStatus(s.id, 'paused', 'Missing Permissions in the channel', NOW);
+    it('pauses with a reason, resumes clearing it, and keeps the cursor', async () => {
+      const store = await openFresh(kind);
+      const s = await store.subscriptions.create(sub, NOW);
+      const paused = await store.subscriptions.setStatus(
+        s.id,
+        'paused',
+        'Missing Permissions in the channel',
+        NOW,
+      );
       expect(paused).toMatchObject({
         status: 'paused',
         pausedReason: 'Missing Permissions in the channel',
         cursorSeq: 0,
       });
-      expect(store.subscriptions.setStatus(s.id, 'active', 'ignored', NOW)).toMatchObject({
+      expect(await store.subscriptions.setStatus(s.id, 'active', 'ignored', NOW)).toMatchObject({
         status: 'active',
         pausedReason: null,
       });
-      expect(store.subscriptions.setStatus(999, 'paused', 'x')).toBeUndefined();
+      expect(await store.subscriptions.setStatus(999, 'paused', 'x')).toBeUndefined();
     });
   });
 
   describe('skipTo, markRun, remove', () => {
-    it('never moves a cursor back, records a run, and says whether a removed subscription existed', () => {
-      const store = open(tempDir());
-      const s = store.subscriptions.create({ ...sub, backfill: 2 }, NOW);
+    it('never moves a cursor back, records a run, and says whether a removed subscription existed', async () => {
+      const store = await openFresh(kind);
+      const s = await store.subscriptions.create({ ...sub, backfill: 2 }, NOW);
       const later = new Date(NOW.getTime() + 60_000);
-      store.subscriptions.markRun(s.id, later);
-      expect(store.subscriptions.get(s.id)).toMatchObject({ lastRunAt: later.toISOString(), backfill: 2 });
-      store.subscriptions.skipTo(s.id, 5, NOW);
-      store.subscriptions.skipTo(s.id, 2, NOW);
-      expect(store.subscriptions.get(s.id)).toMatchObject({ cursorSeq: 5, backfill: 0 });
-      expect(store.subscriptions.remove(s.id)).toBe(true);
-      expect(store.subscriptions.get(s.id)).toBeUndefined();
-      expect(store.subscriptions.remove(s.id)).toBe(false);
+      await store.subscriptions.markRun(s.id, later);
+      expect(await store.subscriptions.get(s.id)).toMatchObject({
+        lastRunAt: later.toISOString(),
+        backfill: 2,
+      });
+      await store.subscriptions.skipTo(s.id, 5, NOW);
+      await store.subscriptions.skipTo(s.id, 2, NOW);
+      expect(await store.subscriptions.get(s.id)).toMatchObject({ cursorSeq: 5, backfill: 0 });
+      expect(await store.subscriptions.remove(s.id)).toBe(true);
+      expect(await store.subscriptions.get(s.id)).toBeUndefined();
+      expect(await store.subscriptions.remove(s.id)).toBe(false);
+    });
+  });
+
+  describe('claim, release', () => {
+    it('gives a subscription to one of several processes claiming it at once, until release or expiry', async () => {
+      const location = await fresh(kind);
+      const processes = await Promise.all([open(location), open(location), open(location)]);
+      const [first] = processes;
+      const s = await first.subscriptions.create(sub, NOW);
+      const won = await Promise.all(
+        processes.map((p, k) => p.subscriptions.claim(s.id, `p${k}`, 60_000, NOW)),
+      );
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const owner = `p${won.indexOf(true)}`;
+      expect(await first.subscriptions.claimed(NOW)).toEqual([{ id: s.id, owner }]);
+      // The holder renews; the others still lose; after expiry anyone may take it.
+      expect(await first.subscriptions.claim(s.id, owner, 60_000, NOW)).toBe(true);
+      expect(await first.subscriptions.claim(s.id, 'other', 60_000, NOW)).toBe(false);
+      const later = new Date(NOW.getTime() + 61_000);
+      expect(await first.subscriptions.claimed(later)).toEqual([]);
+      expect(await first.subscriptions.claim(s.id, 'other', 60_000, later)).toBe(true);
+      // A release by a process that lost the claim changes nothing.
+      await first.subscriptions.release(s.id, owner);
+      expect(await first.subscriptions.claimed(later)).toEqual([{ id: s.id, owner: 'other' }]);
+      await first.subscriptions.release(s.id, 'other');
+      expect(await first.subscriptions.claimed(later)).toEqual([]);
+      expect(await first.subscriptions.claim(s.id, owner, 60_000, later)).toBe(true);
     });
   });
 });

@@ -81,11 +81,13 @@ export class BotHarness {
       { level: 'debug' },
       { write: (line: string) => void this.logs.push(JSON.parse(line) as LogLine) },
     );
-    const { library } = await withWebDocuments(this.dataDir, (web) => loadLibrary(this.dataDir, logger, web));
+    const { library } = await withWebDocuments({ dataDir: this.dataDir }, (web) =>
+      loadLibrary(this.dataDir, logger, web),
+    );
     // As main.ts: one client, whose REST the digests post through.
     const client = createClient(this.config);
     this.digests = this.withDigests
-      ? createDigestRuntime({
+      ? await createDigestRuntime({
           dataDir: this.dataDir,
           rescanIntervalSeconds: 0,
           library,

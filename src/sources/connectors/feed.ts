@@ -144,7 +144,7 @@ export async function fetchFeedSource(
      * Entries already stored exactly as the feed shows them now: their pages are not fetched again
      * (a feed lists the same items for days) and they are left out of the outcome.
      */
-    readonly isUnchanged?: (item: SourceItem) => boolean;
+    readonly isUnchanged?: (item: SourceItem) => boolean | Promise<boolean>;
   } = {},
 ): Promise<SourceFetchOutcome> {
   const response = await client.fetch({
@@ -163,7 +163,7 @@ export async function fetchFeedSource(
   const items: SourceItem[] = [];
   let skipped = 0;
   for (const item of parsed.value) {
-    if (options.isUnchanged?.(item)) {
+    if (await options.isUnchanged?.(item)) {
       skipped++;
       continue;
     }

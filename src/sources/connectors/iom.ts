@@ -133,7 +133,7 @@ export function parseIomPage(html: string, pageUrl: string): IomPage | null {
 export interface IomFetchOptions {
   readonly validators: Validators;
   /** Whether a page (canonical URL) is already stored: paging stops at a page of known cards. */
-  readonly isKnown?: (url: string) => boolean;
+  readonly isKnown?: (url: string) => boolean | Promise<boolean>;
 }
 
 /**
@@ -159,7 +159,10 @@ export async function fetchIomSource(
   let listing = first;
   for (let page = 0; ;) {
     const found = parseIomListing(listing.body, listing.url);
-    const fresh = found.filter((c) => !isKnown(c.url) && !cards.some((k) => k.url === c.url));
+    const fresh: IomCard[] = [];
+    for (const c of found) {
+      if (!(await isKnown(c.url)) && !cards.some((k) => k.url === c.url)) fresh.push(c);
+    }
     cards.push(...fresh);
     page++;
     if (

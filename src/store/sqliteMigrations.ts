@@ -1,5 +1,5 @@
 /**
- * Schema migrations, in order: entry k brings the database from user_version k to k+1. Never edit a
+ * SQLite schema migrations, in order: entry k brings the database from user_version k to k+1. Never edit a
  * shipped entry; append a new one.
  */
 export const MIGRATIONS: readonly string[] = [
@@ -104,5 +104,13 @@ export const MIGRATIONS: readonly string[] = [
 
   -- /digest subscribe mention: a role pinged once per digest.
   ALTER TABLE subscriptions ADD COLUMN mention_role_id TEXT;
+  `,
+  `
+  -- Claims (several processes on one database): which process runs a subscription's digest, or
+  -- fetches a source, and until when. An expired claim is anyone's.
+  ALTER TABLE subscriptions ADD COLUMN claimed_by TEXT;
+  ALTER TABLE subscriptions ADD COLUMN claim_expires_at TEXT;
+  ALTER TABLE source_states ADD COLUMN claimed_by TEXT;
+  ALTER TABLE source_states ADD COLUMN claim_expires_at TEXT;
   `,
 ];

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { StoreLocation } from '../../src/store/store.js';
+
+/** The two stores the bot ships; the store test suite runs on each. */
+export const STORE_KINDS = ['sqlite', 'postgres'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** A new, empty database on the run's PostgreSQL server (test/support/postgresServer.ts). */
+export async function freshDatabaseUrl(): Promise<string> {
+  const server = inject('postgresUrl');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `${server}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return `${server}/${name}`;
+}
+
+/**
+ * Where a fresh store of `kind` lives: a new temporary data folder, plus for PostgreSQL a new
+ * database. Opening the location twice gives two connections to the same data, as two processes.
+ * `cleanup` removes the folder (databases go with the server at the end of the run).
+ */
+export async function freshLocation(kind: StoreKind): Promise<StoreLocation & { cleanup: () => void }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mnb-store-'));
+  const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
+  return kind === 'postgres'
+    ? { dataDir, databaseUrl: await freshDatabaseUrl(), cleanup }
+    : { dataDir, cleanup };
+}
