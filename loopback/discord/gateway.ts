@@ -46,7 +46,9 @@ export function handleGateway(host: LoopbackDiscord, socket: WebSocket): void {
 /** Sends one dispatch to one connection, with its next sequence number. */
 export function sendDispatch(session: GatewaySession, event: string, data: unknown): void {
   session.sequence += 1;
-  session.socket.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, t: event, s: session.sequence, d: data }));
+  session.socket.send(
+    JSON.stringify({ op: GatewayOpcodes.Dispatch, t: event, s: session.sequence, d: data }),
+  );
 }
 
 /**
@@ -96,7 +98,8 @@ export function handleGatewayPacket(
         shard: check.shard,
         application: { id: host.applicationId, flags: 0 },
       });
-      for (const guild of guilds) sendDispatch(session, GatewayDispatchEvents.GuildCreate, apiGuildCreate(guild));
+      for (const guild of guilds)
+        sendDispatch(session, GatewayDispatchEvents.GuildCreate, apiGuildCreate(guild));
       return;
     }
     case GatewayOpcodes.Resume: {

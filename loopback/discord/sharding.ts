@@ -45,7 +45,10 @@ export type IdentifyShardCheck =
  * with `0 <= shard_id < num_shards` is 4010 Invalid shard; fewer shards than `requiredShardCount`
  * (Discord's "you must shard" threshold, when a test sets one) is 4011 Sharding required.
  */
-export function checkIdentifyShard(shard: unknown, requiredShardCount: number | undefined): IdentifyShardCheck {
+export function checkIdentifyShard(
+  shard: unknown,
+  requiredShardCount: number | undefined,
+): IdentifyShardCheck {
   let pair: ShardPair = UNSHARDED;
   if (shard !== undefined && shard !== null) {
     const [id, count] = Array.isArray(shard) ? (shard as unknown[]) : [];
