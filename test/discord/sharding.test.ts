@@ -5,7 +5,10 @@ import { WebSocket } from 'ws';
 import { LoopbackDiscord, shardOf, snowflakeOnShard } from '../../loopback/discord.js';
 import { loadConfig } from '../../src/config.js';
 import { createClient, shardOptions } from '../../src/discord/client.js';
+import { deployCommands } from '../../src/discord/deployCommands.js';
+import { makeDataDir } from '../fixtures/dataDir.js';
 import { BotHarness } from '../support/botHarness.js';
+import { shippedProcesses } from '../support/shippedProcess.js';
 
 /** Two guilds on each shard of two. */
 const guildsOnTwoShards = () =>
@@ -132,6 +135,48 @@ describe('gateway sharding (SHARD_COUNT, SHARD_IDS) against the loopback Discord
       expect([...bots[0]!.client.guilds.cache.keys()].sort()).toEqual(guildIdsOf(server, 0, 2));
       expect([...bots[1]!.client.guilds.cache.keys()].sort()).toEqual(guildIdsOf(server, 1, 2));
     });
+  });
+
+  describe('the shipped bot (src/main.ts as npm start runs it) with SHARD_COUNT=2, SHARD_IDS=1', () => {
+    it('runs shard 1 only and answers the interactions of its guilds', async () => {
+      const server = await LoopbackDiscord.start({ guilds: guildsOnTwoShards() });
+      const data = makeDataDir({ shipped: true });
+      const processes = shippedProcesses();
+      try {
+        const env = server.botEnv(data.dir, {
+          SHARD_COUNT: '2',
+          SHARD_IDS: '1',
+          DISCORD_GUILD_ID: '',
+          RESCAN_INTERVAL_SECONDS: '0',
+        });
+        await deployCommands(loadConfig(env));
+        const bot = processes.start('src/main.ts', env);
+        await server.waitFor(() => bot.logged('logged in to Discord') || bot.child.exitCode !== null, {
+          timeoutMs: 30_000,
+          description: 'the bot to log in',
+        });
+        expect(
+          server.shardSessions.map((s) => s.shard),
+          bot.output(),
+        ).toEqual([[1, 2]]);
+        const login = bot
+          .stdout()
+          .split('\n')
+          .find((line) => line.includes('"msg":"logged in to Discord"'));
+        expect(JSON.parse(login!)).toMatchObject({ guilds: 2, shards: [1], shardCount: 2 });
+        const [onOne] = guildIdsOf(server, 1, 2);
+        const session = await server.sendSlashCommand('about', {}, { guildId: onOne! });
+        expect(session.reply?.embeds[0]?.title).toBe('Migration News Bot');
+        const [onZero] = guildIdsOf(server, 0, 2);
+        expect(() => server.startSlashCommand('about', {}, { guildId: onZero! })).toThrow(
+          `loopback: no logged-in client serves the shard of guild ${onZero!} (connected shards: [1, 2])`,
+        );
+      } finally {
+        processes.killAll();
+        await server.close();
+        data.cleanup();
+      }
+    }, 60_000);
   });
 
   describe('SHARD_COUNT unset', () => {
