@@ -8,10 +8,10 @@ import type {
   APIMessageComponentInteraction,
   APIApplicationCommandOptionChoice,
 } from 'discord.js';
-import { ComponentType, GatewayDispatchEvents, GatewayOpcodes, InteractionType } from 'discord.js';
+import { ComponentType, GatewayDispatchEvents, InteractionType } from 'discord.js';
 import { WebSocketServer } from 'ws';
 import type { ActiveFault } from './discord/faults.js';
-import { handleGateway } from './discord/gateway.js';
+import { handleGateway, sendDispatch, sessionsForGuild } from './discord/gateway.js';
 import type { GatewaySession } from './discord/gateway.js';
 import { matchPath } from './discord/http.js';
 import type { FaultRule, RecordedRequest } from './discord/http.js';
@@ -22,11 +22,12 @@ import {
 } from './discord/interactions.js';
 import { storeMessage } from './discord/messages.js';
 import type { StoredMessage } from './discord/messages.js';
-import { apiChannel } from './discord/payloads.js';
+import { apiChannel, apiGuildCreate } from './discord/payloads.js';
 import type { MessageInit } from './discord/payloads.js';
 import { findChannel, handleHttp } from './discord/rest.js';
 import type { InteractionSession } from './discord/session.js';
 import type { InteractionContext } from './discord/session.js';
+import type { ShardPair } from './discord/sharding.js';
 import type { GuildSeed, LoopbackChannel, LoopbackGuild, LoopbackUser } from './discord/state.js';
 import { createGuild, snowflake } from './discord/state.js';
 
@@ -38,6 +39,8 @@ export type {
   LoopbackUser,
 } from './discord/state.js';
 export { ALL_PERMISSIONS, MEMBER_PERMISSIONS, channelPermissions, snowflake } from './discord/state.js';
+export { UNSHARDED, shardOf, snowflakeOnShard } from './discord/sharding.js';
+export type { ShardPair } from './discord/sharding.js';
 
 /**
  * A Discord-compatible server on 127.0.0.1 for end-to-end tests with the real discord.js client:
@@ -59,7 +62,7 @@ export { ALL_PERMISSIONS, MEMBER_PERMISSIONS, channelPermissions, snowflake } fr
 
 export type { Fault, FaultRule, RecordedRequest } from './discord/http.js';
 export { MESSAGE_LIMITS } from './discord/http.js';
-export type { CallbackRecord, InteractionContext } from './discord/session.js';
+export type { CallbackRecord, InteractionContext, InteractionRecipient } from './discord/session.js';
 export { InteractionSession } from './discord/session.js';
 
 export interface LoopbackDiscordOptions {
@@ -72,6 +75,24 @@ export interface LoopbackDiscordOptions {
   readonly nonceWindowMs?: number;
   /** Time allowed for an interaction's first answer, as Discord (3 s); later ones get 10062. */
   readonly interactionDeadlineMs?: number;
+  /** The `shards` GET /gateway/bot recommends (what discord.js's `shards: 'auto'` runs). Default 1. */
+  readonly recommendedShards?: number;
+  /**
+   * Discord's "you must shard" threshold: an IDENTIFY with fewer shards than this (none counts as
+   * one) is closed with 4011 Sharding required. Default: no threshold.
+   */
+  readonly requiredShardCount?: number;
+  /**
+   * `session_start_limit.max_concurrency` of GET /gateway/bot: how many shards of one process
+   * discord.js identifies at once (it waits 5 s between the others). Default 1, as for most bots.
+   */
+  readonly maxConcurrency?: number;
+}
+
+/** One identified gateway connection and the shard it serves. */
+export interface ShardSession {
+  readonly sessionId: string;
+  readonly shard: ShardPair;
 }
 
 export class LoopbackDiscord {
@@ -99,13 +120,21 @@ export class LoopbackDiscord {
   readonly faults: ActiveFault[] = [];
   /** @internal */
   readonly gateway = new Set<GatewaySession>();
-  /** @internal */
-  readonly gatewaySessionIds = new Set<string>();
+  /** @internal Session ids that may RESUME, with the shard each identified as. */
+  readonly gatewaySessionShards = new Map<string, ShardPair>();
+  /** IDENTIFYs closed for their `shard` field (4010 Invalid shard, 4011 Sharding required). */
+  readonly rejectedIdentifies: { readonly shard: unknown; readonly code: 4010 | 4011 }[] = [];
   private readonly events = new EventEmitter();
   /** @internal */
   readonly nonceWindowMs: number;
   /** @internal */
   readonly interactionDeadlineMs: number;
+  /** @internal */
+  readonly recommendedShards: number;
+  /** @internal */
+  readonly requiredShardCount: number | undefined;
+  /** @internal */
+  readonly maxConcurrency: number;
   /** @internal */
   port = 0;
 
@@ -119,13 +148,12 @@ export class LoopbackDiscord {
     this.bot = { id: this.applicationId, username: options.botUsername ?? 'Loopback Bot', bot: true };
     this.owner = { id: snowflake(), username: 'owner' };
     this.tester = { id: snowflake(), username: 'tester', globalName: 'Tester' };
-    this.guilds = (options.guilds ?? [{}]).map((seed) => {
-      const guild = createGuild(seed, this.bot, this.owner);
-      guild.members.push({ user: this.tester, roles: [] });
-      return guild;
-    });
+    this.guilds = (options.guilds ?? [{}]).map((seed) => this.createGuild(seed));
     this.nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3000;
+    this.recommendedShards = options.recommendedShards ?? 1;
+    this.requiredShardCount = options.requiredShardCount;
+    this.maxConcurrency = options.maxConcurrency ?? 1;
     this.events.setMaxListeners(0);
   }
 
@@ -142,9 +170,21 @@ export class LoopbackDiscord {
     return server;
   }
 
-  /** How many gateway connections have identified (logged-in clients). */
+  /** How many gateway connections have identified (logged-in clients; one per shard a client runs). */
   get loggedInClients(): number {
     return [...this.gateway].filter((s) => s.identified).length;
+  }
+
+  /** The identified connections and their shards, in connection order. */
+  get shardSessions(): ShardSession[] {
+    return [...this.gateway]
+      .filter((s) => s.identified && s.sessionId !== undefined)
+      .map((s) => ({ sessionId: s.sessionId!, shard: s.shard }));
+  }
+
+  /** How many identified connections serve shard `shardId` (of any shard count). */
+  sessionsOfShard(shardId: number): number {
+    return this.shardSessions.filter((s) => s.shard[0] === shardId).length;
   }
 
   /**
@@ -264,15 +304,42 @@ export class LoopbackDiscord {
     return this.requests.filter((r) => r.method === method && matchPath(path, r.path));
   }
 
-  /** Sends a gateway dispatch to every identified connection. */
+  /**
+   * Sends a gateway dispatch: to the connections of the shard owning its guild when `data` has a
+   * `guild_id` (or is a GUILD_CREATE/UPDATE/DELETE), else to every identified connection.
+   */
   dispatch(event: string, data: unknown): void {
-    for (const session of this.gateway) {
-      if (!session.identified) continue;
-      session.sequence += 1;
-      session.socket.send(
-        JSON.stringify({ op: GatewayOpcodes.Dispatch, t: event, s: session.sequence, d: data }),
-      );
+    const guildId = eventGuildId(event, data);
+    if (guildId !== undefined) {
+      this.dispatchToGuild(guildId, event, data);
+      return;
     }
+    for (const session of this.gateway) if (session.identified) sendDispatch(session, event, data);
+  }
+
+  /**
+   * Sends a gateway dispatch to the connections whose shard owns `guildId` (`null`: shard 0, where
+   * Discord sends what belongs to no guild). Returns the connections it went to.
+   */
+  dispatchToGuild(guildId: string | null, event: string, data: unknown): ShardSession[] {
+    const sessions = sessionsForGuild(this, guildId);
+    for (const session of sessions) sendDispatch(session, event, data);
+    return sessions.map((s) => ({ sessionId: s.sessionId!, shard: s.shard }));
+  }
+
+  /** The bot joins a guild: it is added and its GUILD_CREATE goes to the shard owning it. */
+  addGuild(seed: GuildSeed = {}): LoopbackGuild {
+    const guild = this.createGuild(seed);
+    this.guilds.push(guild);
+    this.dispatchToGuild(guild.id, GatewayDispatchEvents.GuildCreate, apiGuildCreate(guild));
+    this.changed();
+    return guild;
+  }
+
+  private createGuild(seed: GuildSeed): LoopbackGuild {
+    const guild = createGuild(seed, this.bot, this.owner);
+    guild.members.push({ user: this.tester, roles: [] });
+    return guild;
   }
 
   /** Removes a channel (as if deleted in Discord) and tells connected clients. */
@@ -281,7 +348,7 @@ export class LoopbackDiscord {
       const index = guild.channels.findIndex((c) => c.id === channelId);
       if (index < 0) continue;
       const [channel] = guild.channels.splice(index, 1);
-      this.dispatch(GatewayDispatchEvents.ChannelDelete, apiChannel(guild, channel!, index));
+      this.dispatchToGuild(guild.id, GatewayDispatchEvents.ChannelDelete, apiChannel(guild, channel!, index));
     }
   }
 
@@ -291,7 +358,11 @@ export class LoopbackDiscord {
       const index = guild.channels.findIndex((c) => c.id === channelId);
       if (index < 0) continue;
       change(guild.channels[index]!);
-      this.dispatch(GatewayDispatchEvents.ChannelUpdate, apiChannel(guild, guild.channels[index]!, index));
+      this.dispatchToGuild(
+        guild.id,
+        GatewayDispatchEvents.ChannelUpdate,
+        apiChannel(guild, guild.channels[index]!, index),
+      );
     }
   }
 
@@ -300,7 +371,7 @@ export class LoopbackDiscord {
     const index = this.guilds.findIndex((g) => g.id === guildId);
     if (index < 0) return;
     this.guilds.splice(index, 1);
-    this.dispatch(GatewayDispatchEvents.GuildDelete, { id: guildId, unavailable: false });
+    this.dispatchToGuild(guildId, GatewayDispatchEvents.GuildDelete, { id: guildId, unavailable: false });
   }
 
   /**
@@ -455,4 +526,17 @@ export class LoopbackDiscord {
   changed(): void {
     this.events.emit('change');
   }
+}
+
+/** The guild an event belongs to: its `guild_id`, or its `id` for the guild's own events. */
+function eventGuildId(event: string, data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { guild_id: guildId, id } = data as { guild_id?: unknown; id?: unknown };
+  if (typeof guildId === 'string') return guildId;
+  const ownEvents: string[] = [
+    GatewayDispatchEvents.GuildCreate,
+    GatewayDispatchEvents.GuildUpdate,
+    GatewayDispatchEvents.GuildDelete,
+  ];
+  return ownEvents.includes(event) && typeof id === 'string' ? id : undefined;
 }

@@ -12,47 +12,104 @@ const snowflake = z.preprocess(
     .optional(),
 );
 
-const EnvSchema = z.object({
-  DISCORD_TOKEN: optionalString,
-  DISCORD_APPLICATION_ID: snowflake,
-  DISCORD_GUILD_ID: snowflake,
-  DISCORD_API_BASE: z.preprocess(
-    emptyToUndefined,
-    z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })
-      .default('https://discord.com/api'),
-  ),
-  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
-  DATABASE_URL: z.preprocess(
-    emptyToUndefined,
-    z
-      .url({
-        protocol: /^postgres(ql)?$/,
-        error:
-          'must be a PostgreSQL URL such as postgres://user:password@host:5432/database, or unset for SQLite',
-      })
+const SHARD_ID_LIST = /^\s*\d+\s*(,\s*\d+\s*)*$/;
+const SHARD_COUNT_PROBLEM =
+  "must be a whole number of shards, 1 or more (remove it for Discord's recommendation)";
+
+const EnvSchema = z
+  .object({
+    DISCORD_TOKEN: optionalString,
+    DISCORD_APPLICATION_ID: snowflake,
+    DISCORD_GUILD_ID: snowflake,
+    DISCORD_API_BASE: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })
+        .default('https://discord.com/api'),
+    ),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({
+          protocol: /^postgres(ql)?$/,
+          error:
+            'must be a PostgreSQL URL such as postgres://user:password@host:5432/database, or unset for SQLite',
+        })
+        .optional(),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    ),
+    RESCAN_INTERVAL_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ error: 'must be a number of seconds' })
+        .int('must be a whole number of seconds')
+        .min(0, 'must be 0 (off) or more')
+        .default(60),
+    ),
+    RELIEFWEB_APPNAME: optionalString,
+    BOT_HOMEPAGE: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({
+          protocol: /^https?$/,
+          error: 'must be an http(s) URL where site owners can read about the bot',
+        })
+        .optional(),
+    ),
+    // Not emptyToUndefined: discord.js reads SHARD_COUNT from the environment too (for its
+    // ShardingManager) and turns an empty one into 0 shards, so an empty line must be removed.
+    SHARD_COUNT: z.coerce
+      .number({ error: SHARD_COUNT_PROBLEM })
+      .int(SHARD_COUNT_PROBLEM)
+      .min(1, SHARD_COUNT_PROBLEM)
       .optional(),
-  ),
-  LOG_LEVEL: z.preprocess(
-    emptyToUndefined,
-    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  ),
-  RESCAN_INTERVAL_SECONDS: z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ error: 'must be a number of seconds' })
-      .int('must be a whole number of seconds')
-      .min(0, 'must be 0 (off) or more')
-      .default(60),
-  ),
-  RELIEFWEB_APPNAME: optionalString,
-  BOT_HOMEPAGE: z.preprocess(
-    emptyToUndefined,
-    z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL where site owners can read about the bot' })
-      .optional(),
-  ),
-});
+    SHARD_IDS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(SHARD_ID_LIST, 'must be shard ids separated by commas, such as 0,1')
+        .transform((list) => list.split(',').map((id) => Number(id.trim())))
+        .optional(),
+    ),
+  })
+  .superRefine(
+    (env, ctx) => {
+      const ids = env.SHARD_IDS;
+      if (ids === undefined) return;
+      const count = env.SHARD_COUNT;
+      if (count === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SHARD_IDS'],
+          message: 'needs SHARD_COUNT, the number of shards of all processes together',
+        });
+        return;
+      }
+      const outOfRange = ids.filter((id) => id >= count);
+      if (outOfRange.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SHARD_IDS'],
+          message: `${outOfRange.length === 1 ? 'shard' : 'shards'} ${outOfRange.join(', ')} ${outOfRange.length === 1 ? 'does' : 'do'} not exist with SHARD_COUNT=${count} (ids are 0 to ${count - 1})`,
+        });
+      const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
+      if (repeated.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SHARD_IDS'],
+          message: `lists shard ${[...new Set(repeated)].join(', ')} more than once`,
+        });
+    },
+    // Checked alongside other variables' problems, once both shard variables are well-formed.
+    {
+      when: (payload) =>
+        !payload.issues.some((i) => i.path?.[0] === 'SHARD_COUNT' || i.path?.[0] === 'SHARD_IDS'),
+    },
+  );
 
 /** Validated settings, camelCase and frozen. Secrets are never printed. */
 export interface Config {
@@ -74,6 +131,10 @@ export interface Config {
   readonly reliefwebAppname: string | undefined;
   /** Named in the User-Agent of every fetch from live sources, so site owners can find us. */
   readonly botHomepage: string | undefined;
+  /** Shards of all processes together; `undefined`: Discord's recommendation (GET /gateway/bot). */
+  readonly shardCount: number | undefined;
+  /** The shards this process runs, each below `shardCount`; `undefined`: all of them. */
+  readonly shardIds: readonly number[] | undefined;
 }
 
 /** Thrown with every problem in the environment at once, each naming the variable. */
@@ -107,6 +168,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     rescanIntervalSeconds: e.RESCAN_INTERVAL_SECONDS,
     reliefwebAppname: e.RELIEFWEB_APPNAME,
     botHomepage: e.BOT_HOMEPAGE,
+    shardCount: e.SHARD_COUNT,
+    shardIds: e.SHARD_IDS && Object.freeze([...e.SHARD_IDS]),
   });
 }
 

@@ -14,6 +14,8 @@ describe('config', () => {
         logLevel: 'info',
         rescanIntervalSeconds: 60,
         reliefwebAppname: undefined,
+        shardCount: undefined,
+        shardIds: undefined,
       });
       expect(Object.isFrozen(config)).toBe(true);
     });
@@ -31,6 +33,77 @@ describe('config', () => {
       expect(loadConfig({ DISCORD_API_BASE: 'http://127.0.0.1:5000/api/' }).discordApiBase).toBe(
         'http://127.0.0.1:5000/api',
       );
+    });
+
+    describe('SHARD_COUNT and SHARD_IDS', () => {
+      /** The problems loadConfig lists for `env`. */
+      const problemsOf = (env: Record<string, string>): readonly string[] => {
+        try {
+          loadConfig(env);
+        } catch (error) {
+          if (error instanceof ConfigError) return error.problems;
+          throw error;
+        }
+        return [];
+      };
+
+      it.each([
+        [{ SHARD_COUNT: '3' }, 3, undefined],
+        [{ SHARD_COUNT: '3', SHARD_IDS: '0,2' }, 3, [0, 2]],
+        [{ SHARD_COUNT: '2', SHARD_IDS: ' 1 , 0 ' }, 2, [1, 0]],
+        [{ SHARD_COUNT: '1', SHARD_IDS: '0' }, 1, [0]],
+        [{ SHARD_COUNT: '4', SHARD_IDS: '' }, 4, undefined],
+      ])('reads %o', (env, shardCount, shardIds) => {
+        const config = loadConfig(env);
+        expect(config.shardCount).toBe(shardCount);
+        expect(config.shardIds).toEqual(shardIds);
+        if (config.shardIds) expect(Object.isFrozen(config.shardIds)).toBe(true);
+      });
+
+      const COUNT_PROBLEM =
+        "SHARD_COUNT: must be a whole number of shards, 1 or more (remove it for Discord's recommendation)";
+      it.each([
+        [{ SHARD_COUNT: '0' }, [COUNT_PROBLEM]],
+        [{ SHARD_COUNT: '-2' }, [COUNT_PROBLEM]],
+        [{ SHARD_COUNT: '1.5' }, [COUNT_PROBLEM]],
+        [{ SHARD_COUNT: 'two' }, [COUNT_PROBLEM]],
+        // discord.js reads SHARD_COUNT itself and would take an empty one for 0 shards.
+        [{ SHARD_COUNT: '' }, [COUNT_PROBLEM]],
+        [
+          { SHARD_COUNT: '2', SHARD_IDS: '0;1' },
+          ['SHARD_IDS: must be shard ids separated by commas, such as 0,1'],
+        ],
+        [
+          { SHARD_COUNT: '2', SHARD_IDS: '0,' },
+          ['SHARD_IDS: must be shard ids separated by commas, such as 0,1'],
+        ],
+        [
+          { SHARD_COUNT: '2', SHARD_IDS: '-1' },
+          ['SHARD_IDS: must be shard ids separated by commas, such as 0,1'],
+        ],
+        [
+          { SHARD_IDS: '0,1' },
+          ['SHARD_IDS: needs SHARD_COUNT, the number of shards of all processes together'],
+        ],
+        [
+          { SHARD_COUNT: '2', SHARD_IDS: '2' },
+          ['SHARD_IDS: shard 2 does not exist with SHARD_COUNT=2 (ids are 0 to 1)'],
+        ],
+        [
+          { SHARD_COUNT: '2', SHARD_IDS: '0,2,5' },
+          ['SHARD_IDS: shards 2, 5 do not exist with SHARD_COUNT=2 (ids are 0 to 1)'],
+        ],
+        [{ SHARD_COUNT: '3', SHARD_IDS: '1,1,2' }, ['SHARD_IDS: lists shard 1 more than once']],
+      ])('refuses %o', (env, problems) => {
+        expect(problemsOf(env)).toEqual(problems);
+      });
+
+      it("names a shard problem together with the other variables' problems", () => {
+        expect(problemsOf({ LOG_LEVEL: 'loud', SHARD_IDS: '1' })).toEqual([
+          'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+          'SHARD_IDS: needs SHARD_COUNT, the number of shards of all processes together',
+        ]);
+      });
     });
 
     it('lists every problem at once, naming each variable, without echoing values', () => {

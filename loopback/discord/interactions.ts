@@ -24,6 +24,7 @@ import {
   unknownWebhook,
 } from './http.js';
 import type { RecordedRequest } from './http.js';
+import { sessionsForGuild } from './gateway.js';
 import { editMessage, storeMessage } from './messages.js';
 import { apiChannel, apiMember, apiUser } from './payloads.js';
 import { InteractionSession } from './session.js';
@@ -208,9 +209,19 @@ export function deliverInteraction(
   type: InteractionType,
 ): InteractionSession {
   if (![...host.gateway].some((s) => s.identified)) throw new Error('loopback: no client is logged in');
+  // Discord sends an interaction to the shard owning its guild only (DMs: shard 0).
+  const guildId = typeof base.payload.guild_id === 'string' ? base.payload.guild_id : null;
+  const recipients = sessionsForGuild(host, guildId);
+  if (recipients.length === 0) {
+    const shards = host.shardSessions.map((s) => `[${s.shard.join(', ')}]`).join(', ');
+    throw new Error(
+      `loopback: no logged-in client serves the shard of ${guildId === null ? 'DMs' : `guild ${guildId}`} (connected shards: ${shards})`,
+    );
+  }
   const session = new InteractionSession(host, base.id, base.token, type, base.payload, base.user);
+  session.recipients = recipients.map((s) => ({ sessionId: s.sessionId!, shard: s.shard }));
   host.sessions.set(base.token, session);
-  host.dispatch(GatewayDispatchEvents.InteractionCreate, base.payload);
+  host.dispatchToGuild(guildId, GatewayDispatchEvents.InteractionCreate, base.payload);
   return session;
 }
 

@@ -112,8 +112,13 @@ export function route(
   if (head === 'gateway' && method === 'GET') {
     return {
       url: host.gatewayUrl,
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
+      shards: host.recommendedShards,
+      session_start_limit: {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 86_400_000,
+        max_concurrency: host.maxConcurrency,
+      },
     };
   }
   if (head === 'users' && parts[1] === '@me' && method === 'GET') return apiUser(host.bot);

@@ -5,6 +5,7 @@ import type {
 } from 'discord.js';
 import { InteractionResponseType, MessageFlags } from 'discord.js';
 import type { InteractionType } from 'discord.js';
+import type { ShardPair } from './sharding.js';
 import type { LoopbackUser } from './state.js';
 
 /** What a session needs from its server: the latest message states, and waiting. */
@@ -27,6 +28,12 @@ export interface InteractionContext {
   readonly locale?: string;
 }
 
+/** A gateway connection an interaction was dispatched to. */
+export interface InteractionRecipient {
+  readonly sessionId: string;
+  readonly shard: ShardPair;
+}
+
 export interface CallbackRecord {
   readonly type: InteractionResponseType;
   readonly data: Record<string, unknown> | undefined;
@@ -40,6 +47,8 @@ export class InteractionSession {
   readonly followUpIds: string[] = [];
   /** PATCHes of `@original` so far. */
   edits = 0;
+  /** The connections it was dispatched to: those of the shard owning its guild (DMs: shard 0). */
+  recipients: readonly InteractionRecipient[] = [];
 
   constructor(
     readonly server: SessionHost,

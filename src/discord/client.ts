@@ -1,17 +1,36 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { ClientOptions } from 'discord.js';
 import type { Config } from '../config.js';
 import type { SlashCommand } from './command.js';
 import type { CommandContext } from './context.js';
 import { createDispatcher } from './dispatch.js';
 import { NO_MENTIONS } from './reply.js';
 
-/** A client that needs nothing but the Guilds intent, talking to `config.discordApiBase`. */
-export function createClient(config: Pick<Config, 'discordApiBase'>): Client {
+/**
+ * A client that needs nothing but the Guilds intent, talking to `config.discordApiBase`, running
+ * the shards `config` names: `shardIds` of `shardCount` (all of them when `shardIds` is unset), or
+ * as many as Discord recommends when `shardCount` is unset.
+ */
+export function createClient(config: Pick<Config, 'discordApiBase' | 'shardCount' | 'shardIds'>): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     rest: { api: config.discordApiBase },
     allowedMentions: NO_MENTIONS,
+    ...shardOptions(config),
   });
+}
+
+/**
+ * discord.js's `shards` and `shardCount` for our settings. `'auto'` makes it ask GET /gateway/bot
+ * for the recommended count and run every shard. An explicit list keeps discord.js from reading its
+ * ShardingManager's SHARDS variable from the environment.
+ */
+export function shardOptions(
+  config: Pick<Config, 'shardCount' | 'shardIds'>,
+): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  if (config.shardCount === undefined) return { shards: 'auto' };
+  const all = Array.from({ length: config.shardCount }, (_, id) => id);
+  return { shards: [...(config.shardIds ?? all)], shardCount: config.shardCount };
 }
 
 /**
@@ -20,7 +39,7 @@ export function createClient(config: Pick<Config, 'discordApiBase'>): Client {
  * by {@link createClient} when something else (the digests) must share its REST before login.
  */
 export async function startBot(
-  config: Pick<Config, 'discordApiBase' | 'discordToken'>,
+  config: Pick<Config, 'discordApiBase' | 'discordToken' | 'shardCount' | 'shardIds'>,
   commands: readonly SlashCommand[],
   ctx: CommandContext,
   client: Client = createClient(config),
@@ -40,6 +59,14 @@ export async function startBot(
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(config.discordToken);
   await ready;
-  ctx.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'logged in to Discord');
+  ctx.logger.info(
+    {
+      user: client.user?.tag,
+      guilds: client.guilds.cache.size,
+      shards: client.ws.shards.map((shard) => shard.id),
+      shardCount: client.options.shardCount,
+    },
+    'logged in to Discord',
+  );
   return client;
 }

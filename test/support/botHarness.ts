@@ -35,6 +35,10 @@ export interface BotHarnessOptions {
   /** Called with DATA_DIR before the library loads, to add or change pages. */
   readonly prepareData?: (dataDir: string) => Promise<void>;
   readonly server?: LoopbackDiscordOptions;
+  /** A loopback server to log in to instead of a fresh one (shared by several bots; `close` leaves it running). */
+  readonly loopback?: LoopbackDiscord;
+  /** Settings over the loopback's `botEnv` (e.g. SHARD_COUNT, SHARD_IDS), read by `loadConfig`. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Run the digest machinery too (store, ingestion, scheduler), as main.ts does with a token. */
   readonly digests?: boolean;
   /** The live sources view (createSourcesView), as main.ts hands it to the commands. */
@@ -54,6 +58,7 @@ export class BotHarness {
   digests: DigestRuntime | undefined;
   private withDigests = false;
   private sources: SourcesView | undefined;
+  private ownsServer = true;
 
   private constructor(
     readonly server: LoopbackDiscord,
@@ -65,9 +70,10 @@ export class BotHarness {
   static async start(options: BotHarnessOptions = {}): Promise<BotHarness> {
     const dataDir = await copyShippedData();
     await options.prepareData?.(dataDir);
-    const server = await LoopbackDiscord.start(options.server);
-    const config = loadConfig(server.botEnv(dataDir, { LOG_LEVEL: 'debug' }));
+    const server = options.loopback ?? (await LoopbackDiscord.start(options.server));
+    const config = loadConfig(server.botEnv(dataDir, { LOG_LEVEL: 'debug', ...options.env }));
     const harness = new BotHarness(server, dataDir, config, options.commands ?? shippedCommands);
+    harness.ownsServer = options.loopback === undefined;
     harness.withDigests = options.digests ?? false;
     harness.sources = options.sources;
     await deployCommands(config, harness.commands);
@@ -114,7 +120,7 @@ export class BotHarness {
   async close(): Promise<void> {
     await this.digests?.stop();
     await this.client.destroy();
-    await this.server.close();
+    if (this.ownsServer) await this.server.close();
     await rm(this.dataDir, { recursive: true, force: true });
   }
 }
