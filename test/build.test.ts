@@ -35,9 +35,8 @@ async function run(
   return { code, stdout, stderr };
 }
 
-// The environment of a compiled process: plain node (no tsx loader), no token, quiet logs.
+// The environment of a compiled process (plain node, no tsx loader): no token, quiet logs.
 const PLAIN = {
-  NODE_OPTIONS: '',
   DISCORD_TOKEN: '',
   RELIEFWEB_APPNAME: '',
   LOG_LEVEL: 'warn',
