@@ -4,30 +4,29 @@
 #   proxy: node dist/src/restProxy.js
 # See "Deploying with Docker" in README.md, and docker-compose.yml.
 
-# Node with the tools better-sqlite3 is compiled with (node-gyp: python3, make, g++).
-FROM node:24-bookworm-slim AS toolchain
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends python3 make g++ \
-  && rm -rf /var/lib/apt/lists/*
-# better-sqlite3 12 derives from node::ObjectWrap, whose header changed in Node 24.19: built
-# against 24.19+ headers it aborts the process when a statement is garbage-collected
-# (nodejs/node#65446). Build it from source against 24.18.1's headers (same ABI, runs on every
-# 24.x). TODO(#12): drop both lines once better-sqlite3 13 (Node-API) replaces 12.
-ENV npm_config_build_from_source=true \
-    npm_config_target=24.18.1
+# Compile TypeScript with the dev dependencies (no install scripts: tsc needs no native module).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-
-# Compile TypeScript with the dev dependencies.
-FROM toolchain AS build
-RUN npm ci
+RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src src
 COPY commands commands
 RUN npm run build
 
-# The production dependencies alone.
-FROM toolchain AS deps
+# The production dependencies alone, better-sqlite3 compiled from source (python3, make, g++).
+FROM node:24-bookworm-slim AS deps
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 12 derives from node::ObjectWrap, whose header changed in Node 24.19: built
+# against 24.19+ headers it aborts the process when a statement is garbage-collected
+# (nodejs/node#65446). Compile it against 24.18.1's headers (same ABI, runs on every 24.x).
+# TODO(#12): drop both settings once better-sqlite3 13 (Node-API) replaces 12.
+ENV npm_config_build_from_source=true \
+    npm_config_target=24.18.1
+WORKDIR /app
+COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 
 FROM node:24-bookworm-slim
