@@ -185,3 +185,38 @@ export function readEnvironment(envFile = '.env'): Readonly<Record<string, strin
   }
   return process.env;
 }
+
+const ProxyEnvSchema = EnvSchema.pick({ DISCORD_API_BASE: true, LOG_LEVEL: true }).extend({
+  PROXY_PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a TCP port number' })
+      .int('must be a whole port number')
+      .min(0, 'must be a port from 0 (any free port) to 65535')
+      .max(65535, 'must be a port from 0 (any free port) to 65535')
+      .default(8080),
+  ),
+});
+
+/** Settings of the REST proxy (`npm run proxy`), validated like the bot's. */
+export interface ProxyConfig {
+  /** Where the proxy forwards to, without a trailing slash (`https://discord.com/api`). */
+  readonly discordApiBase: string;
+  readonly logLevel: Config['logLevel'];
+  /** The port it listens on; 0 picks a free one (tests). */
+  readonly proxyPort: number;
+}
+
+/** Reads and validates the REST proxy's settings from an environment map. Pure. */
+export function loadProxyConfig(env: Readonly<Record<string, string | undefined>>): ProxyConfig {
+  const parsed = ProxyEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    discordApiBase: e.DISCORD_API_BASE.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    proxyPort: e.PROXY_PORT,
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, loadProxyConfig } from '../src/config.js';
 
 describe('config', () => {
   describe('loadConfig', () => {
@@ -127,6 +127,37 @@ describe('config', () => {
       expect(problems).toContain('RESCAN_INTERVAL_SECONDS: must be 0 (off) or more');
       expect(problems.some((p) => p.startsWith('DISCORD_API_BASE: must be an http(s) URL'))).toBe(true);
       expect((caught as Error).message).not.toContain('secret-token');
+    });
+  });
+
+  describe('loadProxyConfig', () => {
+    it('listens on 8080 and forwards to Discord when the environment is empty', () => {
+      const config = loadProxyConfig({});
+      expect(config).toEqual({
+        discordApiBase: 'https://discord.com/api',
+        logLevel: 'info',
+        proxyPort: 8080,
+      });
+      expect(Object.isFrozen(config)).toBe(true);
+    });
+
+    it('reads PROXY_PORT and DISCORD_API_BASE, without the trailing slash', () => {
+      expect(
+        loadProxyConfig({ PROXY_PORT: '0', DISCORD_API_BASE: 'http://127.0.0.1:9000/api/' }),
+      ).toMatchObject({
+        proxyPort: 0,
+        discordApiBase: 'http://127.0.0.1:9000/api',
+      });
+    });
+
+    it.each([
+      ['http', 'PROXY_PORT: must be a TCP port number'],
+      ['80.5', 'PROXY_PORT: must be a whole port number'],
+      ['65536', 'PROXY_PORT: must be a port from 0 (any free port) to 65535'],
+    ])('refuses PROXY_PORT=%s, naming the variable', (value, problem) => {
+      expect(() => loadProxyConfig({ PROXY_PORT: value })).toThrow(
+        expect.objectContaining({ problems: [problem] }) as Error,
+      );
     });
   });
 });
