@@ -42,6 +42,22 @@ const EnvSchema = z.object({
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL where site owners can read about the bot' })
       .optional(),
   ),
+  METRICS_PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a TCP port number (unset or empty turns /healthz and /metrics off)' })
+      .int('must be a whole port number')
+      .min(0, 'must be a port from 0 to 65535 (0: any free port)')
+      .max(65535, 'must be a port from 0 to 65535 (0: any free port)')
+      .optional(),
+  ),
+  METRICS_HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+$/, 'must be an address to listen on, such as 0.0.0.0, 127.0.0.1 or ::')
+      .default('0.0.0.0'),
+  ),
 });
 
 /** Validated settings, camelCase and frozen. Secrets are never printed. */
@@ -59,6 +75,13 @@ export interface Config {
   readonly reliefwebAppname: string | undefined;
   /** Named in the User-Agent of every fetch from live sources, so site owners can find us. */
   readonly botHomepage: string | undefined;
+  /** Port of `/healthz` and `/metrics`; undefined (the default) serves neither. 0: any free port. */
+  readonly metricsPort: number | undefined;
+  /**
+   * Address they listen on. Default 0.0.0.0: in a container the scraper and the orchestrator's
+   * probes come from outside it; the port is off unless set, and serves counts, never secrets.
+   */
+  readonly metricsHost: string;
 }
 
 /** Thrown with every problem in the environment at once, each naming the variable. */
@@ -91,6 +114,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     rescanIntervalSeconds: e.RESCAN_INTERVAL_SECONDS,
     reliefwebAppname: e.RELIEFWEB_APPNAME,
     botHomepage: e.BOT_HOMEPAGE,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
   });
 }
 
