@@ -1,3 +1,4 @@
+import type { BotMetrics } from '../ops/metrics.js';
 import type { Store, Subscription } from '../store/store.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { DeliveryLog, DigestDelivery, RunOutcome } from './deliver.js';
@@ -14,7 +15,12 @@ export interface RunQueueOptions {
   readonly retryPendingMs?: number | undefined;
   /** A run paused its subscription (Missing Access...): the scheduler must hear of it. */
   readonly onPaused: (subscription: Subscription) => void;
+  /** Counts deliveries and failed runs; absent, nothing is counted. */
+  readonly metrics?: DigestMetrics | undefined;
 }
+
+/** What digests report to the process's metrics. */
+export type DigestMetrics = Pick<BotMetrics, 'digestsDelivered' | 'digestFailed' | 'collectPendingDigests'>;
 
 /**
  * When digests run: the bounded queue of due runs (channels in turn, one run per channel at once),
@@ -36,9 +42,7 @@ export class DigestRunQueue {
 
   /** Runs a subscription now (the /digest send path and the queue's). */
   async send(id: number): Promise<RunOutcome> {
-    const outcome = await this.options.delivery.run(id);
-    this.afterRun(id, outcome);
-    return outcome;
+    return this.run(id);
   }
 
   /**
@@ -65,13 +69,11 @@ export class DigestRunQueue {
    * passed while the bot was down one catch-up digest (never one per missed slot). Bounded concurrency.
    */
   async recover(): Promise<{ finished: RunOutcome[]; caughtUp: RunOutcome[] }> {
-    const { store, delivery } = this.options;
+    const { store } = this.options;
     const pending = store.deliveries.pending().map((d) => d.subscriptionId);
-    const finished = await mapBounded(pending, this.options.concurrency ?? 4, async (id) => {
-      const outcome = await delivery.run(id, { pendingOnly: true });
-      this.afterRun(id, outcome);
-      return outcome;
-    });
+    const finished = await mapBounded(pending, this.options.concurrency ?? 4, (id) =>
+      this.run(id, { pendingOnly: true }),
+    );
     const now = this.options.now();
     const missed = store.subscriptions
       .list()
@@ -145,6 +147,23 @@ export class DigestRunQueue {
           this.pump();
         });
     }
+  }
+
+  /** Every run goes through here: its outcome is counted, then acted on. */
+  private async run(id: number, options: { pendingOnly?: boolean } = {}): Promise<RunOutcome> {
+    const { metrics } = this.options;
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.options.delivery.run(id, options);
+    } catch (error) {
+      metrics?.digestFailed('error');
+      throw error;
+    }
+    if (outcome.kind === 'delivered') metrics?.digestsDelivered(outcome.deliveryIds.length);
+    else if (outcome.kind === 'paused' || outcome.kind === 'pending' || outcome.kind === 'error')
+      metrics?.digestFailed(outcome.kind);
+    this.afterRun(id, outcome);
+    return outcome;
   }
 
   private afterRun(id: number, outcome: RunOutcome): void {

@@ -9,6 +9,7 @@ import { DigestScheduler } from '../scheduler.js';
 import { Store } from '../store/store.js';
 import { classifyDiscordError, restPoster } from './restPoster.js';
 import { digestLibrary } from './topicFilter.js';
+import type { DigestMetrics } from './runQueue.js';
 import { DigestService, type DigestServiceOptions } from './service.js';
 
 export interface DigestRuntime {
@@ -45,6 +46,8 @@ export interface DigestRuntimeOptions {
    */
   readonly rest: REST;
   readonly tuning?: DigestTuning;
+  /** Deliveries, failures and the pending count for /metrics; absent, nothing is measured. */
+  readonly metrics?: DigestMetrics | undefined;
 }
 
 /**
@@ -66,6 +69,7 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
     poster: restPoster(options.rest),
     classify: classifyDiscordError,
     log: logger.child({ component: 'digests' }),
+    metrics: options.metrics,
   });
   // The snapshot is a cache that the next start reconciles page by page, so it is rewritten only
   // once enough has changed: a rewrite blocks for ~20 s at 100k documents.
@@ -88,6 +92,8 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
   let watcher: RawWatcher | undefined;
   let starting: Promise<void> | undefined;
   let stopped = false;
+  // After stop() the store is closed: a late scrape reads 0 rather than failing.
+  options.metrics?.collectPendingDigests(() => (stopped ? 0 : store.deliveries.pending().length));
 
   return {
     service,
