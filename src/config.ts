@@ -16,100 +16,118 @@ const SHARD_ID_LIST = /^\s*\d+\s*(,\s*\d+\s*)*$/;
 const SHARD_COUNT_PROBLEM =
   "must be a whole number of shards, 1 or more (remove it for Discord's recommendation)";
 
-const EnvSchema = z
-  .object({
-    DISCORD_TOKEN: optionalString,
-    DISCORD_APPLICATION_ID: snowflake,
-    DISCORD_GUILD_ID: snowflake,
-    DISCORD_API_BASE: z.preprocess(
-      emptyToUndefined,
-      z
-        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })
-        .default('https://discord.com/api'),
-    ),
-    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
-    DATABASE_URL: z.preprocess(
-      emptyToUndefined,
-      z
-        .url({
-          protocol: /^postgres(ql)?$/,
-          error:
-            'must be a PostgreSQL URL such as postgres://user:password@host:5432/database, or unset for SQLite',
-        })
-        .optional(),
-    ),
-    LOG_LEVEL: z.preprocess(
-      emptyToUndefined,
-      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-    ),
-    RESCAN_INTERVAL_SECONDS: z.preprocess(
-      emptyToUndefined,
-      z.coerce
-        .number({ error: 'must be a number of seconds' })
-        .int('must be a whole number of seconds')
-        .min(0, 'must be 0 (off) or more')
-        .default(60),
-    ),
-    RELIEFWEB_APPNAME: optionalString,
-    BOT_HOMEPAGE: z.preprocess(
-      emptyToUndefined,
-      z
-        .url({
-          protocol: /^https?$/,
-          error: 'must be an http(s) URL where site owners can read about the bot',
-        })
-        .optional(),
-    ),
-    // Not emptyToUndefined: discord.js reads SHARD_COUNT from the environment too (for its
-    // ShardingManager) and turns an empty one into 0 shards, so an empty line must be removed.
-    SHARD_COUNT: z.coerce
-      .number({ error: SHARD_COUNT_PROBLEM })
-      .int(SHARD_COUNT_PROBLEM)
-      .min(1, SHARD_COUNT_PROBLEM)
+/** Every variable, each checked on its own. */
+const EnvFields = z.object({
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: snowflake,
+  DISCORD_GUILD_ID: snowflake,
+  DISCORD_API_BASE: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })
+      .default('https://discord.com/api'),
+  ),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({
+        protocol: /^postgres(ql)?$/,
+        error:
+          'must be a PostgreSQL URL such as postgres://user:password@host:5432/database, or unset for SQLite',
+      })
       .optional(),
-    SHARD_IDS: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .regex(SHARD_ID_LIST, 'must be shard ids separated by commas, such as 0,1')
-        .transform((list) => list.split(',').map((id) => Number(id.trim())))
-        .optional(),
-    ),
-  })
-  .superRefine(
-    (env, ctx) => {
-      const ids = env.SHARD_IDS;
-      if (ids === undefined) return;
-      const count = env.SHARD_COUNT;
-      if (count === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['SHARD_IDS'],
-          message: 'needs SHARD_COUNT, the number of shards of all processes together',
-        });
-        return;
-      }
-      const outOfRange = ids.filter((id) => id >= count);
-      if (outOfRange.length > 0)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['SHARD_IDS'],
-          message: `${outOfRange.length === 1 ? 'shard' : 'shards'} ${outOfRange.join(', ')} ${outOfRange.length === 1 ? 'does' : 'do'} not exist with SHARD_COUNT=${count} (ids are 0 to ${count - 1})`,
-        });
-      const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
-      if (repeated.length > 0)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['SHARD_IDS'],
-          message: `lists shard ${[...new Set(repeated)].join(', ')} more than once`,
-        });
-    },
-    // Checked alongside other variables' problems, once both shard variables are well-formed.
-    {
-      when: (payload) =>
-        !payload.issues.some((i) => i.path?.[0] === 'SHARD_COUNT' || i.path?.[0] === 'SHARD_IDS'),
-    },
-  );
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+  RESCAN_INTERVAL_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0 (off) or more')
+      .default(60),
+  ),
+  RELIEFWEB_APPNAME: optionalString,
+  BOT_HOMEPAGE: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s) URL where site owners can read about the bot',
+      })
+      .optional(),
+  ),
+  // Not emptyToUndefined: discord.js reads SHARD_COUNT from the environment too (for its
+  // ShardingManager) and turns an empty one into 0 shards, so an empty line must be removed.
+  SHARD_COUNT: z.coerce
+    .number({ error: SHARD_COUNT_PROBLEM })
+    .int(SHARD_COUNT_PROBLEM)
+    .min(1, SHARD_COUNT_PROBLEM)
+    .optional(),
+  SHARD_IDS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(SHARD_ID_LIST, 'must be shard ids separated by commas, such as 0,1')
+      .transform((list) => list.split(',').map((id) => Number(id.trim())))
+      .optional(),
+  ),
+  METRICS_PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a TCP port number (unset or empty turns /healthz and /metrics off)' })
+      .int('must be a whole port number')
+      .min(0, 'must be a port from 0 to 65535 (0: any free port)')
+      .max(65535, 'must be a port from 0 to 65535 (0: any free port)')
+      .optional(),
+  ),
+  METRICS_HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+$/, 'must be an address to listen on, such as 0.0.0.0, 127.0.0.1 or ::')
+      .default('0.0.0.0'),
+  ),
+});
+
+/** With the checks that span variables (SHARD_IDS against SHARD_COUNT). */
+const EnvSchema = EnvFields.superRefine(
+  (env, ctx) => {
+    const ids = env.SHARD_IDS;
+    if (ids === undefined) return;
+    const count = env.SHARD_COUNT;
+    if (count === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHARD_IDS'],
+        message: 'needs SHARD_COUNT, the number of shards of all processes together',
+      });
+      return;
+    }
+    const outOfRange = ids.filter((id) => id >= count);
+    if (outOfRange.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHARD_IDS'],
+        message: `${outOfRange.length === 1 ? 'shard' : 'shards'} ${outOfRange.join(', ')} ${outOfRange.length === 1 ? 'does' : 'do'} not exist with SHARD_COUNT=${count} (ids are 0 to ${count - 1})`,
+      });
+    const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
+    if (repeated.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHARD_IDS'],
+        message: `lists shard ${[...new Set(repeated)].join(', ')} more than once`,
+      });
+  },
+  // Checked alongside other variables' problems, once both shard variables are well-formed.
+  {
+    when: (payload) =>
+      !payload.issues.some((i) => i.path?.[0] === 'SHARD_COUNT' || i.path?.[0] === 'SHARD_IDS'),
+  },
+);
 
 /** Validated settings, camelCase and frozen. Secrets are never printed. */
 export interface Config {
@@ -135,6 +153,13 @@ export interface Config {
   readonly shardCount: number | undefined;
   /** The shards this process runs, each below `shardCount`; `undefined`: all of them. */
   readonly shardIds: readonly number[] | undefined;
+  /** Port of `/healthz` and `/metrics`; undefined (the default) serves neither. 0: any free port. */
+  readonly metricsPort: number | undefined;
+  /**
+   * Address they listen on. Default 0.0.0.0: in a container the scraper and the orchestrator's
+   * probes come from outside it; the port is off unless set, and serves counts, never secrets.
+   */
+  readonly metricsHost: string;
 }
 
 /** Thrown with every problem in the environment at once, each naming the variable. */
@@ -170,6 +195,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     botHomepage: e.BOT_HOMEPAGE,
     shardCount: e.SHARD_COUNT,
     shardIds: e.SHARD_IDS && Object.freeze([...e.SHARD_IDS]),
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
   });
 }
 
@@ -186,7 +213,7 @@ export function readEnvironment(envFile = '.env'): Readonly<Record<string, strin
   return process.env;
 }
 
-const ProxyEnvSchema = EnvSchema.pick({ DISCORD_API_BASE: true, LOG_LEVEL: true }).extend({
+const ProxyEnvSchema = EnvFields.pick({ DISCORD_API_BASE: true, LOG_LEVEL: true }).extend({
   PROXY_PORT: z.preprocess(
     emptyToUndefined,
     z.coerce

@@ -1,7 +1,9 @@
+import type { Client } from 'discord.js';
 import { commands } from '../commands/index.js';
+import type { Library } from './core/library.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { runConsole } from './console/console.js';
-import { createClient, startBot } from './discord/client.js';
+import { createClient, startBot, whyShardsNotReady } from './discord/client.js';
 import { logEventLoopDelay } from './eventLoopDelay.js';
 import { createLogger } from './logger.js';
 import { createCommandContext, loadLibrary } from './discord/services.js';
@@ -9,6 +11,8 @@ import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
 import { loadSourcesFile, SourcesFileError, type SourcesFile } from './sources/sourcesFile.js';
 import { createSourcesRuntime, type SourcesRuntime } from './sources/sourcesRuntime.js';
 import { createSourcesView } from './sources/sourcesView.js';
+import { startOpsServer, type OpsServer } from './ops/httpServer.js';
+import { createBotMetrics } from './ops/metrics.js';
 import { Store, StoreOpenError } from './store/store.js';
 import { VERSION } from './version.js';
 
@@ -31,6 +35,35 @@ async function main(): Promise<number> {
   // In console mode stdout carries the replies, so logs go to stderr.
   const logger = createLogger(config.logLevel, consoleMode ? 'stderr' : 'stdout');
   logEventLoopDelay(logger);
+
+  // ── Health and metrics (off unless METRICS_PORT is set) ─────────────────────────────────────────
+  // Started first, so that /healthz says 503 while the index loads. `live` is filled in below as the
+  // library and the Discord client come up.
+  const metrics = config.metricsPort === undefined ? undefined : createBotMetrics();
+  const live: { library?: Library; discord?: Client } = {};
+  let ops: OpsServer | undefined;
+  if (metrics && config.metricsPort !== undefined) {
+    metrics.collectDocuments(() => live.library?.documentCount ?? 0);
+    try {
+      ops = await startOpsServer({
+        host: config.metricsHost,
+        port: config.metricsPort,
+        metrics,
+        logger,
+        whyNotReady: () =>
+          !live.library ? 'index loading' : live.discord ? whyShardsNotReady(live.discord) : undefined,
+      });
+    } catch (error) {
+      logger.fatal(
+        { err: error },
+        `cannot serve /healthz and /metrics on ${config.metricsHost}:${config.metricsPort}`,
+      );
+      logger.flush();
+      return 1;
+    }
+    logger.info({ url: ops.url }, 'serving /healthz and /metrics');
+  }
+  // ───────────────────────────────────────────────────────────────────────────────────────────────
   // sources.json is configuration: a mistake in it stops the start, every problem named at once.
   let sourcesFile: SourcesFile;
   try {
@@ -44,7 +77,8 @@ async function main(): Promise<number> {
   // Digests (store, ingestion watcher, scheduler) run with the bot and post through its client's
   // REST; live sources are fetched in the background in both modes. A store we cannot open safely
   // stops the start.
-  const discord = consoleMode ? undefined : createClient(config);
+  const discord = consoleMode ? undefined : createClient(config, { metrics });
+  live.discord = discord;
   let digests: DigestRuntime | undefined;
   let store: Store | undefined;
   let sources: SourcesRuntime;
@@ -58,7 +92,7 @@ async function main(): Promise<number> {
     const followFromSeq = await store.log.latestSeq();
     loaded = await loadLibrary(config.dataDir, logger, store.webDocuments);
     digests = discord
-      ? await createDigestRuntime({ ...config, library: loaded.library, logger, rest: discord.rest })
+      ? await createDigestRuntime({ ...config, library: loaded.library, logger, rest: discord.rest, metrics })
       : undefined;
     sources = createSourcesRuntime({
       dataDir: config.dataDir,
@@ -72,6 +106,7 @@ async function main(): Promise<number> {
       // with a shared store, within seconds.
       tickSeconds: store.kind === 'postgres' ? 5 : config.rescanIntervalSeconds || 30,
       followFromSeq,
+      metrics,
     });
   } catch (error) {
     if (!(error instanceof StoreOpenError)) throw error;
@@ -82,12 +117,14 @@ async function main(): Promise<number> {
     return 1;
   }
   const { library, documentCount, failures } = loaded;
+  live.library = library;
   const openStore = store;
   sources.start();
   const ctx = createCommandContext(library, logger, {
     version: VERSION,
     digests: digests?.service,
     sources: createSourcesView(sourcesFile.sources, openStore),
+    metrics,
   });
 
   if (consoleMode) {
@@ -105,7 +142,7 @@ async function main(): Promise<number> {
       interactive: process.stdin.isTTY === true,
       banner,
     });
-    await sources.stop();
+    await Promise.all([sources.stop(), ops?.close()]);
     await openStore.close();
     return 0;
   }
@@ -138,6 +175,7 @@ async function main(): Promise<number> {
       void Promise.all([
         digests?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping digests failed')),
         sources.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping sources failed')),
+        ops?.close(),
       ]).finally(() => {
         void openStore
           .close()

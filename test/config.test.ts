@@ -16,6 +16,8 @@ describe('config', () => {
         reliefwebAppname: undefined,
         shardCount: undefined,
         shardIds: undefined,
+        metricsPort: undefined,
+        metricsHost: '0.0.0.0',
       });
       expect(Object.isFrozen(config)).toBe(true);
     });
@@ -23,6 +25,41 @@ describe('config', () => {
     it('reads RELIEFWEB_APPNAME, empty meaning unset', () => {
       expect(loadConfig({ RELIEFWEB_APPNAME: 'newsroom-bot' }).reliefwebAppname).toBe('newsroom-bot');
       expect(loadConfig({ RELIEFWEB_APPNAME: '' }).reliefwebAppname).toBeUndefined();
+    });
+
+    it('turns /healthz and /metrics on with METRICS_PORT only, on METRICS_HOST', () => {
+      expect(loadConfig({ METRICS_PORT: '' }).metricsPort).toBeUndefined();
+      expect(loadConfig({ METRICS_PORT: '9464' })).toMatchObject({
+        metricsPort: 9464,
+        metricsHost: '0.0.0.0',
+      });
+      expect(loadConfig({ METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' })).toMatchObject({
+        metricsPort: 0,
+        metricsHost: '127.0.0.1',
+      });
+    });
+
+    it.each([
+      [
+        'METRICS_PORT',
+        'nine',
+        'METRICS_PORT: must be a TCP port number (unset or empty turns /healthz and /metrics off)',
+      ],
+      ['METRICS_PORT', '70000', 'METRICS_PORT: must be a port from 0 to 65535 (0: any free port)'],
+      ['METRICS_PORT', '-1', 'METRICS_PORT: must be a port from 0 to 65535 (0: any free port)'],
+      ['METRICS_PORT', '94.5', 'METRICS_PORT: must be a whole port number'],
+      [
+        'METRICS_HOST',
+        'http://0.0.0.0/',
+        'METRICS_HOST: must be an address to listen on, such as 0.0.0.0, 127.0.0.1 or ::',
+      ],
+    ])('refuses %s=%s with a message naming it', (name, value, message) => {
+      expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+      try {
+        loadConfig({ [name]: value });
+      } catch (error) {
+        expect((error as ConfigError).problems).toEqual([message]);
+      }
     });
 
     it('treats empty strings as unset', () => {

@@ -1,3 +1,4 @@
+import type { BotMetrics } from '../ops/metrics.js';
 import type { Store, Subscription } from '../store/store.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { DeliveryLog, DigestDelivery, RunOptions, RunOutcome } from './deliver.js';
@@ -14,7 +15,12 @@ export interface RunQueueOptions {
   readonly retryPendingMs?: number | undefined;
   /** A run paused its subscription (Missing Access...): the scheduler must hear of it. */
   readonly onPaused: (subscription: Subscription) => void;
+  /** Counts deliveries and failed runs; absent, nothing is counted. */
+  readonly metrics?: DigestMetrics | undefined;
 }
+
+/** What digests report to the process's metrics. */
+export type DigestMetrics = Pick<BotMetrics, 'digestsDelivered' | 'digestFailed' | 'collectPendingDigests'>;
 
 /**
  * When digests run: the bounded queue of due runs (channels in turn, one run per channel at once),
@@ -37,12 +43,6 @@ export class DigestRunQueue {
   /** Runs a subscription now (the /digest send path). */
   send(id: number): Promise<RunOutcome> {
     return this.execute(id, {});
-  }
-
-  private async execute(id: number, options: RunOptions): Promise<RunOutcome> {
-    const outcome = await this.options.delivery.run(id, options);
-    await this.afterRun(id, outcome);
-    return outcome;
   }
 
   /**
@@ -154,6 +154,23 @@ export class DigestRunQueue {
           this.pump();
         });
     }
+  }
+
+  /** Every run goes through here: its outcome is counted, then acted on. */
+  private async execute(id: number, options: RunOptions): Promise<RunOutcome> {
+    const { metrics } = this.options;
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.options.delivery.run(id, options);
+    } catch (error) {
+      metrics?.digestFailed('error');
+      throw error;
+    }
+    if (outcome.kind === 'delivered') metrics?.digestsDelivered(outcome.deliveryIds.length);
+    else if (outcome.kind === 'paused' || outcome.kind === 'pending' || outcome.kind === 'error')
+      metrics?.digestFailed(outcome.kind);
+    await this.afterRun(id, outcome);
+    return outcome;
   }
 
   private async afterRun(id: number, outcome: RunOutcome): Promise<void> {

@@ -10,6 +10,7 @@ import { claimOwner } from '../store/claimOwner.js';
 import { Store } from '../store/store.js';
 import { classifyDiscordError, restPoster } from './restPoster.js';
 import { digestLibrary } from './topicFilter.js';
+import type { DigestMetrics } from './runQueue.js';
 import { DigestService, type DigestServiceOptions } from './service.js';
 
 export interface DigestRuntime {
@@ -58,6 +59,8 @@ export interface DigestRuntimeOptions {
    */
   readonly rest: REST;
   readonly tuning?: DigestTuning;
+  /** Deliveries, failures and the pending count for /metrics; absent, nothing is measured. */
+  readonly metrics?: DigestMetrics | undefined;
 }
 
 /**
@@ -77,6 +80,7 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
     poster: restPoster(options.rest),
     classify: classifyDiscordError,
     log: logger.child({ component: 'digests' }),
+    metrics: options.metrics,
   });
   // The snapshot is a cache that the next start reconciles page by page, so it is rewritten only
   // once enough has changed: a rewrite blocks for ~20 s at 100k documents.
@@ -100,6 +104,10 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
   let sweeper: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;
   let stopped = false;
+  // After stop() the store is closed: a late scrape reads 0 rather than failing.
+  options.metrics?.collectPendingDigests(async () =>
+    stopped ? 0 : (await store.deliveries.pending()).length,
+  );
 
   return {
     service,

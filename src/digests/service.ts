@@ -2,7 +2,7 @@ import { UserError } from '../core/errors.js';
 import type { DigestPlan } from '../core/digest.js';
 import type { NewSubscription, Store, Subscription } from '../store/store.js';
 import { DigestDelivery, type DeliveryOptions, type RunOutcome } from './deliver.js';
-import { DigestRunQueue } from './runQueue.js';
+import { DigestRunQueue, type DigestMetrics } from './runQueue.js';
 import { upcomingRuns, validateCron, validateTimeZone } from './schedule.js';
 
 /** Where due subscriptions are scheduled (src/scheduler.ts, or nothing in the CLI). */
@@ -15,6 +15,8 @@ export interface SubscriptionScheduler {
 export interface DigestServiceOptions extends DeliveryOptions {
   /** At most this many subscriptions are posted at once when several are due. Default 4. */
   readonly concurrency?: number;
+  /** Counts deliveries and failed runs; absent, nothing is counted. */
+  readonly metrics?: DigestMetrics | undefined;
 }
 
 /** What `/digest subscribe` asks for: the store's new subscription, validated by the service. */
@@ -48,6 +50,7 @@ export class DigestService {
       log: options.log,
       concurrency: options.concurrency,
       retryPendingMs: options.retryPendingMs,
+      metrics: options.metrics,
       onPaused: (s) => this.scheduler?.set(s),
     });
   }

@@ -1,23 +1,58 @@
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, RESTEvents, Status, type REST } from 'discord.js';
 import type { ClientOptions } from 'discord.js';
 import type { Config } from '../config.js';
+import type { BotMetrics } from '../ops/metrics.js';
 import type { SlashCommand } from './command.js';
 import type { CommandContext } from './context.js';
 import { createDispatcher } from './dispatch.js';
 import { NO_MENTIONS } from './reply.js';
 
+/** What the Discord REST client reports to the process's metrics. */
+export type RestMetrics = Pick<BotMetrics, 'discordRateLimited' | 'discordRateLimitWaited'>;
+
 /**
  * A client that needs nothing but the Guilds intent, talking to `config.discordApiBase`, running
  * the shards `config` names: `shardIds` of `shardCount` (all of them when `shardIds` is unset), or
- * as many as Discord recommends when `shardCount` is unset.
+ * as many as Discord recommends when `shardCount` is unset. With `metrics`, its REST (which the
+ * digests post through too) counts Discord's 429s.
  */
-export function createClient(config: Pick<Config, 'discordApiBase' | 'shardCount' | 'shardIds'>): Client {
-  return new Client({
+export function createClient(
+  config: Pick<Config, 'discordApiBase' | 'shardCount' | 'shardIds'>,
+  options: { metrics?: RestMetrics | undefined } = {},
+): Client {
+  const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     rest: { api: config.discordApiBase },
     allowedMentions: NO_MENTIONS,
     ...shardOptions(config),
   });
+  if (options.metrics) countRateLimits(client.rest, options.metrics);
+  return client;
+}
+
+/**
+ * Counts every 429 Discord answers (the REST `response` event, which sees each attempt, retries
+ * included) and every request discord.js itself held back under a known limit (`rateLimited`,
+ * which fires only for those waits, not for a 429).
+ */
+export function countRateLimits(rest: REST, metrics: RestMetrics): void {
+  rest.on(RESTEvents.Response, (_request, response) => {
+    if (response.status === 429)
+      metrics.discordRateLimited(response.headers.get('x-ratelimit-scope') ?? 'user');
+  });
+  rest.on(RESTEvents.RateLimited, (info) => metrics.discordRateLimitWaited(info.global));
+}
+
+/**
+ * Why the client is not serving its shards yet (for /healthz), or undefined once every shard this
+ * process runs is connected. A reconnecting or resuming shard is not ready.
+ */
+export function whyShardsNotReady(client: Client): string | undefined {
+  if (!client.isReady()) return 'not logged in to Discord';
+  for (const shard of client.ws.shards.values()) {
+    if (shard.status !== Status.Ready) return `Discord shard ${shard.id}: ${Status[shard.status]}`;
+  }
+  return undefined;
 }
 
 /**

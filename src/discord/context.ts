@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
+import type { BotMetrics } from '../ops/metrics.js';
 import type { DigestService } from '../digests/service.js';
 import type { SourcesView } from '../sources/sourcesView.js';
 
@@ -26,4 +27,6 @@ export interface CommandContext {
    * when no store or sources file is open. Without it, fetched documents show no full text.
    */
   readonly sources?: SourcesView | undefined;
+  /** Counts and times every interaction the dispatcher answers; absent, nothing is measured. */
+  readonly metrics?: Pick<BotMetrics, 'interactionObserved'> | undefined;
 }

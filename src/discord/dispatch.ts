@@ -10,6 +10,7 @@ import { MessageFlags } from 'discord.js';
 import { UserError, isUserError } from '../core/errors.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import type { CommandContext } from './context.js';
+import type { InteractionOutcome } from '../ops/metrics.js';
 import { decodeCustomId } from './customId.js';
 import { sendReply } from './reply.js';
 
@@ -28,12 +29,15 @@ export function createDispatcher(
 ): (interaction: Interaction) => Promise<void> {
   const byName = new Map<string, SlashCommand>();
   const byAction = new Map<string, ComponentHandler>();
+  /** The command whose messages carry each component action, to label its metrics. */
+  const actionOwner = new Map<string, string>();
   for (const command of commands) {
     if (byName.has(command.data.name)) throw new Error(`duplicate command name: ${command.data.name}`);
     byName.set(command.data.name, command);
     for (const [action, handler] of Object.entries(command.components ?? {})) {
       if (byAction.has(action)) throw new Error(`duplicate component action: ${action}`);
       byAction.set(action, handler);
+      actionOwner.set(action, command.data.name);
     }
   }
 
@@ -60,18 +64,44 @@ export function createDispatcher(
     await handler(interaction, decoded.value.args, ctx);
   };
 
+  /** The command to label an interaction's metrics with: only known names, so labels stay few. */
+  const commandOf = (interaction: Interaction): string => {
+    let name: string | undefined;
+    if (interaction.isChatInputCommand() || interaction.isAutocomplete()) name = interaction.commandName;
+    else if (interaction.isButton() || interaction.isStringSelectMenu()) {
+      const decoded = decodeCustomId(interaction.customId);
+      name = decoded.ok ? actionOwner.get(decoded.value.action) : undefined;
+    }
+    return name !== undefined && byName.has(name) ? name : 'unknown';
+  };
+
   return async (interaction: Interaction) => {
     const started = performance.now();
     const label = describe(interaction);
+    const kind = interaction.isChatInputCommand()
+      ? 'command'
+      : interaction.isAutocomplete()
+        ? 'autocomplete'
+        : interaction.isButton() || interaction.isStringSelectMenu()
+          ? 'component'
+          : undefined;
+    if (!kind) return;
+    let outcome: InteractionOutcome = 'ok';
     try {
       if (interaction.isChatInputCommand()) await chatInput(interaction);
       else if (interaction.isAutocomplete()) await autocomplete(interaction);
-      else if (interaction.isButton()) await component(interaction);
-      else if (interaction.isStringSelectMenu()) await component(interaction);
-      else return;
+      else if (interaction.isButton() || interaction.isStringSelectMenu()) await component(interaction);
       ctx.logger.debug({ ...label, ms: round(performance.now() - started) }, 'interaction handled');
     } catch (error) {
+      outcome = isUserError(error) ? 'user-error' : 'error';
       await reportFailure(interaction, error, label, ctx);
+    } finally {
+      ctx.metrics?.interactionObserved({
+        command: commandOf(interaction),
+        kind,
+        outcome,
+        seconds: (performance.now() - started) / 1000,
+      });
     }
   };
 }

@@ -55,6 +55,7 @@ export function createCommandContext(
     now?: () => Date;
     digests?: CommandContext['digests'];
     sources?: CommandContext['sources'];
+    metrics?: CommandContext['metrics'];
   },
 ): CommandContext {
   const now = options.now ?? (() => new Date());
@@ -66,5 +67,6 @@ export function createCommandContext(
     now,
     digests: options.digests,
     sources: options.sources,
+    metrics: options.metrics,
   };
 }

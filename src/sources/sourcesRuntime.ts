@@ -3,11 +3,13 @@ import type { Library } from '../core/library.js';
 import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
 import { saveSnapshot } from '../ingest/snapshotFile.js';
 import { claimOwner } from '../store/claimOwner.js';
+import type { BotMetrics } from '../ops/metrics.js';
 import type { Store } from '../store/store.js';
 import { mapBounded } from '../util/concurrency.js';
 import { botUserAgent, PoliteClient, type PoliteClientOptions } from './politeClient.js';
 import { SourceFetcher, type SourceFetchReport } from './sourceFetcher.js';
 import type { SourceConfig } from './sourcesFile.js';
+import { describeSources } from './sourcesView.js';
 
 /** Sources fetched at once; each host still gets one request at a time (PoliteClient). */
 const SOURCE_CONCURRENCY = 3;
@@ -33,6 +35,8 @@ export interface SourcesRuntimeOptions {
   /** Tests shorten the polite client's gaps and timeouts; the client itself is always the real one. */
   readonly client?: Omit<PoliteClientOptions, 'userAgent'>;
   readonly now?: () => Date;
+  /** Fetches by status and the failing count for /metrics; absent, nothing is measured. */
+  readonly metrics?: Pick<BotMetrics, 'sourceFetched' | 'collectFailingSources'> | undefined;
 }
 
 export interface SourcesRuntime {
@@ -70,7 +74,14 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
   let followedSeq = options.followFromSeq;
   let changedSinceSave = 0;
 
+  // From the store, which every process shares: a source another process fetches counts too.
+  options.metrics?.collectFailingSources(async () =>
+    stopped ? 0 : (await describeSources(sources, store)).filter((s) => s.status === 'failing').length,
+  );
+
   const report = (r: SourceFetchReport) => {
+    // `busy` is a fetch another process made, counted there.
+    if (r.status !== 'busy') options.metrics?.sourceFetched(r.status);
     const fields = {
       source: r.id,
       new: r.new,

@@ -4,6 +4,7 @@ import { createLibrary, type Library } from '../../src/core/library.js';
 import type { DigestService } from '../../src/digests/service.js';
 import { createDigestRuntime, type DigestRuntime, type DigestTuning } from '../../src/digests/runtime.js';
 import type { Ingester } from '../../src/ingest/ingester.js';
+import type { BotMetrics } from '../../src/ops/metrics.js';
 import type { Store } from '../../src/store/store.js';
 import { LoopbackDiscord } from '../../loopback/discord.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
@@ -33,7 +34,10 @@ export interface Harness {
  * the loopback server with the REST client's own 5xx retries off (the retries under test are the
  * service's), and short backoffs.
  */
-export async function startHarness(tuning: DigestTuning = {}): Promise<Harness> {
+export async function startHarness(
+  tuning: DigestTuning = {},
+  { metrics }: { metrics?: BotMetrics } = {},
+): Promise<Harness> {
   const server = await LoopbackDiscord.start();
   const data = makeDataDir({ shipped: true });
   const library = createLibrary([]);
@@ -47,6 +51,7 @@ export async function startHarness(tuning: DigestTuning = {}): Promise<Harness> 
       logger,
       rest: more.rest ?? rest,
       tuning: { attempts: 2, backoffMs: 5, ...tuning, ...more },
+      metrics,
     });
   const harness: Harness = {
     server,

@@ -14,6 +14,7 @@ import { createCommandContext, loadLibrary } from '../../src/discord/services.js
 import { withWebDocuments } from '../../src/ingest/webRecords.js';
 import { createDigestRuntime, type DigestRuntime } from '../../src/digests/runtime.js';
 import type { SourcesView } from '../../src/sources/sourcesView.js';
+import type { BotMetrics } from '../../src/ops/metrics.js';
 import { LoopbackDiscord } from '../../loopback/discord.js';
 import type { LoopbackDiscordOptions } from '../../loopback/discord.js';
 
@@ -43,6 +44,8 @@ export interface BotHarnessOptions {
   readonly digests?: boolean;
   /** The live sources view (createSourcesView), as main.ts hands it to the commands. */
   readonly sources?: SourcesView;
+  /** The process's metrics, handed to the client, digests and commands as main.ts does. */
+  readonly metrics?: BotMetrics;
 }
 
 /**
@@ -59,6 +62,7 @@ export class BotHarness {
   private withDigests = false;
   private sources: SourcesView | undefined;
   private ownsServer = true;
+  private metrics: BotMetrics | undefined;
 
   private constructor(
     readonly server: LoopbackDiscord,
@@ -76,6 +80,7 @@ export class BotHarness {
     harness.ownsServer = options.loopback === undefined;
     harness.withDigests = options.digests ?? false;
     harness.sources = options.sources;
+    harness.metrics = options.metrics;
     await deployCommands(config, harness.commands);
     await harness.login();
     return harness;
@@ -91,7 +96,7 @@ export class BotHarness {
       loadLibrary(this.dataDir, logger, web),
     );
     // As main.ts: one client, whose REST the digests post through.
-    const client = createClient(this.config);
+    const client = createClient(this.config, { metrics: this.metrics });
     this.digests = this.withDigests
       ? await createDigestRuntime({
           dataDir: this.dataDir,
@@ -99,12 +104,14 @@ export class BotHarness {
           library,
           logger,
           rest: client.rest,
+          metrics: this.metrics,
         })
       : undefined;
     this.ctx = createCommandContext(library, logger, {
       version: '0.0.0-test',
       digests: this.digests?.service,
       sources: this.sources,
+      metrics: this.metrics,
     });
     this.client = await startBot(this.config, this.commands, this.ctx, client);
     await this.digests?.start(this.client);
