@@ -50,6 +50,22 @@ const EnvFields = z.object({
       .min(0, 'must be 0 (off) or more')
       .default(60),
   ),
+  DIGEST_CLAIM_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(5, 'must be 5 seconds or more (a claim is renewed after every message posted)')
+      .default(60),
+  ),
+  DIGEST_SWEEP_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0 (off) or more')
+      .optional(),
+  ),
   RELIEFWEB_APPNAME: optionalString,
   BOT_HOMEPAGE: z.preprocess(
     emptyToUndefined,
@@ -145,6 +161,17 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Fallback rescan of `raw/` for missed file events; 0 turns it off. */
   readonly rescanIntervalSeconds: number;
+  /**
+   * How long a process's claim on a digest run lasts without renewal: after a crash, another process
+   * (or this one restarted) finishes the delivery once it expires.
+   */
+  readonly digestClaimSeconds: number;
+  /**
+   * How often each process looks for digest work left or changed elsewhere (a delivery a dead
+   * process left pending, a missed slot, a subscription changed by another process); 0 turns it
+   * off. Undefined: 10 s with PostgreSQL, off with SQLite (one process).
+   */
+  readonly digestSweepSeconds: number | undefined;
   /** ReliefWeb API appname (pre-approved by ReliefWeb); without it ReliefWeb sources are skipped. */
   readonly reliefwebAppname: string | undefined;
   /** Named in the User-Agent of every fetch from live sources, so site owners can find us. */
@@ -191,6 +218,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     rescanIntervalSeconds: e.RESCAN_INTERVAL_SECONDS,
+    digestClaimSeconds: e.DIGEST_CLAIM_SECONDS,
+    digestSweepSeconds: e.DIGEST_SWEEP_SECONDS,
     reliefwebAppname: e.RELIEFWEB_APPNAME,
     botHomepage: e.BOT_HOMEPAGE,
     shardCount: e.SHARD_COUNT,

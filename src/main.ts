@@ -13,6 +13,7 @@ import { createSourcesRuntime, type SourcesRuntime } from './sources/sourcesRunt
 import { createSourcesView } from './sources/sourcesView.js';
 import { startOpsServer, type OpsServer } from './ops/httpServer.js';
 import { createBotMetrics } from './ops/metrics.js';
+import { claimOwner } from './store/claimOwner.js';
 import { Store, StoreOpenError } from './store/store.js';
 import { VERSION } from './version.js';
 
@@ -92,7 +93,17 @@ async function main(): Promise<number> {
     const followFromSeq = await store.log.latestSeq();
     loaded = await loadLibrary(config.dataDir, logger, store.webDocuments);
     digests = discord
-      ? await createDigestRuntime({ ...config, library: loaded.library, logger, rest: discord.rest, metrics })
+      ? await createDigestRuntime({
+          ...config,
+          library: loaded.library,
+          logger,
+          rest: discord.rest,
+          metrics,
+          tuning: {
+            claim: { owner: claimOwner(config.dataDir), ttlMs: config.digestClaimSeconds * 1000 },
+            sweepMs: config.digestSweepSeconds === undefined ? undefined : config.digestSweepSeconds * 1000,
+          },
+        })
       : undefined;
     sources = createSourcesRuntime({
       dataDir: config.dataDir,

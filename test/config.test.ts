@@ -13,6 +13,9 @@ describe('config', () => {
         dataDir: 'data',
         logLevel: 'info',
         rescanIntervalSeconds: 60,
+        databaseUrl: undefined,
+        digestClaimSeconds: 60,
+        digestSweepSeconds: undefined,
         reliefwebAppname: undefined,
         shardCount: undefined,
         shardIds: undefined,
@@ -20,6 +23,44 @@ describe('config', () => {
         metricsHost: '0.0.0.0',
       });
       expect(Object.isFrozen(config)).toBe(true);
+    });
+
+    it('reads DATABASE_URL (PostgreSQL only, empty meaning SQLite) and the digest claim and sweep', () => {
+      expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+      expect(loadConfig({ DATABASE_URL: 'postgres://bot:pw@db:5432/news' }).databaseUrl).toBe(
+        'postgres://bot:pw@db:5432/news',
+      );
+      expect(loadConfig({ DATABASE_URL: 'postgresql://db/news' }).databaseUrl).toBe('postgresql://db/news');
+      expect(loadConfig({ DIGEST_CLAIM_SECONDS: '15', DIGEST_SWEEP_SECONDS: '0' })).toMatchObject({
+        digestClaimSeconds: 15,
+        digestSweepSeconds: 0,
+      });
+      for (const [name, value, message] of [
+        [
+          'DATABASE_URL',
+          'mysql://bot:s3cret@db/news',
+          'DATABASE_URL: must be a PostgreSQL URL such as postgres://user:password@host:5432/database, or unset for SQLite',
+        ],
+        [
+          'DIGEST_CLAIM_SECONDS',
+          '1',
+          'DIGEST_CLAIM_SECONDS: must be 5 seconds or more (a claim is renewed after every message posted)',
+        ],
+        ['DIGEST_SWEEP_SECONDS', '-1', 'DIGEST_SWEEP_SECONDS: must be 0 (off) or more'],
+      ] as const) {
+        const error: unknown = (() => {
+          try {
+            loadConfig({ [name]: value });
+            return undefined;
+          } catch (e) {
+            return e;
+          }
+        })();
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems).toEqual([message]);
+        // The password in a refused URL is never echoed.
+        expect((error as Error).message).not.toContain('s3cret');
+      }
     });
 
     it('reads RELIEFWEB_APPNAME, empty meaning unset', () => {
