@@ -1,0 +1,254 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ChannelType, type APIMessage } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { deployCommands } from '../../src/discord/deployCommands.js';
+import { Store } from '../../src/store/store.js';
+import { LoopbackDiscord, snowflakeOnShard } from '../../loopback/discord.js';
+import { json, LoopbackWeb } from '../../loopback/web.js';
+import { dropArticle } from '../digests/articles.js';
+import { makeDataDir } from '../fixtures/dataDir.js';
+import { compiledBuild, shippedProcesses, type ShippedProcess } from '../support/shippedProcess.js';
+import { freshDatabaseUrl } from '../support/stores.js';
+
+const PROCESSES = 3;
+const SUBSCRIPTIONS = 200;
+const ARTICLES = 30; // with the shipped articles, two messages per digest
+const SOURCE = 'shared-news';
+const HOUR = 3_600_000;
+const MESSAGE_POSTS = /^\/channels\/\d+\/messages$/;
+
+/** Document ids the Read buttons of the messages point at, in order. */
+const docIds = (messages: readonly APIMessage[]) =>
+  messages.flatMap((m) =>
+    (m.components ?? []).flatMap((row) =>
+      'components' in row
+        ? row.components.flatMap((c) => ('custom_id' in c ? [c.custom_id.split(':')[2] ?? ''] : []))
+        : [],
+    ),
+  );
+
+/** Polls an async probe until it holds. */
+async function until(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** A seeded generator, so a failing run can be replayed. */
+function random(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/**
+ * Three bot processes, as the Dockerfile runs them (the compiled build, plain node), each with its
+ * own data folder and shard, sharing one PostgreSQL database: digests due at once for 200
+ * subscriptions, processes killed with SIGKILL at random points and restarted. Every article must
+ * reach every subscription exactly once, with nothing left pending or claimed; a live source is
+ * fetched by one process and searchable through all three.
+ */
+describe('several bot processes on one PostgreSQL (compiled build, loopback Discord and web)', () => {
+  let build: Awaited<ReturnType<typeof compiledBuild>>;
+  let server: LoopbackDiscord;
+  let web: LoopbackWeb;
+  let databaseUrl: string;
+  const dataDirs = Array.from({ length: PROCESSES }, () => makeDataDir({ shipped: true }));
+  let processes: ReturnType<typeof shippedProcesses>;
+
+  beforeAll(async () => {
+    [build, databaseUrl, web] = await Promise.all([
+      compiledBuild(),
+      freshDatabaseUrl(),
+      LoopbackWeb.start({}),
+    ]);
+    processes = shippedProcesses({ compiled: build.outDir });
+    // One guild per shard; their channels hold the 200 subscriptions between them.
+    const perGuild = Math.ceil(SUBSCRIPTIONS / PROCESSES);
+    server = await LoopbackDiscord.start({
+      recommendedShards: PROCESSES,
+      requiredShardCount: PROCESSES,
+      guilds: Array.from({ length: PROCESSES }, (_, shard) => ({
+        id: snowflakeOnShard(shard, PROCESSES),
+        name: `Shard ${shard} newsroom`,
+        channels: Array.from({ length: perGuild }, (_, k) => ({
+          name: `digest-${shard}-${k}`,
+          type: ChannelType.GuildText,
+        })),
+      })),
+    });
+    // Older than a day: indexed on the source's first fetch, not news, so not in digests.
+    web.route(
+      '/feed.json',
+      json({
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'Shared news',
+        items: [30, 40, 50].map((hoursAgo, k) => ({
+          id: `shared-${k}`,
+          url: `${web.baseUrl}/news/${k}`,
+          title: `Shelter capacity at the eastern crossing, update ${k}`,
+          date_published: new Date(Date.now() - hoursAgo * HOUR).toISOString(),
+          content_text: `Geneva - Shelter capacity at the eastern crossing reached its limit in update ${k}. Teams added beds.`,
+        })),
+      }),
+    );
+    for (const data of dataDirs) {
+      for (let n = 0; n < ARTICLES; n++) dropArticle(data.raw, n, ['Chad', 'Peru', 'Mali'][n % 3]);
+      writeFileSync(
+        path.join(data.dir, 'sources.json'),
+        JSON.stringify({
+          sources: [{ id: SOURCE, type: 'feed', url: `${web.baseUrl}/feed.json`, fetchArticles: false }],
+        }),
+      );
+    }
+    await deployCommands(loadConfig({ ...server.botEnv(dataDirs[0]!.dir), DISCORD_GUILD_ID: '' }));
+
+    // 200 subscriptions, created before any process runs, every one due at once at start-up: an
+    // every-minute schedule that last ran (was created) two minutes ago.
+    const store = await Store.open({ dataDir: dataDirs[0]!.dir, databaseUrl });
+    try {
+      const channels = server.guilds.flatMap((g) =>
+        g.channels.map((c) => ({ guildId: g.id, channelId: c.id })),
+      );
+      const twoMinutesAgo = new Date(Date.now() - 2 * 60_000);
+      for (const { guildId, channelId } of channels.slice(0, SUBSCRIPTIONS)) {
+        await store.subscriptions.create(
+          { guildId, channelId, cron: '* * * * *', timezone: 'UTC', query: null, backfill: 0 },
+          twoMinutesAgo,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    processes?.killAll();
+    await Promise.all([server?.close(), web?.close(), build?.remove()]);
+    for (const data of dataDirs) data.cleanup();
+  });
+
+  it('delivers every article exactly once per subscription through SIGKILLs, and follows one fetch everywhere', async () => {
+    const next = random(12);
+    const everyProcess: ShippedProcess[] = [];
+    const start = (shard: number) => {
+      const bot = processes.start(
+        'src/main.ts',
+        server.botEnv(dataDirs[shard]!.dir, {
+          DISCORD_GUILD_ID: '',
+          DATABASE_URL: databaseUrl,
+          SHARD_COUNT: String(PROCESSES),
+          SHARD_IDS: String(shard),
+          LOG_LEVEL: 'debug',
+          RESCAN_INTERVAL_SECONDS: '0',
+          DIGEST_CLAIM_SECONDS: '5',
+          DIGEST_SWEEP_SECONDS: '1',
+        }),
+      );
+      everyProcess.push(bot);
+      return bot;
+    };
+    const posts = () => server.requestsTo('POST', MESSAGE_POSTS);
+    // Each message is stored at once and answered a little later, so kills land mid-post too.
+    server.inject({ method: 'POST', path: MESSAGE_POSTS, fault: { kind: 'delay', ms: 30 }, times: Infinity });
+    const running = Array.from({ length: PROCESSES }, (_, shard) => start(shard));
+
+    // Kill a process at three random points while the digests go out. The first and last come
+    // back at once (and take their own claims back); the second stays down for longer than a
+    // claim lasts, so the other processes must finish what it held. Discord forgets the nonces
+    // after each kill: only the channel-history check then stands between a re-post and a duplicate.
+    const expectedPosts = SUBSCRIPTIONS * 2;
+    const kills: string[] = [];
+    const downMs = [300, 8_000, 300];
+    for (const [round, fraction] of [
+      0.15 + next() * 0.1,
+      0.4 + next() * 0.1,
+      0.65 + next() * 0.1,
+    ].entries()) {
+      const at = Math.floor(expectedPosts * fraction);
+      await server.waitFor(() => posts().length >= at, { timeoutMs: 90_000 });
+      const shard = Math.floor(next() * PROCESSES);
+      const victim = running[shard]!;
+      expect(victim.child.exitCode, victim.output()).toBeNull();
+      victim.child.kill('SIGKILL');
+      expect((await victim.exited).signal).toBe('SIGKILL');
+      kills.push(`shard ${shard} at ${posts().length} posts, down ${downMs[round]} ms`);
+      server.forgetNonces();
+      await new Promise((resolve) => setTimeout(resolve, downMs[round]));
+      running[shard] = start(shard);
+    }
+
+    // Done: every subscription's cursor at the end of the log, nothing pending.
+    const store = await Store.open({ dataDir: dataDirs[0]!.dir, databaseUrl });
+    try {
+      await until(async () => {
+        const end = await store.log.latestSeq();
+        const subscriptions = await store.subscriptions.list();
+        const pending = await store.deliveries.pending();
+        return pending.length === 0 && subscriptions.every((s) => s.cursorSeq === end);
+      }, 90_000);
+      const items = (await store.log.entries(0))
+        .filter((e) => e.event === 'new' && e.news)
+        .map((e) => e.docId)
+        .sort();
+      expect(items.length).toBeGreaterThan(ARTICLES);
+      for (const s of await store.subscriptions.list()) {
+        const posted = docIds(server.channelMessages(s.channelId));
+        expect(posted.length, `#${s.id}`).toBe(items.length); // no duplicate...
+        expect([...posted].sort(), `#${s.id}`).toEqual(items); // ...and nothing missing
+      }
+
+      // The live source: fetched by one process (the others found it claimed), then found by a
+      // /search in each shard's guild, so every process followed that fetch into its index.
+      const fetched = `"msg":"source ${SOURCE} fetched"`;
+      await server.waitFor(() => everyProcess.some((bot) => bot.stdout().includes(fetched)), {
+        timeoutMs: 60_000,
+      });
+      expect(everyProcess.filter((bot) => bot.stdout().includes(fetched))).toHaveLength(1);
+      expect(
+        everyProcess.some((bot) =>
+          bot.stdout().includes(`"msg":"source ${SOURCE} is being fetched by another process"`),
+        ),
+      ).toBe(true);
+      for (const [shard, guild] of server.guilds.entries()) {
+        await server.waitFor(() => server.sessionsOfShard(shard) > 0, { timeoutMs: 30_000 });
+        // Within the follow beat (5 s with PostgreSQL).
+        const deadline = Date.now() + 15_000;
+        let reply = '';
+        while (!reply.includes('Shelter capacity at the eastern crossing, update') && Date.now() < deadline) {
+          const session = await server.sendSlashCommand(
+            'search',
+            { query: 'shelter capacity eastern crossing' },
+            { guildId: guild.id, channelId: guild.channels[0]!.id },
+          );
+          reply = JSON.stringify(session.reply);
+          if (!reply.includes('update')) await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        expect(reply, `guild of shard ${shard}`).toContain(
+          'Shelter capacity at the eastern crossing, update',
+        );
+      }
+
+      // What the process down for longer than its claims held was finished by the others' sweeps.
+      expect(everyProcess.some((bot) => bot.logged('digest sweep finished work left or missed'))).toBe(true);
+
+      // SIGTERM drains: each process finishes or releases what it holds, then exits 0.
+      for (const bot of running) bot.child.kill('SIGTERM');
+      for (const bot of running) expect((await bot.exited).code, bot.output()).toBe(0);
+      expect(await store.subscriptions.claimed()).toEqual([]);
+      expect(await store.deliveries.pending()).toEqual([]);
+      console.info(
+        `shared PostgreSQL: ${PROCESSES} processes, ${SUBSCRIPTIONS} subscriptions × ${items.length} items, ` +
+          `${posts().length} POSTs for ${[...server.messages.values()].length} messages; kills: ${kills.join(', ')}`,
+      );
+    } finally {
+      await store.close();
+    }
+  }, 300_000);
+});
