@@ -92,6 +92,8 @@ const silent: DeliveryLog = { info: () => undefined, warn: () => undefined };
  */
 export class DigestDelivery {
   private readonly locks = new Map<number, Promise<unknown>>();
+  /** Subscriptions whose pending delivery this process holds a claim on until its retry. */
+  private readonly held = new Set<number>();
   private readonly now: () => Date;
   private readonly log: DeliveryLog;
   private readonly claim: { readonly owner: string; readonly ttlMs: number };
@@ -176,6 +178,18 @@ export class DigestDelivery {
     while (this.locks.size > 0) await Promise.allSettled([...this.locks.values()]);
   }
 
+  /**
+   * Gives up the claims this process holds on deliveries kept pending for a later retry (shutting
+   * down: another process retries them at its next sweep instead of after the retry delay).
+   */
+  async releaseHeld(): Promise<void> {
+    const held = [...this.held];
+    this.held.clear();
+    for (const id of held) {
+      await this.options.store.subscriptions.release(id, this.claim.owner).catch(() => undefined);
+    }
+  }
+
   private async runLocked(id: number, options: RunOptions): Promise<RunOutcome> {
     const { store } = this.options;
     const initial = await store.subscriptions.get(id);
@@ -193,8 +207,10 @@ export class DigestDelivery {
       // expires then and another process retries instead (not every process at its next sweep).
       if (outcome?.kind === 'pending') {
         const holdMs = this.options.retryPendingMs ?? 300_000;
+        this.held.add(id);
         await store.subscriptions.claim(id, this.claim.owner, holdMs, this.now()).catch(() => undefined);
       } else {
+        this.held.delete(id);
         await store.subscriptions.release(id, this.claim.owner).catch(() => undefined);
       }
     }

@@ -110,6 +110,7 @@ export class DigestRunQueue {
     this.queue.length = 0;
     this.queued.clear();
     await this.options.delivery.idle();
+    await this.options.delivery.releaseHeld();
   }
 
   /**

@@ -111,6 +111,17 @@ export class SourceFetcher {
     }
   }
 
+  /**
+   * Gives up the claims of fetches still in flight (shutting down: the process exits without
+   * finishing them, and another process may fetch those sources at once instead of in 10 min).
+   */
+  async releaseInFlight(): Promise<void> {
+    const owner = this.options.claimOwner ?? RANDOM_OWNER;
+    for (const sourceId of this.inFlight.keys()) {
+      await this.options.store.sourceStates.release(sourceId, owner).catch(() => undefined);
+    }
+  }
+
   private async run(source: SourceConfig): Promise<SourceFetchReport> {
     const { store } = this.options;
     // Read under the claim: another process may have fetched it (and moved its validators) just now.

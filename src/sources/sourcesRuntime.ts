@@ -161,6 +161,7 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
       // behind after a short wait rather than holding up the shutdown for its timeouts.
       const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
       await Promise.race([tick, grace]);
+      await fetcher.releaseInFlight();
     },
   };
 }

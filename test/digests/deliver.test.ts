@@ -133,6 +133,27 @@ describe('digests', () => {
       expect(h.server.channelMessages(general())).toHaveLength(1);
     });
 
+    it('holds the claim on a delivery kept pending until its retry, and gives it up on shutdown', async () => {
+      const s = await subscribe();
+      dropArticle(h.data.raw, 1);
+      await h.ingester.sync();
+      h.server.inject({
+        method: 'POST',
+        path: /\/channels\/\d+\/messages/,
+        fault: { kind: 'serverError', status: 500 },
+        times: Infinity,
+      });
+      expect(await h.service.send(s.id)).toMatchObject({ kind: 'pending' });
+      // Another process (another owner) may not retry it before this one does...
+      const [held] = await h.store.subscriptions.claimed();
+      expect(held?.id).toBe(s.id);
+      expect(await h.store.subscriptions.claim(s.id, 'another-process', 60_000)).toBe(false);
+      // ...until this one shuts down.
+      await h.service.stop();
+      expect(await h.store.subscriptions.claimed()).toEqual([]);
+      expect(await h.store.subscriptions.claim(s.id, 'another-process', 60_000)).toBe(true);
+    });
+
     it('keeps the delivery pending through a 500 storm, then finishes it with the same nonces', async () => {
       const s = await subscribe();
       dropArticle(h.data.raw, 1);
