@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { APIMessage } from 'discord.js';
 import path from 'node:path';
 import { page } from '../fixtures/pages.js';
 
@@ -22,3 +23,13 @@ export function dropArticle(raw: string, n: number, country?: string, topic?: st
   writeFileSync(path.join(raw, `${id}.txt`), articleText(n, country, topic));
   return id;
 }
+
+/** Document ids the Read buttons of digest messages point at, in order. */
+export const docIds = (messages: readonly APIMessage[]): string[] =>
+  messages.flatMap((m) =>
+    (m.components ?? []).flatMap((row) =>
+      'components' in row
+        ? row.components.flatMap((c) => ('custom_id' in c ? [c.custom_id.split(':')[2] ?? ''] : []))
+        : [],
+    ),
+  );

@@ -1,4 +1,4 @@
-import { ChannelType, type APIMessage } from 'discord.js';
+import { ChannelType } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 as random } from '../../src/util/random.js';
 import { loadConfig } from '../../src/config.js';
@@ -7,7 +7,7 @@ import { Store } from '../../src/store/store.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 import { LoopbackDiscord, type InteractionSession } from '../../loopback/discord.js';
 import { shippedProcesses, type ShippedProcess } from '../support/shippedProcess.js';
-import { dropArticle } from './articles.js';
+import { docIds, dropArticle } from './articles.js';
 
 /**
  * The shipped bot (what `npm start` runs: `node --import tsx src/main.ts`) as a child process
@@ -22,16 +22,6 @@ const KILL_POINTS = 50;
 const BATCH = 30; // articles per batch, every other round: two messages per digest
 const HOLD_MS = 60; // each message is stored at once and answered this much later
 const MESSAGE_POSTS = /^\/channels\/\d+\/messages$/;
-
-/** Document ids the Read buttons of the messages point at. */
-const docIds = (messages: readonly APIMessage[]) =>
-  messages.flatMap((m) =>
-    (m.components ?? []).flatMap((row) =>
-      'components' in row
-        ? row.components.flatMap((c) => ('custom_id' in c ? [c.custom_id.split(':')[2] ?? ''] : []))
-        : [],
-    ),
-  );
 
 describe('digests under SIGKILL of the shipped bot (src/main.ts as npm start runs it, loopback Discord)', () => {
   let server: LoopbackDiscord;

@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ChannelType, type APIMessage } from 'discord.js';
+import { ChannelType } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import { Store } from '../../src/store/store.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { LoopbackDiscord, snowflakeOnShard } from '../../loopback/discord.js';
 import { json, LoopbackWeb } from '../../loopback/web.js';
-import { dropArticle } from '../digests/articles.js';
+import { docIds, dropArticle } from '../digests/articles.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 import { compiledBuild, shippedProcesses, type ShippedProcess } from '../support/shippedProcess.js';
 import { freshDatabaseUrl } from '../support/stores.js';
@@ -19,16 +20,6 @@ const SOURCE = 'shared-news';
 const HOUR = 3_600_000;
 const MESSAGE_POSTS = /^\/channels\/\d+\/messages$/;
 
-/** Document ids the Read buttons of the messages point at, in order. */
-const docIds = (messages: readonly APIMessage[]) =>
-  messages.flatMap((m) =>
-    (m.components ?? []).flatMap((row) =>
-      'components' in row
-        ? row.components.flatMap((c) => ('custom_id' in c ? [c.custom_id.split(':')[2] ?? ''] : []))
-        : [],
-    ),
-  );
-
 /** Polls an async probe until it holds. */
 async function until(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -36,15 +27,6 @@ async function until(probe: () => Promise<boolean>, timeoutMs: number): Promise<
     if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-/** A seeded generator, so a failing run can be replayed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 /**
@@ -135,7 +117,7 @@ describe('several bot processes on one PostgreSQL (compiled build, loopback Disc
   });
 
   it('delivers every article exactly once per subscription through SIGKILLs, and follows one fetch everywhere', async () => {
-    const next = random(12);
+    const next = mulberry32(12); // seeded: a failing run replays
     const everyProcess: ShippedProcess[] = [];
     const start = (shard: number) => {
       const bot = processes.start(
