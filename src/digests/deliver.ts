@@ -234,6 +234,8 @@ export class DigestDelivery {
     // Read again: the cursor moved if a pending delivery was just completed, here or elsewhere.
     const subscription = options.pendingOnly ? undefined : await store.subscriptions.get(id);
     if (!options.pendingOnly && !subscription) return { kind: 'not-active', status: 'missing' };
+    // Paused by another process since the first read: nothing new is composed.
+    if (subscription && subscription.status !== 'active') return { kind: 'not-active', status: 'paused' };
     if (subscription && (!options.onlyIfDue || this.isDue(subscription))) {
       const { plan, toSeq } = await this.preview(subscription);
       const messages = renderDigestMessages(plan, { mentionRoleId: subscription.mentionRoleId });

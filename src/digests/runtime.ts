@@ -105,9 +105,7 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
   let starting: Promise<void> | undefined;
   let stopped = false;
   // After stop() the store is closed: a late scrape reads 0 rather than failing.
-  options.metrics?.collectPendingDigests(async () =>
-    stopped ? 0 : (await store.deliveries.pending()).length,
-  );
+  options.metrics?.collectPendingDigests(async () => (stopped ? 0 : await store.deliveries.pendingCount()));
 
   return {
     service,

@@ -156,6 +156,12 @@ export class Deliveries {
     return row && mustGet(this.db, row.id);
   }
 
+  /** How many deliveries are in flight (for /metrics, read at every scrape). */
+  async pendingCount(): Promise<number> {
+    const row = await this.db.get("SELECT count(*) AS n FROM deliveries WHERE status = 'pending'");
+    return z.object({ n: z.number().int() }).parse(row).n;
+  }
+
   /** Every delivery in flight, oldest first. */
   async pending(): Promise<Delivery[]> {
     return this.byIds(await this.db.all("SELECT id FROM deliveries WHERE status = 'pending' ORDER BY id"));

@@ -43,9 +43,11 @@ describe.each(STORE_KINDS)('store/deliveries (%s)', (kind) => {
       expect((await store.deliveries.forSubscription(s.id)).map((x) => x.parts.length)).toEqual([2]);
       await store.deliveries.markPartPosted(d.id, 0, '123', NOW);
       expect((await store.deliveries.pendingFor(s.id))?.parts[0]?.messageId).toBe('123');
+      expect(await store.deliveries.pendingCount()).toBe(1);
       await store.deliveries.complete(d.id, NOW);
       expect(await store.deliveries.pendingFor(s.id)).toBeUndefined();
       expect(await store.deliveries.pending()).toEqual([]);
+      expect(await store.deliveries.pendingCount()).toBe(0);
       expect(await store.subscriptions.get(s.id)).toMatchObject({
         cursorSeq: 3,
         backfill: 0,
