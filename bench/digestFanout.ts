@@ -172,7 +172,8 @@ export async function startRateLimiter(target: string): Promise<RateLimiter> {
       ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
     });
     const body = await forwarded.text();
-    if (channel && req.method === 'POST' && forwarded.ok) posts.push({ channelId: channel, at: performance.now() });
+    if (channel && req.method === 'POST' && forwarded.ok)
+      posts.push({ channelId: channel, at: performance.now() });
     send(res, forwarded.status, headers, body);
   };
   const server = createServer((req, res) => void handle(req, res).catch(() => send(res, 502, {}, '{}')));

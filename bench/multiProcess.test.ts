@@ -103,7 +103,11 @@ describe('multi-process benchmark figures', () => {
       ['digest fan-out, 2 processes, one proxy: 429s (no storm)', 11, 10, false],
     ]);
     const lines = renderMultiProcessTargets(targets);
-    expect(lines[1]).toMatch(/^PASS\s+digest fan-out, 1 process, one proxy: share of the ceiling\s+92\.0 %\s+>= 90\.0 %$/);
-    expect(lines[4]).toMatch(/^FAIL\s+digest fan-out, 2 processes, one proxy: 429s \(no storm\)\s+11 429s\s+<= 10 429s$/);
+    expect(lines[1]).toMatch(
+      /^PASS\s+digest fan-out, 1 process, one proxy: share of the ceiling\s+92\.0 %\s+>= 90\.0 %$/,
+    );
+    expect(lines[4]).toMatch(
+      /^FAIL\s+digest fan-out, 2 processes, one proxy: 429s \(no storm\)\s+11 429s\s+<= 10 429s$/,
+    );
   });
 });

@@ -168,7 +168,7 @@ export const STORM_SHARE = 0.05;
  * `flat` are left out.
  */
 export function multiProcessTargets(flat: Readonly<Record<string, unknown>>): MultiProcessTarget[] {
-  const num = (key: string) => (typeof flat[key] === 'number' ? (flat[key] as number) : null);
+  const num = (key: string) => (typeof flat[key] === 'number' ? flat[key] : null);
   const targets: MultiProcessTarget[] = [];
   for (const n of [1, 2, 3]) {
     const key = `fanoutProxy${n}`;
