@@ -520,7 +520,8 @@ export function flatten(report: MultiProcessReport): Record<string, number> {
   flat.searchPages = report.searchPages;
   for (const r of report.search) {
     flat[`search${r.processes}QueriesPerSecond`] = r.queriesPerSecond;
-    flat[`search${r.processes}P99Ms`] = r.p99AtBestMs;
+    // No rate sustained: no p99 to give (JSON has no NaN).
+    if (Number.isFinite(r.p99AtBestMs)) flat[`search${r.processes}P99Ms`] = r.p99AtBestMs;
   }
   return flat;
 }
