@@ -69,14 +69,38 @@ export function floorSeconds(messages: number, messagesPerChannel: number): numb
   return windows > 0 ? windows : messages / DISCORD_LIMITS.globalPerSecond;
 }
 
-/** A proxy in front of the loopback server that answers like Discord's rate limiter. */
-async function startRateLimiter(
-  target: string,
-): Promise<{ base: string; limited: () => number; close: () => Promise<void> }> {
+/** A message the rate limiter let through and the loopback server stored. */
+export interface PassedPost {
+  readonly channelId: string;
+  /** performance.now() when the server's answer came back. */
+  readonly at: number;
+}
+
+/** The rate limiter in front of a loopback server, and what it saw. */
+export interface RateLimiter {
+  /** `http://127.0.0.1:port`: append `/api` for DISCORD_API_BASE or `rest.api`. */
+  readonly base: string;
+  /** 429s sent, global and per channel together. */
+  limited(): number;
+  readonly limitedBy: { global(): number; channel(): number };
+  /** Messages posted (2xx from the server), in the order their answers came back. */
+  posts(): readonly PassedPost[];
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy in front of the loopback server that answers like Discord's rate limiter: 50 requests in
+ * each second (wall-clock windows) for the whole bot, 5 messages per 5 s per channel, 429 with
+ * Retry-After and X-RateLimit-* headers. Interaction callbacks are exempt from the global limit, as
+ * on Discord.
+ */
+export async function startRateLimiter(target: string): Promise<RateLimiter> {
   const buckets = new Map<string, { resetAt: number; remaining: number }>();
   let globalWindow = 0;
   let globalCount = 0;
-  let limited = 0;
+  let limitedGlobal = 0;
+  let limitedChannel = 0;
+  const posts: PassedPost[] = [];
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: string) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(body);
@@ -91,8 +115,9 @@ async function startRateLimiter(
       globalCount = 0;
     }
     const headers: Record<string, string> = {};
-    if (++globalCount > DISCORD_LIMITS.globalPerSecond) {
-      limited++;
+    const isInteractionCallback = /^\/api(\/v\d+)?\/interactions\//.test(req.url ?? '');
+    if (!isInteractionCallback && ++globalCount > DISCORD_LIMITS.globalPerSecond) {
+      limitedGlobal++;
       const retry = ((second + 1) * 1000 - now) / 1000;
       send(
         res,
@@ -121,7 +146,7 @@ async function startRateLimiter(
         'x-ratelimit-reset': (bucket.resetAt / 1000).toFixed(3),
       });
       if (bucket.remaining === 0) {
-        limited++;
+        limitedChannel++;
         send(
           res,
           429,
@@ -146,7 +171,10 @@ async function startRateLimiter(
       },
       ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
     });
-    send(res, forwarded.status, headers, await forwarded.text());
+    const body = await forwarded.text();
+    if (channel && req.method === 'POST' && forwarded.ok)
+      posts.push({ channelId: channel, at: performance.now() });
+    send(res, forwarded.status, headers, body);
   };
   const server = createServer((req, res) => void handle(req, res).catch(() => send(res, 502, {}, '{}')));
   server.listen(0, '127.0.0.1');
@@ -154,7 +182,9 @@ async function startRateLimiter(
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
-    limited: () => limited,
+    limited: () => limitedGlobal + limitedChannel,
+    limitedBy: { global: () => limitedGlobal, channel: () => limitedChannel },
+    posts: () => posts,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

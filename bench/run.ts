@@ -16,8 +16,10 @@
  * numbers as JSON on stdout. Progress goes to stderr.
  *
  * Then, once each, the benchmarks of their own (`<script>.ts --json`, whose last stdout line is a JSON
- * object of numbers, printed as a section of the report): the digest fan-out (bench/digestFanout.ts)
- * and ingestion from live sources, 10,000 feed items over loopback HTTP (bench/sourceIngestion.ts).
+ * object of numbers, printed as a section of the report): the digest fan-out (bench/digestFanout.ts),
+ * ingestion from live sources, 10,000 feed items over loopback HTTP (bench/sourceIngestion.ts), and
+ * several bot processes on one PostgreSQL: fan-out and search with 1 to 3 processes, with issue
+ * 12's targets (bench/multiProcess.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -28,7 +30,14 @@ import { copySnapshotFiles, ensureCorpus, makeWorkDir } from './corpusCache.js';
 import { QUERY_CLASSES } from './queries.js';
 import type { ColdStartResult, LiveLoadResult, Percentiles, PrepareResult, SideResult } from './results.js';
 import type { SideName } from './side.js';
-import { renderTargets, targetsOf, type Target, type TargetFigures } from './targets.js';
+import {
+  multiProcessTargets,
+  renderMultiProcessTargets,
+  renderTargets,
+  targetsOf,
+  type Target,
+  type TargetFigures,
+} from './targets.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -520,6 +529,8 @@ function renderTable(reports: readonly SizeReport[], sections: readonly Section[
         `  ${key}: ${typeof value === 'number' ? value.toLocaleString('en-US') : JSON.stringify(value)}`,
       );
     }
+    if (script === 'multiProcess.ts')
+      out.push('', ...renderMultiProcessTargets(multiProcessTargets(result as Record<string, unknown>)));
   }
   return out.join('\n');
 }
@@ -559,6 +570,7 @@ async function main(argv: readonly string[]): Promise<void> {
       '--pages',
       '10000',
     ]),
+    await section('Several bot processes on one PostgreSQL', 'multiProcess.ts'),
   ];
   log(`\nbenchmark done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const json = {
@@ -569,6 +581,8 @@ async function main(argv: readonly string[]): Promise<void> {
     targets,
     digestFanout: sections[0]?.result ?? null,
     sourceIngestion: sections[1]?.result ?? null,
+    multiProcess: sections[3]?.result ?? null,
+    multiProcessTargets: multiProcessTargets((sections[3]?.result ?? {}) as Record<string, unknown>),
   };
   if (args.save) writeFileSync(args.save, `${JSON.stringify(json, null, 2)}\n`);
   process.stdout.write(

