@@ -34,9 +34,7 @@ import { Store } from '../src/store/store.js';
 import { LoopbackDiscord, snowflakeOnShard, type InteractionSession } from '../loopback/discord.js';
 // The tests' own helpers for a real PostgreSQL and the compiled build, reused rather than copied
 // (the lint rule keeps benches off tests; these two belong in a shared place, see the report).
-// eslint-disable-next-line no-restricted-imports
 import { startPostgresServer } from '../test/support/postgresServer.js';
-// eslint-disable-next-line no-restricted-imports
 import { compiledBuild, shippedProcesses, type ShippedProcess } from '../test/support/shippedProcess.js';
 import { copySnapshotFiles } from './corpusCache.js';
 import { startRateLimiter } from './digestFanout.js';
