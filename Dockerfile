@@ -22,7 +22,7 @@ RUN apt-get update \
 # better-sqlite3 12 derives from node::ObjectWrap, whose header changed in Node 24.19: built
 # against 24.19+ headers it aborts the process when a statement is garbage-collected
 # (nodejs/node#65446). Compile it against 24.18.1's headers (same ABI, runs on every 24.x).
-# TODO(#12): drop both settings once better-sqlite3 13 (Node-API) replaces 12.
+# Drop both settings once better-sqlite3 13 (Node-API, Node >= 22) replaces 12.
 ENV npm_config_build_from_source=true \
     npm_config_target=24.18.1
 WORKDIR /app
