@@ -214,16 +214,21 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
   });
   const { store, ingester, service } = runtime;
   try {
+    // Created two days ago: their 09:00 slot has passed, so the scheduler's run (`due`) composes.
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
     for (const name of channelNames) {
       for (let k = 0; k < scenario.subscriptionsPerChannel; k++) {
-        await store.subscriptions.create({
-          guildId: discord.guild.id,
-          channelId: discord.channel(name).id,
-          cron: '0 9 * * *',
-          timezone: 'UTC',
-          query: null,
-          backfill: 0,
-        });
+        await store.subscriptions.create(
+          {
+            guildId: discord.guild.id,
+            channelId: discord.channel(name).id,
+            cron: '0 9 * * *',
+            timezone: 'UTC',
+            query: null,
+            backfill: 0,
+          },
+          twoDaysAgo,
+        );
       }
     }
     mkdirSync(raw, { recursive: true });
