@@ -37,6 +37,7 @@ export class DigestRunQueue {
   private readonly channelTurns = new Map<string, number>();
   private turn = 0;
   private readonly retryTimers = new Map<number, NodeJS.Timeout>();
+  private stopping = false;
 
   constructor(private readonly options: RunQueueOptions) {}
 
@@ -52,6 +53,7 @@ export class DigestRunQueue {
    * outcome; never rejects (a failure is an `error` outcome).
    */
   due(id: number): Promise<RunOutcome> {
+    if (this.stopping) return Promise.resolve({ kind: 'not-active', status: 'paused' });
     const done = new Promise<RunOutcome>((resolve) => {
       this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]);
     });
@@ -102,9 +104,11 @@ export class DigestRunQueue {
 
   /** Drops queued runs and retries and waits for runs in progress. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const id of [...this.retryTimers.keys()]) this.cancelRetry(id);
-    for (const { id } of this.queue) {
-      for (const resolve of this.waiters.get(id) ?? []) resolve({ kind: 'not-active', status: 'paused' });
+    // Every waiter, queued or still looking up its channel.
+    for (const resolvers of this.waiters.values()) {
+      for (const resolve of resolvers) resolve({ kind: 'not-active', status: 'paused' });
     }
     this.waiters.clear();
     this.queue.length = 0;
@@ -159,6 +163,8 @@ export class DigestRunQueue {
 
   /** Every run goes through here: its outcome is counted, then acted on. */
   private async execute(id: number, options: RunOptions): Promise<RunOutcome> {
+    // Shutting down: no new run takes a claim.
+    if (this.stopping) return { kind: 'not-active', status: 'paused' };
     const { metrics } = this.options;
     let outcome: RunOutcome;
     try {

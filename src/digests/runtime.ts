@@ -102,6 +102,7 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
   });
   let watcher: RawWatcher | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let sweep: Promise<void> | undefined;
   let starting: Promise<void> | undefined;
   let stopped = false;
   // After stop() the store is closed: a late scrape reads 0 rather than failing.
@@ -120,7 +121,9 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
       clearInterval(sweeper);
       await starting?.catch(() => undefined);
       await watcher?.close();
+      // The queue refuses new runs and answers those waiting, so a sweep in progress ends too.
       await service.stop();
+      await sweep;
       await store.close();
     },
   };
@@ -129,11 +132,9 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
   function startSweeps(): NodeJS.Timeout | undefined {
     const every = options.tuning?.sweepMs ?? (store.kind === 'postgres' ? 10_000 : 0);
     if (every <= 0) return undefined;
-    let sweeping = false;
     const timer = setInterval(() => {
-      if (sweeping || stopped) return;
-      sweeping = true;
-      void (async () => {
+      if (sweep || stopped) return;
+      sweep = (async () => {
         await service.syncScheduler();
         const { finished, caughtUp } = await service.recover();
         const worked = [...finished, ...caughtUp].filter((o) => o.kind === 'delivered');
@@ -141,7 +142,7 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
           logger.info({ delivered: worked.length }, 'digest sweep finished work left or missed');
       })()
         .catch((error: unknown) => logger.warn({ err: error }, 'digest sweep failed'))
-        .finally(() => (sweeping = false));
+        .finally(() => (sweep = undefined));
     }, every);
     timer.unref();
     return timer;
