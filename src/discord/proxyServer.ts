@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { populateErrorResponse, populateSuccessfulResponse } from '@discordjs/proxy';
 // @discordjs/rest itself, not discord.js's re-export: discord.js loads its CommonJS build, and the
 // proxy's error mapping checks `instanceof` against the ES module build's error classes.
-import { REST, RESTEvents, type RequestMethod, type RouteLike } from '@discordjs/rest';
+import { DefaultRestOptions, REST, RESTEvents, type RequestMethod, type RouteLike } from '@discordjs/rest';
 import type { Logger } from '../logger.js';
 
 export interface ProxyServerOptions {
@@ -33,7 +33,19 @@ export interface ProxyServer {
 export async function startProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
   const { logger } = options;
   // The proxy forwards the bot's token with each request; it holds none itself.
-  const rest = new REST({ api: options.apiBase, version: '10' });
+  const global = slidingWindow(GLOBAL_PER_SECOND, 1000);
+  const rest = new REST({
+    api: options.apiBase,
+    version: '10',
+    // @discordjs/rest counts the global limit in one-second windows of its own, which Discord's
+    // need not match: two of its windows' worth can land in one of Discord's seconds and draw a
+    // global 429 that stalls every bot. Each request leaving the proxy waits its turn in a sliding
+    // second as well; interactions' answers are not under the global limit and pass straight on.
+    makeRequest: async (url, init) => {
+      if (!INTERACTION_ROUTE.test(new URL(url).pathname)) await global();
+      return DefaultRestOptions.makeRequest(url, init);
+    },
+  });
   rest.on(RESTEvents.RateLimited, (info) =>
     logger.info(
       { route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope },
@@ -58,6 +70,38 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
       rest.clearHashSweeper();
       rest.clearHandlerSweeper();
     },
+  };
+}
+
+/**
+ * Discord's global limit is 50 requests per second for one bot, interactions' answers excepted. The
+ * gate lets 48 through: a request's trip from here to Discord varies by milliseconds, and a few
+ * delayed ones could otherwise fall into the next second with its full 50.
+ */
+const GLOBAL_PER_SECOND = 48;
+const INTERACTION_ROUTE = /\/(interactions|webhooks)\//;
+
+/**
+ * A gate that lets at most `limit` callers through in any `windowMs`, in the order they came: each
+ * resolves when its turn is free.
+ */
+export function slidingWindow(limit: number, windowMs: number): () => Promise<void> {
+  const passed: number[] = [];
+  let queue = Promise.resolve();
+  return () => {
+    const turn = queue.then(async () => {
+      for (;;) {
+        const now = Date.now();
+        while (passed.length > 0 && (passed[0] ?? 0) <= now - windowMs) passed.shift();
+        if (passed.length < limit) {
+          passed.push(now);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, (passed[0] ?? now) + windowMs - now));
+      }
+    });
+    queue = turn;
+    return turn;
   };
 }
 

@@ -1,7 +1,7 @@
-import { DiscordAPIError, REST, RESTEvents, Routes } from 'discord.js';
+import { ChannelType, DiscordAPIError, REST, RESTEvents, Routes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoopbackDiscord } from '../../loopback/discord.js';
-import { startProxyServer, type ProxyServer } from '../../src/discord/proxyServer.js';
+import { slidingWindow, startProxyServer, type ProxyServer } from '../../src/discord/proxyServer.js';
 import { createLogger } from '../../src/logger.js';
 
 /** A bot process's REST client, as discord.js builds it from DISCORD_API_BASE, and what it saw. */
@@ -87,6 +87,53 @@ describe('proxyServer', () => {
         expect.arrayContaining(['second 1', 'second 2', 'second 3']),
       );
       expect(discord.channelMessages(general).map((m) => m.content)).toContain('first');
+    });
+
+    it('spaces every bot’s requests to the global limit, leaving a margin, without a 429 to learn it from', async () => {
+      // Three bot processes post 130 messages over 26 channels at once (5 each, under the per-channel
+      // limit). The loopback enforces no global limit, so only the proxy's gate can spread them.
+      const guild = discord.addGuild({
+        channels: Array.from({ length: 26 }, (_, k) => ({ name: `c${k}`, type: ChannelType.GuildText })),
+      });
+      const channels = guild.channels.map((c) => c.id);
+      const bots = [1, 2, 3].map(() => botRest(proxy.apiBase, discord.token));
+      await Promise.all(
+        Array.from({ length: 130 }, (_, n) =>
+          bots[n % 3]!.rest.post(Routes.channelMessages(channels[n % 26]!), { body: { content: `m${n}` } }),
+        ),
+      );
+      const times = discord.requests
+        .filter((r) => r.method === 'POST' && r.path.endsWith('/messages'))
+        .map((r) => r.receivedAt)
+        .sort((a, b) => a - b);
+      expect(times).toHaveLength(130);
+      expect(bots.every((b) => b.statuses.every((status) => status === 200))).toBe(true);
+      // 48 a second: the first 48 at once, the next 48 a second later, the last 34 a second after.
+      expect(times[47]! - times[0]!).toBeLessThan(900);
+      expect(times[48]! - times[0]!).toBeGreaterThanOrEqual(900);
+      expect(times[96]! - times[0]!).toBeGreaterThanOrEqual(1900);
+      expect(times.at(-1)! - times[0]!).toBeLessThan(3500);
+    });
+  });
+
+  describe('slidingWindow', () => {
+    it('lets `limit` callers through at once, then each as the oldest leaves the window, in order', async () => {
+      const gate = slidingWindow(3, 200);
+      const started = Date.now();
+      const passed: number[] = [];
+      const passedAt: number[] = [];
+      await Promise.all(
+        Array.from({ length: 7 }, (_, n) =>
+          gate().then(() => {
+            passed.push(n);
+            passedAt[n] = Date.now() - started;
+          }),
+        ),
+      );
+      expect(passed).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(passedAt.slice(0, 3).every((ms) => ms < 100)).toBe(true);
+      expect(passedAt.slice(3, 6).every((ms) => ms >= 195 && ms < 350)).toBe(true);
+      expect(passedAt[6]).toBeGreaterThanOrEqual(395);
     });
   });
 });
