@@ -84,11 +84,7 @@ export class Store implements Repositories {
         `PostgreSQL at ${describeDatabaseUrl(databaseUrl)}`,
       );
     }
-    return Store.openFile(storePath(dataDir));
-  }
-
-  /** An SQLite store in a file at any path. */
-  static openFile(file: string): Store {
+    const file = storePath(dataDir);
     return new Store(SqliteDriver.open(file), file);
   }
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestNonce, renderDigestMessages, toMessageBody } from '../../src/discord/format/digest.js';
 import { readButtonId } from '../../src/discord/components.js';
 import { dropArticle } from './articles.js';
-import { startHarness, until, type Harness } from './harness.js';
+import { failEveryPost, startHarness, until, type Harness } from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -137,12 +137,7 @@ describe('digests', () => {
       const s = await subscribe();
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
-      h.server.inject({
-        method: 'POST',
-        path: /\/channels\/\d+\/messages/,
-        fault: { kind: 'serverError', status: 500 },
-        times: Infinity,
-      });
+      failEveryPost(h.server);
       expect(await h.service.send(s.id)).toMatchObject({ kind: 'pending' });
       // Another process (another owner) may not retry it before this one does...
       const [held] = await h.store.subscriptions.claimed();
@@ -158,12 +153,7 @@ describe('digests', () => {
       const s = await subscribe();
       dropArticle(h.data.raw, 1);
       await h.ingester.sync();
-      h.server.inject({
-        method: 'POST',
-        path: /\/channels\/\d+\/messages/,
-        fault: { kind: 'serverError', status: 500 },
-        times: Infinity,
-      });
+      failEveryPost(h.server);
       const outcome = await h.service.send(s.id);
       expect(outcome).toEqual({ kind: 'pending', reason: 'Discord answered 500' });
       expect(posts().map((r) => r.status)).toEqual([500, 500]);

@@ -93,3 +93,13 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** From now on Discord answers every message post with a 500 (an outage the service must ride out). */
+export function failEveryPost(server: LoopbackDiscord): void {
+  server.inject({
+    method: 'POST',
+    path: /\/channels\/\d+\/messages/,
+    fault: { kind: 'serverError', status: 500 },
+    times: Infinity,
+  });
+}

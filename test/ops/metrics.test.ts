@@ -13,7 +13,7 @@ import { createSourcesRuntime } from '../../src/sources/sourcesRuntime.js';
 import { Store } from '../../src/store/store.js';
 import { LoopbackWeb, loopbackOnlyLookup, status, xml } from '../../loopback/web.js';
 import { dropArticle } from '../digests/articles.js';
-import { startHarness } from '../digests/harness.js';
+import { failEveryPost, startHarness } from '../digests/harness.js';
 import { webFixture } from '../sources/webFixtures.js';
 import { BotHarness, buttonLabelled } from '../support/botHarness.js';
 import { addExtraPages } from '../support/extraPages.js';
@@ -194,12 +194,7 @@ describe('ops/metrics', () => {
 
         dropArticle(h.data.raw, 2);
         await h.ingester.sync();
-        h.server.inject({
-          method: 'POST',
-          path: /\/channels\/\d+\/messages/,
-          fault: { kind: 'serverError', status: 500 },
-          times: Infinity,
-        });
+        failEveryPost(h.server);
         expect(await h.service.send(s.id)).toMatchObject({ kind: 'pending' });
         expect(await read('migration_news_digests_failed_total', { reason: 'pending' })).toBe(1);
         expect(await read('migration_news_digests_pending')).toBe(1);
