@@ -212,9 +212,9 @@ async function handle(
   logger: Logger,
 ): Promise<void> {
   const started = Date.now();
-  const url = new URL(req.url ?? '/', 'http://proxy');
-  const logged = { method: req.method, url: redactDiscordPath(url.pathname) };
+  const logged = { method: req.method, url: redactDiscordPath((req.url ?? '/').split('?')[0] ?? '/') };
   try {
+    const url = new URL(req.url ?? '/', 'http://proxy');
     if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BODY_BYTES) {
       return tooLarge(res, logged, logger);
     }
@@ -239,6 +239,11 @@ async function handle(
     } finally {
       turn?.leave();
     }
+  } catch (error) {
+    // The client hung up while sending its body (or sent a URL that is none): nothing to forward,
+    // and no one to answer. Caught here, as the server calls this without awaiting it.
+    logger.warn({ ...logged, err: error }, 'reading a request failed');
+    res.destroy();
   } finally {
     logger.debug({ ...logged, status: res.statusCode, ms: Date.now() - started }, 'proxied');
   }

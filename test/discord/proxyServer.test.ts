@@ -309,6 +309,31 @@ describe('proxyServer', () => {
       expect(next.status).toBe(200);
     });
 
+    it('survives a client that hangs up halfway through its body, forwarding nothing', async () => {
+      const req = request(`${proxy.apiBase}/v10/channels/1/messages`, {
+        method: 'POST',
+        headers: { authorization: 'Bot t', 'content-length': '1000' },
+      });
+      req.on('error', () => undefined);
+      req.write(Buffer.alloc(10));
+      // Admitted, its body being read.
+      await waitUntil(() => proxy.queued === 1, 'the proxy to take the request');
+      req.destroy();
+      await waitUntil(
+        () => logs.entries().some((e) => e.msg === 'reading a request failed'),
+        'the failure logged',
+      );
+
+      const next = await fetch(`${proxy.apiBase}/v10/channels/1/messages`, {
+        method: 'POST',
+        headers: { authorization: 'Bot t', 'content-type': 'application/json' },
+        body: '{"content":"next"}',
+      });
+      expect(next.status).toBe(200);
+      expect(upstream.requests).toHaveLength(1);
+      expect(proxy.queued).toBe(0);
+    });
+
     it('forwards a body of exactly the limit whole', async () => {
       const answer = await sendBody(
         `${proxy.apiBase}/v10/channels/1/messages`,
