@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -242,7 +243,21 @@ export function readEnvironment(envFile = '.env'): Readonly<Record<string, strin
   return process.env;
 }
 
+// PROXY_HOST: where the REST proxy listens. Loopback unless the operator opens it (compose sets
+// 0.0.0.0 inside its own network): whoever reaches it can send requests as the bot.
+const PROXY_HOST_PROBLEM =
+  'must be an IP address or host name to listen on, such as 127.0.0.1, 0.0.0.0 or ::';
+const proxyHost = z.preprocess(
+  emptyToUndefined,
+  z
+    .union([z.ipv4(), z.ipv6(), z.hostname()], { error: PROXY_HOST_PROBLEM })
+    // A hostname may be all digits and dots, but such a one is a mistyped IPv4 address (300.1.1.1).
+    .refine((host) => !/^[\d.]+$/.test(host) || isIPv4(host), PROXY_HOST_PROBLEM)
+    .default('127.0.0.1'),
+);
+
 const ProxyEnvSchema = EnvFields.pick({ DISCORD_API_BASE: true, LOG_LEVEL: true }).extend({
+  PROXY_HOST: proxyHost,
   PROXY_PORT: z.preprocess(
     emptyToUndefined,
     z.coerce
@@ -259,6 +274,8 @@ export interface ProxyConfig {
   /** Where the proxy forwards to, without a trailing slash (`https://discord.com/api`). */
   readonly discordApiBase: string;
   readonly logLevel: Config['logLevel'];
+  /** The address it listens on: 127.0.0.1 unless set (compose: 0.0.0.0 inside its network). */
+  readonly proxyHost: string;
   /** The port it listens on; 0 picks a free one (tests). */
   readonly proxyPort: number;
 }
@@ -273,6 +290,7 @@ export function loadProxyConfig(env: Readonly<Record<string, string | undefined>
   return Object.freeze({
     discordApiBase: e.DISCORD_API_BASE.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
+    proxyHost: e.PROXY_HOST,
     proxyPort: e.PROXY_PORT,
   });
 }

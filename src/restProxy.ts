@@ -18,7 +18,13 @@ async function main(): Promise<number> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const proxy = await startProxyServer({ apiBase: config.discordApiBase, port: config.proxyPort, logger });
+  // It logs the address and port the socket is bound to ('REST proxy listening').
+  const proxy = await startProxyServer({
+    apiBase: config.discordApiBase,
+    host: config.proxyHost,
+    port: config.proxyPort,
+    logger,
+  });
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down');

@@ -108,7 +108,7 @@ describe('npm run build (the compiled JavaScript the Dockerfile runs)', () => {
     }
   }, 60_000);
 
-  it('runs the REST proxy: forwards to Discord and stops on SIGTERM', async () => {
+  it('runs the REST proxy: listens on 127.0.0.1, forwards to Discord and stops on SIGTERM', async () => {
     const discord = await LoopbackDiscord.start();
     const proxy = spawn(process.execPath, [path.join(outDir, 'src/restProxy.js')], {
       cwd: elsewhere,
@@ -127,6 +127,9 @@ describe('npm run build (the compiled JavaScript the Dockerfile runs)', () => {
         timeoutMs: 20_000,
         description: 'the proxy to listen',
       });
+      // PROXY_HOST unset: loopback, as the socket reports it.
+      expect(stdout).toMatch(/"msg":"REST proxy listening"/);
+      expect(stdout).toContain(`"address":"127.0.0.1","port":${port}`);
 
       const answer = await fetch(`http://127.0.0.1:${port}/api/v10/gateway/bot`, {
         headers: { authorization: `Bot ${discord.token}` },

@@ -209,11 +209,12 @@ describe('config', () => {
   });
 
   describe('loadProxyConfig', () => {
-    it('listens on 8080 and forwards to Discord when the environment is empty', () => {
+    it('listens on 127.0.0.1:8080 and forwards to Discord when the environment is empty', () => {
       const config = loadProxyConfig({});
       expect(config).toEqual({
         discordApiBase: 'https://discord.com/api',
         logLevel: 'info',
+        proxyHost: '127.0.0.1',
         proxyPort: 8080,
       });
       expect(Object.isFrozen(config)).toBe(true);
@@ -227,6 +228,26 @@ describe('config', () => {
         discordApiBase: 'http://127.0.0.1:9000/api',
       });
     });
+
+    it.each(['0.0.0.0', '::', '::1', '10.0.0.5', 'localhost', 'discord-proxy', 'proxy.internal'])(
+      'listens on PROXY_HOST=%s',
+      (host) => {
+        expect(loadProxyConfig({ PROXY_HOST: host }).proxyHost).toBe(host);
+      },
+    );
+
+    it.each(['http://0.0.0.0', '300.1.1.1', '[::1]', 'a host', '0.0.0.0:8080', '-proxy'])(
+      'refuses PROXY_HOST=%s, naming the variable',
+      (host) => {
+        expect(() => loadProxyConfig({ PROXY_HOST: host })).toThrow(
+          expect.objectContaining({
+            problems: [
+              'PROXY_HOST: must be an IP address or host name to listen on, such as 127.0.0.1, 0.0.0.0 or ::',
+            ],
+          }) as Error,
+        );
+      },
+    );
 
     it.each([
       ['http', 'PROXY_PORT: must be a TCP port number'],

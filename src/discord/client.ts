@@ -6,6 +6,7 @@ import type { SlashCommand } from './command.js';
 import type { CommandContext } from './context.js';
 import { createDispatcher } from './dispatch.js';
 import { NO_MENTIONS } from './reply.js';
+import { redactDiscordPath } from '../util/tokenRedaction.js';
 
 /** What the Discord REST client reports to the process's metrics. */
 export type RestMetrics = Pick<BotMetrics, 'discordRateLimited' | 'discordRateLimitWaited'>;
@@ -83,7 +84,10 @@ export async function startBot(
   const dispatch = createDispatcher(commands, ctx);
   client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
   client.on(Events.Error, (error) => ctx.logger.error({ err: error }, 'discord client error'));
-  client.on(Events.Warn, (message) => ctx.logger.warn({ message }, 'discord client warning'));
+  // Free text from discord.js, which may name a route: interaction and webhook tokens cut out.
+  client.on(Events.Warn, (message) =>
+    ctx.logger.warn({ message: redactDiscordPath(message) }, 'discord client warning'),
+  );
   // Gateway drops are routine (Discord restarts its gateways) and discord.js resumes by itself;
   // logged so that an outage is visible. ShardDisconnect means it gave up.
   client.on(Events.ShardReconnecting, (shard) => ctx.logger.warn({ shard }, 'gateway reconnecting'));
