@@ -254,12 +254,19 @@ export class SourceFetcher {
     // own documents, however alike (templated reports differ in a number or a name). Read only when
     // an item is not known by any key, which most items of a refetch are.
     let otherSources: Awaited<ReturnType<Store['webDocuments']['fingerprintsSince']>> | undefined;
-    const nearDuplicateOf = async (tx: Repositories, fingerprint: TextFingerprint) => {
+    const nearDuplicateOf = async (
+      tx: Repositories,
+      fingerprint: TextFingerprint,
+      record: DocumentRecord,
+    ) => {
       otherSources ??= await tx.webDocuments.fingerprintsSince(
         new Date(now.getTime() - NEAR_DUPLICATE_WINDOW_MS).toISOString(),
         source.id,
       );
-      return findNearDuplicate(fingerprint, otherSources)?.id;
+      // Text alone never merges what the publisher tells apart (templated alerts: another URL on
+      // the same site, another name or number in the title).
+      const identity = { urls: record.urls ?? [], title: record.title };
+      return findNearDuplicate(fingerprint, otherSources, { identity })?.id;
     };
     const counts = { new: 0, updated: 0, unchanged: 0 };
     const rejected: string[] = [];
@@ -278,7 +285,8 @@ export class SourceFetcher {
         itemEntryKey(item),
       ];
       const outcome = await store.transaction(async (tx) => {
-        const knownId = (await tx.webDocuments.findByKeys(keys)) ?? (await nearDuplicateOf(tx, fingerprint));
+        const knownId =
+          (await tx.webDocuments.findByKeys(keys)) ?? (await nearDuplicateOf(tx, fingerprint, record));
         const known = knownId === undefined ? undefined : await tx.webDocuments.get(knownId);
         if (!known) {
           const news = decideNews({
