@@ -4,12 +4,13 @@ import { isPermanentFailure, recordFailure, recordSuccess } from '../core/source
 import { itemEntryKey, itemToRecord } from '../core/sources/itemRecord.js';
 import { findNearDuplicate, fingerprintText, type TextFingerprint } from '../core/sources/nearDuplicate.js';
 import { decideNews } from '../core/sources/newsPolicy.js';
+import { MAX_PAGE_ATTEMPTS, isRetryDue, pageFailed, type PageRetry } from '../core/sources/pageRetries.js';
 import type { SourceItem } from '../core/sources/sourceItem.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { SourceState } from '../store/sourceStates.js';
 import type { WebDocument } from '../store/webDocuments.js';
-import { fetchFeedSource } from './connectors/feed.js';
-import { NO_VALIDATORS, type SourceFetchOutcome, type Validators } from './connectors/fetchOutcome.js';
+import { fetchFeedSource, readArticlePage } from './connectors/feed.js';
+import type { PageFailure, SourceFetchOutcome, Validators } from './connectors/fetchOutcome.js';
 import { fetchIomSource } from './connectors/iom.js';
 import { fetchReliefWebSource } from './connectors/reliefweb.js';
 import { canonicalUrl } from '../core/sources/canonicalUrl.js';
@@ -151,30 +152,78 @@ export class SourceFetcher {
       lastFetchedAt: finished.toISOString(),
       nextFetchAt: new Date(nextFetchAt).toISOString(),
     };
-    if (outcome.kind === 'not-modified') {
-      await store.sourceStates.update(source.id, { ...success, lastStatus: 'not-modified' });
-      return { id: source.id, status: 'not-modified', ...empty, error: null };
+    // Pages that failed before are retried whether the feed changed or answered 304.
+    const retried = await this.retryPages(source, state, outcome, finished.getTime());
+    if (outcome.kind === 'not-modified' && retried.items.length === 0) {
+      await store.sourceStates.update(source.id, {
+        ...success,
+        lastStatus: 'not-modified',
+        pageRetries: retried.pageRetries,
+      });
+      return { id: source.id, status: 'not-modified', ...empty, problems: retried.problems, error: null };
     }
-    const counts = await this.ingest(source, state, outcome.items);
+    const fresh = outcome.kind === 'ok' ? outcome.items : [];
+    const counts = await this.ingest(source, state, [...fresh, ...retried.items]);
     // Validators are kept only once every item is stored: a crash mid-fetch refetches everything.
-    // Nor when a page failed: a 304 next time would skip that page until the listing changes.
-    const validators = outcome.problems.length === 0 ? outcome.validators : NO_VALIDATORS;
+    // A page that failed is no reason to drop them: it is in pageRetries, retried even after a 304.
+    const validators = outcome.kind === 'ok' ? outcome.validators : null;
     await store.sourceStates.update(source.id, {
       ...success,
-      lastStatus: 'ok',
-      etag: validators.etag,
-      lastModified: validators.lastModified,
+      lastStatus: outcome.kind,
+      ...(validators === null ? {} : { etag: validators.etag, lastModified: validators.lastModified }),
       firstFetchedAt: state.firstFetchedAt ?? finished.toISOString(),
+      pageRetries: retried.pageRetries,
     });
     return {
       id: source.id,
-      status: 'ok',
+      status: outcome.kind,
       ...counts,
-      unchanged: counts.unchanged + (outcome.skipped ?? 0),
+      unchanged: counts.unchanged + (outcome.kind === 'ok' ? (outcome.skipped ?? 0) : 0),
       rejected: counts.rejected.length,
-      problems: [...outcome.problems, ...counts.rejected],
+      problems: [...(outcome.kind === 'ok' ? outcome.problems : []), ...retried.problems, ...counts.rejected],
       error: null,
     };
+  }
+
+  /**
+   * Tries again the pages of earlier fetches that are due (a page this fetch read afresh counts as
+   * tried), and returns the items read now, the retries still pending (this fetch's new failures
+   * included) and a problem line for each page that failed again or was given up.
+   */
+  private async retryPages(
+    source: SourceConfig,
+    state: SourceState,
+    outcome: SourceFetchOutcome,
+    now: number,
+  ): Promise<{ items: SourceItem[]; pageRetries: PageRetry[]; problems: string[] }> {
+    // Pages are read only for feeds that ask for them (sources.json may have changed since).
+    if (source.type !== 'feed' || !source.fetchArticles) return { items: [], pageRetries: [], problems: [] };
+    const previous = new Map(state.pageRetries.map((r) => [r.url, r]));
+    const pending: PageRetry[] = [];
+    const problems: string[] = [];
+    const failed = (failure: PageFailure) => {
+      const next = pageFailed(failure.item, failure.error, previous.get(failure.item.url), now);
+      if (next !== null) pending.push(next);
+      else
+        problems.push(
+          `${failure.item.url}: gave up after ${MAX_PAGE_ATTEMPTS} attempts; kept the feed's summary`,
+        );
+    };
+    const freshUrls = new Set(outcome.kind === 'ok' ? outcome.items.map((i) => i.url) : []);
+    for (const failure of outcome.kind === 'ok' ? (outcome.retryPages ?? []) : []) failed(failure);
+    const items: SourceItem[] = [];
+    for (const retry of state.pageRetries) {
+      if (freshUrls.has(retry.url)) continue;
+      if (!isRetryDue(retry, now)) {
+        pending.push(retry);
+        continue;
+      }
+      const attempt = await readArticlePage(this.options.client, retry.item);
+      if (attempt.problem !== null) problems.push(attempt.problem);
+      if (attempt.retryError !== null) failed({ item: retry.item, error: attempt.retryError });
+      else items.push(attempt.item);
+    }
+    return { items, pageRetries: pending, problems };
   }
 
   private connect(source: SourceConfig, state: SourceState): Promise<SourceFetchOutcome> {
@@ -254,12 +303,19 @@ export class SourceFetcher {
     // own documents, however alike (templated reports differ in a number or a name). Read only when
     // an item is not known by any key, which most items of a refetch are.
     let otherSources: Awaited<ReturnType<Store['webDocuments']['fingerprintsSince']>> | undefined;
-    const nearDuplicateOf = async (tx: Repositories, fingerprint: TextFingerprint) => {
+    const nearDuplicateOf = async (
+      tx: Repositories,
+      fingerprint: TextFingerprint,
+      record: DocumentRecord,
+    ) => {
       otherSources ??= await tx.webDocuments.fingerprintsSince(
         new Date(now.getTime() - NEAR_DUPLICATE_WINDOW_MS).toISOString(),
         source.id,
       );
-      return findNearDuplicate(fingerprint, otherSources)?.id;
+      // Text alone never merges what the publisher tells apart (templated alerts: another URL on
+      // the same site, another name or number in the title).
+      const identity = { urls: record.urls ?? [], title: record.title };
+      return findNearDuplicate(fingerprint, otherSources, { identity })?.id;
     };
     const counts = { new: 0, updated: 0, unchanged: 0 };
     const rejected: string[] = [];
@@ -278,7 +334,8 @@ export class SourceFetcher {
         itemEntryKey(item),
       ];
       const outcome = await store.transaction(async (tx) => {
-        const knownId = (await tx.webDocuments.findByKeys(keys)) ?? (await nearDuplicateOf(tx, fingerprint));
+        const knownId =
+          (await tx.webDocuments.findByKeys(keys)) ?? (await nearDuplicateOf(tx, fingerprint, record));
         const known = knownId === undefined ? undefined : await tx.webDocuments.get(knownId);
         if (!known) {
           const news = decideNews({

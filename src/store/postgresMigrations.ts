@@ -95,4 +95,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX web_document_keys_doc ON web_document_keys (doc_id);
   `,
+  `
+  -- Article pages that failed in a way that may heal, per item (JSON, see core/sources/pageRetries):
+  -- the feed's validators are kept and the next fetch retries just these pages.
+  ALTER TABLE source_states ADD COLUMN page_retries TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PageRetry } from '../core/sources/pageRetries.js';
 import type { SqlDriver } from './sql.js';
 
 /** What the bot remembers about one source between fetches and restarts. */
@@ -17,7 +18,29 @@ export interface SourceState {
   readonly lastModified: string | null;
   /** When the first successful fetch happened: before it, a fetch is the source's first. */
   readonly firstFetchedAt: string | null;
+  /** Item pages to read again at a later fetch (see core/sources/pageRetries). */
+  readonly pageRetries: readonly PageRetry[];
 }
+
+const pageRetry = z.object({
+  item: z.object({
+    sourceId: z.string(),
+    guid: z.string().nullable(),
+    url: z.string(),
+    alternateUrls: z.array(z.string()),
+    title: z.string(),
+    publishedAt: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+    summary: z.string().nullable(),
+    text: z.string(),
+    tag: z.string().nullable(),
+    country: z.string().nullable(),
+  }),
+  url: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string(),
+  nextRetryAt: z.string(),
+}) satisfies z.ZodType<PageRetry>;
 
 const stateRow = z
   .object({
@@ -32,6 +55,7 @@ const stateRow = z
     etag: z.string().nullable(),
     last_modified: z.string().nullable(),
     first_fetched_at: z.string().nullable(),
+    page_retries: z.string(),
   })
   .transform((r): SourceState => ({
     sourceId: r.source_id,
@@ -45,6 +69,7 @@ const stateRow = z
     etag: r.etag,
     lastModified: r.last_modified,
     firstFetchedAt: r.first_fetched_at,
+    pageRetries: pageRetry.array().parse(JSON.parse(r.page_retries)),
   }));
 
 /** A source never fetched: due now, healthy, no validators. */
@@ -60,6 +85,7 @@ const initialState = (sourceId: string): SourceState => ({
   etag: null,
   lastModified: null,
   firstFetchedAt: null,
+  pageRetries: [],
 });
 
 /** Fetch state per source id (sources.json holds the configuration, this table what happened). */
@@ -79,13 +105,13 @@ export class SourceStates {
       const next = { ...(await new SourceStates(tx).get(sourceId)), ...change };
       await tx.run(
         `INSERT INTO source_states (source_id, disabled_reason, failures, failing_since, last_error, last_status,
-           last_fetched_at, next_fetch_at, etag, last_modified, first_fetched_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           last_fetched_at, next_fetch_at, etag, last_modified, first_fetched_at, page_retries)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (source_id) DO UPDATE SET disabled_reason = excluded.disabled_reason,
            failures = excluded.failures, failing_since = excluded.failing_since, last_error = excluded.last_error,
            last_status = excluded.last_status, last_fetched_at = excluded.last_fetched_at,
            next_fetch_at = excluded.next_fetch_at, etag = excluded.etag, last_modified = excluded.last_modified,
-           first_fetched_at = excluded.first_fetched_at`,
+           first_fetched_at = excluded.first_fetched_at, page_retries = excluded.page_retries`,
         [
           sourceId,
           next.disabledReason,
@@ -98,6 +124,7 @@ export class SourceStates {
           next.etag,
           next.lastModified,
           next.firstFetchedAt,
+          JSON.stringify(next.pageRetries),
         ],
       );
       return next;

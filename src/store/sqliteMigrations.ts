@@ -113,4 +113,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE source_states ADD COLUMN claimed_by TEXT;
   ALTER TABLE source_states ADD COLUMN claim_expires_at TEXT;
   `,
+  `
+  -- Article pages that failed in a way that may heal, per item (JSON, see core/sources/pageRetries):
+  -- the feed's validators are kept and the next fetch retries just these pages.
+  ALTER TABLE source_states ADD COLUMN page_retries TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DocumentRecordSchema, type DocumentRecord } from '../core/record.js';
-import type { TextFingerprint } from '../core/sources/nearDuplicate.js';
+import type { FingerprintedDocument, TextFingerprint } from '../core/sources/nearDuplicate.js';
 import type { SqlDriver } from './sql.js';
 
 /** A document fetched from a source, as stored. */
@@ -49,8 +49,15 @@ export interface WebDocumentStamp {
 }
 const countRow = z.object({ source_id: z.string(), n: z.number().int() });
 const fingerprintRow = z
-  .object({ id: z.string(), fingerprint: z.string() })
-  .transform((r) => ({ id: r.id, fingerprint: fingerprintSchema.parse(JSON.parse(r.fingerprint)) }));
+  .object({ id: z.string(), fingerprint: z.string(), record: z.string() })
+  .transform((r): FingerprintedDocument => {
+    const record = DocumentRecordSchema.parse(JSON.parse(r.record));
+    return {
+      id: r.id,
+      fingerprint: fingerprintSchema.parse(JSON.parse(r.fingerprint)),
+      identity: { urls: record.urls ?? [], title: record.title },
+    };
+  });
 
 /**
  * Documents fetched from live sources, durable across restarts, with every key they were reached by
@@ -82,17 +89,14 @@ export class WebDocuments {
 
   /**
    * Fingerprints of documents first seen at or after `sinceIso` from sources other than
-   * `exceptSourceId`, for near-duplicate checks.
+   * `exceptSourceId`, with their URLs and titles, for near-duplicate checks.
    */
-  async fingerprintsSince(
-    sinceIso: string,
-    exceptSourceId: string,
-  ): Promise<{ id: string; fingerprint: TextFingerprint }[]> {
+  async fingerprintsSince(sinceIso: string, exceptSourceId: string): Promise<FingerprintedDocument[]> {
     return fingerprintRow
       .array()
       .parse(
         await this.db.all(
-          'SELECT id, fingerprint FROM web_documents WHERE first_seen_at >= ? AND source_id != ?',
+          'SELECT id, fingerprint, record FROM web_documents WHERE first_seen_at >= ? AND source_id != ?',
           [sinceIso, exceptSourceId],
         ),
       );

@@ -1,5 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { parseFeedItems } from '../../src/sources/connectors/feed.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFeedItems, readArticlePage } from '../../src/sources/connectors/feed.js';
+import { PoliteClient } from '../../src/sources/politeClient.js';
+import {
+  LoopbackWeb,
+  endlessRedirects,
+  largeBody,
+  loopbackOnlyLookup,
+  neverAnswers,
+  rateLimited,
+  robotsTxt,
+  status,
+  type WebRoute,
+} from '../../loopback/web.js';
 import {
   parseReliefWebAnswer,
   PDF_ONLY_LINE,
@@ -77,6 +89,56 @@ describe('feed connector', () => {
         value: { length: 2 },
       });
     });
+  });
+});
+
+describe('readArticlePage', () => {
+  let web: LoopbackWeb;
+  beforeAll(async () => {
+    web = await LoopbackWeb.start();
+    web.route('/robots.txt', robotsTxt('User-agent: *\nDisallow: /private\n'));
+  });
+  afterAll(() => web.close());
+
+  // Retried later: what may heal. Settled (the item keeps the feed's text for good): what will not.
+  it.each<[string, WebRoute | null, boolean]>([
+    ['refused by robots.txt', null, false],
+    ['HTTP 404', status(404), false],
+    ['HTTP 410', status(410), false],
+    ['a body over the cap', largeBody(64 * 1024), false],
+    ['a redirect loop', endlessRedirects(), false],
+    ['HTTP 500', status(500), true],
+    ['HTTP 408', status(408), true],
+    ['HTTP 429', rateLimited('120'), true],
+    ['a server that never answers', neverAnswers(), true],
+  ])('%s: retried later = %s', async (name, route, retried) => {
+    const path = route === null ? '/private/page' : `/page/${encodeURIComponent(name)}`;
+    if (route !== null) web.route(path, route);
+    const client = new PoliteClient({
+      userAgent: 'test-bot/1.0',
+      minGapMs: 1,
+      headersTimeoutMs: 300,
+      bodyTimeoutMs: 300,
+      maxBytes: 16 * 1024,
+      lookup: loopbackOnlyLookup,
+    });
+    const item = {
+      sourceId: 'news',
+      guid: null,
+      url: `${web.baseUrl}${path}`,
+      alternateUrls: [],
+      title: 'T',
+      publishedAt: null,
+      updatedAt: null,
+      summary: 'The feed says so.',
+      text: 'The feed says so.',
+      tag: null,
+      country: null,
+    };
+    const attempt = await readArticlePage(client, item);
+    expect(attempt.item).toEqual(item);
+    expect(attempt.problem).toMatch(/; kept the feed's summary$/);
+    expect(attempt.retryError !== null).toBe(retried);
   });
 });
 

@@ -4,6 +4,7 @@
  * equal signature slots estimates the Jaccard similarity of the two texts' 3-word shingle sets.
  * Signatures are plain arrays of numbers, so they can be stored as JSON and compared later.
  */
+import { distinctBy, type DocumentIdentity } from './distinctDocuments.js';
 
 /** Words per shingle. Three keeps shared phrases ("the UN Migration Agency") from merging stories. */
 export const SHINGLE_WORDS = 3;
@@ -102,21 +103,29 @@ export function isNearDuplicate(
   return a.shingles >= MIN_SHINGLES && b.shingles >= MIN_SHINGLES && similarity(a, b) >= threshold;
 }
 
-/** A known document's fingerprint, as the store keeps it. */
+/** A known document's fingerprint, as the store keeps it, and what it says about itself. */
 export interface FingerprintedDocument {
   readonly id: string;
   readonly fingerprint: TextFingerprint;
+  readonly identity?: DocumentIdentity;
 }
 
-/** The most similar known document that is a near duplicate of `fingerprint`, or null. */
+/**
+ * The most similar known document that is a near duplicate of `fingerprint`, or null. With an
+ * `identity`, a known document with one too is skipped when the two are distinct whatever their
+ * texts (see distinctBy): the same site's other URL, or a title naming another thing.
+ */
 export function findNearDuplicate(
   fingerprint: TextFingerprint,
   known: Iterable<FingerprintedDocument>,
-  threshold = NEAR_DUPLICATE_THRESHOLD,
+  options: { readonly threshold?: number; readonly identity?: DocumentIdentity } = {},
 ): { id: string; similarity: number } | null {
+  const { threshold = NEAR_DUPLICATE_THRESHOLD, identity } = options;
   let best: { id: string; similarity: number } | null = null;
   for (const doc of known) {
     if (!isNearDuplicate(fingerprint, doc.fingerprint, threshold)) continue;
+    if (identity !== undefined && doc.identity !== undefined && distinctBy(identity, doc.identity) !== null)
+      continue;
     const s = similarity(fingerprint, doc.fingerprint);
     if (best === null || s > best.similarity) best = { id: doc.id, similarity: s };
   }

@@ -5,7 +5,13 @@ import type { SourceItem } from '../../core/sources/sourceItem.js';
 import type { FeedSource } from '../sourcesFile.js';
 import { WebError, type WebClient } from '../webClient.js';
 import { extractArticle } from './articlePage.js';
-import { toIsoDate, type SourceFetchOutcome, type Validators } from './fetchOutcome.js';
+import {
+  toIsoDate,
+  type LinkedItem,
+  type PageFailure,
+  type SourceFetchOutcome,
+  type Validators,
+} from './fetchOutcome.js';
 import { htmlToText } from './html.js';
 
 /** The format-neutral fields of one feed entry, before sanitizing. */
@@ -129,11 +135,55 @@ export function parseFeedItems(
   return ok(items);
 }
 
+/** What reading an item's page gave: the item (with the page's text when read) and what went wrong. */
+export interface ArticleAttempt {
+  readonly item: LinkedItem;
+  /** A line for the log when the page could not be read. */
+  readonly problem: string | null;
+  /** Set when the failure may heal (timeout, network, 5xx, 408, 429): try the page again later. */
+  readonly retryError: string | null;
+}
+
+/**
+ * Failures worth another try. A refusal by policy (robots.txt, a 4xx, a body over the cap, a
+ * redirect loop, a refused address) will say the same next time: the item keeps the feed's text.
+ */
+function mayHeal(error: WebError): boolean {
+  if (error.kind === 'timeout' || error.kind === 'network' || error.kind === 'rate-limited') return true;
+  return error.kind === 'http' && error.status !== null && (error.status >= 500 || error.status === 408);
+}
+
+/**
+ * Fetches an item's page and puts its extracted text in place of the feed's. A page that cannot
+ * be fetched or read leaves the item with its feed text and a problem line; `retryError` says
+ * whether another try may do better. Throws only what is not a WebError (a bug).
+ */
+export async function readArticlePage(client: WebClient, item: LinkedItem): Promise<ArticleAttempt> {
+  try {
+    const page = await client.fetch({ url: item.url, headers: { Accept: 'text/html' } });
+    if (page.kind !== 'ok') return { item, problem: null, retryError: null };
+    const article = extractArticle(page.body, page.url);
+    if (article === null)
+      return {
+        item,
+        problem: `${item.url}: no article text found; kept the feed's summary`,
+        retryError: null,
+      };
+    const alternateUrls = page.url !== item.url ? [page.url] : [];
+    return { item: { ...item, text: article.text, alternateUrls }, problem: null, retryError: null };
+  } catch (error) {
+    if (!(error instanceof WebError)) throw error;
+    // A WebError names the URL already.
+    const problem = `${error.message}; kept the feed's summary`;
+    return { item, problem, retryError: mayHeal(error) ? error.message : null };
+  }
+}
+
 /**
  * Fetches a feed (conditional on `validators`) and, with `fetchArticles`, each item's page, whose
- * extracted text replaces the feed's. A page that cannot be fetched or read leaves the item with
- * its feed text and adds a problem line. Throws WebError when the feed itself cannot be fetched,
- * and an Error with a clear message when it is not a feed.
+ * extracted text replaces the feed's (see readArticlePage). Pages that failed in a way that may
+ * heal are listed in `retryPages`, their items kept with the feed's text. Throws WebError when the
+ * feed itself cannot be fetched, and an Error with a clear message when it is not a feed.
  */
 export async function fetchFeedSource(
   client: WebClient,
@@ -161,6 +211,7 @@ export async function fetchFeedSource(
   if (!parsed.ok) throw new Error(`${source.id}: ${source.url}: ${parsed.error}`);
   const problems: string[] = [];
   const items: SourceItem[] = [];
+  const retryPages: PageFailure[] = [];
   let skipped = 0;
   for (const item of parsed.value) {
     if (await options.isUnchanged?.(item)) {
@@ -171,26 +222,10 @@ export async function fetchFeedSource(
       items.push(item);
       continue;
     }
-    try {
-      const page = await client.fetch({ url: item.url, headers: { Accept: 'text/html' } });
-      if (page.kind !== 'ok') {
-        items.push(item);
-        continue;
-      }
-      const article = extractArticle(page.body, page.url);
-      if (article === null) {
-        problems.push(`${item.url}: no article text found; kept the feed's summary`);
-        items.push(item);
-        continue;
-      }
-      const alternateUrls = page.url !== item.url ? [page.url] : [];
-      items.push({ ...item, text: article.text, alternateUrls });
-    } catch (error) {
-      if (!(error instanceof WebError)) throw error;
-      // A WebError names the URL already.
-      problems.push(`${error.message}; kept the feed's summary`);
-      items.push(item);
-    }
+    const attempt = await readArticlePage(client, { ...item, url: item.url });
+    items.push(attempt.item);
+    if (attempt.problem !== null) problems.push(attempt.problem);
+    if (attempt.retryError !== null) retryPages.push({ item: attempt.item, error: attempt.retryError });
   }
   return {
     kind: 'ok',
@@ -198,5 +233,6 @@ export async function fetchFeedSource(
     validators: { etag: response.etag, lastModified: response.lastModified },
     problems,
     skipped,
+    retryPages,
   };
 }

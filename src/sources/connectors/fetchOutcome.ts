@@ -8,6 +8,15 @@ export interface Validators {
 
 export const NO_VALIDATORS: Validators = { etag: null, lastModified: null };
 
+/** An item with a link: one whose page can be fetched. */
+export type LinkedItem = SourceItem & { readonly url: string };
+
+/** An item whose page failed in a way that may heal (its item is in `items` with the feed's text). */
+export interface PageFailure {
+  readonly item: LinkedItem;
+  readonly error: string;
+}
+
 /**
  * What one fetch of a source gave: nothing new (304), or its items with the new validators.
  * `problems` are per-item failures that did not fail the source (an article page that could not be
@@ -22,6 +31,8 @@ export type SourceFetchOutcome =
       readonly problems: readonly string[];
       /** Items left out because they are stored exactly as the source shows them now. */
       readonly skipped?: number;
+      /** Pages to try again at a later fetch (feeds: the validators are kept all the same). */
+      readonly retryPages?: readonly PageFailure[];
     };
 
 /** A date as ISO 8601 (UTC), or null when absent or unreadable. */

@@ -3,7 +3,7 @@ import { sanitizeLine } from '../../core/sources/sanitizeText.js';
 import type { SourceItem } from '../../core/sources/sourceItem.js';
 import type { IomSource } from '../sourcesFile.js';
 import { WebError, type WebClient } from '../webClient.js';
-import { toIsoDate, type SourceFetchOutcome, type Validators } from './fetchOutcome.js';
+import { NO_VALIDATORS, toIsoDate, type SourceFetchOutcome, type Validators } from './fetchOutcome.js';
 import { blockText, parseHtmlDocument, removeInert, type HtmlElement } from './html.js';
 
 /** Cards per listing page on iom.int. */
@@ -212,7 +212,10 @@ export async function fetchIomSource(
   return {
     kind: 'ok',
     items,
-    validators: { etag: first.etag, lastModified: first.lastModified },
+    // A card whose page was not read is not stored: without validators, the next fetch reads the
+    // listing whole again and finds it unknown.
+    validators:
+      problems.length === 0 ? { etag: first.etag, lastModified: first.lastModified } : NO_VALIDATORS,
     problems,
   };
 }

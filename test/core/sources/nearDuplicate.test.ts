@@ -4,6 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../../src/core/parse/parseDocument.js';
 import { canonicalUrl } from '../../../src/core/sources/canonicalUrl.js';
 import {
+  distinctBy,
+  sameSiteOtherUrl,
+  titleConflict,
+  titleMarkers,
+  type DocumentIdentity,
+} from '../../../src/core/sources/distinctDocuments.js';
+import {
   NEAR_DUPLICATE_THRESHOLD,
   fingerprintText,
   findNearDuplicate,
@@ -12,6 +19,7 @@ import {
 } from '../../../src/core/sources/nearDuplicate.js';
 import { sanitizeLine, sanitizeText } from '../../../src/core/sources/sanitizeText.js';
 import { itemToRecord } from '../../../src/core/sources/itemRecord.js';
+import { parseFeedItems } from '../../../src/sources/connectors/feed.js';
 import { parseIomPage } from '../../../src/sources/connectors/iom.js';
 import { parseReliefWebAnswer } from '../../../src/sources/connectors/reliefweb.js';
 import { FAKE_HASH, SHIPPED_RAW } from '../../fixtures/pages.js';
@@ -151,11 +159,23 @@ describe('the same release through two ways in', () => {
     const rwRecord = itemToRecord(copy);
     if (!iomRecord.ok || !rwRecord.ok) throw new Error('records did not build');
     expect(canonicalUrl(iomRecord.value.url ?? '')).not.toBe(rwRecord.value.url);
+    const identity = (r: typeof iomRecord.value): DocumentIdentity => ({
+      urls: r.urls ?? [],
+      title: r.title,
+    });
     const known = [
-      { id: iomRecord.value.id, fingerprint: fingerprintText(iomRecord.value.paragraphs.join('\n')) },
+      {
+        id: iomRecord.value.id,
+        fingerprint: fingerprintText(iomRecord.value.paragraphs.join('\n')),
+        identity: identity(iomRecord.value),
+      },
     ];
-    const match = findNearDuplicate(fingerprintText(rwRecord.value.paragraphs.join('\n')), known);
+    const match = findNearDuplicate(fingerprintText(rwRecord.value.paragraphs.join('\n')), known, {
+      identity: identity(rwRecord.value),
+    });
     expect(match?.id).toBe(iomRecord.value.id);
+    // Two publishers, one title: nothing tells them apart.
+    expect(distinctBy(identity(rwRecord.value), identity(iomRecord.value))).toBeNull();
     expect(rwRecord.value.contacts).toEqual(iomRecord.value.contacts);
   });
 
@@ -205,5 +225,148 @@ describe('sanitizeText', () => {
       '@everyone <@123> \\*x\\* [a](http://e)',
     );
     expect(sanitizeText('a\u00A0 b\r\n\r\n\r\n\u2066c\u2069 ')).toBe('a b\n\nc');
+  });
+});
+
+/** An item of a real GDACS feed (test/fixtures/web/gdacs, see its README), as the fetcher stores it. */
+interface GdacsDocument {
+  readonly feed: string;
+  readonly link: string;
+  readonly title: string;
+  readonly fingerprint: ReturnType<typeof fingerprintText>;
+  readonly identity: DocumentIdentity;
+}
+function gdacsDocuments(file: string, feed: string): GdacsDocument[] {
+  const parsed = parseFeedItems(webFixture(`gdacs/${file}`), feed, 'http://www.gdacs.org/rss.aspx');
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.value.map((item) => {
+    const record = itemToRecord(item);
+    if (!record.ok) throw new Error(record.error);
+    const urls = record.value.urls ?? [];
+    return {
+      feed,
+      link: urls[0] ?? '',
+      title: record.value.title,
+      fingerprint: fingerprintText(record.value.paragraphs.join('\n')),
+      identity: { urls, title: record.value.title },
+    };
+  });
+}
+
+describe('distinctDocuments', () => {
+  describe('titleMarkers', () => {
+    it.each([
+      [
+        'Orange alert for tropical cyclone PHAILIN-13. Population affected by Category 1 (120 km/h) wind speeds or higher is 5.1 million.',
+        // "Population" starts a sentence: a capital there names nothing.
+        ['phailin-13', 'category', '1', '120', '5.1'],
+      ],
+      ['Orange flood alert in India', ['india']],
+      ['IOM Supports Returnees in Yemen', ['iom']],
+      ['Yemen: IOM helps 4,500 returnees in May', ['iom', '4500', 'may']],
+      ['Flooding may worsen, officials say', []],
+    ])('%s -> %j', (title, markers) => expect([...titleMarkers(title)]).toEqual(markers));
+  });
+
+  describe('titleConflict', () => {
+    it.each([
+      ['Orange alert for tropical cyclone PHAILIN-13', 'Orange alert for tropical cyclone LEHAR-13', true],
+      ['Orange flood alert in India', 'Orange flood alert in Pakistan', true],
+      [
+        'Red earthquake alert (Magnitude 6.7M) in India',
+        'Red earthquake alert (Magnitude 5.9M) in India',
+        true,
+      ],
+      // A copy that adds a date or drops a name names nothing else.
+      ['IOM Supports Returnees in Yemen', 'Yemen: IOM supports returnees (12 May 2025)', false],
+      [
+        'Director General Discusses Migration Governance in China',
+        'IOM chief discusses migration governance in China',
+        false,
+      ],
+      ['IOM helps 4,500 returnees', 'IOM helps 4500 returnees', false],
+    ])('%s / %s -> %s', (a, b, conflict) => expect(titleConflict(a, b) !== null).toBe(conflict));
+  });
+
+  describe('sameSiteOtherUrl', () => {
+    const at = (...urls: string[]): DocumentIdentity => ({ urls, title: 'T' });
+    it.each([
+      [
+        at('https://www.gdacs.org/report.aspx?eventid=1'),
+        at('https://gdacs.org/report.aspx?eventid=2'),
+        'gdacs.org',
+      ],
+      [at('https://www.iom.int/news/a'), at('https://reliefweb.int/report/a'), null],
+      [
+        at('https://www.iom.int/news/a', 'https://reliefweb.int/r/a'),
+        at('https://reliefweb.int/r/b'),
+        'reliefweb.int',
+      ],
+      [at('https://www.iom.int/news/a', 'https://reliefweb.int/r/a'), at('https://reliefweb.int/r/a'), null],
+      [at(), at('https://reliefweb.int/r/b'), null],
+    ])('%j / %j -> %s', (a, b, site) => expect(sameSiteOtherUrl(a, b)).toBe(site));
+  });
+});
+
+describe('near-duplicates in templated feeds (real GDACS feeds, 2016)', () => {
+  const orange = gdacsDocuments('orange-alerts-2012-2016.xml', 'gdacs-orange');
+  const india = gdacsDocuments('india-orange-alerts-2012-2016.xml', 'gdacs-india');
+
+  /** Every pair across the two feeds, labelled by the publisher's link: one event or two. */
+  function measure(decide: (a: GdacsDocument, b: GdacsDocument) => boolean) {
+    let truePositives = 0;
+    let falsePositives = 0;
+    let falseNegatives = 0;
+    for (const a of india) {
+      for (const b of orange) {
+        const same = a.link === b.link;
+        const merged = decide(a, b);
+        if (merged && same) truePositives++;
+        else if (merged) falsePositives++;
+        else if (same) falseNegatives++;
+      }
+    }
+    return {
+      truePositives,
+      falsePositives,
+      falseNegatives,
+      precision: truePositives / (truePositives + falsePositives),
+      recall: truePositives / (truePositives + falseNegatives),
+    };
+  }
+  const textOnly = (a: GdacsDocument, b: GdacsDocument) => isNearDuplicate(a.fingerprint, b.fingerprint);
+
+  it('reads the feeds whole: 123 items, 11 India items with a link in the orange feed too', () => {
+    expect(orange).toHaveLength(100);
+    expect(india).toHaveLength(23);
+    expect(india.filter((a) => orange.some((b) => b.link === a.link))).toHaveLength(11);
+  });
+
+  it('merges templated alerts of other cyclones on text alone (the defect this guards against)', () => {
+    const phailin = india.find((d) => d.title.includes('PHAILIN-13'));
+    if (!phailin) throw new Error('no PHAILIN-13 alert');
+    const lookalikes = orange.filter((d) => textOnly(phailin, d) && d.link !== phailin.link);
+    expect(lookalikes.map((d) => d.title).join(' | ')).toMatch(/cyclone [A-Z]+-13/);
+  });
+
+  it('keeps every distinct alert apart and every shared one merged, with the titles alone and with the sites', () => {
+    const withTitles = (a: GdacsDocument, b: GdacsDocument) =>
+      textOnly(a, b) && titleConflict(a.title, b.title) === null;
+    const withIdentity = (a: GdacsDocument, b: GdacsDocument) =>
+      findNearDuplicate(a.fingerprint, [{ id: b.link, ...b }], { identity: a.identity }) !== null;
+    const figures = {
+      textOnly: measure(textOnly),
+      withTitles: measure(withTitles),
+      withIdentity: measure(withIdentity),
+    };
+    for (const [name, f] of Object.entries(figures))
+      console.log(
+        `GDACS pairs (${india.length} x ${orange.length}), ${name}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)} ` +
+          `(${f.truePositives} merged right, ${f.falsePositives} false merges, ${f.falseNegatives} missed)`,
+      );
+    expect(figures.textOnly.falsePositives).toBeGreaterThan(0);
+    expect(figures.withTitles.falsePositives).toBe(0);
+    expect(figures.withIdentity).toMatchObject({ falsePositives: 0, precision: 1 });
+    expect(figures.withIdentity.recall).toBe(figures.textOnly.recall);
   });
 });
