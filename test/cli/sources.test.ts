@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { html, json, LoopbackWeb } from '../../loopback/web.js';
+import { html, json, LOOPBACK_WEB_ALLOW, LoopbackWeb } from '../../loopback/web.js';
 import { cliOverShippedPages } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -32,7 +32,7 @@ const page = (k: number) =>
   );
 
 describe('cli sources', () => {
-  const { data, cli } = cliOverShippedPages();
+  const { data, cli } = cliOverShippedPages({ env: { FETCH_ALLOW_NETWORKS: LOOPBACK_WEB_ALLOW } });
   let web: LoopbackWeb;
   const writeSources = (sources: unknown) =>
     writeFileSync(path.join(data.dir, 'sources.json'), JSON.stringify({ sources }));

@@ -19,6 +19,7 @@ import {
   text,
   xml,
   loopbackOnlyLookup,
+  LOOPBACK_WEB_NETWORKS,
 } from '../../loopback/web.js';
 
 const USER_AGENT = botUserAgent('0.1.0', 'https://example.org/migration-news-bot');
@@ -33,7 +34,13 @@ afterEach(async () => {
 });
 
 const client = (options: Partial<PoliteClientOptions> = {}) =>
-  new PoliteClient({ userAgent: USER_AGENT, minGapMs: 0, lookup: loopbackOnlyLookup, ...options });
+  new PoliteClient({
+    userAgent: USER_AGENT,
+    minGapMs: 0,
+    lookup: loopbackOnlyLookup,
+    allowNetworks: LOOPBACK_WEB_NETWORKS,
+    ...options,
+  });
 
 /** The WebError a fetch rejects with (fails the test if it resolves or throws anything else). */
 async function failure(promise: Promise<unknown>): Promise<WebError> {
@@ -156,7 +163,7 @@ describe('politeClient', () => {
       );
       web.route('/page', text('hi'));
       expect((await failure(client().fetch({ url: web.url('/page') }))).kind).toBe('robots');
-      const other = new PoliteClient({ userAgent: 'other-bot/1.0', minGapMs: 0, lookup: loopbackOnlyLookup });
+      const other = client({ userAgent: 'other-bot/1.0' });
       expect((await other.fetch({ url: web.url('/page') })).kind).toBe('ok');
     });
 
