@@ -300,9 +300,9 @@ export class PoliteClient implements WebClient {
 
   private laneFor(host: string): HostLane {
     const key = host.toLowerCase();
+    this.dropIdleLanes();
     let lane = this.lanes.get(key);
     if (lane === undefined) {
-      this.dropIdleLanes();
       lane = { tail: Promise.resolve(), lastEnd: Number.NEGATIVE_INFINITY, crawlDelayMs: 0, pending: 0 };
       this.lanes.set(key, lane);
     }
@@ -360,12 +360,15 @@ export class PoliteClient implements WebClient {
       this.robotsInFlight.set(origin, pending);
     }
     const verdict = await pending;
-    if (!this.robots.has(origin)) this.dropStaleVerdicts();
+    this.dropStaleVerdicts();
     this.robots.set(origin, verdict);
     return verdict;
   }
 
-  /** Expired verdicts go, then the oldest past the cap: one per origin ever seen would never end. */
+  /**
+   * At each robots.txt read, expired verdicts go, then the oldest past the cap: one verdict per
+   * origin ever seen would never end.
+   */
   private dropStaleVerdicts(): void {
     const now = this.now();
     for (const [origin, verdict] of this.robots) if (verdict.expiresAt <= now) this.robots.delete(origin);

@@ -486,6 +486,30 @@ describe('politeClient', () => {
     });
   });
 
+  describe('per-host state', () => {
+    it('forgets a host once idle past its gap and a robots.txt verdict once expired', async () => {
+      web.route('/page', html('<p>page</p>'));
+      let clock = 1_000_000;
+      const polite = client({
+        minGapMs: 1_000,
+        robotsTtlMs: 60_000,
+        now: () => clock,
+        sleep: (ms) => {
+          clock += ms;
+          return Promise.resolve();
+        },
+      });
+      await polite.fetch({ url: web.url('/page') });
+      await polite.fetch({ url: web.url('/page', 'localhost') });
+      expect(polite.heldHostState()).toEqual({ lanes: 2, robotsVerdicts: 2 });
+      // A minute later both verdicts have expired; localhost's robots.txt is read again.
+      clock += 61_000;
+      await polite.fetch({ url: web.url('/page', 'localhost') });
+      expect(polite.heldHostState()).toEqual({ lanes: 1, robotsVerdicts: 1 });
+      expect(web.requestsTo('/robots.txt')).toHaveLength(3);
+    });
+  });
+
   describe('decodeBody', () => {
     it.each([
       ['a header charset', Buffer.from([0xe9]), 'text/plain; charset=iso-8859-1', 'é'],
