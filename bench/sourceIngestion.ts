@@ -24,7 +24,7 @@ import { SourceFetcher } from '../src/sources/sourceFetcher.js';
 import { parseSourcesFile, type SourceConfig } from '../src/sources/sourcesFile.js';
 import { Store } from '../src/store/store.js';
 import { mapBounded } from '../src/util/concurrency.js';
-import { html, json, LoopbackWeb, loopbackOnlyLookup } from '../loopback/web.js';
+import { html, json, LOOPBACK_WEB_NETWORKS, LoopbackWeb, loopbackOnlyLookup } from '../loopback/web.js';
 import { generatePage } from './syntheticCorpus.js';
 
 const ITEMS_PER_FEED = 500;
@@ -125,6 +125,7 @@ export async function runSourceIngestion(items: number): Promise<IngestionResult
     userAgent: 'migration-news-bot/bench',
     minGapMs: 0,
     lookup: loopbackOnlyLookup,
+    allowNetworks: LOOPBACK_WEB_NETWORKS,
   });
   const fetcher = new SourceFetcher({ store, client, library });
   let peakRss = process.memoryUsage.rss();

@@ -285,7 +285,14 @@ async function answer(
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-/** The loopback web server. Start with `LoopbackWeb.start(routes)`, end with `close()`. */
+/**
+ * The networks the loopback web answers on (127.0.0.1, and ::1 when the machine has it), which a
+ * client under test must allow: the fetcher refuses loopback addresses unless allowed.
+ */
+export const LOOPBACK_WEB_NETWORKS: readonly string[] = ['127.0.0.1/32', '::1/128'];
+/** The same as FETCH_ALLOW_NETWORKS, for a bot or CLI built from its config. */
+export const LOOPBACK_WEB_ALLOW = LOOPBACK_WEB_NETWORKS.join(',');
+
 /** Names this machine answers for itself; nothing else is ever looked up. */
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -304,6 +311,7 @@ export const loopbackOnlyLookup: LookupFunction = (hostname, options, callback) 
   process.nextTick(() => callback(error, '', 0));
 };
 
+/** The loopback web server. Start with `LoopbackWeb.start(routes)`, end with `close()`. */
 export class LoopbackWeb {
   /** Every request received, in arrival order. */
   readonly requests: RecordedWebRequest[] = [];

@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
+import { parseAllowedNetworks } from './core/sources/addressPolicy.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -108,6 +109,19 @@ const EnvFields = z.object({
       .regex(/^[A-Za-z0-9.:-]+$/, 'must be an address to listen on, such as 0.0.0.0, 127.0.0.1 or ::')
       .default('0.0.0.0'),
   ),
+  // Live sources: the networks the fetcher may reach besides public addresses (see addressPolicy).
+  FETCH_ALLOW_NETWORKS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((text, ctx) => {
+        const parsed = parseAllowedNetworks(text);
+        if (parsed.ok) return parsed.value;
+        for (const problem of parsed.error) ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      })
+      .default([]),
+  ),
 });
 
 /** With the checks that span variables (SHARD_IDS against SHARD_COUNT). */
@@ -188,6 +202,11 @@ export interface Config {
    * probes come from outside it; the port is off unless set, and serves counts, never secrets.
    */
   readonly metricsHost: string;
+  /**
+   * Networks (normalised CIDR ranges) live sources may fetch from besides public addresses:
+   * loopback, private, link-local and other non-public addresses are refused unless listed here.
+   */
+  readonly fetchAllowNetworks: readonly string[];
 }
 
 /** Thrown with every problem in the environment at once, each naming the variable. */
@@ -227,6 +246,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     shardIds: e.SHARD_IDS && Object.freeze([...e.SHARD_IDS]),
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
+    fetchAllowNetworks: Object.freeze([...e.FETCH_ALLOW_NETWORKS]),
   });
 }
 

@@ -113,6 +113,7 @@ async function main(): Promise<number> {
       logger,
       version: VERSION,
       homepage: config.botHomepage,
+      fetchAllowNetworks: config.fetchAllowNetworks,
       // The same beat as the rescan of raw/: another process's fetches reach this index within it;
       // with a shared store, within seconds.
       tickSeconds: store.kind === 'postgres' ? 5 : config.rescanIntervalSeconds || 30,

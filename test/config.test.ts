@@ -21,6 +21,7 @@ describe('config', () => {
         shardIds: undefined,
         metricsPort: undefined,
         metricsHost: '0.0.0.0',
+        fetchAllowNetworks: [],
       });
       expect(Object.isFrozen(config)).toBe(true);
     });
@@ -61,6 +62,32 @@ describe('config', () => {
         // The password in a refused URL is never echoed.
         expect((error as Error).message).not.toContain('s3cret');
       }
+    });
+
+    it('reads FETCH_ALLOW_NETWORKS as normalised CIDR ranges, empty meaning none', () => {
+      expect(loadConfig({ FETCH_ALLOW_NETWORKS: '' }).fetchAllowNetworks).toEqual([]);
+      const config = loadConfig({ FETCH_ALLOW_NETWORKS: ' 10.20.0.0/16, 127.0.0.1/32,FD00:0::/8 ' });
+      expect(config.fetchAllowNetworks).toEqual(['10.20.0.0/16', '127.0.0.1/32', 'fd00::/8']);
+      expect(Object.isFrozen(config.fetchAllowNetworks)).toBe(true);
+    });
+
+    it('names each bad FETCH_ALLOW_NETWORKS entry with what to write instead', () => {
+      const problems = (value: string) => {
+        try {
+          loadConfig({ FETCH_ALLOW_NETWORKS: value });
+        } catch (error) {
+          if (error instanceof ConfigError) return error.problems;
+          throw error;
+        }
+        return [];
+      };
+      expect(problems('10.20.0.0,0x7f.1/8,10.0.0.0/33,10.20.1.0/16,intranet/24')).toEqual([
+        'FETCH_ALLOW_NETWORKS: "10.20.0.0" is not a CIDR range: write an address and a prefix length, such as 10.20.0.0/16 or 127.0.0.1/32',
+        'FETCH_ALLOW_NETWORKS: "0x7f.1/8": 0x7f.1 is not an IPv4 address in dotted decimal or an IPv6 address',
+        'FETCH_ALLOW_NETWORKS: "10.0.0.0/33": the prefix length must be 0 to 32',
+        'FETCH_ALLOW_NETWORKS: "10.20.1.0/16" has bits set past its prefix length: did you mean 10.20.0.0/16?',
+        'FETCH_ALLOW_NETWORKS: "intranet/24": intranet is not an IPv4 address in dotted decimal or an IPv6 address',
+      ]);
     });
 
     it('reads RELIEFWEB_APPNAME, empty meaning unset', () => {

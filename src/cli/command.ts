@@ -9,10 +9,14 @@ export interface CliIo {
   readonly dataDir: string;
   /** `DATABASE_URL`: the PostgreSQL store the bot processes share; unset, SQLite in `dataDir`. */
   readonly databaseUrl?: string | undefined;
-  /** Settings live sources need (ReliefWeb's appname, the homepage in the User-Agent). */
+  /**
+   * Settings live sources need (ReliefWeb's appname, the homepage in the User-Agent, the networks
+   * besides public addresses that may be fetched from).
+   */
   readonly sources?: {
     readonly reliefwebAppname?: string | undefined;
     readonly botHomepage?: string | undefined;
+    readonly fetchAllowNetworks?: readonly string[] | undefined;
   };
 }
 

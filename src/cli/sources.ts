@@ -88,7 +88,10 @@ async function fetchNow(io: CliIo, only: string | undefined, isJson: boolean): P
   let reports: SourceFetchReport[];
   try {
     library = await libraryFor(io, store.webDocuments);
-    const client = new PoliteClient({ userAgent: botUserAgent(VERSION, io.sources?.botHomepage) });
+    const client = new PoliteClient({
+      userAgent: botUserAgent(VERSION, io.sources?.botHomepage),
+      allowNetworks: io.sources?.fetchAllowNetworks,
+    });
     const fetcher = new SourceFetcher({ store, client, library, claimOwner: claimOwner(io.dataDir) });
     reports = await mapBounded(chosen, 3, async (source) => {
       if (!isJson) io.stderr(`fetching ${source.id} (${source.url})\n`);

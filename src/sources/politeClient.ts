@@ -3,9 +3,11 @@
  *
  * Polite: it names itself in User-Agent, honours robots.txt (fetched once per origin and cached),
  * sends one request at a time per host with a minimum gap, asks for compressed bodies and sends
- * validators back so unchanged pages cost a 304. Safe: only http(s), at most 5 redirects followed
- * by hand (each hop checked like the first), timeouts on the head and on the body, and a size cap on
- * decompressed bytes (a Content-Length over it is refused unread; a stream crossing it is cut).
+ * validators back so unchanged pages cost a 304. Safe: only http(s), only public addresses unless
+ * the operator allowed a network (checked at the address connected to, see addressGuard.ts), at most
+ * 5 redirects followed by hand (each hop checked like the first), timeouts on the head and on the
+ * body, and a size cap on decompressed bytes (a Content-Length over it is refused unread; a stream
+ * crossing it is cut).
  *
  * Built on node:http/https rather than fetch so the client controls decompression (the cap counts
  * decompressed bytes), timeouts and sockets directly. Every failure is a WebError with a one-line
@@ -19,7 +21,14 @@ import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import robotsParserModule from 'robots-parser';
+import { createAddressPolicy, type AddressPolicy } from '../core/sources/addressPolicy.js';
 import { parseRetryAfter } from '../core/sources/fetchPolicy.js';
+import {
+  checkingLookup,
+  connectedAddressRefusal,
+  ForbiddenAddressError,
+  literalHostRefusal,
+} from './addressGuard.js';
 import { WebError } from './webClient.js';
 import type { WebClient, WebFailureKind, WebRequest, WebResponse } from './webClient.js';
 
@@ -51,6 +60,12 @@ export interface PoliteClientOptions {
    * loopback names, so an "unknown host" never sends a DNS query off the machine.
    */
   readonly lookup?: LookupFunction;
+  /**
+   * Networks (CIDR ranges, as `parseAllowedNetworks` gives them) that may be fetched from besides
+   * public addresses. Default none: loopback, private, link-local and every other non-public
+   * address is refused (config: FETCH_ALLOW_NETWORKS).
+   */
+  readonly allowNetworks?: readonly string[] | undefined;
   /** Clock (epoch ms) for the per-host gap, robots.txt expiry and Retry-After dates. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -68,6 +83,8 @@ export const POLITE_DEFAULTS = {
   robotsRetryMs: 10 * 60 * 1000,
   /** robots.txt bodies past this are cut here (Google reads the first 500 KiB). */
   maxRobotsBytes: 500 * 1024,
+  /** robots.txt verdicts kept at most (the oldest go first; expired ones go whenever one is added). */
+  maxRobotsOrigins: 1000,
 } as const;
 
 /** `migration-news-bot/0.1.0 (+https://github.com/...)`: who we are and where to read about it. */
@@ -99,6 +116,8 @@ interface HostLane {
   lastEnd: number;
   /** The host's robots.txt Crawl-delay, once known. */
   crawlDelayMs: number;
+  /** Requests queued or running in this lane: a lane with none, past its gap, is dropped. */
+  pending: number;
 }
 
 interface Hop {
@@ -147,7 +166,8 @@ export class PoliteClient implements WebClient {
   private readonly robotsRetryMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly lookup: LookupFunction | undefined;
+  private readonly lookup: LookupFunction;
+  private readonly addressPolicy: AddressPolicy;
   private readonly lanes = new Map<string, HostLane>();
   private readonly robots = new Map<string, RobotsVerdict>();
   private readonly robotsInFlight = new Map<string, Promise<RobotsVerdict>>();
@@ -165,7 +185,8 @@ export class PoliteClient implements WebClient {
     this.robotsTtlMs = options.robotsTtlMs ?? POLITE_DEFAULTS.robotsTtlMs;
     this.robotsRetryMs = options.robotsRetryMs ?? POLITE_DEFAULTS.robotsRetryMs;
     this.now = options.now ?? Date.now;
-    this.lookup = options.lookup;
+    this.addressPolicy = createAddressPolicy(options.allowNetworks);
+    this.lookup = checkingLookup(this.addressPolicy, options.lookup);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -192,6 +213,8 @@ export class PoliteClient implements WebClient {
         redirects === 0
           ? oneLine(request.url)
           : `${oneLine(request.url)} (redirected to ${oneLine(hop.url.href)})`;
+      // An IP literal is refused before robots.txt, so the message names the address itself.
+      this.assertLiteralAllowed(hop.url, request.url, where);
       await this.assertRobotsAllow(hop.url, request.url, where);
       const answer = await this.inHostLane(hop.url.hostname, () =>
         this.send(hop, this.headersFor(request, hop), this.maxBytes, request.url, where),
@@ -259,6 +282,7 @@ export class PoliteClient implements WebClient {
   /** Runs `task` when no other request to `host` is running and the gap since the last one passed. */
   private async inHostLane<T>(host: string, task: () => Promise<T>): Promise<T> {
     const lane = this.laneFor(host);
+    lane.pending++;
     const previous = lane.tail;
     let release!: () => void;
     lane.tail = new Promise<void>((resolve) => (release = resolve));
@@ -269,18 +293,43 @@ export class PoliteClient implements WebClient {
       return await task();
     } finally {
       lane.lastEnd = this.now();
+      lane.pending--;
       release();
     }
   }
 
   private laneFor(host: string): HostLane {
     const key = host.toLowerCase();
+    this.dropIdleLanes();
     let lane = this.lanes.get(key);
     if (lane === undefined) {
-      lane = { tail: Promise.resolve(), lastEnd: Number.NEGATIVE_INFINITY, crawlDelayMs: 0 };
+      lane = { tail: Promise.resolve(), lastEnd: Number.NEGATIVE_INFINITY, crawlDelayMs: 0, pending: 0 };
       this.lanes.set(key, lane);
     }
     return lane;
+  }
+
+  /**
+   * A lane with nothing queued whose gap has passed would make the next request wait for nothing, so
+   * it is forgotten: the map holds only hosts fetched within their gap (a feed of many hosts must
+   * not grow it forever). Its Crawl-delay comes back from the cached robots.txt.
+   */
+  private dropIdleLanes(): void {
+    const now = this.now();
+    for (const [key, lane] of this.lanes) {
+      if (lane.pending === 0 && now - lane.lastEnd >= Math.max(this.minGapMs, lane.crawlDelayMs))
+        this.lanes.delete(key);
+    }
+  }
+
+  /** Hosts with a lane and origins with a robots.txt verdict held now (what pruning bounds). */
+  heldHostState(): { readonly lanes: number; readonly robotsVerdicts: number } {
+    return { lanes: this.lanes.size, robotsVerdicts: this.robots.size };
+  }
+
+  private assertLiteralAllowed(url: URL, requested: string, where: string): void {
+    const refusal = literalHostRefusal(this.addressPolicy, url.hostname);
+    if (refusal !== null) throw new WebError('forbidden-address', `${where}: ${refusal}`, requested);
   }
 
   private async assertRobotsAllow(url: URL, requested: string, where: string): Promise<void> {
@@ -311,8 +360,22 @@ export class PoliteClient implements WebClient {
       this.robotsInFlight.set(origin, pending);
     }
     const verdict = await pending;
+    this.dropStaleVerdicts();
     this.robots.set(origin, verdict);
     return verdict;
+  }
+
+  /**
+   * At each robots.txt read, expired verdicts go, then the oldest past the cap: one verdict per
+   * origin ever seen would never end.
+   */
+  private dropStaleVerdicts(): void {
+    const now = this.now();
+    for (const [origin, verdict] of this.robots) if (verdict.expiresAt <= now) this.robots.delete(origin);
+    for (const origin of this.robots.keys()) {
+      if (this.robots.size < POLITE_DEFAULTS.maxRobotsOrigins) break;
+      this.robots.delete(origin);
+    }
   }
 
   /**
@@ -398,15 +461,17 @@ export class PoliteClient implements WebClient {
       const send = hop.url.protocol === 'https:' ? httpsRequest : httpRequest;
       let req: ReturnType<typeof httpRequest>;
       try {
+        // Every hop of every request passes here (robots.txt, redirects): node calls no lookup for
+        // an IP literal, so that is checked now, and a name in `this.lookup`.
+        this.assertLiteralAllowed(hop.url, requested, where);
         // agent: false: a fresh connection per request, so no socket outlives a fetch and two
         // clients share nothing.
-        req = send(hop.url, {
-          method: hop.method,
-          headers,
-          agent: false,
-          ...(this.lookup ? { lookup: this.lookup } : {}),
-        });
+        req = send(hop.url, { method: hop.method, headers, agent: false, lookup: this.lookup });
       } catch (error) {
+        if (error instanceof WebError) {
+          reject(error);
+          return;
+        }
         // e.g. a header value with a newline, refused by node before anything is sent.
         reject(new WebError('bad-url', `${where}: invalid request: ${oneLine(String(error))}`, requested));
         return;
@@ -422,10 +487,21 @@ export class PoliteClient implements WebClient {
       );
       let isConnected = false;
       req.on('socket', (socket) => {
-        if (!socket.connecting) isConnected = true;
-        else socket.once('connect', () => (isConnected = true));
+        const connected = () => {
+          isConnected = true;
+          // Belt and braces: the address connected to passed the lookup's check; should anything
+          // have connected elsewhere, nothing is sent or read.
+          const refusal = connectedAddressRefusal(this.addressPolicy, socket.remoteAddress);
+          if (refusal !== null) fail('forbidden-address', refusal);
+        };
+        if (!socket.connecting) connected();
+        else socket.prependOnceListener('connect', connected);
       });
-      req.on('error', (error: NodeJS.ErrnoException) => fail('network', describeNetworkError(error)));
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        error instanceof ForbiddenAddressError
+          ? fail('forbidden-address', error.message)
+          : fail('network', describeNetworkError(error)),
+      );
       req.on('response', (res) => {
         clearTimeout(timer);
         const status = res.statusCode ?? 0;

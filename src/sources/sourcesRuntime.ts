@@ -25,6 +25,8 @@ export interface SourcesRuntimeOptions {
   readonly logger: Logger;
   readonly version: string;
   readonly homepage?: string | undefined;
+  /** FETCH_ALLOW_NETWORKS: networks fetched from besides public addresses (default: none). */
+  readonly fetchAllowNetworks?: readonly string[];
   /** How often due sources are looked for, and the log followed for other processes' fetches. */
   readonly tickSeconds?: number;
   /**
@@ -59,6 +61,7 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
   const log = logger.child({ component: 'sources' });
   const client = new PoliteClient({
     ...options.client,
+    allowNetworks: options.fetchAllowNetworks,
     userAgent: botUserAgent(options.version, options.homepage),
   });
   const fetcher = new SourceFetcher({

@@ -45,6 +45,7 @@ export type WebFailureKind =
   | 'too-many-redirects'
   | 'bad-url' // not http(s), or unparsable
   | 'robots' // disallowed by robots.txt
+  | 'forbidden-address' // a non-public address the operator did not allow (FETCH_ALLOW_NETWORKS)
   | 'network'; // DNS, refused connection, reset
 
 export class WebError extends Error {

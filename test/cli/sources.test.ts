@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { html, json, LoopbackWeb } from '../../loopback/web.js';
+import { html, json, LOOPBACK_WEB_ALLOW, LoopbackWeb } from '../../loopback/web.js';
 import { cliOverShippedPages } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -32,8 +34,11 @@ const page = (k: number) =>
   );
 
 describe('cli sources', () => {
-  const { data, cli } = cliOverShippedPages();
+  const { data, cli } = cliOverShippedPages({ env: { FETCH_ALLOW_NETWORKS: LOOPBACK_WEB_ALLOW } });
   let web: LoopbackWeb;
+  /** 127.0.0.2, which FETCH_ALLOW_NETWORKS does not list: it must never see a connection. */
+  let internal: Server;
+  let internalConnections = 0;
   const writeSources = (sources: unknown) =>
     writeFileSync(path.join(data.dir, 'sources.json'), JSON.stringify({ sources }));
 
@@ -44,12 +49,26 @@ describe('cli sources', () => {
     await closed.close();
     web = await LoopbackWeb.start({ '/news/0': page(0), '/news/1': page(1) });
     web.route('/feed.json', json(feed(web.baseUrl, 2), { etag: '"v1"' }));
+    internal = createServer((socket) => {
+      internalConnections++;
+      socket.destroy();
+    });
+    internal.listen(0, '127.0.0.2');
+    await once(internal, 'listening');
+    const internalPort = (internal.address() as { port: number }).port;
     writeSources([
       { id: 'loopback-news', type: 'feed', url: `${web.baseUrl}/feed.json` },
       { id: 'gone', type: 'feed', url: deadUrl },
+      { id: 'internal', type: 'feed', url: `http://127.0.0.2:${internalPort}/feed.json` },
     ]);
   });
-  afterAll(async () => web.close());
+  afterAll(async () => {
+    internal.close();
+    await web.close();
+  });
+  const internalRefusal = () =>
+    `http://127.0.0.2:${(internal.address() as { port: number }).port}/feed.json: ` +
+    '127.0.0.2 is a loopback address; not fetched (FETCH_ALLOW_NETWORKS allows exceptions)';
 
   it(
     'fetches every enabled source now, reports each, and exits 1 when one failed',
@@ -66,7 +85,17 @@ describe('cli sources', () => {
           new: 0,
           error: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/feed\.xml: .*refused/) as unknown,
         }),
+        {
+          id: 'internal',
+          status: 'failed',
+          new: 0,
+          updated: 0,
+          unchanged: 0,
+          rejected: 0,
+          error: internalRefusal(),
+        },
       ]);
+      expect(internalConnections).toBe(0);
       // First fetch: only the item of the last 24 hours is news.
       const store = await Store.open(data.dir);
       try {
@@ -124,6 +153,14 @@ describe('cli sources', () => {
       failures: 0,
     });
     expect(sources[1]).toMatchObject({ id: 'gone', status: 'failing', documents: 0, failures: 1 });
+    expect(sources[2]).toMatchObject({
+      id: 'internal',
+      status: 'failing',
+      failures: 1,
+      lastError: internalRefusal(),
+    });
+    const { stdout: text } = await cli('sources', 'list');
+    expect(text).toContain(`\n  ${internalRefusal()}\n`);
   });
 
   it('finds fetched documents with their url, publication date and source', async () => {
@@ -152,7 +189,10 @@ describe('cli sources', () => {
   });
 
   it.each([
-    [['sources', 'enable', 'nope'], /no source "nope" in sources.json \(known: loopback-news, gone\)/],
+    [
+      ['sources', 'enable', 'nope'],
+      /no source "nope" in sources.json \(known: loopback-news, gone, internal\)/,
+    ],
     [['sources', 'frobnicate'], /unknown action "frobnicate"/],
     [['sources'], /say what to do/],
   ])('exits 2 for wrong usage: %j', async (argv, message) => {

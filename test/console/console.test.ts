@@ -3,7 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyShippedData } from '../support/botHarness.js';
-import { LoopbackWeb } from '../../loopback/web.js';
+import { LOOPBACK_WEB_ALLOW, LoopbackWeb } from '../../loopback/web.js';
 import { addExtraPages } from '../support/extraPages.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -12,7 +12,14 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 function startConsole(dataDir: string) {
   const child = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
-    env: { ...process.env, DISCORD_TOKEN: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    // FETCH_ALLOW_NETWORKS: live sources on the loopback web are reached, not refused by address.
+    env: {
+      ...process.env,
+      DISCORD_TOKEN: '',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      FETCH_ALLOW_NETWORKS: LOOPBACK_WEB_ALLOW,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

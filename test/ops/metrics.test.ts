@@ -11,7 +11,7 @@ import { createBotMetrics } from '../../src/ops/metrics.js';
 import { parseSourcesFile } from '../../src/sources/sourcesFile.js';
 import { createSourcesRuntime } from '../../src/sources/sourcesRuntime.js';
 import { Store } from '../../src/store/store.js';
-import { LoopbackWeb, loopbackOnlyLookup, status, xml } from '../../loopback/web.js';
+import { LOOPBACK_WEB_NETWORKS, LoopbackWeb, loopbackOnlyLookup, status, xml } from '../../loopback/web.js';
 import { dropArticle } from '../digests/articles.js';
 import { failEveryPost, startHarness } from '../digests/harness.js';
 import { webFixture } from '../sources/webFixtures.js';
@@ -245,6 +245,7 @@ describe('ops/metrics', () => {
         logger: pino({ level: 'silent' }),
         version: '0.0.0-test',
         tickSeconds: 3600,
+        fetchAllowNetworks: LOOPBACK_WEB_NETWORKS,
         client: { minGapMs: 1, headersTimeoutMs: 2_000, bodyTimeoutMs: 2_000, lookup: loopbackOnlyLookup },
         metrics,
       });

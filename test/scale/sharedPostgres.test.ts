@@ -7,7 +7,7 @@ import { deployCommands } from '../../src/discord/deployCommands.js';
 import { Store } from '../../src/store/store.js';
 import { mulberry32 } from '../../src/util/random.js';
 import { LoopbackDiscord, snowflakeOnShard } from '../../loopback/discord.js';
-import { json, LoopbackWeb } from '../../loopback/web.js';
+import { json, LOOPBACK_WEB_ALLOW, LoopbackWeb } from '../../loopback/web.js';
 import { docIds, dropArticle } from '../digests/articles.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 import { compiledBuild, shippedProcesses, type ShippedProcess } from '../support/shippedProcess.js';
@@ -131,6 +131,7 @@ describe('several bot processes on one PostgreSQL (compiled build, loopback Disc
           RESCAN_INTERVAL_SECONDS: '0',
           DIGEST_CLAIM_SECONDS: '5',
           DIGEST_SWEEP_SECONDS: '1',
+          FETCH_ALLOW_NETWORKS: LOOPBACK_WEB_ALLOW,
         }),
       );
       everyProcess.push(bot);

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import { Store } from '../../src/store/store.js';
 import { LoopbackDiscord } from '../../loopback/discord.js';
-import { delayed, html, json, LoopbackWeb } from '../../loopback/web.js';
+import { delayed, html, json, LOOPBACK_WEB_ALLOW, LoopbackWeb } from '../../loopback/web.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 import { shippedProcesses } from '../support/shippedProcess.js';
 
@@ -72,6 +72,7 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
       DATA_DIR: data.dir,
       LOG_LEVEL: 'info',
       RESCAN_INTERVAL_SECONDS: '1',
+      FETCH_ALLOW_NETWORKS: LOOPBACK_WEB_ALLOW,
     };
     await deployCommands(loadConfig(env));
     writeFileSync(

@@ -19,6 +19,7 @@ import {
   text,
   xml,
   loopbackOnlyLookup,
+  LOOPBACK_WEB_NETWORKS,
 } from '../../loopback/web.js';
 
 const USER_AGENT = botUserAgent('0.1.0', 'https://example.org/migration-news-bot');
@@ -33,7 +34,13 @@ afterEach(async () => {
 });
 
 const client = (options: Partial<PoliteClientOptions> = {}) =>
-  new PoliteClient({ userAgent: USER_AGENT, minGapMs: 0, lookup: loopbackOnlyLookup, ...options });
+  new PoliteClient({
+    userAgent: USER_AGENT,
+    minGapMs: 0,
+    lookup: loopbackOnlyLookup,
+    allowNetworks: LOOPBACK_WEB_NETWORKS,
+    ...options,
+  });
 
 /** The WebError a fetch rejects with (fails the test if it resolves or throws anything else). */
 async function failure(promise: Promise<unknown>): Promise<WebError> {
@@ -156,7 +163,7 @@ describe('politeClient', () => {
       );
       web.route('/page', text('hi'));
       expect((await failure(client().fetch({ url: web.url('/page') }))).kind).toBe('robots');
-      const other = new PoliteClient({ userAgent: 'other-bot/1.0', minGapMs: 0, lookup: loopbackOnlyLookup });
+      const other = client({ userAgent: 'other-bot/1.0' });
       expect((await other.fetch({ url: web.url('/page') })).kind).toBe('ok');
     });
 
@@ -476,6 +483,30 @@ describe('politeClient', () => {
       expect((await failure(client({ maxBytes: 1000 }).fetch({ url: web.url('/edge') }))).kind).toBe(
         'too-large',
       );
+    });
+  });
+
+  describe('per-host state', () => {
+    it('forgets a host once idle past its gap and a robots.txt verdict once expired', async () => {
+      web.route('/page', html('<p>page</p>'));
+      let clock = 1_000_000;
+      const polite = client({
+        minGapMs: 1_000,
+        robotsTtlMs: 60_000,
+        now: () => clock,
+        sleep: (ms) => {
+          clock += ms;
+          return Promise.resolve();
+        },
+      });
+      await polite.fetch({ url: web.url('/page') });
+      await polite.fetch({ url: web.url('/page', 'localhost') });
+      expect(polite.heldHostState()).toEqual({ lanes: 2, robotsVerdicts: 2 });
+      // A minute later both verdicts have expired; localhost's robots.txt is read again.
+      clock += 61_000;
+      await polite.fetch({ url: web.url('/page', 'localhost') });
+      expect(polite.heldHostState()).toEqual({ lanes: 1, robotsVerdicts: 1 });
+      expect(web.requestsTo('/robots.txt')).toHaveLength(3);
     });
   });
 

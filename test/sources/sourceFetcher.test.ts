@@ -23,6 +23,7 @@ import {
   storm,
   xml,
   loopbackOnlyLookup,
+  LOOPBACK_WEB_NETWORKS,
 } from '../../loopback/web.js';
 import { RELIEFWEB_FIELDS_ASKED, webFixture } from './webFixtures.js';
 
@@ -50,6 +51,7 @@ function newFetcher(timeoutMs = 400): SourceFetcher {
     headersTimeoutMs: timeoutMs,
     bodyTimeoutMs: timeoutMs,
     lookup: loopbackOnlyLookup,
+    allowNetworks: LOOPBACK_WEB_NETWORKS,
   });
   return new SourceFetcher({ store, client, library, now: () => new Date(clock) });
 }

@@ -152,6 +152,7 @@ describe('fetchPolicy', () => {
       ['timeout', false],
       ['too-large', false],
       ['too-many-redirects', false],
+      ['forbidden-address', false], // the operator may allow the network; the source then recovers
     ])('isPermanentFailure(%s) is %s', (kind, expected) => {
       expect(isPermanentFailure(kind)).toBe(expected);
     });
