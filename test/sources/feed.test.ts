@@ -3,6 +3,7 @@ import { parseFeedItems, readArticlePage } from '../../src/sources/connectors/fe
 import { PoliteClient } from '../../src/sources/politeClient.js';
 import {
   LoopbackWeb,
+  LOOPBACK_WEB_NETWORKS,
   endlessRedirects,
   largeBody,
   loopbackOnlyLookup,
@@ -121,6 +122,7 @@ describe('readArticlePage', () => {
       bodyTimeoutMs: 300,
       maxBytes: 16 * 1024,
       lookup: loopbackOnlyLookup,
+      allowNetworks: LOOPBACK_WEB_NETWORKS,
     });
     const item = {
       sourceId: 'news',
