@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,7 +91,8 @@ export function runnableNativeDir(native: NativeDir, user: ServerUser, parent: s
   if (!existsSync(target)) {
     const partial = `${target}.partial-${process.pid}`;
     rmSync(partial, { recursive: true, force: true });
-    cpSync(native.dir, partial, { recursive: true, verbatimSymlinks: true });
+    // From where a link leads: cp copies a link as a link, which would lead back out of reach.
+    cpSync(realpathSync(native.dir), partial, { recursive: true, verbatimSymlinks: true });
     chmodSync(partial, 0o755);
     try {
       renameSync(partial, target);
@@ -98,10 +109,12 @@ export function runnableNativeDir(native: NativeDir, user: ServerUser, parent: s
 
 /** The copy lies in a shared temporary folder: run nothing another user could have put or changed. */
 function assertOursAlone(dir: string): void {
-  const { uid, mode } = statSync(dir);
-  if (uid !== process.getuid?.() || (mode & 0o022) !== 0) {
+  const stat = lstatSync(dir);
+  const { uid, mode } = stat;
+  if (!stat.isDirectory() || uid !== process.getuid?.() || (mode & 0o022) !== 0) {
     throw new Error(
-      `${dir} is not root's alone (owner ${uid}, mode ${(mode & 0o777).toString(8)}): remove it`,
+      `${dir} is not a folder only root can change (${stat.isDirectory() ? 'a folder' : 'not a folder'}, ` +
+        `owner ${uid}, mode ${(mode & 0o777).toString(8)}): remove it`,
     );
   }
 }
