@@ -71,8 +71,8 @@ export function assertReachable(dir: string, user: ServerUser): void {
     const searchBit = owner === uid ? 0o100 : group === gid ? 0o010 : 0o001;
     if ((mode & searchBit) === 0) {
       throw new Error(
-        `PostgreSQL runs as ${user.name}, who cannot enter ${at} (mode ${(mode & 0o777).toString(8)}), ` +
-          `so it cannot reach ${dir}; set TMPDIR to a folder others can enter`,
+        `PostgreSQL runs as ${user.name}, who cannot enter ${at} (mode ${(mode & 0o777).toString(8)})` +
+          `${at === path.resolve(dir) ? '' : `, so cannot reach ${dir}`}; set TMPDIR to a folder others can enter`,
       );
     }
     if (at === path.dirname(at)) return;
