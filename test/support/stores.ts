@@ -10,9 +10,19 @@ import type { StoreLocation } from '../../src/store/store.js';
 export const STORE_KINDS = ['sqlite', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
-/** A new, empty database on the run's PostgreSQL server (test/support/postgresServer.ts). */
+/**
+ * The run's PostgreSQL server (test/support/postgresServer.ts). When it did not start, throws why,
+ * so each PostgreSQL test fails with the reason while the rest of the run goes on.
+ */
+export function postgresServerUrl(): string {
+  const error = inject('postgresError');
+  if (error !== undefined) throw new Error(`the test PostgreSQL server did not start: ${error}`);
+  return inject('postgresUrl');
+}
+
+/** A new, empty database on the run's PostgreSQL server. */
 export async function freshDatabaseUrl(): Promise<string> {
-  const server = inject('postgresUrl');
+  const server = postgresServerUrl();
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: `${server}/postgres` });
   await admin.connect();
