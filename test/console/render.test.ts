@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMessage, terminalText, terminalTime } from '../../src/console/render.js';
 import { aboutReply } from '../../src/discord/format/about.js';
 import { sourcesReply } from '../../src/discord/format/sources.js';
+import { toMessageOptions } from '../../src/discord/reply.js';
 import { escapeText, snippetMarkdown } from '../../src/discord/format/text.js';
 
 const AT = new Date('2026-11-29T11:05:42Z');
@@ -59,7 +60,7 @@ describe('console/render', () => {
   describe('renderMessage', () => {
     it('renders /about without backticks or Discord markup', () => {
       const reply = aboutReply({ documents: 5, articles: 4, projects: 1, contacts: 3 }, '1.2.3', 65_000);
-      const { text } = renderMessage(reply, 1);
+      const { text } = renderMessage(toMessageOptions(reply), 1);
       expect(text).toContain('/search query: find press releases and projects');
       expect(text).not.toMatch(/[`*]|<t:/);
     });
@@ -81,7 +82,7 @@ describe('console/render', () => {
           documents: 3,
         },
       ]);
-      const { text } = renderMessage(reply, 1);
+      const { text } = renderMessage(toMessageOptions(reply), 1);
       expect(text).toContain('Last fetch: 2026-11-29 11:05 UTC · Next fetch: 2026-11-29 11:35 UTC');
       expect(text).not.toContain('<t:');
     });
