@@ -5,7 +5,7 @@ import { commands as shippedCommands } from '../commands/index.js';
 import type { Config } from './config.js';
 import { runConsole } from './console/console.js';
 import type { Library } from './core/library.js';
-import { createDigestRuntime, type DigestRuntime, type DigestTuning } from './digests/runtime.js';
+import { createDigestRuntime, type DigestRuntime } from './digests/runtime.js';
 import { createClient, startBot, whyShardsNotReady } from './discord/client.js';
 import type { SlashCommand } from './discord/command.js';
 import type { CommandContext } from './discord/context.js';
@@ -49,9 +49,8 @@ export interface AppOptions {
   readonly console?: ConsoleIo;
   /** The shipped command list unless a test adds to it (a command that fails on purpose). */
   readonly commands?: readonly SlashCommand[];
+  /** What /about shows (tests: a fixed one); default the package's. */
   readonly version?: string;
-  /** Numbers a test may shorten (backoffs, attempts); the settings' own values come from `config`. */
-  readonly digestTuning?: DigestTuning;
 }
 
 /** The running program, built by {@link createApp}: Discord or console, with everything it runs on. */
@@ -128,7 +127,7 @@ async function assemble(
     const client = config.discordToken ? createClient(config, { metrics }) : undefined;
     readiness.client = client;
     const parts = { config, logger, store, library: loaded.library, metrics };
-    const digests = client && createDigests(parts, client, options.digestTuning);
+    const digests = client && createDigests(parts, client);
     const ingestion = client ? undefined : createRawIngestion({ ...config, ...parts });
     const sources = createSources(parts, sourcesFile, followFromSeq);
     const ctx = createCommandContext(loaded.library, logger, {
@@ -207,7 +206,7 @@ interface Parts {
 }
 
 /** Digests post through the bot client's REST, so they share its rate limits. */
-function createDigests(parts: Parts, client: Client, tuning: DigestTuning = {}): DigestRuntime {
+function createDigests(parts: Parts, client: Client): DigestRuntime {
   const { config } = parts;
   return createDigestRuntime({
     ...parts,
@@ -217,7 +216,6 @@ function createDigests(parts: Parts, client: Client, tuning: DigestTuning = {}):
     tuning: {
       claim: { owner: claimOwner(config.dataDir), ttlMs: config.digestClaimSeconds * 1000 },
       sweepMs: config.digestSweepSeconds === undefined ? undefined : config.digestSweepSeconds * 1000,
-      ...tuning,
     },
   });
 }
@@ -271,16 +269,16 @@ function runnable(built: Built): App {
     stop() {
       stopping ??= (async () => {
         if (!client) io.input.destroy();
-        const quietly = (what: string) => (error: unknown) =>
+        const logFailure = (what: string) => (error: unknown) =>
           logger.error({ err: error }, `stopping ${what} failed`);
         // Deliveries in flight finish (or stay recorded as pending) before the client goes.
         await Promise.all([
-          digests?.stop().catch(quietly('digests')),
-          ingestion?.stop().catch(quietly('the raw/ watcher')),
-          sources.stop().catch(quietly('sources')),
+          digests?.stop().catch(logFailure('digests')),
+          ingestion?.stop().catch(logFailure('the raw/ watcher')),
+          sources.stop().catch(logFailure('sources')),
           built.ops?.close(),
         ]);
-        await built.store.close().catch(quietly('the store'));
+        await built.store.close().catch(logFailure('the store'));
         await client?.destroy();
         finish();
       })();
