@@ -186,7 +186,7 @@ async function readSourcesFile(config: Config, logger: Logger): Promise<SourcesF
 }
 
 /** The one store of the process; one we cannot open safely (corrupt, newer, unreachable) stops the start. */
-export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>, logger: Logger) {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   try {
     const store = await Store.open(config);
     logger.info({ store: store.location }, `state in ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}`);
