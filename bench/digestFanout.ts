@@ -18,6 +18,7 @@ import { ChannelType, REST } from 'discord.js';
 import { createLibrary } from '../src/core/library.js';
 import { createDigestRuntime } from '../src/digests/runtime.js';
 import { createLogger } from '../src/logger.js';
+import { Store } from '../src/store/store.js';
 import { generatePage } from './syntheticCorpus.js';
 import { LoopbackDiscord } from '../loopback/discord.js';
 
@@ -204,8 +205,10 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
   const raw = path.join(dataDir, 'raw');
   // The digest machinery as the bot builds it (the factory main.ts and the tests use).
   const rest = new REST({ api: `${limiter.base}/api`, timeout: 30_000 }).setToken(discord.token);
-  const runtime = await createDigestRuntime({
+  const opened = await Store.open(dataDir);
+  const runtime = createDigestRuntime({
     dataDir,
+    store: opened,
     rescanIntervalSeconds: 0,
     library: createLibrary([]),
     logger: createLogger('silent', 'stderr'),
@@ -261,6 +264,7 @@ export async function runScenario(scenario: FanoutScenario): Promise<FanoutResul
     };
   } finally {
     await runtime.stop();
+    await opened.close();
     await limiter.close();
     await discord.close();
     rmSync(dataDir, { recursive: true, force: true });

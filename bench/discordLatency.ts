@@ -13,12 +13,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { APIMessage } from 'discord.js';
 import { pino } from 'pino';
-import { commands } from '../commands/index.js';
 import { loadConfig } from '../src/config.js';
-import { startBot } from '../src/discord/client.js';
+import { createApp } from '../src/app.js';
 import { deployCommands } from '../src/discord/deployCommands.js';
-import { createCommandContext, loadLibrary } from '../src/discord/services.js';
-import { withWebDocuments } from '../src/ingest/webRecords.js';
 import { LoopbackDiscord } from '../loopback/discord.js';
 import { writeCorpus } from './syntheticCorpus.js';
 
@@ -64,14 +61,13 @@ async function measure(extra: number): Promise<void> {
     DISCORD_API_BASE: server.apiBase,
     DATA_DIR: dataDir,
   });
+  // The program as main.ts builds it (store, library, digests, sources, the client).
   const loadStarted = performance.now();
-  const { library, documentCount } = await withWebDocuments({ dataDir }, (web) =>
-    loadLibrary(dataDir, logger, web),
-  );
+  const app = await createApp(config, { logger, version: 'bench' });
   const loadMs = performance.now() - loadStarted;
-  const ctx = createCommandContext(library, logger, { version: 'bench' });
+  const { library, documentCount } = app.loaded;
   await deployCommands(config);
-  const client = await startBot(config, commands, ctx);
+  await app.start();
 
   const docs = library.documents();
   const words = [...new Set(docs.flatMap((d) => d.title.toLowerCase().match(/\p{L}{4,}/gu) ?? []))];
@@ -79,7 +75,7 @@ async function measure(extra: number): Promise<void> {
   const contacts = library.contacts.all();
   const projects = docs.filter((d) => d.project);
 
-  console.log(`\n${documentCount} documents (library ready in ${loadMs.toFixed(0)} ms)`);
+  console.log(`\n${documentCount} documents (store and library ready in ${loadMs.toFixed(0)} ms)`);
   console.log(
     `${'interaction'.padEnd(24)} ${'rt p50'.padStart(7)} ${'rt p95'.padStart(7)} ${'rt p99'.padStart(7)}   ${'h p50'.padStart(7)} ${'h p99'.padStart(7)}   (ms; rt = round trip, h = handler)`,
   );
@@ -120,7 +116,7 @@ async function measure(extra: number): Promise<void> {
     );
   await run('/about', () => server.sendSlashCommand('about'));
 
-  await client.destroy();
+  await app.stop();
   await server.close();
   await rm(dataDir, { recursive: true, force: true });
 }

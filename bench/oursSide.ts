@@ -7,11 +7,10 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { REST } from 'discord.js';
 import { Library, type FileStamp, type SnapshotSources } from '../src/core/library.js';
 import type { DocumentRecord } from '../src/core/record.js';
-import { createDigestRuntime, type DigestRuntime } from '../src/digests/runtime.js';
 import { openCorpusLibrary } from '../src/ingest/openCorpus.js';
+import { createRawIngestion, type RawIngestion } from '../src/ingest/rawIngestion.js';
 import { withWebDocuments } from '../src/ingest/webRecords.js';
 import { createLogger } from '../src/logger.js';
 import { parserFingerprint, readSnapshot, saveSnapshot, SNAPSHOT_FILE } from '../src/ingest/snapshotFile.js';
@@ -63,7 +62,7 @@ async function sourcesFor(dataDir: string, documents: readonly DocumentRecord[])
 /** A fresh side for our library: one library at a time, as a process would hold. */
 export function createOursSide(): BenchSide {
   let built: { library: Library; documents: readonly DocumentRecord[] | null } | null = null;
-  let runtime: DigestRuntime | null = null;
+  let ingestion: { raw: RawIngestion; store: Store } | null = null;
   return {
     name: 'ours',
     build(documents) {
@@ -102,24 +101,27 @@ export function createOursSide(): BenchSide {
     },
     async beginIngestion(dataDir) {
       if (!built) throw new Error('ours side: open before ingesting');
-      runtime = await createDigestRuntime({
+      // The ingestion of raw/ the program runs (createApp), over its one store.
+      const store = await Store.open(dataDir);
+      const raw = createRawIngestion({
         dataDir,
-        rescanIntervalSeconds: 0,
+        store,
         library: built.library,
         logger: createLogger('warn', 'stderr'),
-        // Never called: nothing is subscribed, so nothing is posted.
-        rest: new REST(),
+        rescanIntervalSeconds: 0,
       });
-      return (await runtime.ingester.sync()).logged.length;
+      ingestion = { raw, store };
+      return (await raw.ingester.sync()).logged.length;
     },
     async ingest() {
-      if (!runtime) throw new Error('ours side: beginIngestion before ingest');
+      if (!ingestion) throw new Error('ours side: beginIngestion before ingest');
       // What the raw/ watcher calls after a burst of file events.
-      return (await runtime.ingester.sync()).added.length;
+      return (await ingestion.raw.ingester.sync()).added.length;
     },
     async close() {
-      await runtime?.stop();
-      runtime = null;
+      await ingestion?.raw.stop();
+      await ingestion?.store.close();
+      ingestion = null;
     },
   };
 }

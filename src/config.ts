@@ -52,6 +52,14 @@ const EnvFields = z.object({
       .min(0, 'must be 0 (off) or more')
       .default(60),
   ),
+  SOURCES_TICK_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(1, 'must be 1 second or more (each source keeps its own everyMinutes in sources.json)')
+      .optional(),
+  ),
   DIGEST_CLAIM_SECONDS: z.preprocess(
     emptyToUndefined,
     z.coerce
@@ -177,6 +185,12 @@ export interface Config {
   /** Fallback rescan of `raw/` for missed file events; 0 turns it off. */
   readonly rescanIntervalSeconds: number;
   /**
+   * The live sources' beat: how often a process looks for sources due (each has its own
+   * `everyMinutes`) and follows documents other processes fetched into its index. Default 5 s with
+   * PostgreSQL (other processes' fetches show within seconds), 30 s with SQLite.
+   */
+  readonly sourcesTickSeconds: number;
+  /**
    * How long a process's claim on a digest run lasts without renewal: after a crash, another process
    * (or this one restarted) finishes the delivery once it expires.
    */
@@ -238,6 +252,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     rescanIntervalSeconds: e.RESCAN_INTERVAL_SECONDS,
+    sourcesTickSeconds: e.SOURCES_TICK_SECONDS ?? (e.DATABASE_URL ? 5 : 30),
     digestClaimSeconds: e.DIGEST_CLAIM_SECONDS,
     digestSweepSeconds: e.DIGEST_SWEEP_SECONDS,
     reliefwebAppname: e.RELIEFWEB_APPNAME,

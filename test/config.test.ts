@@ -13,6 +13,7 @@ describe('config', () => {
         dataDir: 'data',
         logLevel: 'info',
         rescanIntervalSeconds: 60,
+        sourcesTickSeconds: 30,
         databaseUrl: undefined,
         digestClaimSeconds: 60,
         digestSweepSeconds: undefined,
@@ -209,6 +210,23 @@ describe('config', () => {
           'SHARD_IDS: needs SHARD_COUNT, the number of shards of all processes together',
         ]);
       });
+    });
+
+    it('gives the live sources a beat of their own: SOURCES_TICK_SECONDS, else 5 s with PostgreSQL, 30 s with SQLite', () => {
+      expect(loadConfig({ SOURCES_TICK_SECONDS: '12', RESCAN_INTERVAL_SECONDS: '0' })).toMatchObject({
+        sourcesTickSeconds: 12,
+        rescanIntervalSeconds: 0,
+      });
+      // RESCAN_INTERVAL_SECONDS=0 turns the raw/ rescan off and leaves the sources' beat alone.
+      expect(loadConfig({ RESCAN_INTERVAL_SECONDS: '0' }).sourcesTickSeconds).toBe(30);
+      expect(loadConfig({ DATABASE_URL: 'postgres://db/news' }).sourcesTickSeconds).toBe(5);
+      expect(loadConfig({ SOURCES_TICK_SECONDS: '' }).sourcesTickSeconds).toBe(30);
+      for (const value of ['0', '1.5', 'often']) {
+        expect(() => loadConfig({ SOURCES_TICK_SECONDS: value })).toThrow(/SOURCES_TICK_SECONDS: must be/);
+      }
+      expect(() => loadConfig({ SOURCES_TICK_SECONDS: '0' })).toThrow(
+        'SOURCES_TICK_SECONDS: must be 1 second or more (each source keeps its own everyMinutes in sources.json)',
+      );
     });
 
     it('lists every problem at once, naming each variable, without echoing values', () => {

@@ -1,13 +1,11 @@
 import { Events, type Client, type REST } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Library } from '../core/library.js';
-import { Ingester } from '../ingest/ingester.js';
-import { isSnapshotRewriteWorthIt } from '../ingest/openCorpus.js';
-import { saveSnapshot } from '../ingest/snapshotFile.js';
-import { watchRaw, type RawWatcher } from '../ingest/watch.js';
+import type { Ingester } from '../ingest/ingester.js';
+import { createRawIngestion } from '../ingest/rawIngestion.js';
 import { DigestScheduler } from '../scheduler.js';
 import { claimOwner } from '../store/claimOwner.js';
-import { Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { classifyDiscordError, restPoster } from './restPoster.js';
 import { digestLibrary } from './topicFilter.js';
 import type { DigestMetrics } from './runQueue.js';
@@ -25,7 +23,7 @@ export interface DigestRuntime {
    * one catch-up per subscription that missed its schedule, then schedule everything and watch raw/.
    */
   start(client: Client): Promise<void>;
-  /** Stops watching and scheduling, waits for deliveries in flight, closes the store. */
+  /** Stops watching and scheduling and waits for deliveries in flight; the store stays open (its opener closes it). */
   stop(): Promise<void>;
 }
 
@@ -47,8 +45,8 @@ export type DigestTuning = Pick<
 
 export interface DigestRuntimeOptions {
   readonly dataDir: string;
-  /** PostgreSQL shared by several processes; unset, the SQLite file in `dataDir`. */
-  readonly databaseUrl?: string | undefined;
+  /** The process's one store (subscriptions, deliveries, ingestion log); the caller opens and closes it. */
+  readonly store: Store;
   readonly rescanIntervalSeconds: number;
   /** The library the commands search: digests read documents from it and ingestion feeds it. */
   readonly library: Library;
@@ -64,14 +62,13 @@ export interface DigestRuntimeOptions {
 }
 
 /**
- * The one factory of the digest machinery, used by main.ts and by every test: opens the store
- * (throws StoreOpenError, untouched, for a corrupt or newer file), and builds the REST poster (post
- * and the history lookup that guards against duplicates once Discord forgot a nonce), the error
- * classifier, the service and the ingester over the library the commands use.
+ * The one factory of the digest machinery, used by the composition root (src/app.ts) and by every
+ * test: over the process's store, builds the REST poster (post and the history lookup that guards
+ * against duplicates once Discord forgot a nonce), the error classifier, the service and the
+ * ingestion of raw/ into the library the commands use.
  */
-export async function createDigestRuntime(options: DigestRuntimeOptions): Promise<DigestRuntime> {
-  const { dataDir, library, logger } = options;
-  const store = await Store.open(options);
+export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntime {
+  const { dataDir, library, logger, store } = options;
   const service = new DigestService({
     claim: { owner: claimOwner(dataDir), ttlMs: DIGEST_CLAIM_MS },
     ...options.tuning,
@@ -82,30 +79,13 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
     log: logger.child({ component: 'digests' }),
     metrics: options.metrics,
   });
-  // The snapshot is a cache that the next start reconciles page by page, so it is rewritten only
-  // once enough has changed: a rewrite blocks for ~20 s at 100k documents.
-  let changedSinceSave = 0;
-  const ingester = new Ingester({
-    dataDir,
-    store,
-    library,
-    warn: (message) => logger.warn(message),
-    onChanged: async (report) => {
-      // Pages logged but already in the library (a first start) leave the snapshot current.
-      changedSinceSave += report.indexed;
-      if (!isSnapshotRewriteWorthIt(changedSinceSave, library.documentCount)) return;
-      changedSinceSave = 0;
-      const started = performance.now();
-      const bytes = await saveSnapshot(dataDir, library);
-      logger.debug({ ms: Math.round(performance.now() - started), bytes }, 'index snapshot written');
-    },
-  });
-  let watcher: RawWatcher | undefined;
+  const ingestion = createRawIngestion(options);
+  const { ingester } = ingestion;
   let sweeper: NodeJS.Timeout | undefined;
   let sweep: Promise<void> | undefined;
   let starting: Promise<void> | undefined;
   let stopped = false;
-  // After stop() the store is closed: a late scrape reads 0 rather than failing.
+  // After stop() its opener closes the store: a late scrape reads 0 rather than failing.
   options.metrics?.collectPendingDigests(async () => (stopped ? 0 : await store.deliveries.pendingCount()));
 
   return {
@@ -120,11 +100,10 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
       stopped = true;
       clearInterval(sweeper);
       await starting?.catch(() => undefined);
-      await watcher?.close();
+      await ingestion.stop();
       // The queue refuses new runs and answers those waiting, so a sweep in progress ends too.
       await service.stop();
       await sweep;
-      await store.close();
     },
   };
 
@@ -159,36 +138,13 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
           logger.error({ err: error, guild: guild.id }, 'could not pause the guild’s digests'),
       );
     });
-    const first = await ingester.sync();
+    await ingestion.reconcile();
     if (stopped) return;
-    logger.info(
-      {
-        new: first.added.length,
-        updated: first.updated.length,
-        removed: first.removed.length,
-        rejected: first.rejected.length,
-      },
-      'ingestion log reconciled with raw/',
-    );
     const { finished, caughtUp } = await service.recover();
     if (stopped) return;
     logger.info({ finishedPending: finished.length, caughtUp: caughtUp.length }, 'digests recovered');
     await service.attachScheduler(new DigestScheduler((id) => void service.due(id)));
     sweeper = startSweeps();
-    watcher = watchRaw({
-      dataDir,
-      ingester,
-      rescanIntervalSeconds: options.rescanIntervalSeconds,
-      onReport: (report) =>
-        logger.info(
-          {
-            new: report.added.map((d) => d.id),
-            updated: report.updated.length,
-            removed: report.removed.length,
-          },
-          'raw/ changed',
-        ),
-      onError: (error) => logger.warn({ err: error }, 'watching raw/ failed'),
-    });
+    ingestion.watch();
   }
 }

@@ -118,4 +118,11 @@ export const MIGRATIONS: readonly string[] = [
   -- the feed's validators are kept and the next fetch retries just these pages.
   ALTER TABLE source_states ADD COLUMN page_retries TEXT NOT NULL DEFAULT '[]';
   `,
+  `
+  -- The indexes PostgreSQL's schema had from the start (test/store/schemaParity.test.ts keeps the
+  -- two alike): a subscription's deliveries (its removal cascades to them), and the documents first
+  -- seen since a time (the near-duplicate check of a fetch).
+  CREATE INDEX deliveries_subscription ON deliveries (subscription_id);
+  CREATE INDEX web_documents_first_seen ON web_documents (first_seen_at);
+  `,
 ];

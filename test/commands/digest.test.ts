@@ -25,7 +25,6 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
 
   beforeAll(async () => {
     bot = await BotHarness.start({
-      digests: true,
       server: {
         guilds: [
           {},

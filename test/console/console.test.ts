@@ -98,13 +98,18 @@ describe('console mode (npm start without a token)', () => {
     expect(answers.get('/about')).toContain('== Migration News Bot ==');
     expect(answers.get('/about')).toContain('Documents: 5');
     expect(answers.get('/about')).toContain('Projects: 1');
+    // Terminal text, not Discord markdown.
+    expect(answers.get('/about')).toContain('/search query: find press releases');
+    expect(answers.get('/about')).not.toMatch(/[`*]|<t:/);
   });
 
   it('renders search results with their snippet and numbers the menu options', () => {
     const reply = answers.get('/search query:beijing liaison office agreement') ?? '';
     expect(reply).toContain('(only you can see this)');
     expect(reply).toContain('1. Agreement with China Paves Way for IOM Presence in Beijing:');
-    expect(reply).toContain('**liaison** **office**');
+    // Plain text, as the CLI prints a snippet: the matched words without Discord's bold.
+    expect(reply).toMatch(/liaison office/i);
+    expect(reply).not.toContain('**');
     expect(reply).toContain('[1] Agreement with China Paves Way for IOM Presence in Beijing');
   });
 
@@ -202,6 +207,11 @@ describe('console mode on a machine whose sources cannot be reached', () => {
       const sources = answers.get('/sources') ?? '';
       expect(sources.match(/🔴 failing/g)).toHaveLength(2);
       expect(sources).toMatch(/refused/);
+      // Times as the CLI writes them, not Discord's <t:…:R>.
+      expect(sources).not.toContain('<t:');
+      expect(sources).toMatch(
+        /Last fetch: \d{4}-\d\d-\d\d \d\d:\d\d UTC · Next fetch: \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+      );
       expect(answers.get('/search query:beijing liaison office agreement')).toMatch(/Liaison Office/i);
       expect(stderr.match(/"msg":"source \w+ failed/g)).toHaveLength(2); // one line per source, no storm
     } finally {

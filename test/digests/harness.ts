@@ -5,7 +5,7 @@ import type { DigestService } from '../../src/digests/service.js';
 import { createDigestRuntime, type DigestRuntime, type DigestTuning } from '../../src/digests/runtime.js';
 import type { Ingester } from '../../src/ingest/ingester.js';
 import type { BotMetrics } from '../../src/ops/metrics.js';
-import type { Store } from '../../src/store/store.js';
+import { Store } from '../../src/store/store.js';
 import { LoopbackDiscord } from '../../loopback/discord.js';
 import { makeDataDir } from '../fixtures/dataDir.js';
 
@@ -23,7 +23,7 @@ export interface Harness {
   readonly service: DigestService;
   /** The REST the runtime posts through, pointed at the loopback server. */
   readonly rest: REST;
-  /** Stops the runtime (closing the store) and builds a new one over the same data, as a restart. */
+  /** Stops the runtime, reopens the store and builds a new runtime over the same data, as a restart. */
   restart(options?: RestartOptions): Promise<DigestService>;
   close(): Promise<void>;
 }
@@ -43,9 +43,12 @@ export async function startHarness(
   const library = createLibrary([]);
   const rest = new REST({ api: server.apiBase, retries: 0, timeout: 5_000 }).setToken(server.token);
   const logger = pino({ level: 'silent' });
+  // The store as the process opens it (one per process), reopened on a restart.
+  let store = await Store.open(data.dir);
   const make = (more: RestartOptions = {}) =>
     createDigestRuntime({
       dataDir: data.dir,
+      store,
       rescanIntervalSeconds: 0,
       library,
       logger,
@@ -58,9 +61,9 @@ export async function startHarness(
     data,
     library,
     rest,
-    runtime: await make(),
+    runtime: make(),
     get store() {
-      return harness.runtime.store;
+      return store;
     },
     get ingester() {
       return harness.runtime.ingester;
@@ -70,11 +73,14 @@ export async function startHarness(
     },
     async restart(more = {}) {
       await harness.runtime.stop();
-      harness.runtime = await make(more);
+      await store.close();
+      store = await Store.open(data.dir);
+      harness.runtime = make(more);
       return harness.runtime.service;
     },
     async close() {
       await harness.runtime.stop();
+      await store.close();
       await server.close();
       data.cleanup();
     },

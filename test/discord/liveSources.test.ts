@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ButtonStyle, ComponentType, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSourcesFile } from '../../src/sources/sourcesFile.js';
-import { createSourcesView } from '../../src/sources/sourcesView.js';
 import { Store } from '../../src/store/store.js';
 import { BotHarness, componentsOf } from '../support/botHarness.js';
 import { fetchedRecord, storedDocument } from '../support/sourceItems.js';
@@ -24,19 +21,20 @@ function linkButtons(message: APIMessage | undefined): { label?: string; url: st
 
 const dayStamp = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`;
 
-/** /article, /search and /sources over fetched documents: the real client, a real store and sources view. */
+/** /article, /search and /sources over fetched documents: the program as main.ts builds it, over a seeded DATA_DIR. */
 describe('live sources in Discord (real discord.js client, loopback Discord, real SQLite)', () => {
   let bot: BotHarness;
-  let store: Store;
-  let storeDir: string;
 
-  const { sources } = parseSourcesFile({
+  const sourcesJson = {
     sources: [
       { id: 'un-news', type: 'feed', url: 'https://news.example.org/feed.xml', name: 'UN News' },
       { id: 'iom', type: 'iom', url: 'https://www.iom.int/news' },
       { id: 'quiet', type: 'feed', url: 'https://quiet.example.org/feed.xml', enabled: false },
     ],
-  });
+  };
+  // Next fetches far ahead: the bot's sources runtime runs, but no request leaves the machine.
+  const NEXT_NEWS = '2099-11-29T11:30:00Z';
+  const NEXT_IOM = '2099-11-29T12:00:00Z';
 
   const feed = fetchedRecord({
     sourceId: 'un-news',
@@ -71,31 +69,36 @@ describe('live sources in Discord (real discord.js client, loopback Discord, rea
     text: 'Geneva - Floods @here reached <@&456> the [coast](https://evil.example). Second sentence.',
   });
 
+  /** What earlier fetches left in DATA_DIR: sources.json, the documents and the sources' states. */
+  async function seedSources(dataDir: string): Promise<void> {
+    await writeFile(path.join(dataDir, 'sources.json'), JSON.stringify(sourcesJson));
+    const store = await Store.open(dataDir);
+    try {
+      for (const record of [feed, iom, hostile]) await store.webDocuments.put(storedDocument(record), []);
+      await store.sourceStates.update('un-news', {
+        lastStatus: 'ok',
+        lastFetchedAt: '2026-11-29T11:00:00Z',
+        nextFetchAt: NEXT_NEWS,
+      });
+      await store.sourceStates.update('iom', {
+        lastStatus: 'failed',
+        failures: 2,
+        lastFetchedAt: '2026-11-29T10:00:00Z',
+        nextFetchAt: NEXT_IOM,
+        lastError: 'HTTP 503 from <@123> **server** @everyone',
+      });
+    } finally {
+      await store.close();
+    }
+  }
+
   beforeAll(async () => {
-    storeDir = await mkdtemp(path.join(tmpdir(), 'mnb-sources-'));
-    store = await Store.open(storeDir);
-    for (const record of [feed, iom, hostile]) await store.webDocuments.put(storedDocument(record), []);
-    await store.sourceStates.update('un-news', {
-      lastStatus: 'ok',
-      lastFetchedAt: '2026-11-29T11:00:00Z',
-      nextFetchAt: '2026-11-29T11:30:00Z',
-    });
-    await store.sourceStates.update('iom', {
-      lastStatus: 'failed',
-      failures: 2,
-      lastFetchedAt: '2026-11-29T10:00:00Z',
-      nextFetchAt: '2026-11-29T12:00:00Z',
-      lastError: 'HTTP 503 from <@123> **server** @everyone',
-    });
-    bot = await BotHarness.start({ sources: createSourcesView(sources, store) });
-    // The library as the poller leaves it: fetched records indexed next to the shipped pages.
-    for (const record of [feed, iom, hostile]) bot.ctx.library.upsert(record);
+    // The program loads the fetched documents from its store into the library, as in production.
+    bot = await BotHarness.start({ prepareData: seedSources });
   });
 
   afterAll(async () => {
     await bot?.close();
-    await store?.close();
-    await rm(storeDir, { recursive: true, force: true });
   });
 
   describe('/article', () => {
@@ -189,13 +192,13 @@ describe('live sources in Discord (real discord.js client, loopback Discord, rea
       expect(embed?.fields).toEqual([
         {
           name: 'UN News (un-news)',
-          value: `🟢 ok · feed · 2 documents\nLast fetch: ${t('2026-11-29T11:00:00Z')} · Next fetch: ${t('2026-11-29T11:30:00Z')}`,
+          value: `🟢 ok · feed · 2 documents\nLast fetch: ${t('2026-11-29T11:00:00Z')} · Next fetch: ${t(NEXT_NEWS)}`,
         },
         {
           name: 'iom (iom)',
           value: [
             '🔴 failing · iom · 1 document',
-            `Last fetch: ${t('2026-11-29T10:00:00Z')} · Next fetch: ${t('2026-11-29T12:00:00Z')}`,
+            `Last fetch: ${t('2026-11-29T10:00:00Z')} · Next fetch: ${t(NEXT_IOM)}`,
             'Last error: HTTP 503 from \\<@123> \\*\\*server\\*\\* \\@everyone',
           ].join('\n'),
         },

@@ -7,7 +7,7 @@ import { createLibrary } from '../../src/core/library.js';
 import { ButtonStyle, ComponentType, Events } from 'discord.js';
 import { createClient, whyShardsNotReady } from '../../src/discord/client.js';
 import { startOpsServer, type OpsServer } from '../../src/ops/httpServer.js';
-import { createBotMetrics } from '../../src/ops/metrics.js';
+import { createBotMetrics, type BotMetrics } from '../../src/ops/metrics.js';
 import { parseSourcesFile } from '../../src/sources/sourcesFile.js';
 import { createSourcesRuntime } from '../../src/sources/sourcesRuntime.js';
 import { Store } from '../../src/store/store.js';
@@ -35,22 +35,20 @@ const command = (body: string, name: string, kind: string, outcome: string) =>
 
 describe('ops/metrics', () => {
   describe('in the bot (real discord.js client, loopback Discord, the shipped command path)', () => {
-    const metrics = createBotMetrics();
+    let metrics: BotMetrics;
     let bot: BotHarness;
     let server: OpsServer;
 
     beforeAll(async () => {
-      bot = await BotHarness.start({ metrics, prepareData: (dataDir) => addExtraPages(dataDir, 8) });
-      metrics.collectDocuments(() => bot.ctx.library.documentCount);
-      server = await startOpsServer({
-        host: '127.0.0.1',
-        port: 0,
-        metrics,
-        whyNotReady: () => whyShardsNotReady(bot.client),
+      // The program's own /healthz and /metrics, as METRICS_PORT turns them on in production.
+      bot = await BotHarness.start({
+        env: { METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' },
+        prepareData: (dataDir) => addExtraPages(dataDir, 8),
       });
+      metrics = bot.app.metrics!;
+      server = bot.app.ops!;
     }, 60_000);
     afterAll(async () => {
-      await server.close();
       await bot.close();
     });
 

@@ -71,7 +71,9 @@ describe('live sources in the shipped bot (src/main.ts, loopback Discord and web
       DISCORD_API_BASE: discord.apiBase,
       DATA_DIR: data.dir,
       LOG_LEVEL: 'info',
-      RESCAN_INTERVAL_SECONDS: '1',
+      // The sources' beat, apart from the raw/ rescan (off): a CLI fetch reaches the bot within a second.
+      RESCAN_INTERVAL_SECONDS: '0',
+      SOURCES_TICK_SECONDS: '1',
       FETCH_ALLOW_NETWORKS: LOOPBACK_WEB_ALLOW,
     };
     await deployCommands(loadConfig(env));
