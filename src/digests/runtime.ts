@@ -71,7 +71,11 @@ export interface DigestRuntimeOptions {
  */
 export async function createDigestRuntime(options: DigestRuntimeOptions): Promise<DigestRuntime> {
   const { dataDir, library, logger } = options;
-  const store = await Store.open(options);
+  const store = await Store.open({
+    dataDir,
+    databaseUrl: options.databaseUrl,
+    log: logger.child({ component: 'store' }),
+  });
   const service = new DigestService({
     claim: { owner: claimOwner(dataDir), ttlMs: DIGEST_CLAIM_MS },
     ...options.tuning,
@@ -119,12 +123,17 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
     async stop() {
       stopped = true;
       clearInterval(sweeper);
+      // A failed start was reported to start()'s caller; here it only must have ended.
       await starting?.catch(() => undefined);
       await watcher?.close();
       // The queue refuses new runs and answers those waiting, so a sweep in progress ends too.
       await service.stop();
       await sweep;
-      await store.close();
+      // Shutting down either way; a store that does not close cleanly (a pool ending with an
+      // error) is worth a line, not a crash.
+      await store
+        .close()
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not close the store cleanly'));
     },
   };
 
