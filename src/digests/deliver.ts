@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { capDigestItems, planDigest, selectDigestItems, type DigestPlan } from '../core/digest.js';
+import {
+  capDigestItems,
+  MAX_DIGEST_ITEMS,
+  planDigest,
+  selectDigestItems,
+  type DigestItem,
+  type DigestPlan,
+} from '../core/digest.js';
 import type { DocumentRecord } from '../core/record.js';
 import { digestNonce, renderDigestMessages, type DigestMessage } from '../discord/format/digest.js';
+import type { LogEntry } from '../store/ingestionLog.js';
 import type { Delivery, DeliveryPart, Store, Subscription } from '../store/store.js';
 import { isRunMissed } from './schedule.js';
 
@@ -127,37 +135,61 @@ export class DigestDelivery {
     plan: DigestPlan;
     toSeq: number;
   }> {
-    const { store, library } = this.options;
+    const { store } = this.options;
     const end = await store.log.latestSeq();
-    const entries = await store.log.entries(subscription.cursorSeq, end);
+    // A window of weeks is read and filtered a page at a time, keeping only what the digest can
+    // carry (one over, to tell where it ends) and a count of the rest: the memory of a run follows
+    // a page, not the time the subscription was paused.
+    const kept: DigestItem[] = [];
+    let matched = 0;
+    const seen = new Set<string>();
+    const take = (items: readonly DigestItem[]) => {
+      matched += items.length;
+      for (const item of items) if (kept.length <= MAX_DIGEST_ITEMS) kept.push(item);
+    };
     const backfill = await store.log.latestNewArticles(subscription.cursorSeq, subscription.backfill);
-    // A document another process fetched may reach the log before this library follows it.
-    const missing = [...entries, ...backfill]
-      .filter((e) => e.event !== 'removed' && library.document(e.docId) === undefined)
-      .map((e) => e.docId);
-    const fetched = new Map((await store.webDocuments.records(missing)).map((r) => [r.id, r]));
-    const candidates = selectDigestItems({
-      entries,
-      backfill,
-      lookup: (id) => library.document(id) ?? fetched.get(id),
-    });
-    let matching = candidates;
-    if (subscription.query && candidates.length > 0) {
-      const ids = library.matching(
-        subscription.query,
-        candidates.map((i) => i.record),
-      );
-      matching = candidates.filter((i) => ids.has(i.record.id));
+    take(await this.candidates(subscription.query, { entries: [], backfill, seen }));
+    for await (const entries of store.log.pages(subscription.cursorSeq, end)) {
+      take(await this.candidates(subscription.query, { entries, backfill: [], seen }));
     }
-    const { items, toSeq, remaining } = capDigestItems(matching, { cursor: subscription.cursorSeq, end });
+    const { items, toSeq } = capDigestItems(kept, { cursor: subscription.cursorSeq, end });
     const plan = planDigest({
       items,
-      remaining,
+      remaining: matched - items.length,
       since: subscription.lastRunAt ?? subscription.createdAt,
       now: this.now(),
       query: subscription.query,
     });
     return { plan, toSeq };
+  }
+
+  /**
+   * The items of one page of the window (or of the backfill) that a digest may carry: news, still
+   * there, matching the topic. The topic filter's index covers this page's candidates only.
+   */
+  private async candidates(
+    query: string | null,
+    page: { entries: readonly LogEntry[]; backfill: readonly LogEntry[]; seen: Set<string> },
+  ): Promise<DigestItem[]> {
+    const { store, library } = this.options;
+    // A document another process fetched may reach the log before this library follows it.
+    const missing = [...page.entries, ...page.backfill]
+      .filter((e) => e.event !== 'removed' && library.document(e.docId) === undefined)
+      .map((e) => e.docId);
+    const fetched =
+      missing.length === 0
+        ? new Map<string, DocumentRecord>()
+        : new Map((await store.webDocuments.records(missing)).map((r) => [r.id, r]));
+    const candidates = selectDigestItems({
+      ...page,
+      lookup: (id) => library.document(id) ?? fetched.get(id),
+    });
+    if (!query || candidates.length === 0) return candidates;
+    const ids = library.matching(
+      query,
+      candidates.map((i) => i.record),
+    );
+    return candidates.filter((i) => ids.has(i.record.id));
   }
 
   /**

@@ -1,0 +1,91 @@
+/**
+ * `node --expose-gc --import tsx bench/pausedDigest.ts [documents]`: the digest of a subscription
+ * paused while `documents` (default 20,000) pages arrived, composed when it resumes. Prints the
+ * time of one composition (DigestDelivery.preview, what a run does before posting), the most
+ * candidates one topic-filter index was built over, and the heap in use while filtering. Real
+ * code: the SQLite store, the ingester, the library and the digest runtime as the bot builds them.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REST } from 'discord.js';
+import { createLibrary } from '../src/core/library.js';
+import { createDigestRuntime } from '../src/digests/runtime.js';
+import { createLogger } from '../src/logger.js';
+import { generatePage } from './syntheticCorpus.js';
+
+const documents = Number(process.argv[2] ?? 20_000);
+const QUERY = 'migrants';
+
+const heapMb = () => Math.round(process.memoryUsage().heapUsed / 1e5) / 10;
+const collect = () => (globalThis as { gc?: () => void }).gc?.();
+
+const dir = mkdtempSync(path.join(tmpdir(), 'paused-digest-'));
+const raw = path.join(dir, 'raw');
+try {
+  const runtime = await createDigestRuntime({
+    dataDir: dir,
+    rescanIntervalSeconds: 0,
+    library: createLibrary([]),
+    logger: createLogger('silent'),
+    rest: new REST({ api: 'http://127.0.0.1:9/api' }),
+  });
+  const { service, store, ingester } = runtime;
+  const subscription = await service.subscribe({
+    guildId: '1'.repeat(18),
+    channelId: '2'.repeat(18),
+    cron: '0 9 * * *',
+    timezone: 'UTC',
+    query: QUERY,
+    backfill: 0,
+  });
+  await service.pause(subscription.guildId, subscription.id);
+  mkdirSync(raw, { recursive: true });
+  for (let n = 0; n < documents; n++) {
+    const page = generatePage(n, { count: documents, projectShare: 0.1 });
+    writeFileSync(path.join(raw, page.fileName), page.text);
+  }
+  const ingestStarted = performance.now();
+  await ingester.sync();
+  const ingestMs = performance.now() - ingestStarted;
+
+  // Every topic-filter index the composition builds, and the heap while the largest is alive.
+  const delivery = service.delivery as unknown as {
+    options: { library: { matching: (q: string, r: readonly unknown[]) => ReadonlySet<string> } };
+  };
+  const filter = delivery.options.library;
+  const matching = filter.matching.bind(filter);
+  let largestIndex = 0;
+  let indexes = 0;
+  let peakHeapMb = 0;
+  filter.matching = (query, records) => {
+    const ids = matching(query, records);
+    indexes++;
+    largestIndex = Math.max(largestIndex, records.length);
+    peakHeapMb = Math.max(peakHeapMb, heapMb());
+    return ids;
+  };
+
+  const resumed = (await store.subscriptions.get(subscription.id))!;
+  collect();
+  const heapBefore = heapMb();
+  const started = performance.now();
+  const { plan } = await service.delivery.preview(resumed);
+  const ms = Math.round(performance.now() - started);
+  console.info(
+    JSON.stringify({
+      documents,
+      ingestSeconds: Math.round(ingestMs / 100) / 10,
+      composeMs: ms,
+      items: plan.articleCount + plan.projectCount,
+      remaining: plan.remaining,
+      filterIndexes: indexes,
+      largestFilterIndex: largestIndex,
+      heapBeforeMb: heapBefore,
+      heapWhileFilteringMb: peakHeapMb,
+    }),
+  );
+  await runtime.stop();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
