@@ -80,7 +80,7 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
     claim: { owner: claimOwner(dataDir), ttlMs: DIGEST_CLAIM_MS },
     ...options.tuning,
     store,
-    library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),
+    library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined), library),
     poster: restPoster(options.rest),
     classify: classifyDiscordError,
     log: logger.child({ component: 'digests' }),
