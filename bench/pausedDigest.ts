@@ -1,8 +1,9 @@
 /**
  * `node --expose-gc --import tsx bench/pausedDigest.ts [documents]`: the digest of a subscription
  * paused while `documents` (default 20,000) pages arrived, composed when it resumes. Prints the
- * time of one composition (DigestDelivery.preview, what a run does before posting), the most
- * candidates one topic-filter index was built over, and the live heap while filtering. Real
+ * time of one composition (DigestDelivery.preview, what a run does before posting), how many
+ * topic-filter calls it made and the most candidates one call got, and the live heap while
+ * filtering. Real
  * code: the SQLite store, the ingester, the library and the digest runtime as the bot builds them.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,13 +65,13 @@ try {
   };
   const filter = delivery.options.library;
   const matching = filter.matching.bind(filter);
-  let largestIndex = 0;
-  let indexes = 0;
+  let largestCall = 0;
+  let calls = 0;
   let liveHeapMb = 0;
   filter.matching = (query, records) => {
     const ids = matching(query, records);
-    indexes++;
-    largestIndex = Math.max(largestIndex, records.length);
+    calls++;
+    largestCall = Math.max(largestCall, records.length);
     collect();
     liveHeapMb = Math.max(liveHeapMb, heapMb());
     return ids;
@@ -83,8 +84,8 @@ try {
       composeMs: ms,
       items: plan.articleCount + plan.projectCount,
       remaining: plan.remaining,
-      filterIndexes: indexes,
-      largestFilterIndex: largestIndex,
+      filterCalls: calls,
+      largestFilterCall: largestCall,
       heapBeforeMb: heapBefore,
       liveHeapWhileFilteringMb: liveHeapMb,
     }),
