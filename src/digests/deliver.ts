@@ -165,7 +165,7 @@ export class DigestDelivery {
 
   /**
    * The items of one page of the window (or of the backfill) that a digest may carry: news, still
-   * there, matching the topic. The topic filter's index covers this page's candidates only.
+   * there, matching the topic. The topic filter is asked about this page's candidates only.
    */
   private async candidates(
     query: string | null,

@@ -127,14 +127,19 @@ describe('two bot processes on one PostgreSQL, one clock 5 minutes ahead', () =>
       // claim's length away (one written on the skewed host's clock would be 5 minutes away).
       let longestClaimMs = 0;
       let samples = 0;
+      // After the kill: when the other process first held one of the killed one's claims.
+      const taken = { ids: new Set<number>(), owner: '', killedAt: 0, ms: undefined as number | undefined };
       const sample = async () => {
         const rows = await db.all(
-          `SELECT claim_expires_at AS at, (extract(epoch from clock_timestamp()) * 1000)::bigint AS now
+          `SELECT id, claimed_by AS owner, claim_expires_at AS at,
+             (extract(epoch from clock_timestamp()) * 1000)::bigint AS now
            FROM subscriptions WHERE claimed_by IS NOT NULL`,
         );
         for (const row of rows) {
           longestClaimMs = Math.max(longestClaimMs, Date.parse(String(row.at)) - Number(row.now));
           samples++;
+          if (taken.ms === undefined && taken.ids.has(Number(row.id)) && row.owner === taken.owner)
+            taken.ms = Date.now() - taken.killedAt;
         }
       };
       const delivered = (bot: ShippedProcess) => bot.logged('digest delivered');
@@ -158,6 +163,8 @@ describe('two bot processes on one PostgreSQL, one clock 5 minutes ahead', () =>
       ahead.child.kill('SIGKILL');
       expect((await ahead.exited).signal).toBe('SIGKILL');
       const killedAt = Date.now();
+      const onTimeOwner = readFileSync(path.join(dataDirs[0]!.dir, 'claim-owner'), 'utf8').trim();
+      Object.assign(taken, { ids: new Set(held.map((c) => c.id)), owner: onTimeOwner, killedAt });
       const postsAtKill = server.requestsTo('POST', MESSAGE_POSTS).length;
 
       // The other finishes what the killed one held (the hand-over), then everything: every
@@ -206,7 +213,8 @@ describe('two bot processes on one PostgreSQL, one clock 5 minutes ahead', () =>
       expect(await store.subscriptions.claimed()).toEqual([]);
       console.info(
         `clock skew: ${SUBSCRIPTIONS} subscriptions × ${items.length} items; the process 5 min ahead killed ` +
-          `at ${postsAtKill} posts holding ${held.length} undone claims, finished by the other ` +
+          `at ${postsAtKill} posts holding ${held.length} undone claims, the first taken by the other ` +
+          `${taken.ms ?? 'n/a'} ms after the kill, all finished by it ` +
           `${handOverMs} ms later (claims ${CLAIM_SECONDS} s), everything after ${allDoneMs} ms; messages per channel: ` +
           `${[...perChannel].map(([n, channels]) => `${n} in ${channels} channels`).join(', ')}; ` +
           `${server.requestsTo('POST', MESSAGE_POSTS).length} POSTs; longest claim seen ${longestClaimMs} ms ` +
