@@ -188,7 +188,7 @@ async function readSourcesFile(config: Config, logger: Logger): Promise<SourcesF
 /** The one store of the process; one we cannot open safely (corrupt, newer, unreachable) stops the start. */
 async function openStore(config: Config, logger: Logger): Promise<Store> {
   try {
-    const store = await Store.open(config);
+    const store = await Store.open({ ...config, log: logger.child({ component: 'store' }) });
     logger.info({ store: store.location }, `state in ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}`);
     return store;
   } catch (error) {

@@ -76,7 +76,7 @@ export const digestCommand: CliCommand = {
       const { renderDigestMessages } = await import('../discord/format/digest.js');
       const delivery = new DigestDelivery({
         store,
-        library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),
+        library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined), library),
         poster: nowhere,
         classify: () => ({ kind: 'transient', reason: 'preview' }),
       });

@@ -23,15 +23,19 @@ export interface DigestItem {
 
 /**
  * Picks what a digest contains: each `new` document of the window that is news, once (first entry wins), that
- * still exists and matches the topic, after the backfill entries (which are never repeated). Pure.
+ * still exists and matches the topic, after the backfill entries (which are never repeated). Pure,
+ * but for `seen`: a window read a page at a time passes one set to every page's call, so a
+ * document taken on an earlier page is not taken again.
  */
 export function selectDigestItems(input: {
   readonly entries: readonly DigestLogEntry[];
   readonly backfill?: readonly DigestLogEntry[];
   readonly lookup: (id: string) => DocumentRecord | undefined;
   readonly matches?: (record: DocumentRecord) => boolean;
+  /** Documents already considered by earlier calls over the same window; this call adds its own. */
+  readonly seen?: Set<string>;
 }): DigestItem[] {
-  const seen = new Set<string>();
+  const seen = input.seen ?? new Set<string>();
   const items: DigestItem[] = [];
   const take = (entry: DigestLogEntry, isBackfill: boolean) => {
     if (entry.event !== 'new' || entry.news === false || seen.has(entry.docId)) return;

@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { capDigestItems, planDigest, selectDigestItems, type DigestPlan } from '../core/digest.js';
+import {
+  capDigestItems,
+  MAX_DIGEST_ITEMS,
+  planDigest,
+  selectDigestItems,
+  type DigestItem,
+  type DigestPlan,
+} from '../core/digest.js';
 import type { DocumentRecord } from '../core/record.js';
 import { digestNonce, renderDigestMessages, type DigestMessage } from '../discord/format/digest.js';
-import type { Delivery, Store, Subscription } from '../store/store.js';
+import type { LogEntry } from '../store/ingestionLog.js';
+import type { Delivery, DeliveryPart, Store, Subscription } from '../store/store.js';
 import { isRunMissed } from './schedule.js';
 
 /** What digests need from the search library. */
@@ -44,7 +52,10 @@ export type RunOutcome =
   /** A transient failure after every retry; the delivery stays pending and is finished later. */
   | { readonly kind: 'pending'; readonly reason: string }
   | { readonly kind: 'not-active'; readonly status: 'paused' | 'missing' }
-  /** Another process holds the subscription's claim and is running it. */
+  /**
+   * Another process holds the subscription's claim and is running it: it held it already, or it
+   * took it after this process's claim expired mid-delivery (this process then stopped posting).
+   */
   | { readonly kind: 'claimed-elsewhere' }
   /** A bug or an unexpected error, logged; the subscription and its cursor are unchanged. */
   | { readonly kind: 'error'; readonly reason: string };
@@ -68,7 +79,8 @@ export interface DeliveryOptions {
   /**
    * Who this process is in claims (several processes may share the store), and how long a claim
    * lasts without renewal: a process that dies mid-run leaves it to expire, then another finishes
-   * the delivery. Renewed after every part. Default: a random owner, 60 s.
+   * the delivery. Renewed before every post: a process that finds it gone stops posting. Expiry is
+   * on the database's clock. Default: a random owner, 60 s.
    */
   readonly claim?: { readonly owner: string; readonly ttlMs: number };
   /** After a transient failure, try the pending delivery again this much later. Default 5 min. */
@@ -123,37 +135,61 @@ export class DigestDelivery {
     plan: DigestPlan;
     toSeq: number;
   }> {
-    const { store, library } = this.options;
+    const { store } = this.options;
     const end = await store.log.latestSeq();
-    const entries = await store.log.entries(subscription.cursorSeq, end);
+    // A window of weeks is read and filtered a page at a time, keeping only what the digest can
+    // carry (one over, to tell where it ends) and a count of the rest: the memory of a run follows
+    // a page, not the time the subscription was paused.
+    const kept: DigestItem[] = [];
+    let matched = 0;
+    const seen = new Set<string>();
+    const take = (items: readonly DigestItem[]) => {
+      matched += items.length;
+      for (const item of items) if (kept.length <= MAX_DIGEST_ITEMS) kept.push(item);
+    };
     const backfill = await store.log.latestNewArticles(subscription.cursorSeq, subscription.backfill);
-    // A document another process fetched may reach the log before this library follows it.
-    const missing = [...entries, ...backfill]
-      .filter((e) => e.event !== 'removed' && library.document(e.docId) === undefined)
-      .map((e) => e.docId);
-    const fetched = new Map((await store.webDocuments.records(missing)).map((r) => [r.id, r]));
-    const candidates = selectDigestItems({
-      entries,
-      backfill,
-      lookup: (id) => library.document(id) ?? fetched.get(id),
-    });
-    let matching = candidates;
-    if (subscription.query && candidates.length > 0) {
-      const ids = library.matching(
-        subscription.query,
-        candidates.map((i) => i.record),
-      );
-      matching = candidates.filter((i) => ids.has(i.record.id));
+    take(await this.candidates(subscription.query, { entries: [], backfill, seen }));
+    for await (const entries of store.log.pages(subscription.cursorSeq, end)) {
+      take(await this.candidates(subscription.query, { entries, backfill: [], seen }));
     }
-    const { items, toSeq, remaining } = capDigestItems(matching, { cursor: subscription.cursorSeq, end });
+    const { items, toSeq } = capDigestItems(kept, { cursor: subscription.cursorSeq, end });
     const plan = planDigest({
       items,
-      remaining,
+      remaining: matched - items.length,
       since: subscription.lastRunAt ?? subscription.createdAt,
       now: this.now(),
       query: subscription.query,
     });
     return { plan, toSeq };
+  }
+
+  /**
+   * The items of one page of the window (or of the backfill) that a digest may carry: news, still
+   * there, matching the topic. The topic filter is asked about this page's candidates only.
+   */
+  private async candidates(
+    query: string | null,
+    page: { entries: readonly LogEntry[]; backfill: readonly LogEntry[]; seen: Set<string> },
+  ): Promise<DigestItem[]> {
+    const { store, library } = this.options;
+    // A document another process fetched may reach the log before this library follows it.
+    const missing = [...page.entries, ...page.backfill]
+      .filter((e) => e.event !== 'removed' && library.document(e.docId) === undefined)
+      .map((e) => e.docId);
+    const fetched =
+      missing.length === 0
+        ? new Map<string, DocumentRecord>()
+        : new Map((await store.webDocuments.records(missing)).map((r) => [r.id, r]));
+    const candidates = selectDigestItems({
+      ...page,
+      lookup: (id) => library.document(id) ?? fetched.get(id),
+    });
+    if (!query || candidates.length === 0) return candidates;
+    const ids = library.matching(
+      query,
+      candidates.map((i) => i.record),
+    );
+    return candidates.filter((i) => ids.has(i.record.id));
   }
 
   /**
@@ -186,7 +222,10 @@ export class DigestDelivery {
     const held = [...this.held];
     this.held.clear();
     for (const id of held) {
-      await this.options.store.subscriptions.release(id, this.claim.owner).catch(() => undefined);
+      await this.options.store.subscriptions.release(id, this.claim.owner).catch((error: unknown) =>
+        // It expires on its own after the retry delay; until then no other process retries it.
+        this.log.warn({ subscription: id, err: error }, 'could not release a digest claim on shutdown'),
+      );
     }
   }
 
@@ -195,7 +234,7 @@ export class DigestDelivery {
     const initial = await store.subscriptions.get(id);
     if (!initial) return { kind: 'not-active', status: 'missing' };
     if (initial.status !== 'active') return { kind: 'not-active', status: 'paused' };
-    if (!(await store.subscriptions.claim(id, this.claim.owner, this.claim.ttlMs, this.now()))) {
+    if (!(await store.subscriptions.claim(id, this.claim.owner, this.claim.ttlMs))) {
       return { kind: 'claimed-elsewhere' };
     }
     let outcome: RunOutcome | undefined;
@@ -208,11 +247,33 @@ export class DigestDelivery {
       if (outcome?.kind === 'pending') {
         const holdMs = this.options.retryPendingMs ?? 300_000;
         this.held.add(id);
-        await store.subscriptions.claim(id, this.claim.owner, holdMs, this.now()).catch(() => undefined);
+        await this.holdClaim(id, holdMs);
       } else {
         this.held.delete(id);
-        await store.subscriptions.release(id, this.claim.owner).catch(() => undefined);
+        // After a lost claim this is a no-op: the claim is the new owner's.
+        await store.subscriptions
+          .release(id, this.claim.owner)
+          .catch((error: unknown) =>
+            this.log.warn(
+              { subscription: id, err: error },
+              'could not release a digest claim; other processes wait for it to expire',
+            ),
+          );
       }
+    }
+  }
+
+  /** Keeps a pending delivery's claim until its retry; a failure only lets another process retry sooner. */
+  private async holdClaim(id: number, holdMs: number): Promise<void> {
+    try {
+      if (!(await this.options.store.subscriptions.claim(id, this.claim.owner, holdMs))) {
+        this.log.info({ subscription: id }, 'another process took the pending digest; it retries it');
+      }
+    } catch (error) {
+      this.log.warn(
+        { subscription: id, err: error },
+        'could not hold the claim on a pending digest; another process may retry it first',
+      );
     }
   }
 
@@ -280,45 +341,12 @@ export class DigestDelivery {
     delivery: Delivery,
     { resumed }: { resumed: boolean },
   ): Promise<RunOutcome | undefined> {
-    const { store, poster, classify } = this.options;
-    const attempts = this.options.attempts ?? 4;
-    const backoffMs = this.options.backoffMs ?? 2000;
+    const { store } = this.options;
     for (const part of delivery.parts) {
       if (part.messageId !== null) continue;
-      if (resumed) {
-        const found = await poster.findPosted(subscription.channelId, part.payload).catch(() => undefined);
-        if (found) {
-          await store.deliveries.markPartPosted(delivery.id, part.part, found, this.now());
-          this.log.info(
-            { subscription: subscription.id, delivery: delivery.id, part: part.part },
-            'digest part found in the channel, not posted again',
-          );
-          continue;
-        }
-      }
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const message = await poster.post(subscription.channelId, part.payload, part.nonce);
-          await store.deliveries.markPartPosted(delivery.id, part.part, message.id, this.now());
-          // Still ours: a slow delivery (rate limits) must not look abandoned to other processes.
-          await store.subscriptions.claim(subscription.id, this.claim.owner, this.claim.ttlMs, this.now());
-          break;
-        } catch (error) {
-          const failure = classify(error);
-          const context = { subscription: subscription.id, delivery: delivery.id, part: part.part, attempt };
-          if (failure.kind === 'pause') {
-            await store.subscriptions.setStatus(subscription.id, 'paused', failure.reason, this.now());
-            this.log.warn({ ...context, reason: failure.reason }, 'digest subscription paused');
-            return { kind: 'paused', reason: failure.reason };
-          }
-          if (attempt >= attempts) {
-            this.log.warn({ ...context, reason: failure.reason }, 'digest delivery kept pending');
-            return { kind: 'pending', reason: failure.reason };
-          }
-          this.log.info({ ...context, reason: failure.reason }, 'digest post failed, retrying');
-          await sleep(backoffMs * 2 ** (attempt - 1));
-        }
-      }
+      if (resumed && (await this.foundInChannel(subscription, delivery, part))) continue;
+      const outcome = await this.postPart(subscription, delivery, part);
+      if (outcome) return outcome;
     }
     await store.deliveries.complete(delivery.id, this.now());
     this.log.info(
@@ -331,5 +359,78 @@ export class DigestDelivery {
       'digest delivered',
     );
     return undefined;
+  }
+
+  /**
+   * Whether a part of a resumed delivery is in the channel already (then recorded as posted). A
+   * failed lookup (no Read Message History) is logged and the part posted again under its nonce.
+   */
+  private async foundInChannel(
+    subscription: Subscription,
+    delivery: Delivery,
+    part: DeliveryPart,
+  ): Promise<boolean> {
+    const context = { subscription: subscription.id, delivery: delivery.id, part: part.part };
+    let found: string | undefined;
+    try {
+      found = await this.options.poster.findPosted(subscription.channelId, part.payload);
+    } catch (error) {
+      this.log.warn(
+        { ...context, err: error },
+        'could not read the channel before resuming a digest part; posting it again under its nonce',
+      );
+      return false;
+    }
+    if (!found) return false;
+    await this.options.store.deliveries.markPartPosted(delivery.id, part.part, found, this.now());
+    this.log.info(context, 'digest part found in the channel, not posted again');
+    return true;
+  }
+
+  /**
+   * Posts one part, retrying transient failures with backoff; undefined once Discord accepted it.
+   * Before every attempt the claim is renewed: a slow delivery (rate limits, retries) must not look
+   * abandoned to other processes, and once the claim is gone (it expired and another process took
+   * it) nothing more is posted here; the new owner finishes the delivery, its history check and the
+   * parts' nonces keeping every part single.
+   */
+  private async postPart(
+    subscription: Subscription,
+    delivery: Delivery,
+    part: DeliveryPart,
+  ): Promise<RunOutcome | undefined> {
+    const { store, poster, classify } = this.options;
+    const attempts = this.options.attempts ?? 4;
+    const backoffMs = this.options.backoffMs ?? 2000;
+    for (let attempt = 1; ; attempt++) {
+      const context = { subscription: subscription.id, delivery: delivery.id, part: part.part, attempt };
+      if (!(await store.subscriptions.claim(subscription.id, this.claim.owner, this.claim.ttlMs))) {
+        this.log.warn(
+          { ...context, reason: 'the claim expired and another process took it' },
+          'digest claim lost; stopped posting, the new owner finishes the delivery',
+        );
+        return { kind: 'claimed-elsewhere' };
+      }
+      let messageId: string;
+      try {
+        messageId = (await poster.post(subscription.channelId, part.payload, part.nonce)).id;
+      } catch (error) {
+        const failure = classify(error);
+        if (failure.kind === 'pause') {
+          await store.subscriptions.setStatus(subscription.id, 'paused', failure.reason, this.now());
+          this.log.warn({ ...context, reason: failure.reason }, 'digest subscription paused');
+          return { kind: 'paused', reason: failure.reason };
+        }
+        if (attempt >= attempts) {
+          this.log.warn({ ...context, reason: failure.reason }, 'digest delivery kept pending');
+          return { kind: 'pending', reason: failure.reason };
+        }
+        this.log.info({ ...context, reason: failure.reason }, 'digest post failed, retrying');
+        await sleep(backoffMs * 2 ** (attempt - 1));
+        continue;
+      }
+      await store.deliveries.markPartPosted(delivery.id, part.part, messageId, this.now());
+      return undefined;
+    }
   }
 }

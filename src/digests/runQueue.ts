@@ -61,7 +61,14 @@ export class DigestRunQueue {
       this.queued.add(id);
       void this.options.store.subscriptions.get(id).then(
         (s) => this.enqueue(id, s?.channelId ?? `missing-${id}`),
-        () => this.enqueue(id, `missing-${id}`),
+        (error: unknown) => {
+          // The run itself reads the subscription again and reports what it finds.
+          this.options.log?.warn(
+            { subscription: id, err: error },
+            'could not read a due digest’s channel; queued on its own',
+          );
+          this.enqueue(id, `missing-${id}`);
+        },
       );
     }
     return done;

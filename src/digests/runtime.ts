@@ -73,7 +73,7 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
     claim: { owner: claimOwner(dataDir), ttlMs: DIGEST_CLAIM_MS },
     ...options.tuning,
     store,
-    library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined)),
+    library: digestLibrary((id) => (library.has(id) ? library.getDocument(id) : undefined), library),
     poster: restPoster(options.rest),
     classify: classifyDiscordError,
     log: logger.child({ component: 'digests' }),
@@ -99,6 +99,7 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
     async stop() {
       stopped = true;
       clearInterval(sweeper);
+      // A failed start was reported to start()'s caller; here it only must have ended.
       await starting?.catch(() => undefined);
       await ingestion.stop();
       // The queue refuses new runs and answers those waiting, so a sweep in progress ends too.

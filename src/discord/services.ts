@@ -40,8 +40,11 @@ export async function loadLibrary(
     'library loaded',
   );
   const started = performance.now();
-  void runStepsInTurns(library.warmSteps()).then(() =>
-    logger.debug({ ms: Math.round(performance.now() - started) }, 'library warmed'),
+  // Off the start-up path; a failure only leaves those parts to be built on first use.
+  void runStepsInTurns(library.warmSteps()).then(
+    () => logger.debug({ ms: Math.round(performance.now() - started) }, 'library warmed'),
+    (error: unknown) =>
+      logger.error({ err: error }, 'warming the library failed; its lazy parts are built on first use'),
   );
   return { library, documentCount, failures: opened.errors.length };
 }

@@ -102,7 +102,7 @@ export class SourceFetcher {
   private async claimed(source: SourceConfig): Promise<SourceFetchReport> {
     const { store } = this.options;
     const owner = this.options.claimOwner ?? RANDOM_OWNER;
-    if (!(await store.sourceStates.claim(source.id, owner, FETCH_CLAIM_MS, this.now()))) {
+    if (!(await store.sourceStates.claim(source.id, owner, FETCH_CLAIM_MS))) {
       return { id: source.id, status: 'busy', ...EMPTY, error: 'another process is fetching it' };
     }
     try {

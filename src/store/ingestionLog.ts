@@ -39,6 +39,9 @@ export interface DocumentState {
   readonly event: IngestEvent;
 }
 
+/** Log entries per page of {@link IngestionLog.pages}. */
+const ENTRY_PAGE = 500;
+
 /** Log rows read per slice of {@link IngestionLog.documentStates}. */
 const STATE_SLICE = 5000;
 
@@ -128,6 +131,28 @@ export class IngestionLog {
           uptoSeq,
         ]),
       );
+  }
+
+  /**
+   * Entries with afterSeq < seq ≤ uptoSeq, in order, at most `size` at a time: a reader of a long
+   * window (a subscription paused for weeks) holds one page, not the whole window.
+   */
+  async *pages(afterSeq: number, uptoSeq: number, size = ENTRY_PAGE): AsyncGenerator<LogEntry[]> {
+    for (let after = afterSeq; after < uptoSeq;) {
+      const page = logRow
+        .array()
+        .parse(
+          await this.db.all('SELECT * FROM ingestion_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?', [
+            after,
+            uptoSeq,
+            size,
+          ]),
+        );
+      if (page.length === 0) return;
+      yield page;
+      after = page.at(-1)!.seq;
+      if (page.length < size) return;
+    }
   }
 
   /** The `limit` latest `new` entries of articles at or before `uptoSeq`, oldest first. */

@@ -59,10 +59,24 @@ export class PostgresDriver implements SqlDriver {
    * starting at once migrate once). Throws StoreOpenError, having written nothing, for a server it
    * cannot reach or a database written by a newer build.
    */
-  static async open(url: string, poolSize = 10): Promise<PostgresDriver> {
+  static async open(
+    url: string,
+    {
+      poolSize = 10,
+      onIdleError,
+    }: {
+      poolSize?: number;
+      /** An idle connection failed; absent, a process warning (stderr). */
+      onIdleError?: ((error: Error) => void) | undefined;
+    } = {},
+  ): Promise<PostgresDriver> {
     const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
-    // An idle connection the server drops (restart, failover) must not crash the process.
-    pool.on('error', () => undefined);
+    // An idle connection the server drops (restart, failover) must not crash the process (an
+    // 'error' event nobody listens to would): pg discards it, and it is reported here.
+    pool.on('error', (error) => {
+      if (onIdleError) onIdleError(error);
+      else process.emitWarning(`an idle PostgreSQL connection failed: ${error.message}`);
+    });
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -104,16 +118,21 @@ export class PostgresDriver implements SqlDriver {
 
   async transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await work(new PostgresTransaction(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // The work's error is the one to report; a connection that cannot even roll back is in an
+      // unknown state, so it is destroyed on release instead of going back to the pool.
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

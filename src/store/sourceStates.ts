@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PageRetry } from '../core/sources/pageRetries.js';
-import type { SqlDriver } from './sql.js';
+import { databaseTimePlusMs, type SqlDriver } from './sql.js';
 
 /** What the bot remembers about one source between fetches and restarts. */
 export interface SourceState {
@@ -132,18 +132,20 @@ export class SourceStates {
   }
 
   /**
-   * Claims the right to fetch a source for `owner` until `now + ttlMs`: true when nobody held it,
-   * the claim expired, or `owner` held it already. Of several processes claiming at once, one wins.
+   * Claims the right to fetch a source for `owner` for `ttlMs`: true when nobody held it, the claim
+   * expired, or `owner` held it already. Of several processes claiming at once, one wins. Expiry is
+   * set and compared on the database's clock, so hosts whose clocks differ agree on it.
    */
-  async claim(sourceId: string, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
+  async claim(sourceId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const at = databaseTimePlusMs(this.db.dialect);
     const row = await this.db.get(
-      `INSERT INTO source_states (source_id, claimed_by, claim_expires_at) VALUES (?, ?, ?)
+      `INSERT INTO source_states (source_id, claimed_by, claim_expires_at) VALUES (?, ?, ${at})
        ON CONFLICT (source_id) DO UPDATE SET claimed_by = excluded.claimed_by,
          claim_expires_at = excluded.claim_expires_at
        WHERE source_states.claimed_by IS NULL OR source_states.claimed_by = excluded.claimed_by
-         OR source_states.claim_expires_at < ?
+         OR source_states.claim_expires_at < ${at}
        RETURNING source_id`,
-      [sourceId, owner, new Date(now.getTime() + ttlMs).toISOString(), now.toISOString()],
+      [sourceId, owner, ttlMs, 0],
     );
     return row !== undefined;
   }

@@ -41,3 +41,16 @@ export class StoreOpenError extends Error {
     super(message);
   }
 }
+
+/**
+ * SQL for the database server's clock plus `?` milliseconds, as ISO 8601 UTC text with
+ * milliseconds: the form `Date.prototype.toISOString` writes, so it compares as text with times
+ * written before. Claims set and compare their expiry with it, never with the host's clock: of
+ * two processes whose hosts' clocks differ by minutes, neither takes a claim the other still holds.
+ */
+export function databaseTimePlusMs(dialect: SqlDriver['dialect']): string {
+  return dialect === 'sqlite'
+    ? // 'now' is read once per statement, so every use in one statement is the same instant.
+      "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', (? / 1000.0) || ' seconds')"
+    : `to_char((clock_timestamp() AT TIME ZONE 'UTC') + ?::float8 * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

@@ -40,6 +40,16 @@ const repositories = (db: SqlDriver): Repositories => ({
 export interface StoreLocation {
   readonly dataDir: string;
   readonly databaseUrl?: string | undefined;
+  /**
+   * Where the store reports what it survives: an idle PostgreSQL connection the server dropped
+   * (a restart, a failover). Absent, a process warning (stderr).
+   */
+  readonly log?: StoreLog | undefined;
+}
+
+/** What the store logs (a pino logger fits). */
+export interface StoreLog {
+  warn(object: object, message: string): void;
 }
 
 /**
@@ -77,10 +87,18 @@ export class Store implements Repositories {
    * check, a PostgreSQL server that cannot be reached, or data written by a newer build.
    */
   static async open(location: StoreLocation | string): Promise<Store> {
-    const { dataDir, databaseUrl } = typeof location === 'string' ? { dataDir: location } : location;
+    const { dataDir, databaseUrl, log } =
+      typeof location === 'string' ? { dataDir: location, log: undefined } : location;
     if (databaseUrl) {
+      const onIdleError =
+        log &&
+        ((error: Error) =>
+          log.warn(
+            { err: error },
+            'an idle PostgreSQL connection failed; the pool opens a new one when needed',
+          ));
       return new Store(
-        await PostgresDriver.open(databaseUrl),
+        await PostgresDriver.open(databaseUrl, { onIdleError }),
         `PostgreSQL at ${describeDatabaseUrl(databaseUrl)}`,
       );
     }

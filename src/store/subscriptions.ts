@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { latestSeq } from './ingestionLog.js';
-import type { SqlDriver } from './sql.js';
+import { databaseTimePlusMs, type SqlDriver } from './sql.js';
 
 export type SubscriptionStatus = 'active' | 'paused';
 
@@ -158,15 +158,17 @@ export class Subscriptions {
   }
 
   /**
-   * Claims the subscription's runs for `owner` until `now + ttlMs`: true when it was free, expired,
-   * or already `owner`'s (which extends it). One conditional update, so of several processes
-   * claiming at once exactly one wins; a process that dies leaves its claim to expire.
+   * Claims the subscription's runs for `owner` for `ttlMs`: true when it was free, expired, or
+   * already `owner`'s (which extends it). One conditional update, so of several processes claiming
+   * at once exactly one wins; a process that dies leaves its claim to expire. Expiry is set and
+   * compared on the database's clock, so hosts whose clocks differ agree on it.
    */
-  async claim(id: number, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
+  async claim(id: number, owner: string, ttlMs: number): Promise<boolean> {
+    const at = databaseTimePlusMs(this.db.dialect);
     const changed = await this.db.run(
-      `UPDATE subscriptions SET claimed_by = ?, claim_expires_at = ?
-       WHERE id = ? AND (claimed_by IS NULL OR claimed_by = ? OR claim_expires_at < ?)`,
-      [owner, new Date(now.getTime() + ttlMs).toISOString(), id, owner, now.toISOString()],
+      `UPDATE subscriptions SET claimed_by = ?, claim_expires_at = ${at}
+       WHERE id = ? AND (claimed_by IS NULL OR claimed_by = ? OR claim_expires_at < ${at})`,
+      [owner, ttlMs, id, owner, 0],
     );
     return changed > 0;
   }
@@ -179,11 +181,12 @@ export class Subscriptions {
     );
   }
 
-  /** Subscriptions some process holds a claim on that has not expired at `now`. */
-  async claimed(now = new Date()): Promise<{ id: number; owner: string }[]> {
+  /** Subscriptions some process holds a claim on that has not expired (on the database's clock). */
+  async claimed(): Promise<{ id: number; owner: string }[]> {
     const rows = await this.db.all(
-      'SELECT id, claimed_by FROM subscriptions WHERE claimed_by IS NOT NULL AND claim_expires_at >= ? ORDER BY id',
-      [now.toISOString()],
+      `SELECT id, claimed_by FROM subscriptions
+       WHERE claimed_by IS NOT NULL AND claim_expires_at >= ${databaseTimePlusMs(this.db.dialect)} ORDER BY id`,
+      [0],
     );
     return claimRow.array().parse(rows);
   }

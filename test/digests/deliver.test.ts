@@ -118,6 +118,34 @@ describe('digests', () => {
     });
   });
 
+  describe('a subscription paused over many log pages', () => {
+    it('composes page by page: the first 100 matches of the topic, the rest counted and sent next, each once', async () => {
+      const s = await subscribe({ query: 'flood' });
+      await h.service.pause(h.server.guild.id, s.id);
+      // 1,200 pages (three of the store's log pages), one in three on another topic.
+      const matching: string[] = [];
+      for (let k = 0; k < 1200; k++) {
+        const id = dropArticle(h.data.raw, k, 'Chad', k % 3 === 2 ? 'drought relief' : 'flood response');
+        if (k % 3 !== 2) matching.push(id);
+      }
+      await h.ingester.sync();
+      await h.service.resume(h.server.guild.id, s.id);
+      const { plan, toSeq } = await h.service.delivery.preview((await h.store.subscriptions.get(s.id))!);
+      expect(plan.articleCount).toBe(100);
+      expect(plan.remaining).toBe(matching.length - 100);
+      // The window ends at the 100th match (article 148): the 149th new log entry.
+      expect(toSeq).toBe(5 + 149);
+      // 800 matches: eight digests of 100, then nothing.
+      for (let round = 0; round < 8; round++) {
+        expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 100 });
+      }
+      const sent = postedIds(h.server.channelMessages(general()));
+      expect(sent).toHaveLength(matching.length);
+      expect([...sent].sort()).toEqual([...matching].sort());
+      expect(await h.service.send(s.id)).toEqual({ kind: 'nothing-new' });
+    });
+  });
+
   describe('faults', () => {
     it('waits out a 429 with Retry-After through the REST client and delivers once', async () => {
       const s = await subscribe();

@@ -1,5 +1,5 @@
 import { REST } from 'discord.js';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createLibrary, type Library } from '../../src/core/library.js';
 import type { DigestService } from '../../src/digests/service.js';
 import { createDigestRuntime, type DigestRuntime, type DigestTuning } from '../../src/digests/runtime.js';
@@ -23,7 +23,12 @@ export interface Harness {
   readonly service: DigestService;
   /** The REST the runtime posts through, pointed at the loopback server. */
   readonly rest: REST;
-  /** Stops the runtime, reopens the store and builds a new runtime over the same data, as a restart. */
+  /**
+   * Another process on the same data (the same store): a second runtime built by the shipped
+   * factory, with its own claim owner; stopped by `close()`.
+   */
+  another(tuning?: DigestTuning): DigestRuntime;
+  /** Stops the runtime, reopens the store and builds a new one over the same data, as a restart. */
   restart(options?: RestartOptions): Promise<DigestService>;
   close(): Promise<void>;
 }
@@ -36,13 +41,12 @@ export interface Harness {
  */
 export async function startHarness(
   tuning: DigestTuning = {},
-  { metrics }: { metrics?: BotMetrics } = {},
+  { metrics, logger = pino({ level: 'silent' }) }: { metrics?: BotMetrics; logger?: Logger } = {},
 ): Promise<Harness> {
   const server = await LoopbackDiscord.start();
   const data = makeDataDir({ shipped: true });
   const library = createLibrary([]);
   const rest = new REST({ api: server.apiBase, retries: 0, timeout: 5_000 }).setToken(server.token);
-  const logger = pino({ level: 'silent' });
   // The store as the process opens it (one per process), reopened on a restart.
   let store = await Store.open(data.dir);
   const make = (more: RestartOptions = {}) =>
@@ -56,6 +60,7 @@ export async function startHarness(
       tuning: { attempts: 2, backoffMs: 5, ...tuning, ...more },
       metrics,
     });
+  const others: DigestRuntime[] = [];
   const harness: Harness = {
     server,
     data,
@@ -71,6 +76,11 @@ export async function startHarness(
     get service() {
       return harness.runtime.service;
     },
+    another(more = {}) {
+      const runtime = make(more);
+      others.push(runtime);
+      return runtime;
+    },
     async restart(more = {}) {
       await harness.runtime.stop();
       await store.close();
@@ -79,6 +89,7 @@ export async function startHarness(
       return harness.runtime.service;
     },
     async close() {
+      for (const other of others) await other.stop();
       await harness.runtime.stop();
       await store.close();
       await server.close();

@@ -1,4 +1,7 @@
 import { afterEach } from 'vitest';
+import { PostgresDriver } from '../../src/store/postgresDriver.js';
+import type { SqlDriver } from '../../src/store/sql.js';
+import { SqliteDriver, storePath } from '../../src/store/sqliteDriver.js';
 import { Store, type StoredMessage, type StoreLocation } from '../../src/store/store.js';
 import { freshLocation, type StoreKind } from '../support/stores.js';
 
@@ -20,6 +23,15 @@ export async function open(location: StoreLocation): Promise<Store> {
   const store = await Store.open(location);
   cleanups.push(() => store.close());
   return store;
+}
+
+/** A bare SQL driver on the store at `location` (for rows no repository writes), closed after the test. */
+export async function openDriver(location: StoreLocation): Promise<SqlDriver> {
+  const db = location.databaseUrl
+    ? await PostgresDriver.open(location.databaseUrl, { poolSize: 1 })
+    : SqliteDriver.open(storePath(location.dataDir));
+  cleanups.push(() => db.close());
+  return db;
 }
 
 /** A fresh store of `kind`, closed after the test. */

@@ -71,6 +71,33 @@ describe.each(STORE_KINDS)('store/ingestionLog (%s)', (kind) => {
       ]);
     });
 
+    it('pages a window of the log in order, every entry once, none past its end', async () => {
+      const store = await openFresh(kind);
+      await store.log.append(
+        Array.from({ length: 23 }, (_, n) => ({
+          docId: `p${n}`,
+          contentHash: HASH(String(n)),
+          kind: 'article' as const,
+          event: 'new' as const,
+        })),
+      );
+      const pages: number[][] = [];
+      for await (const page of store.log.pages(2, 20, 5)) pages.push(page.map((e) => e.seq));
+      expect(pages).toEqual([
+        [3, 4, 5, 6, 7],
+        [8, 9, 10, 11, 12],
+        [13, 14, 15, 16, 17],
+        [18, 19, 20],
+      ]);
+      const exact: number[][] = [];
+      for await (const page of store.log.pages(0, 10, 5)) exact.push(page.map((e) => e.seq));
+      expect(exact).toEqual([
+        [1, 2, 3, 4, 5],
+        [6, 7, 8, 9, 10],
+      ]);
+      for await (const page of store.log.pages(23, 23)) throw new Error(`empty window gave ${page.length}`);
+    });
+
     it('reads a long log in slices, the latest entry of each document winning across them', async () => {
       const store = await openFresh(kind);
       // 12,000 entries over 5,000 documents: every document is logged in more than one slice.

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, vi } from 'vitest';
 import { STORE_KINDS } from '../support/stores.js';
-import { fresh, HASH, NOW, open, openFresh, sub } from './fixtures.js';
+import { fresh, HASH, NOW, open, openDriver, openFresh, sub } from './fixtures.js';
 
 describe.each(STORE_KINDS)('store/subscriptions (%s)', (kind) => {
   describe('create', () => {
@@ -73,24 +74,57 @@ describe.each(STORE_KINDS)('store/subscriptions (%s)', (kind) => {
       const processes = await Promise.all([open(location), open(location), open(location)]);
       const [first] = processes;
       const s = await first.subscriptions.create(sub, NOW);
-      const won = await Promise.all(
-        processes.map((p, k) => p.subscriptions.claim(s.id, `p${k}`, 60_000, NOW)),
-      );
+      const won = await Promise.all(processes.map((p, k) => p.subscriptions.claim(s.id, `p${k}`, 400)));
       expect(won.filter(Boolean)).toHaveLength(1);
       const owner = `p${won.indexOf(true)}`;
-      expect(await first.subscriptions.claimed(NOW)).toEqual([{ id: s.id, owner }]);
+      expect(await first.subscriptions.claimed()).toEqual([{ id: s.id, owner }]);
       // The holder renews; the others still lose; after expiry anyone may take it.
-      expect(await first.subscriptions.claim(s.id, owner, 60_000, NOW)).toBe(true);
-      expect(await first.subscriptions.claim(s.id, 'other', 60_000, NOW)).toBe(false);
-      const later = new Date(NOW.getTime() + 61_000);
-      expect(await first.subscriptions.claimed(later)).toEqual([]);
-      expect(await first.subscriptions.claim(s.id, 'other', 60_000, later)).toBe(true);
+      expect(await first.subscriptions.claim(s.id, owner, 400)).toBe(true);
+      expect(await first.subscriptions.claim(s.id, 'other', 60_000)).toBe(false);
+      await sleep(500);
+      expect(await first.subscriptions.claimed()).toEqual([]);
+      expect(await first.subscriptions.claim(s.id, 'other', 60_000)).toBe(true);
       // A release by a process that lost the claim changes nothing.
       await first.subscriptions.release(s.id, owner);
-      expect(await first.subscriptions.claimed(later)).toEqual([{ id: s.id, owner: 'other' }]);
+      expect(await first.subscriptions.claimed()).toEqual([{ id: s.id, owner: 'other' }]);
       await first.subscriptions.release(s.id, 'other');
-      expect(await first.subscriptions.claimed(later)).toEqual([]);
-      expect(await first.subscriptions.claim(s.id, owner, 60_000, later)).toBe(true);
+      expect(await first.subscriptions.claimed()).toEqual([]);
+      expect(await first.subscriptions.claim(s.id, owner, 60_000)).toBe(true);
+    });
+
+    it('compares expiry on the database clock: a process whose clock runs 5 minutes ahead takes no live claim', async () => {
+      const location = await fresh(kind);
+      const [a, b] = await Promise.all([open(location), open(location)]);
+      const s = await a.subscriptions.create(sub, NOW);
+      expect(await a.subscriptions.claim(s.id, 'a', 60_000)).toBe(true);
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + 5 * 60_000);
+        expect(await b.subscriptions.claim(s.id, 'b', 60_000)).toBe(false);
+        expect(await b.subscriptions.claimed()).toEqual([{ id: s.id, owner: 'a' }]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('reads an expiry written as host time before (ISO text) like one written by the database', async () => {
+      const location = await fresh(kind);
+      const store = await open(location);
+      const s = await store.subscriptions.create(sub, NOW);
+      const db = await openDriver(location);
+      const expire = (at: Date) =>
+        db.run("UPDATE subscriptions SET claimed_by = 'old', claim_expires_at = ? WHERE id = ?", [
+          at.toISOString(),
+          s.id,
+        ]);
+      await expire(new Date(Date.now() + 60_000));
+      expect(await store.subscriptions.claim(s.id, 'new', 60_000)).toBe(false);
+      await expire(new Date(Date.now() - 1_000));
+      expect(await store.subscriptions.claimed()).toEqual([]);
+      expect(await store.subscriptions.claim(s.id, 'new', 60_000)).toBe(true);
+      const row = await db.get('SELECT claim_expires_at AS at FROM subscriptions WHERE id = ?', [s.id]);
+      // Same host here, so the database's clock and ours agree to within a second.
+      expect(Math.abs(Date.parse(String(row?.at)) - (Date.now() + 60_000))).toBeLessThan(1_000);
     });
   });
 });
