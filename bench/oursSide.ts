@@ -15,7 +15,6 @@ import { openCorpusLibrary } from '../src/ingest/openCorpus.js';
 import { withWebDocuments } from '../src/ingest/webRecords.js';
 import { createLogger } from '../src/logger.js';
 import { parserFingerprint, readSnapshot, saveSnapshot, SNAPSHOT_FILE } from '../src/ingest/snapshotFile.js';
-import { Store } from '../src/store/store.js';
 import { mapBounded } from '../src/util/concurrency.js';
 import type { BenchPrefix, BenchQuery } from './queries.js';
 import type { Answerer, BenchSide, SnapshotInfo } from './side.js';
@@ -33,16 +32,6 @@ function answerer(library: Library): Answerer {
       return library.suggest(typed.field, typed.prefix).length;
     },
   };
-}
-
-/** The fetched documents, read from DATA_DIR's store (every record: to build raw MiniSearch). */
-export async function storedWebDocuments(dataDir: string): Promise<DocumentRecord[]> {
-  const store = await Store.open(dataDir);
-  try {
-    return await store.webDocuments.records();
-  } finally {
-    await store.close();
-  }
 }
 
 /**
