@@ -11,7 +11,7 @@ const started = performance.now();
 const { SUGGEST_FIELDS } = await import('../src/core/library.js');
 const { openCorpusLibrary, webDocumentsOf } = await import('../src/ingest/openCorpus.js');
 const { ensureCorpus, makeWorkDir } = await import('./corpusCache.js');
-const { storedWebDocuments } = await import('./oursSide.js');
+const { storedWebDocuments } = await import('./storedDocuments.js');
 const imported = performance.now();
 
 const at = process.argv.indexOf('--size');

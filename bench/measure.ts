@@ -14,7 +14,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { DocumentRecord } from '../src/core/record.js';
 import { loadCorpus } from '../src/ingest/loadCorpus.js';
 import { storePath } from '../src/store/sqliteDriver.js';
-import { storedWebDocuments } from './oursSide.js';
+import { storedWebDocuments } from './storedDocuments.js';
 import { buildPrefixMix, buildQueryMix, QUERY_CLASSES, type QueryClass } from './queries.js';
 import {
   percentiles,

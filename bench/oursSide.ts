@@ -34,16 +34,6 @@ function answerer(library: Library): Answerer {
   };
 }
 
-/** The fetched documents, read from DATA_DIR's store (every record: to build raw MiniSearch). */
-export async function storedWebDocuments(dataDir: string): Promise<DocumentRecord[]> {
-  const store = await Store.open(dataDir);
-  try {
-    return await store.webDocuments.records();
-  } finally {
-    await store.close();
-  }
-}
-
 /**
  * The sources openCorpusLibrary hands to saveSnapshot at start-up: the parser's fingerprint and a
  * stamp (size, mtime, content hash) per page from a stat, so the write does not re-hash every page.

@@ -13,7 +13,7 @@ import path from 'node:path';
 import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
 import type { DocumentRecord } from '../src/core/record.js';
 import { loadCorpus, parseFiles } from '../src/ingest/loadCorpus.js';
-import { storedWebDocuments } from './oursSide.js';
+import { storedWebDocuments } from './storedDocuments.js';
 import type { BenchPrefix, BenchQuery } from './queries.js';
 import type { Answerer, BenchSide, SnapshotInfo } from './side.js';
 

@@ -20,12 +20,17 @@
  * ingestion from live sources, 10,000 feed items over loopback HTTP (bench/sourceIngestion.ts), and
  * several bot processes on one PostgreSQL: fan-out and search with 1 to 3 processes, with issue
  * 12's targets (bench/multiProcess.ts).
+ *
+ * `--only cold-cli` runs one part alone: a cold `cli search` against raw MiniSearch building and
+ * answering the same query (bench/coldCli.ts), `--runs` alternating pairs (default 5) at the
+ * first of `--sizes` (default 10,000 then).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureColdCli, renderColdCli } from './coldCli.js';
 import { copySnapshotFiles, ensureCorpus, makeWorkDir } from './corpusCache.js';
 import { QUERY_CLASSES } from './queries.js';
 import type { ColdStartResult, LiveLoadResult, Percentiles, PrepareResult, SideResult } from './results.js';
@@ -56,10 +61,18 @@ interface BenchArgs {
   readonly rounds: number | null;
   /** Skip raw MiniSearch at sizes above this (it may not fit in memory); null: never skip. */
   readonly noRawAbove: number | null;
+  /** Run only this part (`cold-cli`); null: everything. */
+  readonly only: 'cold-cli' | null;
+  /** Alternating runs of each side for `--only cold-cli`. */
+  readonly runs: number;
 }
 
-const USAGE =
-  'usage: npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--no-raw-above N] [--json] [--save FILE.json]';
+const USAGE = [
+  'usage: npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--no-raw-above N] [--json] [--save FILE.json]',
+  '       npm run bench -- --only cold-cli [--sizes 10000] [--runs 5] [--json] [--save FILE.json]',
+  '         a cold `cli search` against raw MiniSearch building and answering the same query,',
+  '         alternating, at the first size (default 10,000)',
+].join('\n');
 
 /** `100000`, `100_000` or `100k`. */
 const readCount = (value: string) => Number(value.replace(/[_k]/g, (m) => (m === 'k' ? '000' : '')));
@@ -71,6 +84,9 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let save: string | null = null;
   let rounds: number | null = null;
   let noRawAbove: number | null = null;
+  let only: BenchArgs['only'] = null;
+  let runs = 5;
+  let sizesGiven = false;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
     const value = argv[k + 1];
@@ -80,6 +96,7 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
       k++;
     } else if (arg === '--sizes' && value !== undefined) {
       sizes = value.split(',').map(readCount);
+      sizesGiven = true;
       if (sizes.some((s) => !Number.isInteger(s) || s < 10))
         throw new Error(`--sizes must be whole numbers of at least 10, got "${value}"\n${USAGE}`);
       k++;
@@ -92,9 +109,24 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
     } else if (arg === '--no-raw-above' && value !== undefined && readCount(value) >= 0) {
       noRawAbove = readCount(value);
       k++;
+    } else if (arg === '--only' && value === 'cold-cli') {
+      only = value;
+      k++;
+    } else if (
+      arg === '--runs' &&
+      value !== undefined &&
+      Number.isInteger(Number(value)) &&
+      Number(value) >= 1
+    ) {
+      runs = Number(value);
+      k++;
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
     } else throw new Error(`unknown or incomplete option "${arg ?? ''}"\n${USAGE}`);
   }
-  return { sizes, seed, json, save, rounds, noRawAbove };
+  if (only === 'cold-cli' && !sizesGiven) sizes = [10_000];
+  return { sizes, seed, json, save, rounds, noRawAbove, only, runs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,8 +589,21 @@ async function section(title: string, script: string, args: readonly string[] = 
 
 // ---------------------------------------------------------------------------------------------
 
+/** `--only cold-cli`: the cold `cli search` against raw MiniSearch, alone. */
+async function coldCliOnly(args: BenchArgs): Promise<void> {
+  const size = args.sizes[0] ?? 10_000;
+  const corpus = await ensureCorpus(size, args.seed, log);
+  const report = await measureColdCli(corpus, args.runs, log, tracked);
+  const json = { seed: args.seed, node: process.version, cpus: cpus().length, coldCli: report };
+  if (args.save) writeFileSync(args.save, `${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(
+    args.json ? `${JSON.stringify(json, null, 2)}\n` : `${renderColdCli(report).join('\n')}\n`,
+  );
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseBenchArgs(argv);
+  if (args.only === 'cold-cli') return coldCliOnly(args);
   const started = performance.now();
   const reports: SizeReport[] = [];
   for (const size of args.sizes) reports.push(await benchSize(size, args));

@@ -7,7 +7,7 @@ import { buildPrefixMix, buildQueryMix, QUERY_CLASSES, sinceAt } from './queries
 import { createRawSide } from './rawSide.js';
 import { generatePage, writeCorpus } from './syntheticCorpus.js';
 import { BENCH_NOW, isWebPage, writeWebCorpus } from './webCorpus.js';
-import { storedWebDocuments } from './oursSide.js';
+import { storedWebDocuments } from './storedDocuments.js';
 import type { DocumentRecord } from '../src/core/record.js';
 import { loadCorpus } from '../src/ingest/loadCorpus.js';
 import { Store } from '../src/store/store.js';

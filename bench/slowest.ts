@@ -12,7 +12,7 @@ import { loadCorpus } from '../src/ingest/loadCorpus.js';
 import { buildPrefixMix, buildQueryMix } from './queries.js';
 import type { SideName } from './side.js';
 import { loadSide } from './sides.js';
-import { storedWebDocuments } from './oursSide.js';
+import { storedWebDocuments } from './storedDocuments.js';
 
 function option(argv: readonly string[], name: string, fallback: string): string {
   const at = argv.indexOf(`--${name}`);

@@ -49,7 +49,6 @@ function render(record: DocumentRecord, related: readonly RelatedDocument[]): st
 /** `article`: one record and its related documents. */
 export const articleCommand: CliCommand = {
   name: 'article',
-  summary: 'show one document by id, with related documents',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, { json: { type: 'boolean', default: false } });

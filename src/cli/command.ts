@@ -26,11 +26,21 @@ export type ExitCode = 0 | 1 | 2;
 /** One subcommand of `npm run cli -- <name>`. */
 export interface CliCommand {
   readonly name: string;
-  /** One line for the command list. */
-  readonly summary: string;
   /** Full `--help` text. */
   readonly help: string;
   readonly run: (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
+}
+
+/**
+ * A command as the registry lists it: its name and summary for the overview, and its module loaded
+ * only when it runs, so a command pays for the modules of its own job alone (`search` never
+ * loads the feed parser, the HTML parser or the digest composer).
+ */
+export interface CliCommandEntry {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  readonly load: () => Promise<CliCommand>;
 }
 
 /** Wrong usage of a command: reported with exit code 2 and a hint to `--help`. */

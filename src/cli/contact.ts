@@ -36,7 +36,6 @@ function render(entries: readonly ContactEntry[]): string {
 /** `contact`: the contact directory. */
 export const contactCommand: CliCommand = {
   name: 'contact',
-  summary: 'find people (press contacts and people named in documents)',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, {

@@ -52,7 +52,6 @@ const nowhere: MessagePoster = {
 /** `digest preview`. */
 export const digestCommand: CliCommand = {
   name: 'digest',
-  summary: 'preview a digest (digest preview [--query q] [--subscription id])',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, {

@@ -26,7 +26,6 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 /** `index build`: rebuild the index and its snapshot. */
 export const indexCommand: CliCommand = {
   name: 'index',
-  summary: 'index build: rebuild the search index snapshot',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, { json: { type: 'boolean', default: false } });

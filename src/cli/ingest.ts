@@ -33,7 +33,6 @@ const isInside = (file: string, dir: string) => {
 /** `ingest`: copy or register pages, log what is new, updated, removed, rejected. */
 export const ingestCommand: CliCommand = {
   name: 'ingest',
-  summary: 'add pages to $DATA_DIR/raw and the ingestion log (new/updated/rejected)',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, { json: { type: 'boolean', default: false } });

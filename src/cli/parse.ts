@@ -38,7 +38,6 @@ function table(documents: readonly DocumentRecord[]): string {
 /** `parse`: pages → records, as JSON or a table. */
 export const parseCommand: CliCommand = {
   name: 'parse',
-  summary: 'parse pages into records (default: $DATA_DIR/raw)',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, { json: { type: 'boolean', default: false } });

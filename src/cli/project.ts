@@ -36,7 +36,6 @@ export function projectLines(projects: readonly ProjectMeta[]): string {
 /** `project`: lookup by id or title words. */
 export const projectCommand: CliCommand = {
   name: 'project',
-  summary: 'find a project by Prima ID, Projects ID or title words',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, { json: { type: 'boolean', default: false } });

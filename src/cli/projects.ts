@@ -25,7 +25,6 @@ const SORTS: readonly ProjectSort[] = ['year', 'budget', 'title'];
 /** `projects`: the filtered, sorted project list. */
 export const projectsCommand: CliCommand = {
   name: 'projects',
-  summary: 'list projects with filters (status, region, year, member state)',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, {

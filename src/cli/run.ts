@@ -1,7 +1,7 @@
 import { isUserError } from '../core/errors.js';
-import { UsageError, type CliCommand, type CliIo, type ExitCode } from './command.js';
+import { UsageError, type CliCommandEntry, type CliIo, type ExitCode } from './command.js';
 
-function overview(commands: readonly CliCommand[]): string {
+function overview(commands: readonly CliCommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: npm run --silent cli -- <command> [options]',
@@ -22,18 +22,19 @@ function overview(commands: readonly CliCommand[]): string {
 export async function runCli(
   argv: readonly string[],
   io: CliIo,
-  commands: readonly CliCommand[],
+  commands: readonly CliCommandEntry[],
 ): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(overview(commands));
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`Unknown command "${name}".\n\n${overview(commands)}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
     return 0;

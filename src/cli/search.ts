@@ -79,7 +79,6 @@ function render(page: SearchPage): string {
 /** `search`: the search box, as text or JSON. */
 export const searchCommand: CliCommand = {
   name: 'search',
-  summary: 'search articles and projects',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, {

@@ -159,7 +159,6 @@ async function setEnabled(io: CliIo, id: string | undefined, isEnabled: boolean)
 /** `sources`: list, fetch now, enable and disable live sources. */
 export const sourcesCommand: CliCommand = {
   name: 'sources',
-  summary: 'live sources: list their health, fetch now, enable or disable one',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, {

@@ -16,7 +16,6 @@ Options:
 /** `suggest`: autocomplete choices. */
 export const suggestCommand: CliCommand = {
   name: 'suggest',
-  summary: 'autocomplete titles, contacts, countries or project ids',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCliArgs(argv, {

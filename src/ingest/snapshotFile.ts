@@ -17,7 +17,7 @@ import { decodeSegment, encodeSegment } from '../core/search/segment.js';
 import {
   corpusFingerprint,
   corpusFingerprintSteps,
-  isMentions,
+  isMentionList,
   isRecordMeta,
   isSnapshotSources,
   parseSnapshotPreamble,
@@ -280,8 +280,8 @@ export async function readSnapshot(dataDir: string): Promise<SnapshotRead> {
     const mentions = new Map<string, readonly Mention[]>();
     for (const line of jsonLines(mentionsText!)) {
       const [id, list] = Array.isArray(line) ? (line as unknown[]) : [];
-      if (typeof id !== 'string' || !isMentions({ [id]: list })) return bad('malformed mentions');
-      mentions.set(id, list as Mention[]);
+      if (typeof id !== 'string' || !isMentionList(list)) return bad('malformed mentions');
+      mentions.set(id, list);
     }
     const texts = new SnapshotTexts(fd, sections.texts.offset, where, section('dictionary'));
     keepOpen = true;

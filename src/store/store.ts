@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { Deliveries } from './deliveries.js';
 import { IngestionLog } from './ingestionLog.js';
-import { describeDatabaseUrl, PostgresDriver } from './postgresDriver.js';
 import { SourceStates } from './sourceStates.js';
 import type { SqlDriver } from './sql.js';
 import { SqliteDriver, storePath } from './sqliteDriver.js';
@@ -90,6 +89,8 @@ export class Store implements Repositories {
     const { dataDir, databaseUrl, log } =
       typeof location === 'string' ? { dataDir: location, log: undefined } : location;
     if (databaseUrl) {
+      // Loaded only for PostgreSQL: `pg` is a tenth of a second of every SQLite user's start (the CLI).
+      const { describeDatabaseUrl, PostgresDriver } = await import('./postgresDriver.js');
       const onIdleError =
         log &&
         ((error: Error) =>
