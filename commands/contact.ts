@@ -8,21 +8,9 @@ import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/
 import { sendReply } from '../src/discord/reply.js';
 import { resolveContact } from '../src/discord/suggestions.js';
 
-export const data = localizedCommand({
-  name: { en: 'contact', fr: 'contact', es: 'contacto' },
-  description: {
-    en: 'A press contact: office, phones, e-mail, and where they appear',
-    fr: 'Un contact presse : bureau, téléphones, e-mail et où il apparaît',
-    es: 'Un contacto de prensa: oficina, teléfonos, correo y dónde aparece',
-  },
-}).addStringOption(
+export const data = localizedCommand('commands.contact').addStringOption(
   stringOption({
-    name: { en: 'name', fr: 'nom', es: 'nombre' },
-    description: {
-      en: 'Part of a name, office or e-mail',
-      fr: 'Une partie du nom, du bureau ou de l’e-mail',
-      es: 'Parte del nombre, la oficina o el correo',
-    },
+    text: 'commands.contact.options.name',
     required: true,
     autocomplete: true,
     maxLength: MAX_QUERY_LENGTH,

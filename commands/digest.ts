@@ -3,7 +3,6 @@ import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'disco
 import { DISCORD_LIMITS as L } from '../src/discord/limits.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/context.js';
-import { DIGEST_TEXT as X } from '../src/discord/locales/digestText.js';
 import type { CommandText } from '../src/discord/localize.js';
 import {
   channelOption,
@@ -19,37 +18,43 @@ import { checkDigestChannel } from '../src/digests/channel.js';
 import * as reply from '../src/digests/format.js';
 import { matchTimeZones } from '../src/digests/schedule.js';
 
-const id = { ...X.id, autocomplete: true, min: 1 };
-const topic = stringOption({ ...X.query, maxLength: 200 });
+/** Catalog keys of /digest's subcommands and options. */
+const sub = (name: string): CommandText => `commands.digest.subcommands.${name}`;
+const opt = (name: string): CommandText => `commands.digest.options.${name}`;
+
+const id = { text: opt('id'), autocomplete: true, min: 1 };
+const topic = stringOption({ text: opt('query'), maxLength: 200 });
 /** A subcommand acting on one subscription, named by its id. */
 const onOne = (text: CommandText) => (s: Parameters<ReturnType<typeof subcommand>>[0]) =>
   subcommand(text)(s).addIntegerOption(integerOption({ ...id, required: true }));
 
 /** Subscriptions that post new articles to a channel on a schedule (Manage Server, guild only). */
-export const data = localizedCommand(X.command)
+export const data = localizedCommand('commands.digest')
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .setContexts(InteractionContextType.Guild)
   .addSubcommand((s) =>
-    subcommand(X.subscribe)(s)
+    subcommand(sub('subscribe'))(s)
       .addChannelOption(
         channelOption({
-          ...X.channel,
+          text: opt('channel'),
           required: true,
           channelTypes: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
         }),
       )
-      .addStringOption(stringOption({ ...X.schedule, required: true, maxLength: 100 }))
-      .addStringOption(stringOption({ ...X.timezone, autocomplete: true, maxLength: 100 }))
+      .addStringOption(stringOption({ text: opt('schedule'), required: true, maxLength: 100 }))
+      .addStringOption(stringOption({ text: opt('timezone'), autocomplete: true, maxLength: 100 }))
       .addStringOption(topic)
-      .addIntegerOption(integerOption({ ...X.backfill, min: 0, max: 25 }))
-      .addRoleOption(roleOption(X.mention)),
+      .addIntegerOption(integerOption({ text: opt('backfill'), min: 0, max: 25 }))
+      .addRoleOption(roleOption({ text: opt('mention') })),
   )
-  .addSubcommand(subcommand(X.list))
-  .addSubcommand(onOne(X.remove))
-  .addSubcommand(onOne(X.pause))
-  .addSubcommand(onOne(X.resume))
-  .addSubcommand((s) => subcommand(X.preview)(s).addIntegerOption(integerOption(id)).addStringOption(topic))
-  .addSubcommand(onOne(X.send));
+  .addSubcommand(subcommand(sub('list')))
+  .addSubcommand(onOne(sub('remove')))
+  .addSubcommand(onOne(sub('pause')))
+  .addSubcommand(onOne(sub('resume')))
+  .addSubcommand((s) =>
+    subcommand(sub('preview'))(s).addIntegerOption(integerOption(id)).addStringOption(topic),
+  )
+  .addSubcommand(onOne(sub('send')));
 
 const DONE = { remove: 'removed', pause: 'paused', resume: 'resumed' } as const;
 

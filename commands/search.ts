@@ -8,7 +8,6 @@ import type { CommandContext } from '../src/discord/context.js';
 import { STALE_COMPONENT } from '../src/discord/dispatch.js';
 import { searchReply } from '../src/discord/format/search.js';
 import { localizedCommand, stringOption } from '../src/discord/localize.js';
-import { SEARCH_TEXT } from '../src/discord/locales/searchText.js';
 import {
   MAX_QUERY_LENGTH,
   focusedText,
@@ -23,32 +22,16 @@ import { documentById, resolveCountry, titleQueries } from '../src/discord/sugge
 
 const PAGE_SIZE = 5;
 
-const S = SEARCH_TEXT;
+const S = 'commands.search.options';
 
-export const data = localizedCommand(S.command)
+export const data = localizedCommand('commands.search')
   .addStringOption(
-    stringOption({ ...S.query, required: true, autocomplete: true, maxLength: MAX_QUERY_LENGTH }),
+    stringOption({ text: `${S}.query`, required: true, autocomplete: true, maxLength: MAX_QUERY_LENGTH }),
   )
-  .addStringOption(
-    stringOption({
-      ...S.kind,
-      choices: [
-        { name: S.kind.article, value: 'article' },
-        { name: S.kind.project, value: 'project' },
-      ],
-    }),
-  )
-  .addStringOption(stringOption({ ...S.country, autocomplete: true, maxLength: MAX_QUERY_LENGTH }))
-  .addStringOption(
-    stringOption({
-      ...S.sort,
-      choices: [
-        { name: S.sort.relevance, value: 'relevance' },
-        { name: S.sort.newest, value: 'newest' },
-      ],
-    }),
-  )
-  .addStringOption(stringOption({ ...S.since, maxLength: 20 }));
+  .addStringOption(stringOption({ text: `${S}.kind`, choices: ['article', 'project'] }))
+  .addStringOption(stringOption({ text: `${S}.country`, autocomplete: true, maxLength: MAX_QUERY_LENGTH }))
+  .addStringOption(stringOption({ text: `${S}.sort`, choices: ['relevance', 'newest'] }))
+  .addStringOption(stringOption({ text: `${S}.since`, maxLength: 20 }));
 
 function runSearch(ctx: CommandContext, state: SearchState, page: number) {
   return ctx.library.search(state.query, {

@@ -137,6 +137,8 @@ async function main(): Promise<number> {
     digests: digests?.service,
     sources: createSourcesView(sourcesFile.sources, openStore),
     metrics,
+    guildSettings: openStore.guildSettings,
+    language: config.botLanguage,
   });
 
   if (consoleMode) {

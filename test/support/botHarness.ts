@@ -112,6 +112,7 @@ export class BotHarness {
       digests: this.digests?.service,
       sources: this.sources,
       metrics: this.metrics,
+      guildSettings: this.digests?.store.guildSettings,
     });
     this.client = await startBot(this.config, this.commands, this.ctx, client);
     await this.digests?.start(this.client);
