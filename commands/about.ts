@@ -8,5 +8,5 @@ export const data = localizedCommand('commands.about');
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const uptime = ctx.now().getTime() - ctx.startedAt.getTime();
-  await sendReply(interaction, aboutReply(ctx.library.stats(), ctx.version, uptime));
+  await sendReply(interaction, aboutReply(ctx.library.stats(), ctx.version, uptime, ctx.language));
 }

@@ -27,7 +27,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
 
 /** "Read" buttons (related articles, contact cards, digests): the document, to whoever clicked. */
 const read: ComponentHandler = async (interaction, args, ctx) => {
-  const doc = documentById(ctx.library, args[0], 'That document is no longer available.');
+  const doc = documentById(ctx.library, args[0], 'article.gone');
   await showDocument(interaction, ctx, doc, true);
 };
 

@@ -19,7 +19,7 @@ export const data = localizedCommand('commands.contact').addStringOption(
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { contact, others } = resolveContact(ctx.library, readText(interaction, 'name', 'name'));
-  await sendReply(interaction, contactReply(contact, others));
+  await sendReply(interaction, contactReply(contact, others, ctx.language));
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
@@ -29,13 +29,13 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
 /** A contact button on an article: the card, to whoever clicked. */
 const contact: ComponentHandler = async (interaction, args, ctx) => {
   const { contact: card, others } = resolveContact(ctx.library, args[0] ?? '');
-  await sendReply(interaction, contactReply(card, others, true));
+  await sendReply(interaction, contactReply(card, others, ctx.language, true));
 };
 
 /** The vCard, as an ephemeral .vcf attachment. */
 const vcard: ComponentHandler = async (interaction, args, ctx) => {
   const { contact: card } = resolveContact(ctx.library, args[0] ?? '');
-  await sendReply(interaction, vcardReply(card, ctx.library.contacts.vcard(card)));
+  await sendReply(interaction, vcardReply(card, ctx.library.contacts.vcard(card), ctx.language));
 };
 
 export const components = { [ACTION.contact]: contact, [ACTION.vcard]: vcard };

@@ -15,6 +15,7 @@ import {
 import { sendReply } from '../src/discord/reply.js';
 import { requireDigestAccess } from '../src/digests/access.js';
 import { checkDigestChannel } from '../src/digests/channel.js';
+import { digestLanguage } from '../src/digests/digestLanguage.js';
 import * as reply from '../src/digests/format.js';
 import { matchTimeZones } from '../src/digests/schedule.js';
 
@@ -77,31 +78,37 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         createdBy: interaction.user.id,
         mentionRoleId: options.getRole('mention')?.id ?? null,
       });
-      return sendReply(interaction, reply.subscribedReply(view));
+      return sendReply(interaction, reply.subscribedReply(view, ctx.language));
     }
     case 'list':
-      return sendReply(interaction, reply.listReply(await digests.list(guild.id)));
+      return sendReply(interaction, reply.listReply(await digests.list(guild.id), ctx.language));
     case 'remove':
     case 'pause':
     case 'resume':
       return sendReply(
         interaction,
-        reply.statusReply(await digests[sub](guild.id, subscriptionId()), DONE[sub]),
+        reply.statusReply(await digests[sub](guild.id, subscriptionId()), DONE[sub], ctx.language),
       );
     case 'preview': {
       const given = options.getInteger('id');
       const subscription = given === null ? undefined : await digests.get(guild.id, given);
       const digest = await digests.preview({ subscription, query: options.getString('query') });
-      return sendReply(interaction, reply.previewReply(digest));
+      const digestLang = ctx.guildSettings ? await digestLanguage(ctx.guildSettings, guild.id) : ctx.language;
+      return sendReply(interaction, reply.previewReply(digest, ctx.language, digestLang));
     }
     case 'send': {
       const view = await digests.get(guild.id, subscriptionId());
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const outcome = await digests.send(view.id);
-      return sendReply(interaction, reply.sendReplyFor(await digests.get(guild.id, view.id), outcome));
+      return sendReply(
+        interaction,
+        reply.sendReplyFor(await digests.get(guild.id, view.id), outcome, ctx.language),
+      );
     }
     default:
-      throw new UserError('unknown-subcommand', `Unknown subcommand /digest ${sub}.`);
+      throw new UserError('unknown-subcommand', `Unknown subcommand /digest ${sub}.`, {
+        values: { command: 'digest', subcommand: sub },
+      });
   }
 }
 
@@ -113,6 +120,11 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
   }
   const { guild, digests } = requireDigestAccess(interaction, ctx.digests);
   const channelName = (channelId: string) => guild.channels.cache.get(channelId)?.name ?? channelId;
-  const choices = reply.subscriptionChoices(await digests.list(guild.id), channelName, String(focused.value));
+  const choices = reply.subscriptionChoices(
+    await digests.list(guild.id),
+    channelName,
+    String(focused.value),
+    ctx.language,
+  );
   return interaction.respond(choices);
 }

@@ -18,7 +18,7 @@ export const data = localizedCommand('commands.project').addStringOption(
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const query = readText(interaction, 'query', 'project');
   const { project, others } = resolveProject(ctx.library, query);
-  await sendReply(interaction, projectReply(project, others));
+  await sendReply(interaction, projectReply(project, others, ctx.language));
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {

@@ -17,6 +17,7 @@ import {
   respondChoices,
 } from '../src/discord/options.js';
 import { sendReply, updateMessage } from '../src/discord/reply.js';
+import { t } from '../src/i18n/translate.js';
 import { showDocument } from '../src/discord/showDocument.js';
 import { documentById, resolveCountry, titleQueries } from '../src/discord/suggestions.js';
 
@@ -61,7 +62,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     newest: readChoice(interaction, 'sort', ['relevance', 'newest'] as const) === 'newest',
     since: readSince(interaction, ctx),
   };
-  await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1)));
+  await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1), ctx.language));
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
@@ -76,21 +77,21 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
 /** Previous/Next: the whole search is in the custom_id, so this works after a restart. */
 const page: ComponentHandler = async (interaction, args, ctx) => {
   const parsed = parsePageArgs(args);
-  if (!parsed) throw new UserError('stale-component', STALE_COMPONENT);
+  if (!parsed) throw new UserError('stale-component', STALE_COMPONENT, {});
   let result = runSearch(ctx, parsed.state, parsed.page);
   let note: string | undefined;
   if (result.pages > 0 && parsed.page > result.pages) {
     // The corpus changed since the message was sent: say so and show the last page there is.
-    note = `That page no longer exists (the results changed); here is page ${result.pages}.`;
+    note = t(ctx.language, 'search.pageGone', { page: result.pages });
     result = runSearch(ctx, parsed.state, result.pages);
   }
-  await updateMessage(interaction, searchReply(parsed.state, result, note));
+  await updateMessage(interaction, searchReply(parsed.state, result, ctx.language, note));
 };
 
 /** The "Open a result" menu. */
 const open: ComponentHandler = async (interaction, _args, ctx) => {
   const id = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
-  const doc = documentById(ctx.library, id, 'That document is no longer available. Please search again.');
+  const doc = documentById(ctx.library, id, 'search.documentGone');
   await showDocument(interaction, ctx, doc, true);
 };
 

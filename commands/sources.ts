@@ -7,5 +7,5 @@ import { sendReply } from '../src/discord/reply.js';
 export const data = localizedCommand('commands.sources');
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  await sendReply(interaction, sourcesReply(await ctx.sources?.list()));
+  await sendReply(interaction, sourcesReply(await ctx.sources?.list(), ctx.language));
 }

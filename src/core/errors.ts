@@ -1,11 +1,12 @@
 /**
  * What a reader-facing adapter needs to say a UserError in the reader's language: the message's key
- * in the catalogs (`errors.<key>`, by default the code) and the values it interpolates, already
+ * in the catalogs (by default `errors.<code>`) and the values it interpolates, already
  * escaped for where they are shown. Plain data: the core knows no catalog.
  */
 export interface UserErrorText {
   readonly key?: string;
-  readonly values?: Readonly<Record<string, string | number>>;
+  /** A list (e.g. the allowed choices) is said as "a or b" in the reader's language. */
+  readonly values?: Readonly<Record<string, string | number | readonly string[]>>;
 }
 
 /**

@@ -25,8 +25,17 @@ export const STALE_COMPONENT =
 
 /** The message a UserError shows in `lang`: its catalog text when it carries one, else its English message. */
 export function userErrorMessage(error: UserError, lang: Language): string {
-  const key = `errors.${error.text?.key ?? error.code}`;
-  return error.text && hasMessage(key) ? translator(lang)(key, error.text.values) : error.message;
+  const key = error.text?.key ?? `errors.${error.code}`;
+  if (!error.text || !hasMessage(key)) return error.message;
+  const values = Object.fromEntries(
+    Object.entries(error.text.values ?? {}).map(([name, value]) => [
+      name,
+      typeof value === 'string' || typeof value === 'number'
+        ? value
+        : new Intl.ListFormat(lang, { type: 'disjunction' }).format(value),
+    ]),
+  );
+  return translator(lang)(key, values);
 }
 
 /**

@@ -83,8 +83,7 @@ export function localizedCommand(text: CommandText): SlashCommandBuilder {
 
 /** For `.addSubcommand(subcommand(text))`: a subcommand named and described in every language. */
 export function subcommand(text: CommandText) {
-  return (s: SlashCommandSubcommandBuilder): SlashCommandSubcommandBuilder =>
-    named(s, text);
+  return (s: SlashCommandSubcommandBuilder): SlashCommandSubcommandBuilder => named(s, text);
 }
 
 function withCommon<

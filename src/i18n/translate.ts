@@ -38,10 +38,25 @@ void i18n.use(new ICU()).init({
   returnEmptyString: false,
 });
 
+/** Right-to-left scripts among our catalogs. */
+const RTL: ReadonlySet<Language> = new Set(['ar']);
+
+/**
+ * In a right-to-left language, each text value (an id, a channel mention, a query in Latin letters)
+ * is wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, so its own direction cannot reorder
+ * the sentence around it. Numbers stay numbers, for plurals.
+ */
+function isolateValues(lang: Language, values: MessageValues | undefined): Record<string, string | number> {
+  if (!values || !RTL.has(lang)) return { ...values };
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? isolate(lang, v) : v]),
+  );
+}
+
 const translators = new Map<Language, Translate>(
   LANGUAGES.map((lang) => {
     const fixed = i18n.getFixedT(lang);
-    return [lang, (key: string, values?: MessageValues) => fixed(key, { ...values })];
+    return [lang, (key: string, values?: MessageValues) => fixed(key, isolateValues(lang, values))];
   }),
 );
 
@@ -66,13 +81,10 @@ export function languageName(lang: Language): string {
   return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
 }
 
-/** Right-to-left scripts among our catalogs: their replies wrap left-to-right fragments in isolates. */
-const RTL: ReadonlySet<Language> = new Set(['ar']);
-
 /**
  * A left-to-right fragment (an id, a channel mention, a cron expression) made safe to drop into a
- * sentence of `lang`: in right-to-left text it is wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL
- * ISOLATE so its digits and punctuation keep their order; elsewhere it is returned as is.
+ * sentence of `lang`: in right-to-left text it is wrapped in U+2068 … U+2069 so its digits and
+ * punctuation keep their order; elsewhere it is returned as is.
  */
 export function isolate(lang: Language, fragment: string): string {
   return RTL.has(lang) ? `\u2068${fragment}\u2069` : fragment;

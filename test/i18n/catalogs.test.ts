@@ -49,18 +49,30 @@ describe('message catalogs', () => {
     expect(extra).toEqual(Object.fromEntries(others.map((lang) => [lang, []])));
   });
 
-  it.each(LANGUAGES)('parses every %s message as ICU MessageFormat, with the placeholders of English', (lang) => {
-    const mismatched: string[] = [];
-    for (const [key, message] of flatten(CATALOGS[lang])) {
-      const own = placeholders(message, lang);
-      const en = english.get(key);
-      if (en !== undefined && own.join() !== placeholders(en, 'en').join()) mismatched.push(key);
-    }
-    expect(mismatched).toEqual([]);
+  it.each(LANGUAGES)(
+    'parses every %s message as ICU MessageFormat, with the placeholders of English',
+    (lang) => {
+      const mismatched: string[] = [];
+      for (const [key, message] of flatten(CATALOGS[lang])) {
+        const own = placeholders(message, lang);
+        const en = english.get(key);
+        if (en !== undefined && own.join() !== placeholders(en, 'en').join()) mismatched.push(key);
+      }
+      expect(mismatched).toEqual([]);
+    },
+  );
+
+  it('never HTML-escapes values (the formatters escape for Discord)', () => {
+    expect(t('es', 'search.noResults', { query: '“a & <b>”' })).toBe('No hay resultados para “a & <b>”.');
   });
 
-  it('falls back to English for a key a catalog lacks, and never HTML-escapes values', () => {
-    expect(t('ar', 'search.noResults', { query: '“a & <b>”' })).toBe('لا توجد نتائج لـ “a & <b>”.');
+  it('isolates text values in Arabic, so an id or a Latin query keeps its order', () => {
+    expect(t('ar', 'search.noResults', { query: '“CN10P0002”' })).toBe(
+      'لا توجد نتائج لـ \u2068“CN10P0002”\u2069.',
+    );
+  });
+
+  it('says the key itself for a key no catalog has (a bug the completeness tests catch first)', () => {
     expect(t('fr', 'no.such.key')).toBe('no.such.key');
   });
 
