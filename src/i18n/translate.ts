@@ -41,15 +41,21 @@ void i18n.use(new ICU()).init({
 /** Right-to-left scripts among our catalogs. */
 const RTL: ReadonlySet<Language> = new Set(['ar']);
 
+/** A letter or digit of another script than Arabic: the value may read left to right. */
+const FOREIGN_LETTER_OR_DIGIT = /(?!\p{Script=Arabic})[\p{L}\p{N}]/u;
+
 /**
- * In a right-to-left language, each text value (an id, a channel mention, a query in Latin letters)
- * is wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, so its own direction cannot reorder
- * the sentence around it. Numbers stay numbers, for plurals.
+ * In a right-to-left language, each text value that holds Latin letters or digits (an id, a channel
+ * mention, a query typed in French) is wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE,
+ * so its own direction cannot reorder the sentence around it. Numbers stay numbers, for plurals.
  */
 function isolateValues(lang: Language, values: MessageValues | undefined): Record<string, string | number> {
   if (!values || !RTL.has(lang)) return { ...values };
   return Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? isolate(lang, v) : v]),
+    Object.entries(values).map(([k, v]) => [
+      k,
+      typeof v === 'string' && FOREIGN_LETTER_OR_DIGIT.test(v) ? isolate(lang, v) : v,
+    ]),
   );
 }
 
