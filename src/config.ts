@@ -126,9 +126,7 @@ const EnvFields = z.object({
   // The console's language, and Discord's when neither the member, the server nor its locale decides.
   BOT_LANGUAGE: z.preprocess(
     emptyToUndefined,
-    z
-      .enum(LANGUAGES, { error: `must be a language with a catalog: ${LANGUAGES.join(', ')}` })
-      .default('en'),
+    z.enum(LANGUAGES, { error: `must be a language with a catalog: ${LANGUAGES.join(', ')}` }).default('en'),
   ),
 });
 
