@@ -7,21 +7,9 @@ import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/
 import { showDocument } from '../src/discord/showDocument.js';
 import { documentById, resolveArticle } from '../src/discord/suggestions.js';
 
-export const data = localizedCommand({
-  name: { en: 'article', fr: 'article', es: 'articulo' },
-  description: {
-    en: 'Read one press release with its contacts and related articles',
-    fr: 'Lire un communiqué avec ses contacts et les articles liés',
-    es: 'Leer un comunicado con sus contactos y artículos relacionados',
-  },
-}).addStringOption(
+export const data = localizedCommand('commands.article').addStringOption(
   stringOption({
-    name: { en: 'id', fr: 'id', es: 'id' },
-    description: {
-      en: 'Start typing a title',
-      fr: 'Commencez à taper un titre',
-      es: 'Empiece a escribir un título',
-    },
+    text: 'commands.article.options.id',
     required: true,
     autocomplete: true,
     maxLength: MAX_QUERY_LENGTH,
@@ -39,7 +27,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
 
 /** "Read" buttons (related articles, contact cards, digests): the document, to whoever clicked. */
 const read: ComponentHandler = async (interaction, args, ctx) => {
-  const doc = documentById(ctx.library, args[0], 'That document is no longer available.');
+  const doc = documentById(ctx.library, args[0], 'article.gone');
   await showDocument(interaction, ctx, doc, true);
 };
 

@@ -8,21 +8,9 @@ import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/
 import { sendReply } from '../src/discord/reply.js';
 import { resolveContact } from '../src/discord/suggestions.js';
 
-export const data = localizedCommand({
-  name: { en: 'contact', fr: 'contact', es: 'contacto' },
-  description: {
-    en: 'A press contact: office, phones, e-mail, and where they appear',
-    fr: 'Un contact presse : bureau, téléphones, e-mail et où il apparaît',
-    es: 'Un contacto de prensa: oficina, teléfonos, correo y dónde aparece',
-  },
-}).addStringOption(
+export const data = localizedCommand('commands.contact').addStringOption(
   stringOption({
-    name: { en: 'name', fr: 'nom', es: 'nombre' },
-    description: {
-      en: 'Part of a name, office or e-mail',
-      fr: 'Une partie du nom, du bureau ou de l’e-mail',
-      es: 'Parte del nombre, la oficina o el correo',
-    },
+    text: 'commands.contact.options.name',
     required: true,
     autocomplete: true,
     maxLength: MAX_QUERY_LENGTH,
@@ -31,7 +19,7 @@ export const data = localizedCommand({
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { contact, others } = resolveContact(ctx.library, readText(interaction, 'name', 'name'));
-  await sendReply(interaction, contactReply(contact, others));
+  await sendReply(interaction, contactReply(contact, others, ctx.language));
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
@@ -41,13 +29,13 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
 /** A contact button on an article: the card, to whoever clicked. */
 const contact: ComponentHandler = async (interaction, args, ctx) => {
   const { contact: card, others } = resolveContact(ctx.library, args[0] ?? '');
-  await sendReply(interaction, contactReply(card, others, true));
+  await sendReply(interaction, contactReply(card, others, ctx.language, true));
 };
 
 /** The vCard, as an ephemeral .vcf attachment. */
 const vcard: ComponentHandler = async (interaction, args, ctx) => {
   const { contact: card } = resolveContact(ctx.library, args[0] ?? '');
-  await sendReply(interaction, vcardReply(card, ctx.library.contacts.vcard(card)));
+  await sendReply(interaction, vcardReply(card, ctx.library.contacts.vcard(card), ctx.language));
 };
 
 export const components = { [ACTION.contact]: contact, [ACTION.vcard]: vcard };

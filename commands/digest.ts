@@ -3,7 +3,6 @@ import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'disco
 import { DISCORD_LIMITS as L } from '../src/discord/limits.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/context.js';
-import { DIGEST_TEXT as X } from '../src/discord/locales/digestText.js';
 import type { CommandText } from '../src/discord/localize.js';
 import {
   channelOption,
@@ -16,40 +15,47 @@ import {
 import { sendReply } from '../src/discord/reply.js';
 import { requireDigestAccess } from '../src/digests/access.js';
 import { checkDigestChannel } from '../src/digests/channel.js';
+import { digestLanguage } from '../src/digests/digestLanguage.js';
 import * as reply from '../src/digests/format.js';
 import { matchTimeZones } from '../src/digests/schedule.js';
 
-const id = { ...X.id, autocomplete: true, min: 1 };
-const topic = stringOption({ ...X.query, maxLength: 200 });
+/** Catalog keys of /digest's subcommands and options. */
+const sub = (name: string): CommandText => `commands.digest.subcommands.${name}`;
+const opt = (name: string): CommandText => `commands.digest.options.${name}`;
+
+const id = { text: opt('id'), autocomplete: true, min: 1 };
+const topic = stringOption({ text: opt('query'), maxLength: 200 });
 /** A subcommand acting on one subscription, named by its id. */
 const onOne = (text: CommandText) => (s: Parameters<ReturnType<typeof subcommand>>[0]) =>
   subcommand(text)(s).addIntegerOption(integerOption({ ...id, required: true }));
 
 /** Subscriptions that post new articles to a channel on a schedule (Manage Server, guild only). */
-export const data = localizedCommand(X.command)
+export const data = localizedCommand('commands.digest')
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .setContexts(InteractionContextType.Guild)
   .addSubcommand((s) =>
-    subcommand(X.subscribe)(s)
+    subcommand(sub('subscribe'))(s)
       .addChannelOption(
         channelOption({
-          ...X.channel,
+          text: opt('channel'),
           required: true,
           channelTypes: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
         }),
       )
-      .addStringOption(stringOption({ ...X.schedule, required: true, maxLength: 100 }))
-      .addStringOption(stringOption({ ...X.timezone, autocomplete: true, maxLength: 100 }))
+      .addStringOption(stringOption({ text: opt('schedule'), required: true, maxLength: 100 }))
+      .addStringOption(stringOption({ text: opt('timezone'), autocomplete: true, maxLength: 100 }))
       .addStringOption(topic)
-      .addIntegerOption(integerOption({ ...X.backfill, min: 0, max: 25 }))
-      .addRoleOption(roleOption(X.mention)),
+      .addIntegerOption(integerOption({ text: opt('backfill'), min: 0, max: 25 }))
+      .addRoleOption(roleOption({ text: opt('mention') })),
   )
-  .addSubcommand(subcommand(X.list))
-  .addSubcommand(onOne(X.remove))
-  .addSubcommand(onOne(X.pause))
-  .addSubcommand(onOne(X.resume))
-  .addSubcommand((s) => subcommand(X.preview)(s).addIntegerOption(integerOption(id)).addStringOption(topic))
-  .addSubcommand(onOne(X.send));
+  .addSubcommand(subcommand(sub('list')))
+  .addSubcommand(onOne(sub('remove')))
+  .addSubcommand(onOne(sub('pause')))
+  .addSubcommand(onOne(sub('resume')))
+  .addSubcommand((s) =>
+    subcommand(sub('preview'))(s).addIntegerOption(integerOption(id)).addStringOption(topic),
+  )
+  .addSubcommand(onOne(sub('send')));
 
 const DONE = { remove: 'removed', pause: 'paused', resume: 'resumed' } as const;
 
@@ -72,31 +78,37 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         createdBy: interaction.user.id,
         mentionRoleId: options.getRole('mention')?.id ?? null,
       });
-      return sendReply(interaction, reply.subscribedReply(view));
+      return sendReply(interaction, reply.subscribedReply(view, ctx.language));
     }
     case 'list':
-      return sendReply(interaction, reply.listReply(await digests.list(guild.id)));
+      return sendReply(interaction, reply.listReply(await digests.list(guild.id), ctx.language));
     case 'remove':
     case 'pause':
     case 'resume':
       return sendReply(
         interaction,
-        reply.statusReply(await digests[sub](guild.id, subscriptionId()), DONE[sub]),
+        reply.statusReply(await digests[sub](guild.id, subscriptionId()), DONE[sub], ctx.language),
       );
     case 'preview': {
       const given = options.getInteger('id');
       const subscription = given === null ? undefined : await digests.get(guild.id, given);
       const digest = await digests.preview({ subscription, query: options.getString('query') });
-      return sendReply(interaction, reply.previewReply(digest));
+      const digestLang = ctx.guildSettings ? await digestLanguage(ctx.guildSettings, guild.id) : ctx.language;
+      return sendReply(interaction, reply.previewReply(digest, ctx.language, digestLang));
     }
     case 'send': {
       const view = await digests.get(guild.id, subscriptionId());
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const outcome = await digests.send(view.id);
-      return sendReply(interaction, reply.sendReplyFor(await digests.get(guild.id, view.id), outcome));
+      return sendReply(
+        interaction,
+        reply.sendReplyFor(await digests.get(guild.id, view.id), outcome, ctx.language),
+      );
     }
     default:
-      throw new UserError('unknown-subcommand', `Unknown subcommand /digest ${sub}.`);
+      throw new UserError('unknown-subcommand', `Unknown subcommand /digest ${sub}.`, {
+        values: { command: 'digest', subcommand: sub },
+      });
   }
 }
 
@@ -108,6 +120,11 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
   }
   const { guild, digests } = requireDigestAccess(interaction, ctx.digests);
   const channelName = (channelId: string) => guild.channels.cache.get(channelId)?.name ?? channelId;
-  const choices = reply.subscriptionChoices(await digests.list(guild.id), channelName, String(focused.value));
+  const choices = reply.subscriptionChoices(
+    await digests.list(guild.id),
+    channelName,
+    String(focused.value),
+    ctx.language,
+  );
   return interaction.respond(choices);
 }

@@ -6,21 +6,9 @@ import { MAX_QUERY_LENGTH, focusedText, readText, respondChoices } from '../src/
 import { sendReply } from '../src/discord/reply.js';
 import { resolveProject } from '../src/discord/suggestions.js';
 
-export const data = localizedCommand({
-  name: { en: 'project', fr: 'projet', es: 'proyecto' },
-  description: {
-    en: 'A project card: status, dates, budget, region, IDs',
-    fr: 'La fiche d’un projet : statut, dates, budget, région, identifiants',
-    es: 'La ficha de un proyecto: estado, fechas, presupuesto, región, identificadores',
-  },
-}).addStringOption(
+export const data = localizedCommand('commands.project').addStringOption(
   stringOption({
-    name: { en: 'query', fr: 'requete', es: 'consulta' },
-    description: {
-      en: 'Title words, Prima ID or Projects ID',
-      fr: 'Mots du titre, ID Prima ou ID Projects',
-      es: 'Palabras del título, ID Prima o ID Projects',
-    },
+    text: 'commands.project.options.query',
     required: true,
     autocomplete: true,
     maxLength: MAX_QUERY_LENGTH,
@@ -30,7 +18,7 @@ export const data = localizedCommand({
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const query = readText(interaction, 'query', 'project');
   const { project, others } = resolveProject(ctx.library, query);
-  await sendReply(interaction, projectReply(project, others));
+  await sendReply(interaction, projectReply(project, others, ctx.language));
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {

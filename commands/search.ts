@@ -8,7 +8,6 @@ import type { CommandContext } from '../src/discord/context.js';
 import { STALE_COMPONENT } from '../src/discord/dispatch.js';
 import { searchReply } from '../src/discord/format/search.js';
 import { localizedCommand, stringOption } from '../src/discord/localize.js';
-import { SEARCH_TEXT } from '../src/discord/locales/searchText.js';
 import {
   MAX_QUERY_LENGTH,
   focusedText,
@@ -18,37 +17,22 @@ import {
   respondChoices,
 } from '../src/discord/options.js';
 import { sendReply, updateMessage } from '../src/discord/reply.js';
+import { t } from '../src/i18n/translate.js';
 import { showDocument } from '../src/discord/showDocument.js';
 import { documentById, resolveCountry, titleQueries } from '../src/discord/suggestions.js';
 
 const PAGE_SIZE = 5;
 
-const S = SEARCH_TEXT;
+const S = 'commands.search.options';
 
-export const data = localizedCommand(S.command)
+export const data = localizedCommand('commands.search')
   .addStringOption(
-    stringOption({ ...S.query, required: true, autocomplete: true, maxLength: MAX_QUERY_LENGTH }),
+    stringOption({ text: `${S}.query`, required: true, autocomplete: true, maxLength: MAX_QUERY_LENGTH }),
   )
-  .addStringOption(
-    stringOption({
-      ...S.kind,
-      choices: [
-        { name: S.kind.article, value: 'article' },
-        { name: S.kind.project, value: 'project' },
-      ],
-    }),
-  )
-  .addStringOption(stringOption({ ...S.country, autocomplete: true, maxLength: MAX_QUERY_LENGTH }))
-  .addStringOption(
-    stringOption({
-      ...S.sort,
-      choices: [
-        { name: S.sort.relevance, value: 'relevance' },
-        { name: S.sort.newest, value: 'newest' },
-      ],
-    }),
-  )
-  .addStringOption(stringOption({ ...S.since, maxLength: 20 }));
+  .addStringOption(stringOption({ text: `${S}.kind`, choices: ['article', 'project'] }))
+  .addStringOption(stringOption({ text: `${S}.country`, autocomplete: true, maxLength: MAX_QUERY_LENGTH }))
+  .addStringOption(stringOption({ text: `${S}.sort`, choices: ['relevance', 'newest'] }))
+  .addStringOption(stringOption({ text: `${S}.since`, maxLength: 20 }));
 
 function runSearch(ctx: CommandContext, state: SearchState, page: number) {
   return ctx.library.search(state.query, {
@@ -78,7 +62,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     newest: readChoice(interaction, 'sort', ['relevance', 'newest'] as const) === 'newest',
     since: readSince(interaction, ctx),
   };
-  await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1)));
+  await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1), ctx.language));
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
@@ -93,21 +77,21 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
 /** Previous/Next: the whole search is in the custom_id, so this works after a restart. */
 const page: ComponentHandler = async (interaction, args, ctx) => {
   const parsed = parsePageArgs(args);
-  if (!parsed) throw new UserError('stale-component', STALE_COMPONENT);
+  if (!parsed) throw new UserError('stale-component', STALE_COMPONENT, {});
   let result = runSearch(ctx, parsed.state, parsed.page);
   let note: string | undefined;
   if (result.pages > 0 && parsed.page > result.pages) {
     // The corpus changed since the message was sent: say so and show the last page there is.
-    note = `That page no longer exists (the results changed); here is page ${result.pages}.`;
+    note = t(ctx.language, 'search.pageGone', { page: result.pages });
     result = runSearch(ctx, parsed.state, result.pages);
   }
-  await updateMessage(interaction, searchReply(parsed.state, result, note));
+  await updateMessage(interaction, searchReply(parsed.state, result, ctx.language, note));
 };
 
 /** The "Open a result" menu. */
 const open: ComponentHandler = async (interaction, _args, ctx) => {
   const id = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
-  const doc = documentById(ctx.library, id, 'That document is no longer available. Please search again.');
+  const doc = documentById(ctx.library, id, 'search.documentGone');
   await showDocument(interaction, ctx, doc, true);
 };
 

@@ -135,6 +135,8 @@ async function assemble(
       digests: digests?.service,
       sources: createSourcesView(sourcesFile.sources, store),
       metrics,
+      guildSettings: store.guildSettings,
+      language: config.botLanguage,
     });
     return runnable({ ...made, ...parts, options, loaded, ctx, client, digests, ingestion, sources });
   } catch (error) {

@@ -1,6 +1,7 @@
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { parseAllowedNetworks } from './core/sources/addressPolicy.js';
+import { LANGUAGES } from './i18n/languages.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -130,6 +131,11 @@ const EnvFields = z.object({
       })
       .default([]),
   ),
+  // The console's language, and Discord's when neither the member, the server nor its locale decides.
+  BOT_LANGUAGE: z.preprocess(
+    emptyToUndefined,
+    z.enum(LANGUAGES, { error: `must be a language with a catalog: ${LANGUAGES.join(', ')}` }).default('en'),
+  ),
 });
 
 /** With the checks that span variables (SHARD_IDS against SHARD_COUNT). */
@@ -221,6 +227,8 @@ export interface Config {
    * loopback, private, link-local and other non-public addresses are refused unless listed here.
    */
   readonly fetchAllowNetworks: readonly string[];
+  /** The console's language, and the last fallback of Discord replies (see replyLanguage). */
+  readonly botLanguage: (typeof LANGUAGES)[number];
 }
 
 /** Thrown with every problem in the environment at once, each naming the variable. */
@@ -262,6 +270,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
     fetchAllowNetworks: Object.freeze([...e.FETCH_ALLOW_NETWORKS]),
+    botLanguage: e.BOT_LANGUAGE,
   });
 }
 

@@ -23,6 +23,7 @@ describe('config', () => {
         metricsPort: undefined,
         metricsHost: '0.0.0.0',
         fetchAllowNetworks: [],
+        botLanguage: 'en',
       });
       expect(Object.isFrozen(config)).toBe(true);
     });

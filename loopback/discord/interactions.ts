@@ -67,8 +67,8 @@ export function interactionBase(host: LoopbackDiscord, type: InteractionType, co
     const botMember = guild.members.find((m) => m.user.id === host.bot.id)!;
     Object.assign(payload, {
       guild_id: guild.id,
-      guild: { id: guild.id, locale: 'en-US', features: [] },
-      guild_locale: 'en-US',
+      guild: { id: guild.id, locale: context.guildLocale ?? 'en-US', features: [] },
+      guild_locale: context.guildLocale ?? 'en-US',
       member: memberPayload,
       app_permissions: channel ? channelPermissions(guild, botMember, channel).toString() : '0',
     });

@@ -25,7 +25,10 @@ export interface InteractionContext {
   readonly channelId?: string;
   /** The member's permissions as Discord computes them; default from roles. */
   readonly permissions?: bigint;
+  /** The member's Discord language (`locale`); default en-US. */
   readonly locale?: string;
+  /** The server's community language (`guild_locale`); default en-US. */
+  readonly guildLocale?: string;
 }
 
 /** A gateway connection an interaction was dispatched to. */

@@ -8,6 +8,7 @@ import { ConsoleCommandInteraction, ConsoleComponentInteraction, asInteraction }
 import type { ReplySink } from './fakeInteraction.js';
 import { parseCommandLine } from './parseLine.js';
 import { renderMessage } from './render.js';
+import { translator, type Translate } from '../i18n/translate.js';
 import type { ConsoleAction, RenderableMessage } from './render.js';
 
 export interface ConsoleOptions {
@@ -21,18 +22,20 @@ export interface ConsoleOptions {
   readonly banner?: string;
 }
 
-const HELP = [
-  'Type a slash command as you would in Discord, options as name:value (values may contain spaces):',
-  '  /about',
-  '  /search query:beijing',
-  '  /search query:migration kind:article country:China',
-  '  /article id:000_1e0d9a2d3cac57c3',
-  '  /contact name:liljert',
-  '  /project query:CN10P0002',
-  '  complete /search query:beij   (shows the autocomplete suggestions for the last option)',
-  'Buttons and menu options in replies are numbered: type click <n>.',
-  'help shows this, exit (or end of input) quits.',
-].join('\n');
+/** The help text, in the console's language. */
+const help = (t: Translate) =>
+  [
+    t('console.help'),
+    '  /about',
+    '  /search query:beijing',
+    '  /search query:migration kind:article country:China',
+    '  /article id:000_1e0d9a2d3cac57c3',
+    '  /contact name:liljert',
+    '  /project query:CN10P0002',
+    `  complete /search query:beij   ${t('console.helpComplete')}`,
+    t('console.helpClick'),
+    t('console.helpExit'),
+  ].join('\n');
 
 /**
  * The console mode: the same command modules and dispatcher as on Discord, fed with commands typed
@@ -41,7 +44,13 @@ const HELP = [
 export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { output, commands, ctx } = options;
   const write = (text: string) => output.write(`${text}\n`);
-  const dispatch = createDispatcher(commands, ctx);
+  const t = translator(ctx.language);
+  const baseDispatch = createDispatcher(commands, ctx);
+  // The console has no Discord locale: its interactions carry BOT_LANGUAGE.
+  const dispatch = (fake: ConsoleCommandInteraction | ConsoleComponentInteraction) => {
+    fake.locale = ctx.language;
+    return baseDispatch(asInteraction(fake));
+  };
   const definitions = commands.map((c) => c.data.toJSON());
   let actions: ConsoleAction[] = [];
   const shown = new Map<string, RenderableMessage & { id: string }>();
@@ -53,10 +62,15 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       const id = how === 'update' && source ? source.id : `m${++messageCounter}`;
       const stored = { ...message, id };
       shown.set(id, stored);
-      const rendered = renderMessage(message, actions.length + 1);
+      const rendered = renderMessage(message, actions.length + 1, t);
       for (const action of rendered.actions) actionMessages.set(action, stored);
       actions = [...actions, ...rendered.actions];
-      const heading = how === 'update' ? '(message updated)\n' : how === 'follow-up' ? '(follow-up)\n' : '';
+      const heading =
+        how === 'update'
+          ? `${t('console.updated')}\n`
+          : how === 'follow-up'
+            ? `${t('console.followUp')}\n`
+            : '';
       write(`${heading}${rendered.text}\n`);
     };
   const actionMessages = new Map<ConsoleAction, RenderableMessage & { id: string }>();
@@ -66,7 +80,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (!text || text.startsWith('#')) return true;
     if (/^(exit|quit)$/i.test(text)) return false;
     if (/^help$/i.test(text)) {
-      write(HELP);
+      write(help(t));
       return true;
     }
     const click = /^click\s+(\d+)$/i.exec(text);
@@ -74,11 +88,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       const n = Number(click[1]);
       const action = actions[n - 1];
       if (!action) {
-        write(
-          actions.length
-            ? `No button ${n}: choose 1 to ${actions.length}.`
-            : 'There are no buttons to click yet.',
-        );
+        write(actions.length ? t('console.noButton', { n, count: actions.length }) : t('console.noButtons'));
         return true;
       }
       const message = actionMessages.get(action)!;
@@ -90,20 +100,20 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
         message,
         sinkFor(message),
       );
-      await dispatch(asInteraction(fake));
+      await dispatch(fake);
       return true;
     }
     const complete = /^complete\s+(.*)$/i.exec(text);
     const parsed = parseCommandLine(complete ? complete[1]! : text, definitions);
     if (!parsed.ok) {
-      write(`Error: ${parsed.error}\n`);
+      write(`${t('console.error', { message: parsed.error })}\n`);
       return true;
     }
     const { name, path, options: values } = parsed.value;
     if (complete) {
       const focused = Object.keys(values).at(-1);
       if (!focused) {
-        write('Error: write the option to complete, e.g. complete /search query:beij\n');
+        write(`${t('console.error', { message: t('console.completeWhat') })}\n`);
         return true;
       }
       const fake = new ConsoleCommandInteraction(
@@ -114,15 +124,15 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
         InteractionType.ApplicationCommandAutocomplete,
         focused,
       );
-      await dispatch(asInteraction(fake));
+      await dispatch(fake);
       return true;
     }
-    await dispatch(asInteraction(new ConsoleCommandInteraction(name, path, values, sinkFor())));
+    await dispatch(new ConsoleCommandInteraction(name, path, values, sinkFor()));
     return true;
   };
 
   if (options.banner) write(options.banner);
-  write(`${HELP}\n`);
+  write(`${help(t)}\n`);
   const lines = createInterface({ input: options.input, terminal: false });
   const prompt = () => {
     if (options.interactive) output.write('> ');
@@ -136,7 +146,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     } catch (error) {
       // The dispatcher catches command failures; this is the console's own bug, reported, not fatal.
       ctx.logger.error({ err: error, line }, 'console failed to handle a line');
-      write('Error: that did not work (logged).');
+      write(t('console.error', { message: t('console.failed') }));
       keepGoing = true;
     }
     if (!keepGoing) break;

@@ -26,7 +26,8 @@ class ConsoleInteraction {
   readonly guild = null;
   readonly member = null;
   readonly channelId = 'console';
-  readonly locale = 'en-US';
+  /** The console's language (BOT_LANGUAGE), set by the console runner. */
+  locale: string = 'en-US';
   deferred = false;
   replied = false;
   ephemeral: boolean | null = null;

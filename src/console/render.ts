@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord.js';
+import { translator, type Translate } from '../i18n/translate.js';
 import { ButtonStyle, ComponentType, MessageFlags } from 'discord.js';
 
 /** Something a console user can trigger by number: a button, or one option of a select menu. */
@@ -117,10 +118,11 @@ function renderEmbed(embed: APIEmbed): string {
 export function renderMessage(
   message: RenderableMessage,
   firstNumber: number,
+  t: Translate = translator('en'),
 ): { text: string; actions: ConsoleAction[] } {
   const parts: string[] = [];
   const flags = typeof message.flags === 'number' ? message.flags : 0;
-  if (flags & MessageFlags.Ephemeral) parts.push('(only you can see this)');
+  if (flags & MessageFlags.Ephemeral) parts.push(t('console.onlyYou'));
   if (message.content) parts.push(terminalText(message.content));
   for (const embed of message.embeds ?? []) parts.push(renderEmbed(json(embed)));
   for (const file of message.files ?? []) {
@@ -145,7 +147,7 @@ export function renderMessage(
           controls.push(`[${firstNumber + actions.length - 1}] ${label}`);
         }
       } else if (component.type === ComponentType.StringSelect) {
-        const placeholder = str(component.placeholder) ?? 'Choose';
+        const placeholder = str(component.placeholder) ?? t('console.choose');
         const options = (component.options as { label: string; value: string }[] | undefined) ?? [];
         controls.push(`${placeholder}:`);
         for (const option of options) {
@@ -160,6 +162,6 @@ export function renderMessage(
       }
     }
   }
-  if (controls.length) parts.push(`Buttons (type click <n>):\n${indent(controls.join('\n'))}`);
+  if (controls.length) parts.push(`${t('buttons.clickHint')}\n${indent(controls.join('\n'))}`);
   return { text: parts.join('\n\n'), actions };
 }

@@ -17,11 +17,19 @@ export function requireDigestAccess(
   digests: DigestService | undefined,
 ): { guild: Guild; digests: DigestService } {
   if (!interaction.inCachedGuild() || !interaction.guild)
-    throw new UserError('not-in-guild', 'Digests are managed inside a server, not here.');
+    throw new UserError('not-in-guild', 'Digests are managed inside a server, not here.', {});
   if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
-    throw new UserError('missing-manage-server', 'You need the Manage Server permission to manage digests.');
+    throw new UserError(
+      'missing-manage-server',
+      'You need the Manage Server permission to manage digests.',
+      {},
+    );
   }
   if (!digests)
-    throw new UserError('digests-unavailable', 'Digests are not available: the bot runs without its store.');
+    throw new UserError(
+      'digests-unavailable',
+      'Digests are not available: the bot runs without its store.',
+      {},
+    );
   return { guild: interaction.guild, digests };
 }

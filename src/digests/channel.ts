@@ -6,6 +6,7 @@ import {
   type Guild,
   type GuildBasedChannel,
 } from 'discord.js';
+import { t } from '../i18n/translate.js';
 import { UserError } from '../core/errors.js';
 
 /** What the bot needs in a digest channel, with the names Discord shows. */
@@ -15,15 +16,16 @@ const NEEDED = [
   [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
 ] as const;
 
+/** The kind of channel a digest cannot use, as the catalogs' `errors.wrong-channel-type` selects it. */
 const KIND: Partial<Record<ChannelType, string>> = {
-  [ChannelType.GuildVoice]: 'a voice channel',
-  [ChannelType.GuildStageVoice]: 'a stage channel',
-  [ChannelType.GuildCategory]: 'a category',
-  [ChannelType.GuildForum]: 'a forum',
-  [ChannelType.GuildMedia]: 'a media channel',
-  [ChannelType.PublicThread]: 'a thread',
-  [ChannelType.PrivateThread]: 'a thread',
-  [ChannelType.AnnouncementThread]: 'a thread',
+  [ChannelType.GuildVoice]: 'voice',
+  [ChannelType.GuildStageVoice]: 'stage',
+  [ChannelType.GuildCategory]: 'category',
+  [ChannelType.GuildForum]: 'forum',
+  [ChannelType.GuildMedia]: 'media',
+  [ChannelType.PublicThread]: 'thread',
+  [ChannelType.PrivateThread]: 'thread',
+  [ChannelType.AnnouncementThread]: 'thread',
 };
 
 /**
@@ -32,7 +34,11 @@ const KIND: Partial<Record<ChannelType, string>> = {
  */
 export async function checkDigestChannel(guild: Guild, channelId: string): Promise<void> {
   const foreign = () =>
-    new UserError('foreign-channel', 'That channel is not in this server. Pick a channel of this server.');
+    new UserError(
+      'foreign-channel',
+      'That channel is not in this server. Pick a channel of this server.',
+      {},
+    );
   let channel: GuildBasedChannel | null;
   try {
     // Asked of Discord, not the cache: an interaction's resolved channel lands in the cache of the
@@ -43,6 +49,7 @@ export async function checkDigestChannel(guild: Guild, channelId: string): Promi
       throw new UserError(
         'bot-missing-permissions',
         `I cannot see <#${channelId}>: give me View Channel, Send Messages and Embed Links there, then try again.`,
+        { key: 'errors.channel-hidden', values: { channel: `<#${channelId}>` } },
       );
     }
     if (error instanceof DiscordAPIError && error.status >= 500) throw error;
@@ -52,7 +59,11 @@ export async function checkDigestChannel(guild: Guild, channelId: string): Promi
   if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
     throw new UserError(
       'wrong-channel-type',
-      `Digests are posted in text or announcement channels; <#${channel.id}> is ${KIND[channel.type] ?? 'another kind of channel'}.`,
+      t('en', 'errors.wrong-channel-type', {
+        channel: `<#${channel.id}>`,
+        kind: KIND[channel.type] ?? 'other',
+      }),
+      { values: { channel: `<#${channel.id}>`, kind: KIND[channel.type] ?? 'other' } },
     );
   }
   const me = guild.members.me ?? (await guild.members.fetchMe());
@@ -62,6 +73,7 @@ export async function checkDigestChannel(guild: Guild, channelId: string): Promi
     throw new UserError(
       'bot-missing-permissions',
       `I cannot post in <#${channel.id}>: I am missing ${missing.join(', ')}. Give me View Channel, Send Messages and Embed Links there, then try again.`,
+      { values: { channel: `<#${channel.id}>`, missing: missing.join(', ') } },
     );
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '../core/digest.js';
 import type { DocumentRecord } from '../core/record.js';
 import { digestNonce, renderDigestMessages, type DigestMessage } from '../discord/format/digest.js';
+import { digestLanguage } from './digestLanguage.js';
 import type { LogEntry } from '../store/ingestionLog.js';
 import type { Delivery, DeliveryPart, Store, Subscription } from '../store/store.js';
 import { isRunMissed } from './schedule.js';
@@ -299,7 +300,10 @@ export class DigestDelivery {
     if (subscription && subscription.status !== 'active') return { kind: 'not-active', status: 'paused' };
     if (subscription && (!options.onlyIfDue || this.isDue(subscription))) {
       const { plan, toSeq } = await this.preview(subscription);
-      const messages = renderDigestMessages(plan, { mentionRoleId: subscription.mentionRoleId });
+      const messages = renderDigestMessages(plan, {
+        mentionRoleId: subscription.mentionRoleId,
+        language: await digestLanguage(store.guildSettings, subscription.guildId),
+      });
       if (messages.length === 0) {
         if (toSeq > subscription.cursorSeq || subscription.backfill > 0)
           await store.subscriptions.skipTo(id, toSeq, this.now());

@@ -6,45 +6,58 @@ import { DISCORD_LIMITS } from '../discord/limits.js';
 import { renderDigestMessages, toMessageBody } from '../discord/format/digest.js';
 import type { RunOutcome } from './deliver.js';
 import type { SubscriptionView } from './service.js';
+import { t, translator, type Language, type Translate } from '../i18n/translate.js';
 
-const t = (date: Date | string, style: 'F' | 'R' | 'f') => time(new Date(date), style);
+const stamp = (date: Date | string, style: 'F' | 'R' | 'f') => time(new Date(date), style);
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
-/** One line saying where, when and what a subscription posts. */
-function describe(s: SubscriptionView): string {
+/** Three lines saying where, when and what a subscription posts, in the reader's language. */
+function describe(s: SubscriptionView, t: Translate): string {
+  const topic = t('digest.describe.topic', {
+    topic: s.query ? code(s.query) : t('digest.describe.everything'),
+  });
+  const pings = s.mentionRoleId ? ` · ${t('digest.describe.pings', { role: `<@&${s.mentionRoleId}>` })}` : '';
   const lines = [
-    `${s.status === 'active' ? '🟢 active' : '⏸️ paused'} · <#${s.channelId}> · ${code(s.cron)} (${s.timezone})`,
-    `Topic: ${s.query ? code(s.query) : 'everything'}${s.mentionRoleId ? ` · Pings <@&${s.mentionRoleId}>` : ''}`,
-    `Last run: ${s.lastRunAt ? t(s.lastRunAt, 'R') : 'not yet'} · Next run: ${s.nextRunAt ? t(s.nextRunAt, 'F') : '—'}`,
+    `${t(`digest.status.${s.status === 'active' ? 'active' : 'paused'}`)} · <#${s.channelId}> · ${code(s.cron)} (${s.timezone})`,
+    `${topic}${pings}`,
+    t('digest.describe.runs', {
+      last: s.lastRunAt ? stamp(s.lastRunAt, 'R') : t('digest.describe.notYet'),
+      next: s.nextRunAt ? stamp(s.nextRunAt, 'F') : '—',
+    }),
   ];
-  if (s.pausedReason) lines.push(`Paused because: ${s.pausedReason}`);
+  if (s.pausedReason) lines.push(t('digest.describe.pausedBecause', { reason: s.pausedReason }));
   return lines.join('\n');
 }
 
-export function subscribedReply(s: SubscriptionView): BotReply {
-  const next = s.nextRunAt ? t(s.nextRunAt, 'F') : 'never (the schedule has no upcoming date)';
-  const backfill = s.backfill > 0 ? ` The first digest also brings the ${s.backfill} latest articles.` : '';
-  const ping = s.mentionRoleId ? ` Each digest pings <@&${s.mentionRoleId}> once.` : '';
-  return {
-    content: `Subscribed: digest **#${s.id}** posts to <#${s.channelId}> on ${code(s.cron)} (${s.timezone}). Next run: ${next}.${backfill}${ping}`,
-    ephemeral: true,
-  };
+export function subscribedReply(s: SubscriptionView, lang: Language): BotReply {
+  const t = translator(lang);
+  const sentences = [
+    t('digest.subscribed', {
+      id: s.id,
+      channel: `<#${s.channelId}>`,
+      cron: code(s.cron),
+      timezone: s.timezone,
+      next: s.nextRunAt ? stamp(s.nextRunAt, 'F') : t('digest.noNextRun'),
+    }),
+    ...(s.backfill > 0 ? [t('digest.subscribedBackfill', { count: s.backfill })] : []),
+    ...(s.mentionRoleId ? [t('digest.subscribedPing', { role: `<@&${s.mentionRoleId}>` })] : []),
+  ];
+  return { content: sentences.join(' '), ephemeral: true };
 }
 
-export function listReply(subscriptions: readonly SubscriptionView[]): BotReply {
-  if (subscriptions.length === 0) {
-    return {
-      content: 'This server has no digest subscriptions. Create one with /digest subscribe.',
-      ephemeral: true,
-    };
-  }
+export function listReply(subscriptions: readonly SubscriptionView[], lang: Language): BotReply {
+  const t = translator(lang);
+  if (subscriptions.length === 0) return { content: t('digest.listEmpty'), ephemeral: true };
   const shown = subscriptions.slice(0, DISCORD_LIMITS.embedFields);
   const embed: APIEmbed = {
-    title: `Digest subscriptions (${subscriptions.length})`,
-    fields: shown.map((s) => ({ name: `#${s.id}`, value: truncate(describe(s), DISCORD_LIMITS.fieldValue) })),
+    title: t('digest.listTitle', { count: subscriptions.length }),
+    fields: shown.map((s) => ({
+      name: `#${s.id}`,
+      value: truncate(describe(s, t), DISCORD_LIMITS.fieldValue),
+    })),
     ...(subscriptions.length > shown.length
-      ? { footer: { text: `and ${subscriptions.length - shown.length} more` } }
+      ? { footer: { text: t('digest.listMore', { count: subscriptions.length - shown.length }) } }
       : {}),
   };
   return { embeds: [embed], ephemeral: true };
@@ -54,46 +67,61 @@ export function listReply(subscriptions: readonly SubscriptionView[]): BotReply 
 export function statusReply(
   s: Pick<SubscriptionView, 'id' | 'channelId'> & { readonly nextRunAt?: Date | undefined },
   verb: 'paused' | 'resumed' | 'removed',
+  lang: Language,
 ): BotReply {
-  const next = verb === 'resumed' && s.nextRunAt ? ` Next run: ${t(s.nextRunAt, 'F')}.` : '';
-  const pending = verb === 'resumed' ? ' It continues from where it stopped.' : '';
-  return { content: `Digest **#${s.id}** (<#${s.channelId}>) ${verb}.${pending}${next}`, ephemeral: true };
+  const t = translator(lang);
+  const done = t(`digest.${verb}`, { id: s.id, channel: `<#${s.channelId}>` });
+  const next =
+    verb === 'resumed' && s.nextRunAt ? ` ${t('digest.nextRun', { next: stamp(s.nextRunAt, 'F') })}` : '';
+  return { content: `${done}${next}`, ephemeral: true };
 }
 
-/** The first message of a would-be digest, ephemeral, with its Read buttons. */
-export function previewReply(plan: DigestPlan): BotReply {
-  const messages = renderDigestMessages(plan);
+/**
+ * The first message of a would-be digest, ephemeral, with its Read buttons: the digest in its own
+ * language (`digestLang`), the line above it in the reader's (`lang`).
+ */
+export function previewReply(plan: DigestPlan, lang: Language, digestLang: Language = lang): BotReply {
+  const t = translator(lang);
+  const messages = renderDigestMessages(plan, { language: digestLang });
   const first = messages[0];
-  if (!first) return { content: 'Nothing new to post: the next digest would be empty.', ephemeral: true };
+  if (!first) return { content: t('digest.previewEmpty'), ephemeral: true };
   const body = toMessageBody(first, 'preview');
   const more = messages.length - 1;
+  const counts = {
+    articles: t('digest.articles', { count: plan.articleCount }),
+    projects: t('digest.projects', { count: plan.projectCount }),
+  };
   return {
-    content: `Preview of the next digest (${plan.articleCount} articles, ${plan.projectCount} projects${more > 0 ? `; ${more} more message${more === 1 ? '' : 's'} not shown` : ''}):`,
+    content: more > 0 ? t('digest.previewMore', { ...counts, more }) : t('digest.preview', counts),
     embeds: body.embeds ?? [],
     components: (body.components ?? []) as NonNullable<BotReply['components']>,
     ephemeral: true,
   };
 }
 
-export function sendReplyFor(s: SubscriptionView, outcome: RunOutcome): BotReply {
+/** What a manual `/digest send` did, for each outcome of a run. */
+export function sendReplyFor(s: SubscriptionView, outcome: RunOutcome, lang: Language): BotReply {
+  const t = translator(lang);
+  const base = { id: s.id, channel: `<#${s.channelId}>` };
   const content = ((): string => {
     switch (outcome.kind) {
       case 'delivered':
-        return `Posted digest #${s.id} to <#${s.channelId}>: ${outcome.items} item${outcome.items === 1 ? '' : 's'} in ${outcome.parts} message${outcome.parts === 1 ? '' : 's'}.`;
+        return t('digest.sent.delivered', { ...base, items: outcome.items, parts: outcome.parts });
       case 'nothing-new':
-        return `Nothing new for digest #${s.id} since the last one; nothing was posted.`;
+        return t('digest.sent.nothingNew', base);
       case 'paused':
-        return `Could not post digest #${s.id}: ${outcome.reason} The subscription is paused; fix this, then use /digest resume.`;
+        return t('digest.sent.paused', { ...base, reason: outcome.reason });
       case 'pending':
-        return `Discord is not accepting messages right now (${outcome.reason}). Digest #${s.id} is kept and will be retried.`;
+        return t('digest.sent.pending', { ...base, reason: outcome.reason });
       case 'error':
-        return `Digest #${s.id} could not be prepared; the problem was logged. Nothing was posted.`;
+        return t('digest.sent.error', base);
       case 'claimed-elsewhere':
-        return `Digest #${s.id} is being posted right now by another of the bot's processes; nothing more was posted.`;
+        return t('digest.sent.claimedElsewhere', base);
       case 'not-active':
-        return outcome.status === 'paused'
-          ? `Digest #${s.id} is paused${s.pausedReason ? ` (${s.pausedReason})` : ''}. Resume it first with /digest resume.`
-          : `Digest #${s.id} no longer exists.`;
+        if (outcome.status !== 'paused') return t('digest.sent.missing', base);
+        return s.pausedReason
+          ? t('digest.sent.isPausedBecause', { ...base, reason: s.pausedReason })
+          : t('digest.sent.isPaused', base);
     }
   })();
   return { content, ephemeral: true };
@@ -104,11 +132,12 @@ export function subscriptionChoices(
   subscriptions: readonly SubscriptionView[],
   channelName: (channelId: string) => string,
   typed: string,
+  lang: Language,
 ): Array<{ name: string; value: number }> {
   const wanted = typed.trim().toLowerCase();
   return subscriptions
     .map((s) => {
-      const label = `#${s.id} · #${channelName(s.channelId)} · ${s.cron} ${s.timezone}${s.query ? ` · ${s.query}` : ''}${s.status === 'paused' ? ' (paused)' : ''}`;
+      const label = `#${s.id} · #${channelName(s.channelId)} · ${s.cron} ${s.timezone}${s.query ? ` · ${s.query}` : ''}${s.status === 'paused' ? ` ${t(lang, 'digest.choicePaused')}` : ''}`;
       return { name: truncate(label, DISCORD_LIMITS.choiceName), value: s.id };
     })
     .filter((c) => wanted === '' || c.name.toLowerCase().includes(wanted))

@@ -97,18 +97,25 @@ export class DigestService {
     const zone = validateTimeZone(input.timezone);
     if (!zone.ok) throw new UserError('invalid-timezone', zone.error);
     if (!Number.isInteger(input.backfill) || input.backfill < 0 || input.backfill > 25) {
-      throw new UserError('invalid-backfill', 'Backfill must be a whole number from 0 to 25.');
+      throw new UserError('invalid-backfill', 'Backfill must be a whole number from 0 to 25.', {});
     }
     const mention = input.mentionRoleId ?? null;
     if (mention !== null && !/^\d{1,20}$/.test(mention))
-      throw new UserError('invalid-mention', 'The mention must be a role of this server.');
+      throw new UserError('invalid-mention', 'The mention must be a role of this server.', {
+        key: 'errors.mention-not-role',
+      });
     // @everyone's role id is the guild's: a digest may ping a role, never the whole server.
     if (mention === input.guildId)
-      throw new UserError('invalid-mention', 'A digest cannot ping @everyone; choose a role.');
+      throw new UserError('invalid-mention', 'A digest cannot ping @everyone; choose a role.', {
+        key: 'errors.mention-everyone',
+      });
     const query = input.query?.trim() ? input.query.trim() : null;
     if (query) {
       if (query.length > 200)
-        throw new UserError('query-too-long', 'A topic filter can be at most 200 characters.');
+        throw new UserError('query-too-long', 'A topic filter can be at most 200 characters.', {
+          key: 'errors.topic-too-long',
+          values: { limit: 200 },
+        });
       // Throws the library's own UserError for a query it cannot run.
       this.options.library.matching(query, []);
     }
@@ -128,7 +135,9 @@ export class DigestService {
   async get(guildId: string, id: number): Promise<SubscriptionView> {
     const s = await this.store.subscriptions.get(id);
     if (!s || s.guildId !== guildId)
-      throw new UserError('unknown-subscription', `There is no digest subscription #${id} in this server.`);
+      throw new UserError('unknown-subscription', `There is no digest subscription #${id} in this server.`, {
+        values: { id },
+      });
     return this.view(s);
   }
 
@@ -173,7 +182,12 @@ export class DigestService {
     reason: string | null,
   ): Promise<Subscription> {
     const s = await this.store.subscriptions.setStatus(id, status, reason, this.now());
-    if (!s) throw new UserError('unknown-subscription', `There is no digest subscription #${id} any more.`);
+    if (!s) {
+      throw new UserError('unknown-subscription', `There is no digest subscription #${id} any more.`, {
+        key: 'errors.subscription-gone',
+        values: { id },
+      });
+    }
     this.schedule(s);
     return s;
   }

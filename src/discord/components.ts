@@ -8,6 +8,7 @@ import { ButtonStyle, ComponentType } from 'discord.js';
 import type { DocumentKind } from '../core/record.js';
 import { customId, encodeCustomId } from './customId.js';
 import { DISCORD_LIMITS as L } from './limits.js';
+import type { Translate } from '../i18n/translate.js';
 import { truncate } from '../core/truncate.js';
 
 /**
@@ -62,14 +63,14 @@ export function readButton(docId: string, label: string): APIButtonComponentWith
   return id ? button(id, label, ButtonStyle.Primary) : undefined;
 }
 
-export function contactButton(name: string): APIButtonComponentWithCustomId | undefined {
+export function contactButton(name: string, t: Translate): APIButtonComponentWithCustomId | undefined {
   const id = encodeCustomId(ACTION.contact, name);
-  return id ? button(id, `Contact: ${name}`) : undefined;
+  return id ? button(id, t('buttons.contact', { name })) : undefined;
 }
 
-export function vcardButton(name: string): APIButtonComponentWithCustomId | undefined {
+export function vcardButton(name: string, t: Translate): APIButtonComponentWithCustomId | undefined {
   const id = encodeCustomId(ACTION.vcard, name);
-  return id ? button(id, 'vCard (.vcf)', ButtonStyle.Success) : undefined;
+  return id ? button(id, t('buttons.vcard'), ButtonStyle.Success) : undefined;
 }
 
 /** Search state carried by the pagination buttons. */
@@ -125,7 +126,7 @@ export function parsePageArgs(args: readonly string[]): { state: SearchState; pa
 }
 
 /** Previous/Next buttons, or none when the state does not fit in a custom_id. */
-export function pageButtons(state: SearchState, page: number, pages: number): MessageRow[] {
+export function pageButtons(state: SearchState, page: number, pages: number, t: Translate): MessageRow[] {
   const previous = pageButtonId(state, Math.max(1, page - 1));
   const next = pageButtonId(state, Math.min(pages, page + 1));
   if (!previous || !next || pages <= 1) return [];
@@ -133,13 +134,16 @@ export function pageButtons(state: SearchState, page: number, pages: number): Me
   const prevId = page > 1 ? previous : customId(ACTION.page, 'none-before');
   const nextId = page < pages ? next : customId(ACTION.page, 'none-after');
   return buttonRows([
-    button(prevId, '◀ Previous', ButtonStyle.Secondary, page <= 1),
-    button(nextId, 'Next ▶', ButtonStyle.Secondary, page >= pages),
+    button(prevId, t('buttons.previous'), ButtonStyle.Secondary, page <= 1),
+    button(nextId, t('buttons.next'), ButtonStyle.Secondary, page >= pages),
   ]);
 }
 
 /** A menu to open one of the listed documents. */
-export function openMenu(items: readonly { id: string; title: string; detail: string }[]): MessageRow[] {
+export function openMenu(
+  items: readonly { id: string; title: string; detail: string }[],
+  t: Translate,
+): MessageRow[] {
   const options = items
     .filter((item) => item.id.length <= L.selectOptionValue)
     .slice(0, L.selectOptions)
@@ -152,7 +156,7 @@ export function openMenu(items: readonly { id: string; title: string; detail: st
   const menu: APIStringSelectComponent = {
     type: ComponentType.StringSelect,
     custom_id: customId(ACTION.open),
-    placeholder: 'Open a result',
+    placeholder: t('buttons.openResult'),
     min_values: 1,
     max_values: 1,
     options,
@@ -161,10 +165,14 @@ export function openMenu(items: readonly { id: string; title: string; detail: st
 }
 
 /** Buttons for suggested queries ("did you mean"), each starting a new search on page 1. */
-export function suggestionButtons(state: SearchState, suggestions: readonly string[]): MessageRow[] {
+export function suggestionButtons(
+  state: SearchState,
+  suggestions: readonly string[],
+  t: Translate,
+): MessageRow[] {
   const buttons = suggestions.flatMap((suggestion) => {
     const id = pageButtonId({ ...state, query: suggestion }, 1);
-    return id ? [button(id, `Search “${suggestion}”`, ButtonStyle.Primary)] : [];
+    return id ? [button(id, t('buttons.search', { query: suggestion }), ButtonStyle.Primary)] : [];
   });
   return buttonRows(buttons.slice(0, L.buttonsPerRow));
 }

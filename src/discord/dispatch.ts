@@ -13,10 +13,30 @@ import type { CommandContext } from './context.js';
 import type { InteractionOutcome } from '../ops/metrics.js';
 import { decodeCustomId } from './customId.js';
 import { sendReply } from './reply.js';
+import { replyLanguage } from './replyLanguage.js';
+import { hasMessage, translator, type Language } from '../i18n/translate.js';
 
-export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again later.';
+/** The apology for a bug, in English (the catalog's `errors.apology`). */
+export const APOLOGY = translator('en')('errors.apology');
+
+/** The English text of the stale-component error (its catalog key is `errors.stale-component`). */
 export const STALE_COMPONENT =
   'This button belongs to an older message and no longer works. Please run the command again.';
+
+/** The message a UserError shows in `lang`: its catalog text when it carries one, else its English message. */
+export function userErrorMessage(error: UserError, lang: Language): string {
+  const key = error.text?.key ?? `errors.${error.code}`;
+  if (!error.text || !hasMessage(key)) return error.message;
+  const values = Object.fromEntries(
+    Object.entries(error.text.values ?? {}).map(([name, value]) => [
+      name,
+      typeof value === 'string' || typeof value === 'number'
+        ? value
+        : new Intl.ListFormat(lang, { type: 'disjunction' }).format(value),
+    ]),
+  );
+  return translator(lang)(key, values);
+}
 
 /**
  * Routes every interaction to its command, one dispatcher per interaction type, behind the single
@@ -41,26 +61,31 @@ export function createDispatcher(
     }
   }
 
-  const chatInput = async (interaction: ChatInputCommandInteraction) => {
+  const chatInput = async (interaction: ChatInputCommandInteraction, ctx: CommandContext) => {
     const command = byName.get(interaction.commandName);
     if (!command)
-      throw new UserError('unknown-command', `The command /${interaction.commandName} is not available.`);
+      throw new UserError('unknown-command', `The command /${interaction.commandName} is not available.`, {
+        values: { command: interaction.commandName },
+      });
     if (command.defer) {
       await interaction.deferReply(command.defer === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
     }
     await command.execute(interaction, ctx);
   };
 
-  const autocomplete = async (interaction: AutocompleteInteraction) => {
+  const autocomplete = async (interaction: AutocompleteInteraction, ctx: CommandContext) => {
     const command = byName.get(interaction.commandName);
     if (command?.autocomplete) await command.autocomplete(interaction, ctx);
     else await interaction.respond([]);
   };
 
-  const component = async (interaction: ButtonInteraction | StringSelectMenuInteraction) => {
+  const component = async (
+    interaction: ButtonInteraction | StringSelectMenuInteraction,
+    ctx: CommandContext,
+  ) => {
     const decoded = decodeCustomId(interaction.customId);
     const handler = decoded.ok ? byAction.get(decoded.value.action) : undefined;
-    if (!decoded.ok || !handler) throw new UserError('stale-component', STALE_COMPONENT);
+    if (!decoded.ok || !handler) throw new UserError('stale-component', STALE_COMPONENT, {});
     await handler(interaction, decoded.value.args, ctx);
   };
 
@@ -87,14 +112,20 @@ export function createDispatcher(
           : undefined;
     if (!kind) return;
     let outcome: InteractionOutcome = 'ok';
+    // Each interaction runs with its reader's language; the shared context is never changed.
+    const local: CommandContext = {
+      ...ctx,
+      language: await replyLanguage(interaction, ctx.guildSettings, ctx.language, ctx.logger),
+    };
     try {
-      if (interaction.isChatInputCommand()) await chatInput(interaction);
-      else if (interaction.isAutocomplete()) await autocomplete(interaction);
-      else if (interaction.isButton() || interaction.isStringSelectMenu()) await component(interaction);
+      if (interaction.isChatInputCommand()) await chatInput(interaction, local);
+      else if (interaction.isAutocomplete()) await autocomplete(interaction, local);
+      else if (interaction.isButton() || interaction.isStringSelectMenu())
+        await component(interaction, local);
       ctx.logger.debug({ ...label, ms: round(performance.now() - started) }, 'interaction handled');
     } catch (error) {
       outcome = isUserError(error) ? 'user-error' : 'error';
-      await reportFailure(interaction, error, label, ctx);
+      await reportFailure(interaction, error, label, local);
     } finally {
       ctx.metrics?.interactionObserved({
         command: commandOf(interaction),
@@ -137,7 +168,9 @@ async function reportFailure(
     return;
   }
   if (!interaction.isRepliable()) return;
-  const message = isUserError(error) ? error.message : APOLOGY;
+  const message = isUserError(error)
+    ? userErrorMessage(error, ctx.language)
+    : translator(ctx.language)('errors.apology');
   try {
     await sendReply(interaction, { content: message, ephemeral: true });
   } catch (replyError) {

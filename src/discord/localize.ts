@@ -1,4 +1,5 @@
-import { SlashCommandBuilder } from 'discord.js';
+import { Locale, SlashCommandBuilder } from 'discord.js';
+import { LANGUAGES, t, type Language } from '../i18n/translate.js';
 import type {
   LocalizationMap,
   SlashCommandChannelOption,
@@ -8,19 +9,25 @@ import type {
   SlashCommandSubcommandBuilder,
 } from 'discord.js';
 
-/** A name or description in every language the commands ship in. */
-export interface Localized {
-  readonly en: string;
-  readonly fr: string;
-  readonly es: string;
-}
+/**
+ * The Discord locales each catalog fills. English is the default name itself; Discord offers no
+ * Arabic locale, so the Arabic catalog serves replies (via /settings language) but no command names.
+ */
+const DISCORD_LOCALES: Readonly<Record<Language, readonly Locale[]>> = {
+  en: [],
+  fr: [Locale.French],
+  es: [Locale.SpanishES, Locale.SpanishLATAM],
+  ar: [],
+};
 
-/** Discord locales we fill; Spanish has a European and a Latin American code. */
-export const COMMAND_LOCALES = ['fr', 'es-ES', 'es-419'] as const;
+/** Discord locales we fill (fr, es-ES, es-419). */
+export const COMMAND_LOCALES: readonly Locale[] = LANGUAGES.flatMap((lang) => DISCORD_LOCALES[lang]);
 
-/** The localization map for Discord (English is the default name itself). */
-export function localizations(text: Localized): LocalizationMap {
-  return { fr: text.fr, 'es-ES': text.es, 'es-419': text.es };
+/** The localization map of one catalog message (English is the default name itself). */
+export function localizations(key: string): LocalizationMap {
+  const map: LocalizationMap = {};
+  for (const lang of LANGUAGES) for (const locale of DISCORD_LOCALES[lang]) map[locale] = t(lang, key);
+  return map;
 }
 
 interface Localizable {
@@ -31,33 +38,31 @@ interface Localizable {
 }
 
 /**
- * Names and describes a command or option in all languages at once, e.g.
- * `.addStringOption((o) => named(o, { en: 'query', … }, { en: 'Words to look for', … }))`.
+ * Names and describes a command or option in all languages at once from the catalogs' `<text>.name`
+ * and `<text>.description`, e.g. `named(option, 'commands.search.options.query')`.
  */
-export function named<T extends Localizable>(builder: T, name: Localized, description: Localized): T {
-  builder.setName(name.en);
-  builder.setNameLocalizations(localizations(name));
-  builder.setDescription(description.en);
-  builder.setDescriptionLocalizations(localizations(description));
+export function named<T extends Localizable>(builder: T, text: CommandText): T {
+  builder.setName(t('en', `${text}.name`));
+  builder.setNameLocalizations(localizations(`${text}.name`));
+  builder.setDescription(t('en', `${text}.description`));
+  builder.setDescriptionLocalizations(localizations(`${text}.description`));
   return builder;
 }
 
-/** A command's, subcommand's or option's name and description in every language. */
-export interface CommandText {
-  readonly name: Localized;
-  readonly description: Localized;
-}
+/** A command's, subcommand's or option's catalog key: its name and description are under it. */
+export type CommandText = string;
 
-/** An option's name and description in every language, and its Discord settings. */
-interface OptionSpec extends CommandText {
+/** An option's catalog key, and its Discord settings. */
+interface OptionSpec {
+  readonly text: CommandText;
   readonly required?: boolean;
   readonly autocomplete?: boolean;
 }
 
-/** A text option; `choices` are fixed values with localized labels. */
+/** A text option; `choices` are fixed values, labelled by the catalog's `<text>.choices.<value>`. */
 export interface StringOptionSpec extends OptionSpec {
   readonly maxLength?: number;
-  readonly choices?: ReadonlyArray<{ readonly name: Localized; readonly value: string }>;
+  readonly choices?: readonly string[];
 }
 
 /** A whole-number option. */
@@ -73,20 +78,19 @@ export interface ChannelOptionSpec extends OptionSpec {
 
 /** A slash command named and described in every language. */
 export function localizedCommand(text: CommandText): SlashCommandBuilder {
-  return named(new SlashCommandBuilder(), text.name, text.description);
+  return named(new SlashCommandBuilder(), text);
 }
 
 /** For `.addSubcommand(subcommand(text))`: a subcommand named and described in every language. */
 export function subcommand(text: CommandText) {
-  return (s: SlashCommandSubcommandBuilder): SlashCommandSubcommandBuilder =>
-    named(s, text.name, text.description);
+  return (s: SlashCommandSubcommandBuilder): SlashCommandSubcommandBuilder => named(s, text);
 }
 
 function withCommon<
   T extends
     SlashCommandStringOption | SlashCommandIntegerOption | SlashCommandChannelOption | SlashCommandRoleOption,
 >(option: T, spec: OptionSpec): T {
-  named(option, spec.name, spec.description).setRequired(spec.required ?? false);
+  named(option, spec.text).setRequired(spec.required ?? false);
   return option;
 }
 
@@ -98,10 +102,10 @@ export function stringOption(spec: StringOptionSpec) {
     if (spec.maxLength !== undefined) option.setMaxLength(spec.maxLength);
     if (spec.choices) {
       option.addChoices(
-        ...spec.choices.map((c) => ({
-          name: c.name.en,
-          name_localizations: localizations(c.name),
-          value: c.value,
+        ...spec.choices.map((value) => ({
+          name: t('en', `${spec.text}.choices.${value}`),
+          name_localizations: localizations(`${spec.text}.choices.${value}`),
+          value,
         })),
       );
     }

@@ -14,11 +14,13 @@ export const MAX_QUERY_LENGTH = 100;
  */
 export function readText(interaction: ChatInputCommandInteraction, name: string, what = name): string {
   const value = (interaction.options.getString(name, true) ?? '').trim();
-  if (!value) throw new UserError('empty-option', `Please type something for ${what}.`);
+  if (!value)
+    throw new UserError('empty-option', `Please type something for ${what}.`, { values: { option: what } });
   if (value.length > MAX_QUERY_LENGTH) {
     throw new UserError(
       'option-too-long',
       `The ${what} is ${value.length} characters long; the limit is ${MAX_QUERY_LENGTH}. Please shorten it.`,
+      { values: { option: what, length: value.length, limit: MAX_QUERY_LENGTH } },
     );
   }
   return value;
@@ -40,6 +42,13 @@ export function readChoice<T extends string>(
   throw new UserError(
     'bad-option',
     `The ${name} must be ${allowed}, not “${escapeText(truncate(value, 40))}”.`,
+    {
+      values: {
+        option: name,
+        allowed: choices.map((c) => `“${c}”`),
+        value: escapeText(truncate(value, 40)),
+      },
+    },
   );
 }
 
@@ -50,6 +59,7 @@ export function readOptionalText(interaction: ChatInputCommandInteraction, name:
     throw new UserError(
       'option-too-long',
       `The ${name} is ${value.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`,
+      { values: { option: name, length: value.length, limit: MAX_QUERY_LENGTH } },
     );
   }
   return value || undefined;

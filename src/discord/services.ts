@@ -3,6 +3,7 @@ import type { Library } from '../core/library.js';
 import { openCorpusLibrary, type WebDocumentSource } from '../ingest/openCorpus.js';
 import { runStepsInTurns } from '../util/timeSlices.js';
 import type { CommandContext } from './context.js';
+import type { Language } from '../i18n/translate.js';
 
 export interface LoadedLibrary {
   readonly library: Library;
@@ -59,6 +60,9 @@ export function createCommandContext(
     digests?: CommandContext['digests'];
     sources?: CommandContext['sources'];
     metrics?: CommandContext['metrics'];
+    guildSettings?: CommandContext['guildSettings'];
+    /** BOT_LANGUAGE: the console's language, and Discord's when nothing else decides. */
+    language?: Language;
   },
 ): CommandContext {
   const now = options.now ?? (() => new Date());
@@ -71,5 +75,7 @@ export function createCommandContext(
     digests: options.digests,
     sources: options.sources,
     metrics: options.metrics,
+    guildSettings: options.guildSettings,
+    language: options.language ?? 'en',
   };
 }

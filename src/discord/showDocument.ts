@@ -25,7 +25,11 @@ export async function showDocument(
   }
   await sendReply(
     interaction,
-    documentReply(doc, ctx.library.related(doc.id, RELATED), { ephemeral, view: presentationOf(doc, ctx) }),
+    documentReply(doc, ctx.library.related(doc.id, RELATED), {
+      ephemeral,
+      view: presentationOf(doc, ctx),
+      lang: ctx.language,
+    }),
   );
 }
 

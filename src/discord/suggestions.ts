@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { t } from '../i18n/translate.js';
 import { escapeText } from './format/text.js';
 import type { ContactEntry, Library, Suggestion } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
@@ -40,15 +41,16 @@ export function resolveArticle(library: Library, text: string): DocumentRecord {
     throw new UserError(
       'unknown-article',
       `No article matches “${escapeText(text)}”. Pick one from the list, or try /search.`,
+      { values: { text: escapeText(text) } },
     );
   }
   return doc;
 }
 
-/** The document a button or menu names, or UserError `unknown-document` with `message`. */
-export function documentById(library: Library, id: string | undefined, message: string): DocumentRecord {
+/** The document a button or menu names, or UserError `unknown-document` saying catalog message `key`. */
+export function documentById(library: Library, id: string | undefined, key: string): DocumentRecord {
   if (id && library.has(id)) return library.getDocument(id);
-  throw new UserError('unknown-document', message);
+  throw new UserError('unknown-document', t('en', key), { key });
 }
 
 /**
@@ -58,7 +60,11 @@ export function documentById(library: Library, id: string | undefined, message: 
 export function resolveContact(library: Library, name: string): { contact: ContactEntry; others: string[] } {
   const exact = library.contacts.get(name);
   const [contact, ...others] = exact ? [exact] : library.contacts.search(name, 6);
-  if (!contact) throw new UserError('unknown-contact', `No press contact matches “${escapeText(name)}”.`);
+  if (!contact) {
+    throw new UserError('unknown-contact', `No press contact matches “${escapeText(name)}”.`, {
+      values: { name: escapeText(name) },
+    });
+  }
   return { contact, others: others.slice(0, 5).map((c) => c.name) };
 }
 
@@ -72,6 +78,7 @@ export function resolveProject(
     throw new UserError(
       'unknown-project',
       `No project matches “${escapeText(query)}”. Try a Prima ID such as CN10P0002, or /search kind:Projects.`,
+      { values: { query: escapeText(query) } },
     );
   }
   return { project, others };

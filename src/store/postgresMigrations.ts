@@ -100,4 +100,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- the feed's validators are kept and the next fetch retries just these pages.
   ALTER TABLE source_states ADD COLUMN page_retries TEXT NOT NULL DEFAULT '[]';
   `,
+  `
+  -- Per-server settings (/settings): the language of replies and digests, when the server chose one.
+  CREATE TABLE guild_settings (
+    guild_id   TEXT PRIMARY KEY,
+    language   TEXT,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];

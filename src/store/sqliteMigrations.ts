@@ -125,4 +125,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_subscription ON deliveries (subscription_id);
   CREATE INDEX web_documents_first_seen ON web_documents (first_seen_at);
   `,
+  `
+  -- Per-server settings (/settings): the language of replies and digests, when the server chose one.
+  CREATE TABLE guild_settings (
+    guild_id   TEXT PRIMARY KEY,
+    language   TEXT,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Deliveries } from './deliveries.js';
+import { GuildSettingsRepository } from './guildSettings.js';
 import { IngestionLog } from './ingestionLog.js';
 import { SourceStates } from './sourceStates.js';
 import type { SqlDriver } from './sql.js';
@@ -10,11 +11,12 @@ import { WebDocuments } from './webDocuments.js';
 export { StoreOpenError } from './sql.js';
 export { storePath } from './sqliteDriver.js';
 export type { Delivery, DeliveryPart, NewDelivery, StoredMessage } from './deliveries.js';
+export type { GuildSettings } from './guildSettings.js';
 export type { DocumentState, IngestEvent, LogAppend, LogEntry } from './ingestionLog.js';
 export type { NewSubscription, Subscription, SubscriptionStatus } from './subscriptions.js';
 export type { SourceState } from './sourceStates.js';
 export type { WebDocument, WebDocumentStamp } from './webDocuments.js';
-export type { Deliveries, IngestionLog, SourceStates, Subscriptions, WebDocuments };
+export type { Deliveries, GuildSettingsRepository, IngestionLog, SourceStates, Subscriptions, WebDocuments };
 
 const metaRow = z.object({ value: z.string() });
 
@@ -25,6 +27,7 @@ export interface Repositories {
   readonly deliveries: Deliveries;
   readonly webDocuments: WebDocuments;
   readonly sourceStates: SourceStates;
+  readonly guildSettings: GuildSettingsRepository;
 }
 
 const repositories = (db: SqlDriver): Repositories => ({
@@ -33,6 +36,7 @@ const repositories = (db: SqlDriver): Repositories => ({
   deliveries: new Deliveries(db),
   webDocuments: new WebDocuments(db),
   sourceStates: new SourceStates(db),
+  guildSettings: new GuildSettingsRepository(db),
 });
 
 /** Where the state lives: `databaseUrl` set means PostgreSQL, shared by every process that names it. */
@@ -64,6 +68,7 @@ export class Store implements Repositories {
   readonly deliveries: Deliveries;
   readonly webDocuments: WebDocuments;
   readonly sourceStates: SourceStates;
+  readonly guildSettings: GuildSettingsRepository;
   readonly #db: SqlDriver;
   /** Where the data is, for messages: the SQLite file, or the server and database (no password). */
   readonly #where: string;
@@ -77,6 +82,7 @@ export class Store implements Repositories {
       deliveries: this.deliveries,
       webDocuments: this.webDocuments,
       sourceStates: this.sourceStates,
+      guildSettings: this.guildSettings,
     } = repositories(db));
   }
 

@@ -123,7 +123,7 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
     const before = bot.server.channelMessages(general()).length;
     const preview = await bot.server.sendSlashCommand('digest preview', { id }, asModerator());
     expect(preview.isEphemeral).toBe(true);
-    expect(reply(preview)).toBe('Preview of the next digest (1 articles, 0 projects):');
+    expect(reply(preview)).toBe('Preview of the next digest (1 article, 0 projects):');
     expect(preview.reply?.embeds.map((e) => e.title)).toEqual(['Migration news digest: 1 article', 'Chad']);
     expect(bot.server.channelMessages(general())).toHaveLength(before);
     const topic = await bot.server.sendSlashCommand(

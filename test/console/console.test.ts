@@ -9,7 +9,7 @@ import { addExtraPages } from '../support/extraPages.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** `npm start` without a token, over `dataDir`: what it printed so far, and its exit. */
-function startConsole(dataDir: string) {
+function startConsole(dataDir: string, env: Record<string, string> = {}) {
   const child = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
     // FETCH_ALLOW_NETWORKS: live sources on the loopback web are reached, not refused by address.
@@ -19,6 +19,7 @@ function startConsole(dataDir: string) {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       FETCH_ALLOW_NETWORKS: LOOPBACK_WEB_ALLOW,
+      ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -37,8 +38,9 @@ function startConsole(dataDir: string) {
 function runConsole(
   dataDir: string,
   input: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const console = startConsole(dataDir);
+  const console = startConsole(dataDir, env);
   console.child.stdin.end(input);
   return console.closed;
 }
@@ -91,7 +93,7 @@ describe('console mode (npm start without a token)', () => {
     expect(result.stdout).toMatch(
       /^Migration News Bot \S+: console mode \(DISCORD_TOKEN is not set\)\.\nLoaded 5 documents from /,
     );
-    expect(result.stdout).toContain('Buttons and menu options in replies are numbered: type click <n>.');
+    expect(result.stdout).toContain('Buttons and menu options in replies are numbered: type click N.');
   });
 
   it('runs /about on the shipped data', () => {
@@ -218,5 +220,70 @@ describe('console mode on a machine whose sources cannot be reached', () => {
       bot.child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
+  }, 60_000);
+});
+
+describe('console mode in another language (BOT_LANGUAGE)', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await copyShippedData();
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    {
+      lang: 'fr',
+      help: 'Tapez une commande slash comme sur Discord',
+      none: 'Aucun résultat pour “zqxjvw”. Essayez avec moins de mots ou d’autres mots.',
+      footer: '-- Page 1 sur 1 · 1 résultat',
+      error: 'Aucun article ne correspond à « zqxjvw ». Choisissez-en un dans la liste, ou essayez /search.',
+      noButton: 'Pas de bouton 99 : choisissez de 1 à 1.',
+      uptime: 'En ligne depuis: ',
+    },
+    {
+      lang: 'ar',
+      help: 'اكتب أمرًا بشرطة مائلة كما في ديسكورد',
+      none: 'لا توجد نتائج لـ \u2068“zqxjvw”\u2069. جرّب كلمات أقل أو كلمات أخرى.',
+      footer: '-- الصفحة 1 من 1 · نتيجة واحدة',
+      error: 'لا يوجد مقال يطابق «\u2068zqxjvw\u2069». اختر مقالًا من القائمة، أو جرّب \u2068/search\u2069.',
+      noButton: 'لا يوجد زر 99: اختر من 1 إلى 1.',
+      uptime: 'مدة التشغيل: ',
+    },
+  ])(
+    'answers in $lang: help, /about, /search with and without results, errors',
+    async (expected) => {
+      const result = await runConsole(
+        dataDir,
+        [
+          '/about',
+          '/search query:zqxjvw',
+          '/search query:beijing liaison office agreement',
+          '/article id:zqxjvw',
+          'click 99',
+          '',
+        ].join('\n'),
+        { BOT_LANGUAGE: expected.lang },
+      );
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(expected.help);
+      const answers = replies(result.stdout);
+      expect(answers.get('/about')).toContain(expected.uptime);
+      expect(answers.get('/search query:zqxjvw')).toContain(expected.none);
+      expect(answers.get('/search query:beijing liaison office agreement')).toContain(expected.footer);
+      expect(answers.get('/article id:zqxjvw')).toContain(expected.error);
+      expect(answers.get('click 99')).toBe(expected.noButton);
+    },
+    60_000,
+  );
+
+  it('refuses a BOT_LANGUAGE without a catalog, naming the ones there are', async () => {
+    const result = await runConsole(dataDir, '', { BOT_LANGUAGE: 'ko' });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr + result.stdout).toContain(
+      'BOT_LANGUAGE: must be a language with a catalog: en, fr, es, ar',
+    );
   }, 60_000);
 });

@@ -59,29 +59,37 @@ describe('console/render', () => {
 
   describe('renderMessage', () => {
     it('renders /about without backticks or Discord markup', () => {
-      const reply = aboutReply({ documents: 5, articles: 4, projects: 1, contacts: 3 }, '1.2.3', 65_000);
+      const reply = aboutReply(
+        { documents: 5, articles: 4, projects: 1, contacts: 3 },
+        '1.2.3',
+        65_000,
+        'en',
+      );
       const { text } = renderMessage(toMessageOptions(reply), 1);
       expect(text).toContain('/search query: find press releases and projects');
       expect(text).not.toMatch(/[`*]|<t:/);
     });
 
     it('renders /sources with its fetch times in UTC, never <t:…>', () => {
-      const reply = sourcesReply([
-        {
-          id: 'news',
-          name: 'News',
-          type: 'feed',
-          url: 'https://example.org/rss.xml',
-          enabled: true,
-          fullText: false,
-          status: 'ok',
-          lastFetchedAt: '2026-11-29T11:05:42.000Z',
-          nextFetchAt: '2026-11-29T11:35:42.000Z',
-          failures: 0,
-          lastError: null,
-          documents: 3,
-        },
-      ]);
+      const reply = sourcesReply(
+        [
+          {
+            id: 'news',
+            name: 'News',
+            type: 'feed',
+            url: 'https://example.org/rss.xml',
+            enabled: true,
+            fullText: false,
+            status: 'ok',
+            lastFetchedAt: '2026-11-29T11:05:42.000Z',
+            nextFetchAt: '2026-11-29T11:35:42.000Z',
+            failures: 0,
+            lastError: null,
+            documents: 3,
+          },
+        ],
+        'en',
+      );
       const { text } = renderMessage(toMessageOptions(reply), 1);
       expect(text).toContain('Last fetch: 2026-11-29 11:05 UTC · Next fetch: 2026-11-29 11:35 UTC');
       expect(text).not.toContain('<t:');

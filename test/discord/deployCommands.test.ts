@@ -35,6 +35,41 @@ describe('deployCommands', () => {
     await server.close();
   });
 
+  it('sends every command, subcommand and option named and described in fr, es-ES and es-419', async () => {
+    const config = loadConfig({
+      DISCORD_TOKEN: server.token,
+      DISCORD_APPLICATION_ID: server.applicationId,
+      DISCORD_API_BASE: server.apiBase,
+    });
+    await deployCommands(config);
+    const [put] = server.requestsTo('PUT', `/applications/${server.applicationId}/commands`).slice(-1);
+    type Named = {
+      name: string;
+      name_localizations?: Record<string, string>;
+      description_localizations?: Record<string, string>;
+      options?: Named[];
+    };
+    const unlocalized: string[] = [];
+    const visit = (item: Named, path: string) => {
+      for (const map of [item.name_localizations, item.description_localizations]) {
+        if (
+          Object.keys(map ?? {})
+            .sort()
+            .join() !== 'es-419,es-ES,fr'
+        )
+          unlocalized.push(path);
+      }
+      for (const option of item.options ?? []) visit(option, `${path} ${option.name}`);
+    };
+    const payload = put?.body as Named[];
+    for (const command of payload) visit(command, command.name);
+    expect(unlocalized).toEqual([]);
+    const search = payload.find((c) => c.name === 'search');
+    expect(search?.name_localizations).toEqual({ fr: 'rechercher', 'es-ES': 'buscar', 'es-419': 'buscar' });
+    const settings = payload.find((c) => c.name === 'settings');
+    expect(settings?.description_localizations?.fr).toBe('Les réglages de ce serveur (Gérer le serveur)');
+  });
+
   it('registers globally when no guild is configured', async () => {
     const config = loadConfig({
       DISCORD_TOKEN: server.token,

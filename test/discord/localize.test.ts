@@ -1,6 +1,7 @@
 import { ChannelType } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import {
+  COMMAND_LOCALES,
   channelOption,
   integerOption,
   localizedCommand,
@@ -8,59 +9,57 @@ import {
   subcommand,
 } from '../../src/discord/localize.js';
 
-const text = (en: string) => ({ en, fr: `${en}-fr`, es: `${en}-es` });
-
 describe('localize', () => {
   describe('option builders', () => {
-    const data = localizedCommand({ name: text('cmd'), description: text('A command') })
+    const data = localizedCommand('commands.digest')
       .addSubcommand((s) =>
-        subcommand({ name: text('sub'), description: text('A subcommand') })(s)
+        subcommand('commands.digest.subcommands.subscribe')(s)
           .addChannelOption(
             channelOption({
-              name: text('where'),
-              description: text('Channel'),
+              text: 'commands.digest.options.channel',
               required: true,
               channelTypes: [ChannelType.GuildText],
             }),
           )
           .addStringOption(
-            stringOption({
-              name: text('kind'),
-              description: text('Kind'),
-              maxLength: 50,
-              choices: [{ name: { en: 'Articles', fr: 'Articles', es: 'Artículos' }, value: 'article' }],
-            }),
+            stringOption({ text: 'commands.search.options.kind', maxLength: 50, choices: ['article'] }),
           )
           .addIntegerOption(
-            integerOption({
-              name: text('n'),
-              description: text('Count'),
-              autocomplete: true,
-              min: 1,
-              max: 9,
-            }),
+            integerOption({ text: 'commands.digest.options.backfill', autocomplete: true, min: 1, max: 9 }),
           ),
       )
       .toJSON();
 
-    it('names and describes commands, subcommands and options in English, French and both Spanish locales', () => {
+    it('fills the Discord locales that have a catalog: fr, es-ES and es-419 (Discord has no Arabic)', () => {
+      expect(COMMAND_LOCALES).toEqual(['fr', 'es-ES', 'es-419']);
+    });
+
+    it('names and describes commands, subcommands and options from the catalogs', () => {
       const sub = data.options![0] as { name: string; name_localizations: unknown; options: unknown[] };
       expect([data.name, data.name_localizations]).toEqual([
-        'cmd',
-        { fr: 'cmd-fr', 'es-ES': 'cmd-es', 'es-419': 'cmd-es' },
+        'digest',
+        { fr: 'digest', 'es-ES': 'resumen', 'es-419': 'resumen' },
       ]);
       expect(data.description_localizations).toEqual({
-        fr: 'A command-fr',
-        'es-ES': 'A command-es',
-        'es-419': 'A command-es',
+        fr: 'Résumés planifiés des nouveaux articles dans un salon',
+        'es-ES': 'Resúmenes programados de artículos nuevos en un canal',
+        'es-419': 'Resúmenes programados de artículos nuevos en un canal',
       });
-      expect(sub.name_localizations).toEqual({ fr: 'sub-fr', 'es-ES': 'sub-es', 'es-419': 'sub-es' });
+      expect([sub.name, sub.name_localizations]).toEqual([
+        'subscribe',
+        { fr: 'abonner', 'es-ES': 'suscribir', 'es-419': 'suscribir' },
+      ]);
     });
 
     it('applies each setting given, and leaves an option optional unless required', () => {
       const [where, kind, n] = (data.options![0] as unknown as { options: Array<Record<string, unknown>> })
         .options;
-      expect(where).toMatchObject({ name: 'where', required: true, channel_types: [ChannelType.GuildText] });
+      expect(where).toMatchObject({
+        name: 'channel',
+        name_localizations: { fr: 'salon', 'es-ES': 'canal', 'es-419': 'canal' },
+        required: true,
+        channel_types: [ChannelType.GuildText],
+      });
       expect(kind).toMatchObject({
         name: 'kind',
         required: false,
@@ -74,7 +73,13 @@ describe('localize', () => {
         ],
       });
       expect(kind).not.toHaveProperty('autocomplete', true);
-      expect(n).toMatchObject({ name: 'n', required: false, autocomplete: true, min_value: 1, max_value: 9 });
+      expect(n).toMatchObject({
+        name: 'backfill',
+        required: false,
+        autocomplete: true,
+        min_value: 1,
+        max_value: 9,
+      });
     });
   });
 });

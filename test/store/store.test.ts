@@ -35,6 +35,7 @@ describe('store', () => {
       expect(await store.instanceId()).toMatch(/^[0-9a-f]{16}$/);
       expect(Object.keys(store).sort()).toEqual([
         'deliveries',
+        'guildSettings',
         'log',
         'sourceStates',
         'subscriptions',

@@ -8,17 +8,13 @@ import {
   type APIEmbed,
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
-import {
-  digestHeadline,
-  digestNotes,
-  itemLines,
-  type DigestPlan,
-  type DigestPlanItem,
-} from '../../core/digest.js';
+import type { DigestContact, DigestPlan, DigestPlanItem, DigestSection } from '../../core/digest.js';
+import { formatList, translator, type Language, type Translate } from '../../i18n/translate.js';
 import { truncate } from '../../core/truncate.js';
 import { readButtonId } from '../components.js';
 import { DISCORD_LIMITS } from '../limits.js';
 import { fitEmbeds } from './embeds.js';
+import { formatUsd } from './document.js';
 import { escapeText } from './text.js';
 
 /** Discord's message limits a digest is packed into, named as the packer counts them. */
@@ -72,6 +68,8 @@ export interface DigestMessage {
 export interface DigestRenderOptions {
   /** A role to ping once per digest, in the first part. */
   readonly mentionRoleId?: string | null;
+  /** The language it is written in (the subscription's or the server's); English by default. */
+  readonly language?: Language;
 }
 
 const HEADER_COLOR = 0x0033a0;
@@ -97,43 +95,97 @@ const fieldChars = (f: DigestField) => f.name.length + f.value.length;
  */
 export function renderDigestMessages(plan: DigestPlan, options: DigestRenderOptions = {}): DigestMessage[] {
   if (plan.sections.length === 0) return [];
+  const lang = options.language ?? 'en';
+  const t = translator(lang);
   const blocks: Block[] = plan.sections.flatMap((section) =>
     section.items.map((item) => ({
-      section: truncate(escapeText(section.title), DIGEST_LIMITS.embedTitle - 20),
+      section: truncate(sectionTitle(section, t), DIGEST_LIMITS.embedTitle - 20),
       color: section.kind === 'projects' ? PROJECT_COLOR : ARTICLE_COLOR,
       item,
       field: {
         name: truncate(`${item.number}. ${escapeText(item.title)}`, DIGEST_LIMITS.fieldName),
         value: truncate(
-          [...(item.publishedAt ? [`Published ${time(new Date(item.publishedAt), 'D')}`] : [])]
-            .concat(itemLines(item).map(escapeText))
+          [
+            ...(item.publishedAt
+              ? [t('digest.published', { date: time(new Date(item.publishedAt), 'D') })]
+              : []),
+          ]
+            .concat(itemLines(item, lang))
             .join('\n'),
           DIGEST_LIMITS.fieldValue,
         ),
       },
     })),
   );
-  const messages = pack(headerEmbed(plan), blocks);
+  const messages = pack(headerEmbed(plan, lang), blocks, t);
   const role = options.mentionRoleId ?? null;
   return messages.map((m, k) => {
-    const part = messages.length > 1 ? `Migration news digest, part ${k + 1} of ${messages.length}` : null;
+    const part = messages.length > 1 ? t('digest.part', { part: k + 1, parts: messages.length }) : null;
     if (k !== 0 || role === null) return { content: part, ...m };
     // The ping is part of the stored content, so a re-post and the history lookup see the same text.
     return { content: [roleMention(role), part].filter(Boolean).join(' '), ...m, mentionRoleId: role };
   });
 }
 
-function headerEmbed(plan: DigestPlan): DigestEmbed {
+/** A section's title: its country (escaped: it comes from documents), "Other news" or "Projects". */
+function sectionTitle(section: DigestSection, t: Translate): string {
+  if (section.kind === 'other') return t('digest.section.other');
+  if (section.kind === 'projects') return t('digest.section.projects');
+  return escapeText(section.title);
+}
+
+/** "Migration news digest: 4 articles and 1 project", in `lang`. */
+export function digestHeadline(plan: DigestPlan, lang: Language): string {
+  const t = translator(lang);
+  const counts = [
+    plan.articleCount > 0 ? t('digest.articles', { count: plan.articleCount }) : null,
+    plan.projectCount > 0 ? t('digest.projects', { count: plan.projectCount }) : null,
+  ].filter((c): c is string => c !== null);
+  return t('digest.headline', { counts: formatList(lang, counts) });
+}
+
+/** Sentences about a digest's backfill and what follows in the next one (possibly none). */
+function digestNotes(plan: DigestPlan, t: Translate): string[] {
+  const notes: string[] = [];
+  if (plan.backfillCount > 0) notes.push(t('digest.backfillNote', { count: plan.backfillCount }));
+  if (plan.remaining > 0) notes.push(t('digest.remainingNote', { count: plan.remaining }));
+  return notes;
+}
+
+/** "Press contact: Ana Lima, IOM Nairobi · alima@iom.int" (the phone when there is no e-mail), escaped. */
+function contactLine(contact: DigestContact, t: Translate): string {
+  const parts = [contact.office ? `${contact.name}, ${contact.office}` : contact.name];
+  if (contact.email) parts.push(contact.email);
+  else if (contact.phone) parts.push(contact.phone);
+  return t('digest.pressContact', { contact: escapeText(parts.join(' · ')) });
+}
+
+/** An item's lines below its title, escaped: a project's facts, or an article's summary and press contact. */
+function itemLines(item: DigestPlanItem, lang: Language): string[] {
+  if (item.kind === 'project') {
+    const p = item.project;
+    const budget = p?.budgetUsd != null ? formatUsd(p.budgetUsd, lang) : null;
+    const bits = [p?.status, budget, p?.region, p?.reference].filter(
+      (b): b is string => typeof b === 'string' && b.length > 0,
+    );
+    return [escapeText(bits.length > 0 ? bits.join(' · ') : item.summary)];
+  }
+  const summary = escapeText(item.summary);
+  return item.contact ? [summary, contactLine(item.contact, translator(lang))] : [summary];
+}
+
+function headerEmbed(plan: DigestPlan, lang: Language): DigestEmbed {
+  const t = translator(lang);
   const until = time(new Date(plan.window.until), 'f');
   const lines = [
     plan.window.since
-      ? `Ingested between ${time(new Date(plan.window.since), 'f')} and ${until}.`
-      : `Ingested up to ${until}.`,
-    ...digestNotes(plan),
+      ? t('digest.ingestedBetween', { since: time(new Date(plan.window.since), 'f'), until })
+      : t('digest.ingestedUpTo', { until }),
+    ...digestNotes(plan, t),
   ];
-  if (plan.query) lines.push(`Topic: ${truncate(escapeText(plan.query), 200)}`);
+  if (plan.query) lines.push(t('digest.topic', { topic: truncate(escapeText(plan.query), 200) }));
   return {
-    title: truncate(digestHeadline(plan), DIGEST_LIMITS.embedTitle),
+    title: truncate(digestHeadline(plan, lang), DIGEST_LIMITS.embedTitle),
     description: lines.join('\n'),
     color: HEADER_COLOR,
     fields: [],
@@ -154,7 +206,11 @@ const embedChars = (e: DigestEmbed) =>
   e.fields.reduce((n, f) => n + fieldChars(f), 0);
 
 /** Greedy packing in order; a section split across embeds or messages says "(continued)". */
-function pack(header: DigestEmbed, blocks: readonly Block[]): Array<Omit<DigestMessage, 'content'>> {
+function pack(
+  header: DigestEmbed,
+  blocks: readonly Block[],
+  t: Translate,
+): Array<Omit<DigestMessage, 'content'>> {
   // Room for the "part i of n" content is not counted: content has its own 2000 limit.
   const L = DIGEST_LIMITS;
   const messages: Array<{ embeds: DigestEmbed[]; buttons: DigestButton[]; chars: number }> = [];
@@ -179,7 +235,9 @@ function pack(header: DigestEmbed, blocks: readonly Block[]): Array<Omit<DigestM
       message.chars + cost <= L.charsPerMessage &&
       buttonsFit();
     if (!fitsInEmbed) {
-      const title = started.has(block.section) ? `${block.section} (continued)` : block.section;
+      const title = started.has(block.section)
+        ? t('digest.continued', { section: block.section })
+        : block.section;
       const needed = title.length + cost;
       if (
         message.embeds.length >= L.embedsPerMessage ||
@@ -200,12 +258,12 @@ function pack(header: DigestEmbed, blocks: readonly Block[]): Array<Omit<DigestM
     message.embeds[target.index] = target.embed;
     message.chars += cost;
     message.buttons.push({
-      label: truncate(`Read ${block.item.number}`, L.buttonLabel),
+      label: truncate(t('buttons.read', { number: block.item.number }), L.buttonLabel),
       docId: block.item.id,
     });
     if (block.item.url) {
       message.buttons.push({
-        label: truncate(`Open ${block.item.number}`, L.buttonLabel),
+        label: truncate(t('buttons.open', { number: block.item.number }), L.buttonLabel),
         docId: block.item.id,
         url: block.item.url,
       });

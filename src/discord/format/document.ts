@@ -14,18 +14,17 @@ import { BRAND_COLOR } from './about.js';
 import { DISCORD_LIMITS as L } from '../limits.js';
 import { truncate } from '../../core/truncate.js';
 import { escapeText } from './text.js';
+import { translator, type Language, type Translate } from '../../i18n/translate.js';
 
 const PROJECT_COLOR = 0x2e8540;
 
 /** "Pär Liljert, IOM Beijing\n+86 …\npliljert@iom.int" */
-export function contactLines(contact: Contact): string {
+export function contactLines(contact: Contact, t: Translate): string {
   return [
-    [contact.name, contact.office].filter(Boolean).join(', '),
-    ...contact.phones.map((p) => `Tel. ${p}`),
-    ...(contact.email ? [contact.email] : []),
-  ]
-    .map(escapeText)
-    .join('\n');
+    escapeText([contact.name, contact.office].filter(Boolean).join(', ')),
+    ...contact.phones.map((p) => t('article.phone', { phone: escapeText(p) })),
+    ...(contact.email ? [escapeText(contact.email)] : []),
+  ].join('\n');
 }
 
 /** Text paragraphs as an embed description, cut cleanly at the limit. */
@@ -56,64 +55,70 @@ function linkOf(doc: DocumentRecord): string | null {
 }
 
 /** "Source: UN News · published <t:…:D> · id …", or the file path for a shipped page. */
-function footerText(doc: DocumentRecord, view: DocumentPresentation): string {
+function footerText(doc: DocumentRecord, view: DocumentPresentation, t: Translate): string {
   const source = doc.sourceId !== undefined ? (view.sourceName ?? doc.sourceId) : doc.source;
-  return truncate(`Source: ${source} · id ${doc.id}`, L.footerText);
+  return truncate(t('article.footer', { source, id: doc.id }), L.footerText);
 }
 
 /** A fetched document's link and date, above its text. */
-function originLines(doc: DocumentRecord): string[] {
+function originLines(doc: DocumentRecord, t: Translate): string[] {
   const lines: string[] = [];
-  if (doc.publishedAt) lines.push(`Published ${time(new Date(doc.publishedAt), 'D')}`);
+  if (doc.publishedAt) lines.push(t('article.published', { date: time(new Date(doc.publishedAt), 'D') }));
   return lines;
 }
 
 /** The article card: title, dateline country, text (or a short summary), press contacts, source, link. */
-export function articleEmbed(doc: DocumentRecord, view: DocumentPresentation = FILE_PAGE): APIEmbed {
+export function articleEmbed(
+  doc: DocumentRecord,
+  view: DocumentPresentation = FILE_PAGE,
+  lang: Language = 'en',
+): APIEmbed {
+  const t = translator(lang);
   const fields: APIEmbedField[] = doc.contacts.map((c, i) => ({
-    name: i === 0 ? 'Press contact' : '\u200b',
-    value: truncate(contactLines(c), L.fieldValue),
+    name: i === 0 ? t('article.pressContact') : '\u200b',
+    value: truncate(contactLines(c, t), L.fieldValue),
     inline: true,
   }));
   const link = linkOf(doc);
   const text = view.fullText
     ? body(doc.paragraphs, L.embedDescription - 100)
-    : [escapeText(leadSentences(doc, SUMMARY_SENTENCES)), link ? 'Read the full article at the source.' : '']
+    : [escapeText(leadSentences(doc, SUMMARY_SENTENCES)), link ? t('article.readAtSource') : '']
         .filter(Boolean)
         .join('\n\n');
   return {
     title: truncate(escapeText(doc.title), L.embedTitle),
     ...(link ? { url: link } : {}),
     color: BRAND_COLOR,
-    ...(doc.country ? { author: { name: `Dateline: ${doc.country}` } } : {}),
-    description: [...originLines(doc), text || '(no text)'].join('\n'),
+    ...(doc.country ? { author: { name: t('article.dateline', { country: doc.country }) } } : {}),
+    description: [...originLines(doc, t), text || t('article.noText')].join('\n'),
     fields,
-    footer: { text: footerText(doc, view) },
+    footer: { text: footerText(doc, view, t) },
   };
 }
 
 /** US dollars without cents: "$100,000". */
-export function formatUsd(amount: number): string {
-  return new Intl.NumberFormat('en-US', {
+export function formatUsd(amount: number, lang: Language = 'en'): string {
+  return new Intl.NumberFormat(lang === 'en' ? 'en-US' : lang, {
     style: 'currency',
     currency: 'USD',
     maximumFractionDigits: 0,
   }).format(amount);
 }
 
-function projectFields(p: ProjectFields): APIEmbedField[] {
+function projectFields(p: ProjectFields, lang: Language): APIEmbedField[] {
+  const t = translator(lang);
   const rows: [string, string | null][] = [
-    ['Status', p.status],
-    ['Start', p.startDate],
-    ['End', p.endDate],
-    ['Budget', p.budgetUsd === null ? null : formatUsd(p.budgetUsd)],
-    ['Type', p.type],
-    ['Coverage', p.coverage],
-    ['Region', p.region],
-    ['Year', p.year === null ? null : String(p.year)],
-    ['Prima ID', p.primaId],
-    ['Projects ID', p.projectId],
-    ['Member states', p.memberStates.length ? p.memberStates.join(', ') : null],
+    [t('article.field.status'), p.status],
+    [t('article.field.start'), p.startDate],
+    [t('article.field.end'), p.endDate],
+    [t('article.field.budget'), p.budgetUsd === null ? null : formatUsd(p.budgetUsd, lang)],
+    [t('article.field.type'), p.type],
+    [t('article.field.coverage'), p.coverage],
+    [t('article.field.region'), p.region],
+    [t('article.field.year'), p.year === null ? null : String(p.year)],
+    [t('article.field.primaId'), p.primaId],
+    [t('article.field.projectsId'), p.projectId],
+    [t('article.field.memberStates'), p.memberStates.length ? p.memberStates.join(', ') : null],
     ...Object.entries(p.extra),
   ];
   return rows
@@ -126,17 +131,22 @@ function projectFields(p: ProjectFields): APIEmbedField[] {
 }
 
 /** The project card: status, dates, budget in US dollars, type, coverage, region, IDs, member states, description. */
-export function projectEmbed(doc: DocumentRecord, view: DocumentPresentation = FILE_PAGE): APIEmbed {
+export function projectEmbed(
+  doc: DocumentRecord,
+  view: DocumentPresentation = FILE_PAGE,
+  lang: Language = 'en',
+): APIEmbed {
+  const t = translator(lang);
   const link = linkOf(doc);
   const text = view.fullText ? body(doc.paragraphs, 2000) : escapeText(leadSentences(doc, SUMMARY_SENTENCES));
   return {
     title: truncate(escapeText(doc.title), L.embedTitle),
     ...(link ? { url: link } : {}),
     color: PROJECT_COLOR,
-    author: { name: 'Project' },
-    description: [...originLines(doc), text || '(no description)'].join('\n'),
-    fields: doc.project ? projectFields(doc.project).slice(0, L.embedFields) : [],
-    footer: { text: footerText(doc, view) },
+    author: { name: t('common.project') },
+    description: [...originLines(doc, t), text || t('article.noDescription')].join('\n'),
+    fields: doc.project ? projectFields(doc.project, lang).slice(0, L.embedFields) : [],
+    footer: { text: footerText(doc, view, t) },
   };
 }
 
@@ -147,18 +157,20 @@ export function projectEmbed(doc: DocumentRecord, view: DocumentPresentation = F
 export function documentReply(
   doc: DocumentRecord,
   related: readonly { readonly id: string; readonly title: string }[],
-  options: { ephemeral?: boolean; note?: string; view?: DocumentPresentation } = {},
+  options: { ephemeral?: boolean; note?: string; view?: DocumentPresentation; lang?: Language } = {},
 ): BotReply {
   const view = options.view ?? FILE_PAGE;
-  const contactRow = buttonRows(doc.contacts.flatMap((c) => contactButton(c.name) ?? []).slice(0, 5));
+  const lang = options.lang ?? 'en';
+  const t = translator(lang);
+  const contactRow = buttonRows(doc.contacts.flatMap((c) => contactButton(c.name, t) ?? []).slice(0, 5));
   const relatedRow = buttonRows(related.flatMap((r) => readButton(r.id, r.title) ?? []).slice(0, 5));
   const link = linkOf(doc);
   const linkButton: APIButtonComponentWithURL | null = link
-    ? { type: ComponentType.Button, style: ButtonStyle.Link, label: 'Open the original', url: link }
+    ? { type: ComponentType.Button, style: ButtonStyle.Link, label: t('buttons.openOriginal'), url: link }
     : null;
   return {
     ...(options.note ? { content: options.note } : {}),
-    embeds: [doc.kind === 'project' ? projectEmbed(doc, view) : articleEmbed(doc, view)],
+    embeds: [doc.kind === 'project' ? projectEmbed(doc, view, lang) : articleEmbed(doc, view, lang)],
     components: [
       ...(linkButton ? [{ type: ComponentType.ActionRow as const, components: [linkButton] }] : []),
       ...contactRow,
@@ -169,7 +181,14 @@ export function documentReply(
 }
 
 /** A project card, naming up to five other projects that also match the query. */
-export function projectReply(project: DocumentRecord, others: readonly DocumentRecord[]): BotReply {
+export function projectReply(
+  project: DocumentRecord,
+  others: readonly DocumentRecord[],
+  lang: Language,
+): BotReply {
   const also = others.slice(0, 5).map((p) => escapeText(p.title));
-  return documentReply(project, [], also.length ? { note: `Also matching: ${also.join('; ')}` } : {});
+  const note = also.length
+    ? { note: translator(lang)('article.alsoMatching', { list: also.join('; ') }) }
+    : {};
+  return documentReply(project, [], { ...note, lang });
 }

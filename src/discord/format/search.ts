@@ -7,62 +7,79 @@ import { BRAND_COLOR } from './about.js';
 import { DISCORD_LIMITS as L } from '../limits.js';
 import { truncate } from '../../core/truncate.js';
 import { escapeText, snippetMarkdown } from './text.js';
+import { formatDate, formatList, translator, type Language, type Translate } from '../../i18n/translate.js';
 
-function describeState(state: SearchState): string {
+function describeState(state: SearchState, lang: Language): string {
+  const t = translator(lang);
   const filters = [
-    state.kind ? `${state.kind}s` : null,
-    state.country ? `in ${state.country}` : null,
-    state.since ? `since ${state.since.slice(0, 10)}` : null,
-    state.newest ? 'newest first' : null,
-  ].filter(Boolean);
+    state.kind ? t(`search.filter.${state.kind}s`) : null,
+    state.country ? t('search.filter.country', { country: state.country }) : null,
+    state.since ? t('search.filter.since', { date: formatDate(lang, state.since) }) : null,
+    state.newest ? t('search.filter.newest') : null,
+  ].filter((f): f is string => f !== null);
   return `“${state.query}”${filters.length ? ` (${filters.join(', ')})` : ''}`;
 }
 
+const kindLabel = (t: Translate, kind: string) => t(kind === 'project' ? 'common.project' : 'common.article');
+
 /**
- * One page of results: title, country and snippet (matched words in bold) for each; Previous/Next
- * buttons and a menu to open a result. Nothing found: says so and offers the closest suggestions.
+ * One page of results in `lang`: title, country and snippet (matched words in bold) for each;
+ * Previous/Next buttons and a menu to open a result. Nothing found: says so and offers the closest
+ * suggestions.
  */
-export function searchReply(state: SearchState, result: SearchPage, note?: string): BotReply {
+export function searchReply(state: SearchState, result: SearchPage, lang: Language, note?: string): BotReply {
+  const t = translator(lang);
+  const query = escapeText(describeState(state, lang));
   if (result.total === 0) {
     const suggestions = result.suggestions.length
-      ? ` Did you mean ${result.suggestions.map((s) => `**${escapeText(s)}**`).join(', ')}?`
-      : ' Try fewer or different words.';
+      ? t('search.didYouMean', {
+          suggestions: formatList(
+            lang,
+            result.suggestions.map((s) => `**${escapeText(s)}**`),
+          ),
+        })
+      : t('search.tryOther');
     return {
-      content: truncate(`No results for ${escapeText(describeState(state))}.${suggestions}`, L.content),
-      components: suggestionButtons(state, result.suggestions),
+      content: truncate(`${t('search.noResults', { query })} ${suggestions}`, L.content),
+      components: suggestionButtons(state, result.suggestions, t),
       ephemeral: true,
     };
   }
   const first = (result.page - 1) * result.pageSize;
   const embed: APIEmbed = {
-    title: truncate(`Results for ${escapeText(describeState(state))}`, L.embedTitle),
+    title: truncate(t('search.resultsFor', { query }), L.embedTitle),
     color: BRAND_COLOR,
     fields: result.results.map((hit, i) => ({
       name: truncate(`${first + i + 1}. ${escapeText(hit.title)}`, L.fieldName),
       value: truncate(
-        `*${hit.kind === 'project' ? 'Project' : 'Article'}${hit.country ? ` · ${escapeText(hit.country)}` : ''}*${
+        `*${kindLabel(t, hit.kind)}${hit.country ? ` · ${escapeText(hit.country)}` : ''}*${
           hit.publishedAt ? ` · ${time(new Date(hit.publishedAt), 'D')}` : ''
         }\n${snippetMarkdown(hit.snippet)}`,
         L.fieldValue,
       ),
     })),
     footer: {
-      text: `Page ${result.page} of ${result.pages} · ${result.total} result${result.total === 1 ? '' : 's'}`,
+      text: t('search.footer', { page: result.page, pages: result.pages, total: result.total }),
     },
   };
-  const pager = pageButtons(state, result.page, result.pages);
-  if (result.pages > 1 && pager.length === 0)
-    embed.footer!.text += ' · shorten the query to page through them';
+  const pager = pageButtons(state, result.page, result.pages, t);
+  // The core's English note, said from its data in the reader's language.
+  const notes = [
+    ...(result.matchedAll ? [] : [t('search.someWords')]),
+    ...(result.page > result.pages ? [t('search.onlyPages', { pages: result.pages })] : []),
+  ];
+  if (result.pages > 1 && pager.length === 0) embed.footer!.text += ` · ${t('search.shortenToPage')}`;
   return {
-    ...(note || result.note ? { content: [note, result.note].filter(Boolean).join('\n') } : {}),
+    ...(note || notes.length ? { content: [note, ...notes].filter(Boolean).join('\n') } : {}),
     embeds: [embed],
     components: [
       ...openMenu(
         result.results.map((hit) => ({
           id: hit.id,
           title: hit.title,
-          detail: [hit.kind === 'project' ? 'Project' : 'Article', hit.country].filter(Boolean).join(' · '),
+          detail: [kindLabel(t, hit.kind), hit.country].filter(Boolean).join(' · '),
         })),
+        t,
       ),
       ...pager,
     ],

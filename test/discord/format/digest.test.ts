@@ -90,7 +90,7 @@ describe('format/digest', () => {
         },
       ]);
       expect(message?.embeds[4]?.fields).toEqual([
-        { name: '5. Title of p1', value: 'Active · US$1,234,567 · Asia · CN10P0002' },
+        { name: '5. Title of p1', value: 'Active · $1,234,567 · Asia · CN10P0002' },
       ]);
       expect(message?.buttons).toEqual(
         ['c1', 'k1', 'k2', 'n1', 'p1'].map((id, k) => ({

@@ -127,7 +127,7 @@ describe('format views with oversized content', () => {
       suggestions: [],
       note: null,
     };
-    const reply = searchReply({ query: 'q'.repeat(60), kind: 'article', country: 'China' }, page);
+    const reply = searchReply({ query: 'q'.repeat(60), kind: 'article', country: 'China' }, page, 'en');
     expectSendable(reply);
     expect(toMessageOptions(reply).embeds[0]?.fields?.[0]?.name).toMatch(/^11\. Title 0/);
   });
@@ -146,6 +146,7 @@ describe('format views with oversized content', () => {
         suggestions: ['beijing'],
         note: null,
       },
+      'en',
     );
     expectSendable(reply);
     expect(reply.content).toBe('No results for “bejing”. Did you mean **beijing**?');
@@ -169,7 +170,7 @@ describe('format views with oversized content', () => {
         as: 'mention' as const,
       })),
     };
-    expectSendable(contactReply(contact, ['A', 'B']));
+    expectSendable(contactReply(contact, ['A', 'B'], 'en'));
     expect(vcardFileName('Pär Liljert')).toBe('par-liljert.vcf');
     expect(vcardFileName('***')).toBe('contact.vcf');
   });
