@@ -28,7 +28,7 @@ describe('digests', () => {
         { claim: { owner: 'process-a', ttlMs: 300 } },
         { logger: capturingLogger(lines) },
       );
-      const b = await h.another({ claim: { owner: 'process-b', ttlMs: 60_000 } });
+      const b = h.another({ claim: { owner: 'process-b', ttlMs: 60_000 } });
       const channel = h.server.channel('general').id;
       const s = await h.service.subscribe({
         guildId: h.server.guild.id,
