@@ -16,9 +16,10 @@ export const SNAPSHOT_FORMAT = 'migration-news-bot/index-snapshot';
 /**
  * Bump when the snapshot's own layout changes. 2: the records and a stamp per page file are kept.
  * 3: binary sections: the index as a frozen segment, record metadata, and texts compressed one
- * record at a time and read on demand.
+ * record at a time and read on demand. 4: records carry their `language` (and the index holds terms
+ * analysed in it), so a snapshot of version 3 is rebuilt once.
  */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 /**
  * A page file as it was when its record was made: a later file with the same size and mtime is

@@ -15,9 +15,10 @@ import { tokenize, wordSpans, type WordSpan } from './words.js';
 
 const ASCII_RE = /^[\x20-\x7e]*$/;
 /** Zero width space, non-joiner, joiner, word joiner, BOM, soft hyphen. */
-const INVISIBLE_RE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+const INVISIBLE_RE = /\u200B|\u200C|\u200D|\u2060|\uFEFF|\u00AD/g;
 const ARABIC_SCRIPT_RE = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]/;
 /** Tatweel, harakat (fathatan … sukun, and the rest of the combining block), superscript alef. */
+// eslint-disable-next-line no-misleading-character-class -- marks on purpose, each matched alone
 const ARABIC_MARKS_RE = /[\u0640\u064B-\u065F\u0670\u06D6-\u06ED]/g;
 const ARABIC_LETTERS: Readonly<Record<string, string>> = {
   // Hamza forms of alef, and alef wasla, to bare alef.
@@ -102,7 +103,7 @@ export function analyzeWord(word: string, language: string): string | null {
   const primary = primaryLanguage(language);
   if (primary === 'en') return processTerm(normalizeWord(word));
   let cache = caches.get(primary);
-  if (!cache) caches.set(primary, (cache = new Map()));
+  if (!cache) caches.set(primary, (cache = new Map<string, string | null>()));
   const cached = cache.get(word);
   if (cached !== undefined) return cached;
   const term = analyzeUncached(word, primary);

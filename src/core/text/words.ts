@@ -18,10 +18,12 @@ export interface WordSpan {
  * vowel signs, combining accents), digits, zero-width joiners and soft hyphens, and across
  * apostrophes followed by more of the word.
  */
-const WORD_RE = /[\p{L}\p{N}][\p{L}\p{M}\p{N}\u200C\u200D\u00AD]*(?:['’][\p{L}\p{N}][\p{L}\p{M}\p{N}\u200C\u200D\u00AD]*)*/gu;
+const WORD_PART = String.raw`(?:[\p{L}\p{M}\p{N}\u00AD]|\u200C|\u200D)*`;
+const WORD_RE = new RegExp(String.raw`[\p{L}\p{N}]${WORD_PART}(?:['’][\p{L}\p{N}]${WORD_PART})*`, 'gu');
 
 /** Any character of a script written without spaces. */
-const UNSPACED_RE = /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u9FFF\uF900-\uFAFF\u{20000}-\u{3134F}]/u;
+const UNSPACED_RE =
+  /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u9FFF\uF900-\uFAFF\u{20000}-\u{3134F}]/u;
 /** Runs of Chinese/Japanese, of South-East Asian scripts, or of anything else. */
 const RUN_RE =
   /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30FC]+)|([\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]+)|([^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30FC\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]+)/gu;
@@ -52,7 +54,8 @@ function splitUnspaced(word: string, offset: number, out: WordSpan[]): void {
     else if (run[2] !== undefined) {
       dictionarySegmenter ??= new Intl.Segmenter('th', { granularity: 'word' });
       for (const s of dictionarySegmenter.segment(run[2])) {
-        if (s.isWordLike) out.push({ word: s.segment, start: start + s.index, end: start + s.index + s.segment.length });
+        if (s.isWordLike)
+          out.push({ word: s.segment, start: start + s.index, end: start + s.index + s.segment.length });
       }
     } else {
       // What is left of the word around the run (Latin letters, digits) is a word of its own.
