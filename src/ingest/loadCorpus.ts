@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from '../core/parse/parseDocument.js';
+import { looksEnglish, SAMPLE_LENGTH, type LanguageDetector } from '../core/text/detect.js';
+import { loadLanguageDetector } from '../core/text/languageDetector.js';
 import { learnSiteNavigation } from '../core/parse/siteNavigation.js';
 import { decodePage } from '../core/parse/pageText.js';
 import type { DocumentRecord } from '../core/record.js';
@@ -106,8 +108,13 @@ export async function parseFiles(
   const seen = new Map<string, string>();
   // Parsing is synchronous (about a millisecond a page): a running bot keeps answering in between.
   const pause = timeSlicer();
+  // The detector loads on the first page that is not plainly English: an English corpus never pays.
+  let detectLanguage: LanguageDetector | null = null;
   for (const page of pages) {
     await pause();
+    if (detectLanguage === null && !looksEnglish(page.text.slice(0, 4 * SAMPLE_LENGTH))) {
+      detectLanguage = await loadLanguageDetector();
+    }
     const display = displayPath(page.file, dataDir);
     const id = documentId(page.file);
     const previous = seen.get(id);
@@ -117,7 +124,7 @@ export async function parseFiles(
     }
     const parsed = parseDocument(
       { id, source: display, text: page.text, contentHash: hashBytes(page.bytes) },
-      { navigation },
+      { navigation, detectLanguage },
     );
     if (parsed.ok) {
       seen.set(id, display);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DocumentRecord } from '../core/record.js';
 import { isPermanentFailure, recordFailure, recordSuccess } from '../core/sources/fetchPolicy.js';
 import { itemEntryKey, itemToRecord } from '../core/sources/itemRecord.js';
+import { loadLanguageDetector } from '../core/text/languageDetector.js';
 import { findNearDuplicate, fingerprintText, type TextFingerprint } from '../core/sources/nearDuplicate.js';
 import { decideNews } from '../core/sources/newsPolicy.js';
 import type { SourceItem } from '../core/sources/sourceItem.js';
@@ -264,8 +265,10 @@ export class SourceFetcher {
     const counts = { new: 0, updated: 0, unchanged: 0 };
     const rejected: string[] = [];
     const changed: DocumentRecord[] = [];
+    // Loaded (once per process) only when an item does not declare its language.
+    const detectLanguage = items.some((item) => !item.language) ? await loadLanguageDetector() : null;
     for (const item of items) {
-      const converted = itemToRecord(item);
+      const converted = itemToRecord(item, { detectLanguage });
       if (!converted.ok) {
         rejected.push(`${item.url ?? item.guid ?? item.title}: ${converted.error}`);
         continue;

@@ -17,6 +17,8 @@ interface RawEntry {
   updated?: string | undefined;
   summary?: string | undefined;
   content?: string | undefined;
+  /** The entry's declared language, else its feed's. */
+  language?: string | undefined;
 }
 
 /** Resolves a link against the feed's URL; null when it is not an http(s) address. */
@@ -33,8 +35,10 @@ function absolute(link: string | undefined, base: string): string | null {
 function readEntries(text: string): RawEntry[] {
   const { format, feed } = parseFeed(text);
   switch (format) {
-    case 'rss':
+    case 'rss': {
+      const language = feed.language ?? feed.dc?.languages?.[0];
       return (feed.items ?? []).map((i) => ({
+        language: i.dc?.languages?.[0] ?? language,
         guid: i.guid?.value,
         link: i.link,
         title: i.title,
@@ -43,8 +47,10 @@ function readEntries(text: string): RawEntry[] {
         summary: i.description,
         content: i.content?.encoded,
       }));
+    }
     case 'atom':
       return (feed.entries ?? []).map((e) => ({
+        language: e.xml?.lang ?? feed.xml?.lang,
         guid: e.id,
         link: (e.links ?? []).find((l) => !l.rel || l.rel === 'alternate')?.href,
         title: e.title?.value,
@@ -55,6 +61,7 @@ function readEntries(text: string): RawEntry[] {
       }));
     case 'rdf':
       return (feed.items ?? []).map((i) => ({
+        language: i.dc?.languages?.[0] ?? feed.dc?.languages?.[0],
         guid: i.rdf?.about,
         link: i.link,
         title: i.title,
@@ -64,6 +71,7 @@ function readEntries(text: string): RawEntry[] {
       }));
     case 'json':
       return (feed.items ?? []).map((i) => ({
+        language: i.language ?? feed.language,
         guid: i.id,
         link: i.url ?? i.external_url,
         title: i.title,
@@ -124,6 +132,7 @@ export function parseFeedItems(
       text: content || summary,
       tag: null,
       country: null,
+      language: entry.language ?? null,
     });
   }
   return ok(items);
@@ -184,7 +193,8 @@ export async function fetchFeedSource(
         continue;
       }
       const alternateUrls = page.url !== item.url ? [page.url] : [];
-      items.push({ ...item, text: article.text, alternateUrls });
+      // The page says what its own text is in; the feed's declaration is the fallback.
+      items.push({ ...item, text: article.text, alternateUrls, language: article.language ?? item.language });
     } catch (error) {
       if (!(error instanceof WebError)) throw error;
       // A WebError names the URL already.
