@@ -35,6 +35,7 @@ describe('cli search', () => {
       'kind',
       'title',
       'country',
+      'language',
       'score',
       'snippet',
       'snippetText',
@@ -46,6 +47,7 @@ describe('cli search', () => {
       id: '002_6920415c55e1d6e5',
       kind: 'article',
       country: null,
+      language: 'en',
       // As documented: matched words in **bold**; plus the plain sentence and the ranges.
       snippet:
         'IOM and China today signed an **agreement** on the establishment of a **liaison** **office** in the Chinese capital, **Beijing**.',
@@ -86,7 +88,7 @@ describe('cli search', () => {
       '',
       '1. Supporting China’s Engagement in the Global Migration Debate',
     ]);
-    expect(lines[3]).toMatch(/^ {3}004_b8327546129996ab · project · China · score [\d.]+$/);
+    expect(lines[3]).toMatch(/^ {3}004_b8327546129996ab · project · China · en · score [\d.]+$/);
     expect(lines[4]).toBe(
       '   Prima ID CN10P0002 · Projects ID PO.0105 · Completed · Asia and Oceania · China',
     );
