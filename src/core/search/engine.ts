@@ -182,7 +182,18 @@ export class QueryEngine {
     }
     const derived = new Map<string, TermPostings>();
     const runQuery = (q: TermQuery, candidates: Float64Array | null): Scored => {
-      const main = this.runSpec(q.main, bitOf(q.main.term), masks, allowed, candidates, derived);
+      // A term the word has in another language is matched exactly below: not also as a typo or
+      // prefix of the main form, so an analysed match scores exactly like a typed one.
+      const exactElsewhere = q.alternatives?.length ? new Set(q.alternatives.map((a) => a.term)) : null;
+      const main = this.runSpec(
+        q.main,
+        bitOf(q.main.term),
+        masks,
+        allowed,
+        candidates,
+        derived,
+        exactElsewhere,
+      );
       let acc = main;
       for (const group of [q.alternatives ?? [], q.stems]) {
         let or: Scored | null = null;
@@ -293,6 +304,7 @@ export class QueryEngine {
     allowed: ((doc: number) => boolean) | null,
     candidates: Float64Array | null,
     derived: Map<string, TermPostings>,
+    skip: ReadonlySet<string> | null = null,
   ): Scored {
     const ms = this.ms;
     const avgFieldLengths = ms.avgFieldLength;
@@ -345,14 +357,14 @@ export class QueryEngine {
       for (const postings of ms.prefix(spec.term)) {
         const term = postings.term;
         const distance = term.length - spec.term.length;
-        if (!distance) continue;
+        if (!distance || skip?.has(term)) continue;
         fuzzy?.delete(term);
         add(postings, (this.prefixWeight * term.length) / (term.length + 0.3 * distance));
       }
     }
     if (fuzzy) {
       for (const [term, [postings, distance]] of fuzzy) {
-        if (!distance) continue;
+        if (!distance || skip?.has(term)) continue;
         add(postings, (this.fuzzyWeight * term.length) / (term.length + distance));
       }
     }

@@ -1,5 +1,5 @@
 import type { Options, SearchOptions } from 'minisearch';
-import { analyzeUncached, foldLatin, normalizeWord } from '../text/analysis.js';
+import { analyzeUncached, foldLatin, normalizeWord, unifyArabicLetters } from '../text/analysis.js';
 import { STEMMED_LANGUAGES } from '../text/stemmers.js';
 import { tokenize, wordSpans } from '../text/words.js';
 import { fold, hashString, processTermUncached, stem, STOP_WORDS } from './terms.js';

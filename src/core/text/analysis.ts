@@ -39,20 +39,33 @@ const NATIVE_DIGITS_RE = /[\u0660-\u0669\u06F0-\u06F9]/g;
 
 /**
  * One word with the language-independent normalization: NFKC (full-width forms, ligatures,
- * presentation forms), invisible characters removed, Arabic-script letter variants unified and
- * marks removed, native digits to ASCII.
+ * presentation forms), invisible characters removed, Arabic harakat and tatweel removed, native
+ * digits to ASCII. Letter variants are unified after stemming ({@link unifyArabicLetters}): the
+ * Arabic stemmer reads teh marbuta and alef maksura as endings.
  */
 export function normalizeWord(word: string): string {
   if (ASCII_RE.test(word)) return word;
   let w = word.normalize('NFKC').replace(INVISIBLE_RE, '');
   if (ARABIC_SCRIPT_RE.test(w)) {
-    w = w
-      .replace(ARABIC_MARKS_RE, '')
-      .replace(ARABIC_LETTERS_RE, (c) => ARABIC_LETTERS[c] ?? c)
-      .replace(NATIVE_DIGITS_RE, (d) => String(d.charCodeAt(0) & 0xf));
+    w = w.replace(ARABIC_MARKS_RE, '').replace(NATIVE_DIGITS_RE, (d) => String(d.charCodeAt(0) & 0xf));
   }
   return w;
 }
+
+/**
+ * Arabic-script letter variants unified: hamza forms of alef to bare alef, alef maksura and
+ * Persian/Urdu yeh to Arabic yeh, keheh to Arabic kaf, teh marbuta to heh.
+ */
+export function unifyArabicLetters(word: string): string {
+  return ARABIC_SCRIPT_RE.test(word) ? word.replace(ARABIC_LETTERS_RE, (c) => ARABIC_LETTERS[c] ?? c) : word;
+}
+
+/**
+ * The article and the clitics before it that the Snowball stemmer leaves on short words (`الحق`:
+ * it keeps at least three letters), stripped when two letters remain, as Lucene's light Arabic
+ * stemmer does: so `حق` finds `الحق` and `للحق`.
+ */
+const ARABIC_ARTICLE_RE = /^(?:وال|بال|كال|فال|لل|ال)(?=[؀-ۿ]{2})/;
 
 const LATIN_MARKS_RE = /(\p{Script=Latin})\p{M}+/gu;
 const SPECIAL_LATIN: Readonly<Record<string, string>> = {
@@ -101,7 +114,7 @@ const caches = new Map<string, Map<string, string | null>>();
  */
 export function analyzeWord(word: string, language: string): string | null {
   const primary = primaryLanguage(language);
-  if (primary === 'en') return processTerm(normalizeWord(word));
+  if (primary === 'en') return processTerm(unifyArabicLetters(normalizeWord(word)));
   let cache = caches.get(primary);
   if (!cache) caches.set(primary, (cache = new Map<string, string | null>()));
   const cached = cache.get(word);
@@ -122,8 +135,10 @@ export function analyzeUncached(word: string, primary: string): string | null {
   if (w.includes("'") || w.includes('’')) w = w.replace(APOSTROPHES_RE, '');
   if (w.length < 2 && !DIGIT_RE.test(w) && !IDEOGRAPH_RE.test(w)) return null;
   const stemmer = DIGIT_RE.test(w) ? null : stemmerFor(primary);
-  const stemmed = stemmer ? stemmer(w) : w;
-  return foldLatin(stemmed.length > 0 ? stemmed : w);
+  let stemmed = stemmer ? stemmer(w) : w;
+  if (stemmed.length === 0) stemmed = w;
+  if (primary === 'ar') stemmed = stemmed.replace(ARABIC_ARTICLE_RE, '');
+  return foldLatin(unifyArabicLetters(stemmed));
 }
 
 /** The index terms of a text in `language`, in order (words that are not searched left out). */
