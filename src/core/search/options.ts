@@ -74,6 +74,7 @@ export const OPTIONS_HASH: string = hashString(
       stem,
       processTermUncached,
       normalizeWord,
+      unifyArabicLetters,
       foldLatin,
       analyzeUncached,
     ].map((f) => f.toString()),

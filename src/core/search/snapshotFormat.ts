@@ -142,7 +142,8 @@ export const isRecordMeta = (v: unknown): v is RecordMeta =>
   typeof v.contentHash === 'string' &&
   Array.isArray(v.contacts) &&
   (v.country === null || typeof v.country === 'string') &&
-  (v.project === null || isObject(v.project));
+  (v.project === null || isObject(v.project)) &&
+  (v.language === undefined || typeof v.language === 'string');
 
 /** Whether a parsed value is a mentions object (id → people named in the text). */
 export function isMentions(v: unknown): v is Record<string, readonly Mention[]> {
