@@ -265,10 +265,12 @@ export class SourceFetcher {
     const counts = { new: 0, updated: 0, unchanged: 0 };
     const rejected: string[] = [];
     const changed: DocumentRecord[] = [];
-    // Loaded (once per process) only when an item does not declare its language.
-    const detectLanguage = items.some((item) => !item.language) ? await loadLanguageDetector() : null;
+    // Loaded (once per process) only when neither the source nor an item declares the language.
+    const configuredLanguage = source.language ?? null;
+    const isUndeclared = configuredLanguage === null && items.some((item) => !item.language);
+    const detectLanguage = isUndeclared ? await loadLanguageDetector() : null;
     for (const item of items) {
-      const converted = itemToRecord(item, { detectLanguage });
+      const converted = itemToRecord(item, { detectLanguage, configuredLanguage });
       if (!converted.ok) {
         rejected.push(`${item.url ?? item.guid ?? item.title}: ${converted.error}`);
         continue;
