@@ -129,6 +129,11 @@ describe('cli search', () => {
       'search: --sort must be relevance or newest; got "oldest".\nRun with --help for usage.\n',
     ],
     [
+      ['search', 'china', '--lang', 'French'],
+      2,
+      'search: --lang must be a language tag such as fr, ar or fa-AF; got "French".\nRun with --help for usage.\n',
+    ],
+    [
       ['search', 'china', '--since', 'last week'],
       2,
       'search: --since: "since" must be a day (YYYY-MM-DD) or a time back such as 24h, 7d or 2w; got "last week".\nRun with --help for usage.\n',
@@ -142,6 +147,15 @@ describe('cli search', () => {
     const { code, stderr } = await cli(...argv);
     expect(code).toBe(exit);
     expect(stderr).toBe(message);
+  });
+
+  it('keeps only documents in the language asked for with --lang (the shipped pages are English)', async () => {
+    const english = JSON.parse((await cli('search', 'china', '--lang', 'en', '--json')).stdout) as SearchJson;
+    expect(english.total).toBeGreaterThan(0);
+    expect(english.results.every((r) => (r as { language?: string }).language === 'en')).toBe(true);
+    const french = await cli('search', 'china', '--lang', 'fr', '--json');
+    expect(french.code).toBe(1);
+    expect(JSON.parse(french.stdout)).toMatchObject({ total: 0, results: [] });
   });
 
   it('keeps only dated documents with --since (the shipped pages have no publication date)', async () => {
