@@ -113,8 +113,15 @@ const caches = new Map<string, Map<string, string | null>>();
  * null for a word that is not searched (English stop words, single letters).
  */
 export function analyzeWord(word: string, language: string): string | null {
-  const primary = primaryLanguage(language);
-  if (primary === 'en') return processTerm(unifyArabicLetters(normalizeWord(word)));
+  return analyzeIn(word, primaryLanguage(language));
+}
+
+/** {@link analyzeWord} for a primary subtag already taken from the tag. */
+function analyzeIn(word: string, primary: string): string | null {
+  if (primary === 'en') {
+    // Most words are ASCII: our English analysis, memoized, as before languages.
+    return ASCII_RE.test(word) ? processTerm(word) : processTerm(unifyArabicLetters(normalizeWord(word)));
+  }
   let cache = caches.get(primary);
   if (!cache) caches.set(primary, (cache = new Map<string, string | null>()));
   const cached = cache.get(word);
@@ -143,9 +150,10 @@ export function analyzeUncached(word: string, primary: string): string | null {
 
 /** The index terms of a text in `language`, in order (words that are not searched left out). */
 export function analyzeText(text: string, language: string): string[] {
+  const primary = primaryLanguage(language);
   const out: string[] = [];
   for (const word of tokenize(text)) {
-    const term = analyzeWord(word, language);
+    const term = analyzeIn(word, primary);
     if (term) out.push(term);
   }
   return out;
@@ -156,7 +164,8 @@ export function analyzedSpans(
   text: string,
   language: string,
 ): Array<WordSpan & { readonly term: string | null }> {
-  return wordSpans(text).map((span) => ({ ...span, term: analyzeWord(span.word, language) }));
+  const primary = primaryLanguage(language);
+  return wordSpans(text).map((span) => ({ ...span, term: analyzeIn(span.word, primary) }));
 }
 
 /**
