@@ -56,7 +56,17 @@ export function stemmerFor(language: string): Stemmer | null {
   if (cached) return cached;
   const entry = ENTRY_POINTS[language];
   if (entry === undefined) return null;
-  const module = require(`@orama/stemmers/${entry}`) as { stemmer: Stemmer };
-  loaded.set(language, module.stemmer);
-  return module.stemmer;
+  const { stemmer } = require(`@orama/stemmers/${entry}`) as { stemmer: Stemmer };
+  // Some of the package's stemmers throw on some words (the Bulgarian one writes into the string it
+  // was given: `надарени` throws in strict mode). Such a word stays unstemmed, the same way at
+  // index and at query time, rather than stopping the indexing of everything.
+  const safe: Stemmer = (word) => {
+    try {
+      return stemmer(word);
+    } catch {
+      return word;
+    }
+  };
+  loaded.set(language, safe);
+  return safe;
 }

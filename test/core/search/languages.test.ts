@@ -6,7 +6,8 @@ import { createLibrary, type Library } from '../../../src/core/library.js';
 import type { DocumentRecord } from '../../../src/core/record.js';
 import { itemToRecord } from '../../../src/core/sources/itemRecord.js';
 import type { SourceItem } from '../../../src/core/sources/sourceItem.js';
-import { analyzeWord } from '../../../src/core/text/analysis.js';
+import { analyzeText, analyzeWord } from '../../../src/core/text/analysis.js';
+import { STEMMED_LANGUAGES } from '../../../src/core/text/stemmers.js';
 import { looksEnglish } from '../../../src/core/text/detect.js';
 import { loadLanguageDetector } from '../../../src/core/text/languageDetector.js';
 import type { LanguageDetector } from '../../../src/core/text/detect.js';
@@ -81,6 +82,18 @@ beforeAll(async () => {
 }, 30_000);
 
 describe('languages', () => {
+  describe('stemmers', () => {
+    it.each(STEMMED_LANGUAGES.filter((l) => readSentences().has(l)))(
+      'analyses the %s samples without throwing, each word to a term',
+      (language) => {
+        const entry = readSentences().get(language)!;
+        for (const sentence of [...entry.udhr, ...entry.wikipedia]) {
+          expect(analyzeText(sentence, language).length).toBeGreaterThan(0);
+        }
+      },
+    );
+  });
+
   describe('analyzeWord', () => {
     it.each([
       ['گیاه‌شناسی', 'گیاهشناسی', 'fa', 'zero-width non-joiner removed'],
