@@ -195,7 +195,10 @@ export class QueryEngine {
         exactElsewhere,
       );
       let acc = main;
-      for (const group of [q.alternatives ?? [], q.stems]) {
+      // An index in many languages gives a word many forms, most of them in no document: each
+      // spec scored costs an array over every document, so only the forms indexed are scored.
+      const alternatives = (q.alternatives ?? []).filter((spec) => reader.isIndexed(spec.term));
+      for (const group of [alternatives, q.stems]) {
         let or: Scored | null = null;
         for (const spec of group) {
           const scored = this.runSpec(spec, bitOf(spec.term), masks, allowed, candidates, derived);

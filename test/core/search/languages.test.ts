@@ -8,6 +8,7 @@ import { itemToRecord } from '../../../src/core/sources/itemRecord.js';
 import type { SourceItem } from '../../../src/core/sources/sourceItem.js';
 import { analyzeText, analyzeWord } from '../../../src/core/text/analysis.js';
 import { STEMMED_LANGUAGES } from '../../../src/core/text/stemmers.js';
+import { fuzzyMatches } from '../../../src/core/search/sortedTerms.js';
 import { looksEnglish } from '../../../src/core/text/detect.js';
 import { loadLanguageDetector } from '../../../src/core/text/languageDetector.js';
 import type { LanguageDetector } from '../../../src/core/text/detect.js';
@@ -92,6 +93,23 @@ describe('languages', () => {
         }
       },
     );
+  });
+
+  describe('fuzzyMatches', () => {
+    it('walks only the query’s script: a typo stays in its script, other scripts’ terms are not visited', () => {
+      const terms = ['beijing', 'beijinh', 'мир', 'мира', 'حق', '自由', '由和'].sort();
+      const found = (query: string, distance: number) =>
+        fuzzyMatches(terms, query, distance).map(([at, d]) => [terms[at], d]);
+      expect(found('beijinx', 1)).toEqual([
+        ['beijing', 1],
+        ['beijinh', 1],
+      ]);
+      expect(found('миры', 1)).toEqual([
+        ['мир', 1],
+        ['мира', 1],
+      ]);
+      expect(found('自田', 1)).toEqual([['自由', 1]]);
+    });
   });
 
   describe('analyzeWord', () => {
