@@ -1,4 +1,4 @@
-import { analyzeWord } from '../text/analysis.js';
+import { wordAnalyzer } from '../text/analysis.js';
 import { primaryLanguage } from '../text/language.js';
 import { fold, wordSpans, type WordSpan } from './terms.js';
 
@@ -36,8 +36,9 @@ export function highlightRanges(
   language = 'en',
 ): HighlightRange[] {
   const ranges: Array<[number, number]> = [];
+  const analyze = wordAnalyzer(language);
   for (const span of spans) {
-    const term = analyzeWord(span.word, language);
+    const term = analyze(span.word);
     if (term === null || !matched.has(term)) continue;
     const last = ranges.at(-1);
     if (last && span.start + offset < last[1]) last[1] = Math.max(last[1], span.end + offset);
@@ -87,6 +88,7 @@ export function buildSnippet(
   const exact = options.exact ?? matched;
   const language = options.language ?? 'en';
   const mayMatch = sentenceFilter(matched, language);
+  const analyze = wordAnalyzer(language);
   let best: { text: string; spans: WordSpan[] | null; first: number } | undefined;
   let bestScore = -1;
   for (const sentence of [...sentences(paragraphs), ...(options.extra ?? [])]) {
@@ -99,7 +101,7 @@ export function buildSnippet(
       const distinct = new Set<string>();
       let hits = 0;
       spans.forEach((span, i) => {
-        const term = analyzeWord(span.word, language);
+        const term = analyze(span.word);
         if (term !== null && matched.has(term)) {
           distinct.add(term);
           hits++;

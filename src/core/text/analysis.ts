@@ -116,6 +116,12 @@ export function analyzeWord(word: string, language: string): string | null {
   return analyzeIn(word, primaryLanguage(language));
 }
 
+/** {@link analyzeWord} bound to one language, for the many words of one document. */
+export function wordAnalyzer(language: string): (word: string) => string | null {
+  const primary = primaryLanguage(language);
+  return (word) => analyzeIn(word, primary);
+}
+
 /** {@link analyzeWord} for a primary subtag already taken from the tag. */
 function analyzeIn(word: string, primary: string): string | null {
   if (primary === 'en') {
