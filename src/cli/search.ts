@@ -1,5 +1,6 @@
 import { DocumentKindSchema } from '../core/record.js';
 import { parseSince, type SearchPage } from '../core/library.js';
+import { canonicalLanguage } from '../core/text/language.js';
 import { parseCliArgs, UsageError, type CliCommand } from './command.js';
 import { libraryFor } from './openLibrary.js';
 import { json } from './output.js';
@@ -13,6 +14,8 @@ forgive a typo); when no document has them all, documents with some of them are 
 Options:
   --kind article|project   only this kind of document
   --country C              only this dateline country / member state
+  --lang L                 only documents in this language (BCP 47: fr also matches fr-CA, fa-AF
+                           only fa-AF), the query analysed in it alone
   --year N                 only projects of this year
   --status S               only projects with this status (e.g. Completed)
   --region R               only projects whose region contains R (e.g. asia)
@@ -21,7 +24,7 @@ Options:
   --sort relevance|newest  best match first (default), or newest publication first (undated last)
   --page N                 page of results (10 per page, default 1)
   --json                   print {"query", "total", "page", "pages", "results": [{"id", "kind",
-                           "title", "country", "score", "snippet", "snippetText", "highlights",
+                           "title", "country", "language", "score", "snippet", "snippetText", "highlights",
                            and for fetched documents "url", "publishedAt", "sourceId"}],
                            "matchedAll", "suggestions", "note"}; "snippet" is Discord markdown
                            (matched words in **bold**), "snippetText" the same sentence as plain
@@ -68,7 +71,7 @@ function render(page: SearchPage): string {
       lines.push(
         '',
         `${n}. ${hit.title}`,
-        `   ${hit.id} · ${hit.kind}${hit.country ? ` · ${hit.country}` : ''} · score ${hit.score}`,
+        `   ${hit.id} · ${hit.kind}${hit.country ? ` · ${hit.country}` : ''} · ${hit.language} · score ${hit.score}`,
       );
       if (hit.snippet.text) lines.push(`   ${hit.snippet.text}`);
     });
@@ -84,6 +87,7 @@ export const searchCommand: CliCommand = {
     const { values, positionals } = parseCliArgs(argv, {
       kind: { type: 'string' },
       country: { type: 'string' },
+      lang: { type: 'string' },
       year: { type: 'string' },
       status: { type: 'string' },
       region: { type: 'string' },
@@ -108,12 +112,20 @@ export const searchCommand: CliCommand = {
       if (!parsed.ok) throw new UsageError(`--since: ${parsed.error}`);
       since = parsed.value;
     }
+    let language: string | undefined;
+    if (values.lang !== undefined) {
+      language = canonicalLanguage(values.lang) ?? undefined;
+      if (language === undefined) {
+        throw new UsageError(`--lang must be a language tag such as fr, ar or fa-AF; got "${values.lang}".`);
+      }
+    }
     const page = positiveInt('page', values.page) ?? 1;
     const year = positiveInt('year', values.year);
     const library = await libraryFor(io);
     const result = library.search(positionals.join(' '), {
       kind,
       country: values.country,
+      language,
       year,
       status: values.status,
       region: values.region,

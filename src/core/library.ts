@@ -43,7 +43,7 @@ import { extractMentions, type Mention } from './contacts/mentions.js';
 import { toVCard } from './contacts/vcard.js';
 import { err, ok, UserError, type Result } from './errors.js';
 import { ProjectCatalog, type ProjectListOptions, type ProjectMeta, type ProjectRecord } from './projects.js';
-import { metaOf, withParagraphs, type DocumentRecord, type RecordMeta } from './record.js';
+import { languageOf, metaOf, withParagraphs, type DocumentRecord, type RecordMeta } from './record.js';
 import { PrefixIndex, type Suggestion } from './search/autocomplete.js';
 import { truncate } from './truncate.js';
 import { runSteps } from './steps.js';
@@ -204,7 +204,8 @@ export class Library {
       const found = mentions ?? extractMentions(paragraphs ?? this.record(meta.id)!.paragraphs);
       if (found.length > 0) this.mentions.set(meta.id, found);
       this.addLookups(meta);
-      if (!loaded) {
+      if (loaded) this.index.noteLanguage(languageOf(meta));
+      else {
         // One at a time, frozen every few thousand: a flat copy of every text at once, or one big
         // MiniSearch index, would multiply peak memory on big corpora.
         this.index.add(toIndexedDocument(this.record(meta.id)!, found));
@@ -288,6 +289,11 @@ export class Library {
    */
   compactSteps(): Generator<void, void> {
     return this.index.compactSteps();
+  }
+
+  /** The language tags of the documents held, sorted (see {@link SearchIndex.languages}). */
+  get languages(): string[] {
+    return this.index.languages;
   }
 
   /** See {@link SearchIndex.search}. */

@@ -56,8 +56,22 @@ export const DocumentRecordSchema = z.object({
   publishedAt: z.iso.datetime({ offset: true }).nullable().optional(),
   /** Fetched documents only: the id of the source in sources.json. */
   sourceId: z.string().min(1).optional(),
+  /**
+   * BCP 47 tag of the text's language (`fr`, `fa-AF`), `und` when it could not be told: declared by
+   * the source or the publisher, else detected. Records stored before languages have none: they
+   * were all English (see {@link languageOf}).
+   */
+  language: z.string().min(2).optional(),
 });
 export type DocumentRecord = z.infer<typeof DocumentRecordSchema>;
+
+/**
+ * A record's language. Records written before languages existed carry none; every source then
+ * was English, so that is what they are.
+ */
+export function languageOf(record: { readonly language?: string | undefined }): string {
+  return record.language ?? 'en';
+}
 
 /** A record without its text: what the library keeps in memory for every document. */
 export type RecordMeta = Omit<DocumentRecord, 'paragraphs'>;

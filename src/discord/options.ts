@@ -2,7 +2,7 @@ import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'disco
 import { UserError } from '../core/errors.js';
 import { escapeText } from './format/text.js';
 import { DISCORD_LIMITS as L } from './limits.js';
-import { truncate } from '../core/truncate.js';
+import { truncate, truncateGraphemes } from '../core/truncate.js';
 import type { Suggestion as Choice } from '../core/library.js';
 
 /** Longest text accepted in a query-like option (Discord also enforces it as max_length). */
@@ -77,7 +77,7 @@ export async function respondChoices(
     choices
       .filter((c) => c.value.length > 0 && c.value.length <= L.choiceValue)
       .slice(0, L.autocompleteChoices)
-      .map((c) => ({ name: truncate(c.name, L.choiceName) || c.value, value: c.value })),
+      .map((c) => ({ name: truncateGraphemes(c.name, L.choiceName) || c.value, value: c.value })),
   );
 }
 

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from '../core/parse/parseDocument.js';
+import { decideLanguage, languageSample, type LanguageDetector } from '../core/text/detect.js';
+import { loadLanguageDetector } from '../core/text/languageDetector.js';
 import { learnSiteNavigation } from '../core/parse/siteNavigation.js';
 import { decodePage } from '../core/parse/pageText.js';
 import type { DocumentRecord } from '../core/record.js';
@@ -106,6 +108,14 @@ export async function parseFiles(
   const seen = new Map<string, string>();
   // Parsing is synchronous (about a millisecond a page): a running bot keeps answering in between.
   const pause = timeSlicer();
+  // Pages whose text is not plainly English are noted while parsing and their language detected
+  // after, with the detector loaded then: an English corpus never loads it.
+  const undetected: number[] = [];
+  let isUndetected = false;
+  const noteUndetected: LanguageDetector = () => {
+    isUndetected = true;
+    return { language: '', reliable: false };
+  };
   for (const page of pages) {
     await pause();
     const display = displayPath(page.file, dataDir);
@@ -117,17 +127,32 @@ export async function parseFiles(
     }
     const parsed = parseDocument(
       { id, source: display, text: page.text, contentHash: hashBytes(page.bytes) },
-      { navigation },
+      { navigation, detectLanguage: noteUndetected },
     );
     if (parsed.ok) {
       seen.set(id, display);
+      if (isUndetected) undetected.push(documents.length);
       documents.push(parsed.value);
     } else {
       errors.push({ file: display, reason: parsed.error });
     }
+    isUndetected = false;
   }
+  if (undetected.length > 0) await detectLanguages(documents, undetected);
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { documents, errors, navigation };
+}
+
+/** Sets the language of the records at `positions` from their text (raw/ pages: English unless detected). */
+async function detectLanguages(documents: DocumentRecord[], positions: readonly number[]): Promise<void> {
+  const detector = await loadLanguageDetector();
+  const pause = timeSlicer();
+  for (const at of positions) {
+    await pause();
+    const record = documents[at]!;
+    const sample = languageSample(record.title, record.paragraphs);
+    documents[at] = { ...record, language: decideLanguage({ sample, detector, fallback: 'en' }) };
+  }
 }
 
 /** sha256 of a file's bytes, hex: the record's `contentHash`. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DocumentRecord } from '../core/record.js';
 import { isPermanentFailure, recordFailure, recordSuccess } from '../core/sources/fetchPolicy.js';
 import { itemEntryKey, itemToRecord } from '../core/sources/itemRecord.js';
+import { loadLanguageDetector } from '../core/text/languageDetector.js';
 import { findNearDuplicate, fingerprintText, type TextFingerprint } from '../core/sources/nearDuplicate.js';
 import { decideNews } from '../core/sources/newsPolicy.js';
 import { MAX_PAGE_ATTEMPTS, isRetryDue, pageFailed, type PageRetry } from '../core/sources/pageRetries.js';
@@ -320,8 +321,12 @@ export class SourceFetcher {
     const counts = { new: 0, updated: 0, unchanged: 0 };
     const rejected: string[] = [];
     const changed: DocumentRecord[] = [];
+    // Loaded (once per process) only when neither the source nor an item declares the language.
+    const configuredLanguage = source.language ?? null;
+    const isUndeclared = configuredLanguage === null && items.some((item) => !item.language);
+    const detectLanguage = isUndeclared ? await loadLanguageDetector() : null;
     for (const item of items) {
-      const converted = itemToRecord(item);
+      const converted = itemToRecord(item, { detectLanguage, configuredLanguage });
       if (!converted.ok) {
         rejected.push(`${item.url ?? item.guid ?? item.title}: ${converted.error}`);
         continue;

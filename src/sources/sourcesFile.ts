@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MAX_SOURCE_ID_LENGTH } from '../core/sources/itemRecord.js';
+import { canonicalLanguage } from '../core/text/language.js';
 
 /** Sources are fetched at most this often, whatever sources.json says. */
 export const MIN_EVERY_MINUTES = 5;
@@ -26,6 +27,12 @@ const common = {
   maxItems: count(1, 500).default(50),
   maxAgeDays: count(1, 3650).default(7),
   fullText: z.boolean({ error: 'must be true or false' }).optional(),
+  /** The language of every item (BCP 47, e.g. "fr", "fa-AF"): wins over what pages declare or detection. */
+  language: z
+    .string({ error: 'must be a language tag such as "fr", "ar" or "fa-AF"' })
+    .refine((tag) => canonicalLanguage(tag) !== null, 'must be a language tag such as "fr", "ar" or "fa-AF"')
+    .transform((tag) => canonicalLanguage(tag)!)
+    .optional(),
 };
 
 const FeedSourceSchema = z.strictObject({

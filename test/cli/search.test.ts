@@ -35,6 +35,7 @@ describe('cli search', () => {
       'kind',
       'title',
       'country',
+      'language',
       'score',
       'snippet',
       'snippetText',
@@ -46,6 +47,7 @@ describe('cli search', () => {
       id: '002_6920415c55e1d6e5',
       kind: 'article',
       country: null,
+      language: 'en',
       // As documented: matched words in **bold**; plus the plain sentence and the ranges.
       snippet:
         'IOM and China today signed an **agreement** on the establishment of a **liaison** **office** in the Chinese capital, **Beijing**.',
@@ -86,7 +88,7 @@ describe('cli search', () => {
       '',
       '1. Supporting China’s Engagement in the Global Migration Debate',
     ]);
-    expect(lines[3]).toMatch(/^ {3}004_b8327546129996ab · project · China · score [\d.]+$/);
+    expect(lines[3]).toMatch(/^ {3}004_b8327546129996ab · project · China · en · score [\d.]+$/);
     expect(lines[4]).toBe(
       '   Prima ID CN10P0002 · Projects ID PO.0105 · Completed · Asia and Oceania · China',
     );
@@ -127,6 +129,11 @@ describe('cli search', () => {
       'search: --sort must be relevance or newest; got "oldest".\nRun with --help for usage.\n',
     ],
     [
+      ['search', 'china', '--lang', 'French'],
+      2,
+      'search: --lang must be a language tag such as fr, ar or fa-AF; got "French".\nRun with --help for usage.\n',
+    ],
+    [
       ['search', 'china', '--since', 'last week'],
       2,
       'search: --since: "since" must be a day (YYYY-MM-DD) or a time back such as 24h, 7d or 2w; got "last week".\nRun with --help for usage.\n',
@@ -140,6 +147,15 @@ describe('cli search', () => {
     const { code, stderr } = await cli(...argv);
     expect(code).toBe(exit);
     expect(stderr).toBe(message);
+  });
+
+  it('keeps only documents in the language asked for with --lang (the shipped pages are English)', async () => {
+    const english = JSON.parse((await cli('search', 'china', '--lang', 'en', '--json')).stdout) as SearchJson;
+    expect(english.total).toBeGreaterThan(0);
+    expect(english.results.every((r) => (r as { language?: string }).language === 'en')).toBe(true);
+    const french = await cli('search', 'china', '--lang', 'fr', '--json');
+    expect(french.code).toBe(1);
+    expect(JSON.parse(french.stdout)).toMatchObject({ total: 0, results: [] });
   });
 
   it('keeps only dated documents with --since (the shipped pages have no publication date)', async () => {

@@ -55,6 +55,7 @@ describe('Library', () => {
         kind: 'article',
         title: 'Agreement with China Paves Way for IOM Presence in Beijing',
         country: null,
+        language: 'en',
         score: expect.any(Number) as number,
         snippet: {
           text: 'IOM and China today signed an agreement on the establishment of a liaison office in the Chinese capital, Beijing.',

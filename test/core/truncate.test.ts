@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ELLIPSIS, truncate } from '../../src/core/truncate.js';
+import { ELLIPSIS, truncate, truncateGraphemes } from '../../src/core/truncate.js';
 
 describe('truncate', () => {
   it.each([
@@ -22,6 +22,24 @@ describe('truncate', () => {
 
   it('never leaves a dangling escape before the ellipsis', () => {
     expect(truncate('abc\\*def', 5)).toBe('abc…');
+  });
+
+  it('never cuts inside a grapheme cluster (a letter and its marks, an emoji sequence)', () => {
+    // Arabic with harakat (UDHR article 1): a cut after a letter would drop its vowel mark.
+    const arabic = 'يولد جميع الناس أحرارًا متساوين';
+    for (let max = 2; max < arabic.length; max++) {
+      const cut = truncate(arabic, max).replace(ELLIPSIS, '');
+      expect(arabic.startsWith(cut)).toBe(true);
+      expect(/\p{M}/u.test(arabic[cut.length] ?? '')).toBe(false);
+    }
+    expect(truncate('ab👩‍👩‍👧cd', 6)).toBe('ab…');
+  });
+
+  it('counts grapheme clusters for truncateGraphemes (autocomplete choice names)', () => {
+    const flags = '🇫🇷'.repeat(100);
+    expect(truncateGraphemes(flags, 100)).toBe(flags);
+    expect(truncateGraphemes(`${flags}x`, 100)).toBe(`${'🇫🇷'.repeat(99)}${ELLIPSIS}`);
+    expect(truncateGraphemes('short', 100)).toBe('short');
   });
 
   it('never splits a surrogate pair', () => {

@@ -35,6 +35,31 @@ describe('loadCorpus', () => {
       expect(first?.contentHash).toBe(hashBytes(readFileSync(path.join(raw, '000_1e0d9a2d3cac57c3.txt'))));
     });
 
+    it('gives raw/ pages English, unless the text is detected as another language (real UDHR text)', async () => {
+      const { dir, raw } = dataDir(true);
+      const udhr = (language: string) =>
+        readFileSync(path.join(import.meta.dirname, '../fixtures/languages/sentences.txt'), 'utf8')
+          .split('\n')
+          .filter((line) => line.startsWith(`${language}:`))
+          .slice(0, 5)
+          .map((line) => line.slice(3));
+      for (const language of ['fr', 'ar']) {
+        const [title, ...body] = udhr(language);
+        writeFileSync(path.join(raw, `200_${language}.txt`), page(title!, ...body));
+      }
+      const { documents, errors } = await loadCorpus(dir);
+      expect(errors).toEqual([]);
+      expect(documents.map((d) => [d.id, d.language])).toEqual([
+        ['000_1e0d9a2d3cac57c3', 'en'],
+        ['001_8879b2f42bfd0150', 'en'],
+        ['002_6920415c55e1d6e5', 'en'],
+        ['003_bfb7b29f8f6badf6', 'en'],
+        ['004_b8327546129996ab', 'en'],
+        ['200_ar', 'ar'],
+        ['200_fr', 'fr'],
+      ]);
+    });
+
     it('reports every bad file with its reason and still parses the others', async () => {
       const { dir, raw } = dataDir(true);
       writeFileSync(path.join(raw, '100_empty.txt'), '');

@@ -276,18 +276,22 @@ describe('ingest/openCorpus', () => {
       ]);
     });
 
-    it('rebuilds with a warning from a snapshot of the previous format (version 1)', async () => {
-      const data = corpusDir();
-      writeFileSync(
-        snapshotPath(data.dir),
-        JSON.stringify({ format: 'migration-news-bot/index-snapshot', version: 1, index: {}, mentions: {} }),
-      );
-      const opened = await open(data.dir);
-      expect(opened.source).toBe('rebuilt');
-      expect(opened.warnings).toEqual([
-        `index snapshot ${snapshotPath(data.dir)}: stale: snapshot format version 1, this program writes 3; rebuilding the index`,
-      ]);
-    });
+    it.each([1, 3])(
+      'rebuilds once, with a warning, from a snapshot of a previous format (version %i; 3: records without language)',
+      async (version) => {
+        const data = corpusDir();
+        writeFileSync(
+          snapshotPath(data.dir),
+          JSON.stringify({ format: 'migration-news-bot/index-snapshot', version, index: {}, mentions: {} }),
+        );
+        const opened = await open(data.dir);
+        expect(opened.source).toBe('rebuilt');
+        expect(opened.warnings).toEqual([
+          `index snapshot ${snapshotPath(data.dir)}: stale: snapshot format version ${version}, this program writes 4; rebuilding the index`,
+        ]);
+        expect((await open(data.dir)).source).toBe('snapshot');
+      },
+    );
 
     /** The snapshot's bytes with `fill` written over part of a section. */
     const overwrite = (name: string, at: (length: number) => number, fill: string) => (bytes: Buffer) => {

@@ -77,6 +77,32 @@ describe('feed connector', () => {
       expect(record.ok && record.value.country).toBe('Greece');
     });
 
+    it('reads the declared language: the item’s dc:language, else the channel’s <language>; Atom xml:lang; JSON Feed language', () => {
+      const rss = `<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+        <title>T</title><link>https://x.org/</link><description>d</description><language>fr-FR</language>
+        <item><title>a</title><link>https://x.org/a</link></item>
+        <item><title>b</title><link>https://x.org/b</link><dc:language>es</dc:language></item>
+        </channel></rss>`;
+      const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar"><title>T</title><id>x</id>
+        <updated>2026-01-01T00:00:00Z</updated>
+        <entry><title>a</title><id>1</id><updated>2026-01-01T00:00:00Z</updated><link href="https://x.org/1"/></entry>
+        <entry xml:lang="fa-AF"><title>b</title><id>2</id><updated>2026-01-01T00:00:00Z</updated><link href="https://x.org/2"/></entry>
+        </feed>`;
+      const json = JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'T',
+        language: 'ps',
+        items: [{ id: '1', url: 'https://x.org/1', title: 'a', content_text: 'x' }],
+      });
+      const languages = (text: string) => {
+        const parsed = parseFeedItems(text, 's', 'https://x.org/feed');
+        return parsed.ok ? parsed.value.map((i) => i.language) : parsed.error;
+      };
+      expect(languages(rss)).toEqual(['fr-FR', 'es']);
+      expect(languages(atom)).toEqual(['ar', 'fa-AF']);
+      expect(languages(json)).toEqual(['ps']);
+    });
+
     it('reports malformed XML and non-feeds as a clear error, never a crash', () => {
       const bad = parseFeedItems(webFixture('malformed.xml'), 'test', 'https://x.org/');
       expect(bad.ok).toBe(false);
@@ -145,6 +171,23 @@ describe('readArticlePage', () => {
 });
 
 describe('articlePage', () => {
+  it('reads the language an article page declares: <html lang>, else og:locale', () => {
+    const body = `<article><h1>T</h1><p>${'Texte de l’article en français. '.repeat(20)}</p></article>`;
+    const withLang = extractArticle(
+      `<html lang="fr"><head><title>T</title></head><body>${body}</body></html>`,
+      'https://x.org/a',
+    );
+    const withLocale = extractArticle(
+      `<html><head><meta property="og:locale" content="fr_FR"><title>T</title></head><body>${body}</body></html>`,
+      'https://x.org/a',
+    );
+    const without = extractArticle(
+      `<html><head><title>T</title></head><body>${body}</body></html>`,
+      'https://x.org/a',
+    );
+    expect([withLang?.language, withLocale?.language, without?.language]).toEqual(['fr', 'fr_FR', null]);
+  });
+
   it('extracts the article and its contact block, without script, style, iframe or template text', () => {
     const html = webFixture('iom-press-release.html');
     const article = extractArticle(html, 'https://example.org/a');
@@ -176,6 +219,20 @@ describe('reliefweb connector', () => {
     limit: 20,
     filter: { 'source.shortname': 'IOM' },
   } as const;
+
+  it('reads a report’s language field (the first listed)', () => {
+    const answer = JSON.stringify({
+      data: [
+        {
+          id: 1,
+          fields: { title: 'Rapport', body: 'Texte', language: [{ id: 268, name: 'French', code: 'fr' }] },
+        },
+        { id: 2, fields: { title: 'Report', body: 'Text' } },
+      ],
+    });
+    const parsed = parseReliefWebAnswer(answer, 'rw');
+    expect(parsed.ok && parsed.value.items.map((i) => i.language)).toEqual(['fr', null]);
+  });
 
   it('builds the POST: appname in the query, filter, fields, sort, limit, offset', () => {
     const request = reliefwebRequest(source, 20, '2025-06-01T00:00:00.000Z');

@@ -93,6 +93,18 @@ describe('sourcesFile', () => {
       ]);
     });
 
+    it('reads a source language as a canonical BCP 47 tag and refuses what is not one', () => {
+      const { sources } = parseSourcesFile({
+        sources: [{ id: 'infomigrants-prs', type: 'feed', url: 'https://x.org/rss', language: 'FA_af' }],
+      });
+      expect(sources[0]?.language).toBe('fa-AF');
+      expect(() =>
+        parseSourcesFile({
+          sources: [{ id: 'x', type: 'feed', url: 'https://x.org/rss', language: 'French' }],
+        }),
+      ).toThrow('sources[0] "x": language must be a language tag such as "fr", "ar" or "fa-AF"');
+    });
+
     it('refuses a file without a sources list', () => {
       expect(() => parseSourcesFile([])).toThrow(/must be an object \{ "sources": \[ \.\.\. \] \}/);
     });

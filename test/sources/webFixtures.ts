@@ -16,4 +16,5 @@ export const RELIEFWEB_FIELDS_ASKED = [
   'source.shortname',
   'primary_country.name',
   'country.name',
+  'language.code',
 ];

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../errors.js';
 import { DocumentRecordSchema, type DocumentRecord } from '../record.js';
+import { decideLanguage, languageSample, type LanguageDetector } from '../text/detect.js';
 import { findContactBlock, parseContactBlock } from './contactBlock.js';
 import { hasDateline, splitDateline } from './dateline.js';
 import { reflowParagraphs } from './paragraphs.js';
@@ -24,6 +25,16 @@ export interface ParseOptions {
    * tried too, and whichever strips more wins, so a page parses the same alone or in its corpus.
    */
   readonly navigation?: readonly string[];
+  /**
+   * Detects the page's language when its text is not plainly English (see `decideLanguage`);
+   * without one, or when the detector cannot tell, a page is English (`fallbackLanguage`).
+   */
+  readonly detectLanguage?: LanguageDetector | null;
+  /** The language when the text cannot tell; default `en` (the pages in raw/). */
+  readonly fallbackLanguage?: string;
+  /** Declared languages (the source's configured one, then the publisher's), which win over detection. */
+  readonly configuredLanguage?: string | null;
+  readonly declaredLanguage?: string | null;
 }
 
 /** Titles are short; a longer first line is a paragraph and the page has no title. */
@@ -91,6 +102,13 @@ export function parseDocument(page: PageInput, options: ParseOptions = {}): Resu
     project: block.fields,
     source: page.source,
     contentHash: page.contentHash,
+    language: decideLanguage({
+      configured: options.configuredLanguage,
+      declared: options.declaredLanguage,
+      sample: languageSample(title, paragraphs),
+      detector: options.detectLanguage ?? null,
+      fallback: options.fallbackLanguage ?? 'en',
+    }),
   });
   if (!record.success) {
     const issue = record.error.issues[0];

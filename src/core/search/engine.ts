@@ -25,11 +25,13 @@ export interface TermSpec {
 }
 
 /**
- * One word of the query: its spec, OR the alternative stems (themselves OR-ed), in this nesting:
- * `main OR (stem1 OR stem2 ...)`, as `SearchIndex` builds it for MiniSearch.
+ * One word of the query: its spec, OR the word analysed in the index's other languages, OR the
+ * alternative stems (each group OR-ed), in this nesting: `main OR (alt1 OR alt2 ...) OR (stem1 OR
+ * stem2 ...)`, as `SearchIndex` builds it for MiniSearch.
  */
 export interface TermQuery {
   readonly main: TermSpec;
+  readonly alternatives?: readonly TermSpec[];
   readonly stems: readonly TermSpec[];
 }
 
@@ -162,7 +164,8 @@ export class QueryEngine {
       if (at < 0) at = sources.push(term) - 1;
       return at;
     };
-    for (const q of queries) for (const spec of [q.main, ...q.stems]) bitOf(spec.term);
+    for (const q of queries)
+      for (const spec of [q.main, ...(q.alternatives ?? []), ...q.stems]) bitOf(spec.term);
 
     const size = this.ms.nextId;
     const reader = this.ms;
@@ -179,14 +182,31 @@ export class QueryEngine {
     }
     const derived = new Map<string, TermPostings>();
     const runQuery = (q: TermQuery, candidates: Float64Array | null): Scored => {
-      const main = this.runSpec(q.main, bitOf(q.main.term), masks, allowed, candidates, derived);
-      if (q.stems.length === 0) return main;
-      let stems: Scored | null = null;
-      for (const spec of q.stems) {
-        const scored = this.runSpec(spec, bitOf(spec.term), masks, allowed, candidates, derived);
-        stems = stems ? orInto(stems, scored) : scored;
+      // A term the word has in another language is matched exactly below: not also as a typo or
+      // prefix of the main form, so an analysed match scores exactly like a typed one.
+      const exactElsewhere = q.alternatives?.length ? new Set(q.alternatives.map((a) => a.term)) : null;
+      const main = this.runSpec(
+        q.main,
+        bitOf(q.main.term),
+        masks,
+        allowed,
+        candidates,
+        derived,
+        exactElsewhere,
+      );
+      let acc = main;
+      // An index in many languages gives a word many forms, most of them in no document: each
+      // spec scored costs an array over every document, so only the forms indexed are scored.
+      const alternatives = (q.alternatives ?? []).filter((spec) => reader.isIndexed(spec.term));
+      for (const group of [alternatives, q.stems]) {
+        let or: Scored | null = null;
+        for (const spec of group) {
+          const scored = this.runSpec(spec, bitOf(spec.term), masks, allowed, candidates, derived);
+          or = or ? orInto(or, scored) : scored;
+        }
+        if (or) acc = orInto(acc, or);
       }
-      return orInto(main, stems!);
+      return acc;
     };
 
     let finalDocs: number[];
@@ -274,7 +294,8 @@ export class QueryEngine {
   private estimate(q: TermQuery): number {
     if (q.main.prefix || q.main.fuzzy > 0 || q.stems.length > 0) return Number.MAX_SAFE_INTEGER;
     let df = 0;
-    for (const n of this.ms.exact(q.main.term)?.df ?? []) df += n;
+    for (const spec of [q.main, ...(q.alternatives ?? [])])
+      for (const n of this.ms.exact(spec.term)?.df ?? []) df += n;
     return df;
   }
 
@@ -286,6 +307,7 @@ export class QueryEngine {
     allowed: ((doc: number) => boolean) | null,
     candidates: Float64Array | null,
     derived: Map<string, TermPostings>,
+    skip: ReadonlySet<string> | null = null,
   ): Scored {
     const ms = this.ms;
     const avgFieldLengths = ms.avgFieldLength;
@@ -338,14 +360,14 @@ export class QueryEngine {
       for (const postings of ms.prefix(spec.term)) {
         const term = postings.term;
         const distance = term.length - spec.term.length;
-        if (!distance) continue;
+        if (!distance || skip?.has(term)) continue;
         fuzzy?.delete(term);
         add(postings, (this.prefixWeight * term.length) / (term.length + 0.3 * distance));
       }
     }
     if (fuzzy) {
       for (const [term, [postings, distance]] of fuzzy) {
-        if (!distance) continue;
+        if (!distance || skip?.has(term)) continue;
         add(postings, (this.fuzzyWeight * term.length) / (term.length + distance));
       }
     }

@@ -1,12 +1,19 @@
 import type { Options, SearchOptions } from 'minisearch';
-import { fold, hashString, processTerm, processTermUncached, stem, STOP_WORDS, tokenize } from './terms.js';
+import { analyzeUncached, foldLatin, normalizeWord, unifyArabicLetters } from '../text/analysis.js';
+import { STEMMED_LANGUAGES } from '../text/stemmers.js';
+import { tokenize, wordSpans } from '../text/words.js';
+import { fold, hashString, processTermUncached, stem, STOP_WORDS } from './terms.js';
 
 /**
  * The flat document MiniSearch indexes: one string per field, built from a DocumentRecord and the
- * people found in its text (see `toIndexedDocument` in `searchIndex.ts`).
+ * people found in its text (see `toIndexedDocument` in `searchIndex.ts`). The fields hold index
+ * terms already analysed in the document's language, separated by single spaces: MiniSearch's
+ * `tokenize` and `processTerm` see no document, so the language is applied before they run.
  */
 export interface IndexedDocument {
   readonly id: string;
+  /** The record's language tag (not indexed: the fields are already analysed in it). */
+  readonly language: string;
   readonly title: string;
   readonly body: string;
   /**
@@ -17,7 +24,11 @@ export interface IndexedDocument {
 }
 
 /** Bump when anything that changes index terms changes (tokenizer, stemmer, stop words, fields). */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
+
+const EMPTY: string[] = [];
+/** An analysed field back into its terms. */
+const splitAnalysed = (text: string): string[] => (text === '' ? EMPTY : text.split(' '));
 
 /**
  * The MiniSearch options, in ONE place: a saved index only loads with the options it was built
@@ -30,8 +41,8 @@ export const SEARCH_INDEX_OPTIONS = {
   idField: 'id',
   fields: ['title', 'body', 'facts'],
   storeFields: [],
-  tokenize: (text: string) => tokenize(text),
-  processTerm: (term: string) => processTerm(term),
+  tokenize: (text: string) => splitAnalysed(text),
+  processTerm: (term: string) => term,
   // For the plain index (another MiniSearch version: see searchIndex.ts), clean up after any
   // replaced or removed document in the background (MiniSearch waits for 20 and for 10% by
   // default); the live index's small MiniSearch turns it off. Not saved, so not in OPTIONS_HASH.
@@ -55,6 +66,17 @@ export const OPTIONS_HASH: string = hashString(
     fields: SEARCH_INDEX_OPTIONS.fields,
     storeFields: SEARCH_INDEX_OPTIONS.storeFields,
     stopWords: [...STOP_WORDS],
-    functions: [fold, tokenize, stem, processTermUncached].map((f) => f.toString()),
+    stemmers: STEMMED_LANGUAGES,
+    functions: [
+      fold,
+      tokenize,
+      wordSpans,
+      stem,
+      processTermUncached,
+      normalizeWord,
+      unifyArabicLetters,
+      foldLatin,
+      analyzeUncached,
+    ].map((f) => f.toString()),
   }),
 );

@@ -1,14 +1,24 @@
 import { UserError } from '../errors.js';
-import { fold, processTerm, STOP_WORDS, terms as textTerms, tokenize } from './terms.js';
+import { analyzeWord, queryLanguages } from '../text/analysis.js';
+import { fold, STOP_WORDS, tokenize } from './terms.js';
 
 /** Longest query accepted, in characters. */
 export const MAX_QUERY_LENGTH = 500;
 
 /** A query string understood: its index terms and quoted phrases. */
 export interface ParsedQuery {
-  /** Distinct index terms in query order (phrase words included). */
+  /**
+   * Distinct index terms in query order (phrase words included), each word analysed in the first
+   * of the query's languages (English when the index holds English).
+   */
   readonly terms: readonly string[];
-  /** Each quoted phrase as its sequence of index terms (two words or more). */
+  /**
+   * The same words analysed in the query's other languages, by term of {@link terms}, when they
+   * differ (`réfugiées`: `refugie` in English, `refugi` in French): each matches as exactly as
+   * the term itself.
+   */
+  readonly alternatives: ReadonlyMap<string, readonly string[]>;
+  /** Each quoted phrase as its raw words (two words or more), analysed in each document's language. */
   readonly phrases: ReadonlyArray<readonly string[]>;
   /** Whether the last term may match as a prefix (it was typed last and is not inside quotes). */
   readonly isLastPrefix: boolean;
@@ -19,21 +29,23 @@ export interface ParsedQuery {
 const PHRASE_RE = /"([^"]*)"?|“([^”]*)”?/g;
 
 /**
- * Parses a search box query. Throws UserError `query-too-long` over {@link MAX_QUERY_LENGTH}
- * characters and `empty-query` when no searchable word remains (empty, punctuation only, or only
- * very common words).
+ * Parses a search box query, analysing its words in each of `languages` (BCP 47 tags: the
+ * languages the index holds, or the one asked for; English when none). Throws UserError
+ * `query-too-long` over {@link MAX_QUERY_LENGTH} characters and `empty-query` when no searchable
+ * word remains (empty, punctuation only, or only very common words).
  */
-export function parseQuery(query: string): ParsedQuery {
+export function parseQuery(query: string, languages: Iterable<string> = ['en']): ParsedQuery {
   if (query.length > MAX_QUERY_LENGTH) {
     throw new UserError(
       'query-too-long',
       `Query is ${query.length} characters; the limit is ${MAX_QUERY_LENGTH}.`,
     );
   }
+  const [first, ...others] = queryLanguages(languages);
   const phrases: string[][] = [];
   let endsInPhrase = false;
   const outside = query.replace(PHRASE_RE, (match, a: string | undefined, b: string | undefined) => {
-    const phrase = textTerms(a ?? b ?? '');
+    const phrase = tokenize(a ?? b ?? '');
     if (phrase.length >= 2) phrases.push(phrase);
     endsInPhrase = query.trimEnd().endsWith(match.trimEnd());
     return ` ${a ?? b ?? ''} `;
@@ -43,9 +55,19 @@ export function parseQuery(query: string): ParsedQuery {
     throw new UserError('empty-query', 'The query is empty: type at least one word to search for.');
   }
   const words: Array<{ word: string; term: string }> = [];
+  const alternatives = new Map<string, string[]>();
   for (const word of raw) {
-    const term = processTerm(word);
-    if (term) words.push({ word, term });
+    // A word the first language drops (an English stop word, a single letter) is dropped: in
+    // another language it would be a word no English document holds, and every word must match.
+    const term = analyzeWord(word, first!);
+    if (term === null) continue;
+    const forms = others.map((language) => analyzeWord(word, language));
+    words.push({ word, term });
+    for (const form of forms) {
+      if (form === null || form === term) continue;
+      const list = alternatives.get(term) ?? [];
+      if (!list.includes(form)) alternatives.set(term, [...list, form]);
+    }
   }
   if (words.length === 0) {
     const common = [...new Set(raw.map((w) => fold(w)))].filter((w) => STOP_WORDS.has(w) || w.length < 2);
@@ -55,7 +77,7 @@ export function parseQuery(query: string): ParsedQuery {
     );
   }
   const terms = [...new Set(words.map((w) => w.term))];
-  return { terms, phrases, isLastPrefix: !endsInPhrase, words };
+  return { terms, alternatives, phrases, isLastPrefix: !endsInPhrase, words };
 }
 
 /** Whether the term sequence `haystack` contains `needle` as consecutive terms. */

@@ -1,7 +1,9 @@
 import MiniSearch, { type Query, type SearchResult } from 'minisearch';
 import type { Mention } from '../contacts/mentions.js';
 import { UserError } from '../errors.js';
-import type { DocumentKind, DocumentRecord, RecordMeta } from '../record.js';
+import { languageOf, type DocumentKind, type DocumentRecord, type RecordMeta } from '../record.js';
+import { analyzeText, analyzeWord } from '../text/analysis.js';
+import { matchesLanguage } from '../text/language.js';
 import { SEARCH_INDEX_OPTIONS, type IndexedDocument } from './options.js';
 import {
   containsSequence,
@@ -18,7 +20,7 @@ import { LiveIndex, type IndexStats } from './liveIndex.js';
 import { areMiniSearchInternalsEnabled } from './miniSearchInternals.js';
 import type { Segment } from './segment.js';
 import { buildSnippet, type Snippet } from './snippet.js';
-import { fold, processTerm, terms as textTerms, tokenize } from './terms.js';
+import { fold, tokenize } from './terms.js';
 
 /** Narrowing a search. Text filters ignore case and accents; `region` matches part of the region. */
 export interface SearchFilters {
@@ -37,6 +39,11 @@ export interface SearchFilters {
    * date filter promises dates.
    */
   readonly since?: string;
+  /**
+   * BCP 47 tag: only documents in this language (`fr` also matches `fr-CA`), and the query is
+   * analysed in it alone.
+   */
+  readonly language?: string;
 }
 
 /** How results are ordered: best match first, or newest publication first (undated last). */
@@ -58,6 +65,8 @@ export interface SearchHit {
   readonly kind: DocumentKind;
   readonly title: string;
   readonly country: string | null;
+  /** The document's language tag (`und` when it could not be told). */
+  readonly language: string;
   readonly score: number;
   /** Best sentence, ≤ 200 characters, as plain text with the ranges of the matched words. */
   readonly snippet: Snippet;
@@ -101,7 +110,10 @@ export interface RelatedDocument {
 export const DEFAULT_PAGE_SIZE = 10;
 export const MAX_PAGE_SIZE = 25;
 
-/** The flat document indexed for a record and the people named in it. */
+/**
+ * The flat document indexed for a record and the people named in it, each field analysed in the
+ * record's language (see {@link IndexedDocument}).
+ */
 export function toIndexedDocument(record: DocumentRecord, mentions: readonly Mention[]): IndexedDocument {
   const p = record.project;
   const facts: string[] = [];
@@ -113,7 +125,15 @@ export function toIndexedDocument(record: DocumentRecord, mentions: readonly Men
       if (typeof v === 'string') facts.push(v);
     }
   }
-  return { id: record.id, title: record.title, body: record.paragraphs.join('\n'), facts: facts.join('\n') };
+  const language = languageOf(record);
+  const analysed = (text: string) => analyzeText(text, language).join(' ');
+  return {
+    id: record.id,
+    language,
+    title: analysed(record.title),
+    body: analysed(record.paragraphs.join('\n')),
+    facts: analysed(facts.join('\n')),
+  };
 }
 
 /** Lines a snippet may show when the match is not in the text: contacts, project ids. */
@@ -155,6 +175,11 @@ export class SearchIndex {
   /** Filter values by document number (see {@link QueryEngine.idOf}), folded once. */
   private factsByDoc: Array<FilterFacts | undefined> = [];
   private factsGeneration = -1;
+  /**
+   * Language tags of the documents indexed (never shrinks: a language whose last document went
+   * costs a few term lookups per query, nothing else). Queries are analysed in each.
+   */
+  private readonly languageTags = new Set<string>();
 
   private constructor(
     private readonly live: LiveIndex | null,
@@ -180,6 +205,7 @@ export class SearchIndex {
 
   /** Adds a document whose id is new. */
   add(document: IndexedDocument): void {
+    this.languageTags.add(document.language);
     if (this.live) this.live.add(document);
     else this.plain!.add(document);
   }
@@ -194,6 +220,16 @@ export class SearchIndex {
   remove(id: string): void {
     if (this.live) this.live.remove(id);
     else if (this.plain!.has(id)) this.plain!.discard(id);
+  }
+
+  /** Records that a document loaded with a saved segment is in `language` (see {@link languages}). */
+  noteLanguage(language: string): void {
+    this.languageTags.add(language);
+  }
+
+  /** The language tags of the documents indexed, sorted. */
+  get languages(): string[] {
+    return [...this.languageTags].sort();
   }
 
   has(id: string): boolean {
@@ -244,7 +280,7 @@ export class SearchIndex {
     if (sort !== 'relevance' && sort !== 'newest') {
       throw new UserError('bad-sort', `Sort must be relevance or newest; got ${String(sort)}.`);
     }
-    const parsed = parseQuery(query);
+    const parsed = this.parse(query, request);
     const filter = this.filterFor(request, parsed);
     const newest = sort === 'newest';
 
@@ -265,10 +301,12 @@ export class SearchIndex {
         kind: record.kind,
         title: record.title,
         country: record.country,
+        language: languageOf(record),
         score: round(result.score),
         snippet: buildSnippet(record.paragraphs, new Set(result.terms), {
           exact: new Set(result.queryTerms),
           extra: snippetExtras(record),
+          language: languageOf(record),
         }),
         ...(record.url !== undefined ? { url: record.url } : {}),
         ...(record.publishedAt !== undefined ? { publishedAt: record.publishedAt } : {}),
@@ -293,8 +331,14 @@ export class SearchIndex {
    * any-word fallback. Throws the same UserErrors as {@link search} for a query that cannot be searched.
    */
   matchIds(query: string, filters: SearchFilters = {}): string[] {
-    const parsed = parseQuery(query);
+    const parsed = this.parse(query, filters);
     return this.run(parsed, 'AND', this.filterFor(filters, parsed)).ids();
+  }
+
+  /** The query analysed in the language asked for, else in every language the index holds. */
+  private parse(query: string, filters: SearchFilters): ParsedQuery {
+    const language = filters.language?.trim();
+    return parseQuery(query, language ? [language] : this.languageTags);
   }
 
   /**
@@ -308,7 +352,7 @@ export class SearchIndex {
     limit = 5,
   ): RelatedDocument[] {
     const counts = new Map<string, number>();
-    for (const term of textTerms(`${record.title}\n${record.paragraphs.join('\n')}`)) {
+    for (const term of analyzeText(`${record.title}\n${record.paragraphs.join('\n')}`, languageOf(record))) {
       if (term.length >= 4 && !/^\d+$/.test(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
     }
     // Rare terms say what a document is about; common ones would match (and cost) the whole corpus.
@@ -329,6 +373,7 @@ export class SearchIndex {
       const plan = queryTerms.map((term) => ({
         main: { term, prefix: false, fuzzy: 0, boost: 1 },
         stems: [],
+        alternatives: [],
       }));
       const isOther = (id: string) => id !== record.id;
       const matches: Array<{ id: string; score: number }> = reader
@@ -377,16 +422,22 @@ export class SearchIndex {
       newest ? (doc) => publishedKey((this.factsByDoc[doc] ??= this.factsOf(engine.idOf(doc)))) : null,
     );
     if (fast) return fast;
-    const queries: Query[] = plan.map(({ main, stems }) => {
+    const queries: Query[] = plan.map(({ main, stems, alternatives = [] }) => {
       const spec: Query = { queries: [main.term], prefix: main.prefix, fuzzy: main.fuzzy || false };
-      if (stems.length === 0) return spec;
-      return {
-        combineWith: 'OR',
-        queries: [
-          spec,
-          { queries: stems.map((s) => s.term), prefix: false, fuzzy: false, boostTerm: () => STEM_BOOST },
-        ],
-      };
+      if (stems.length === 0 && alternatives.length === 0) return spec;
+      const or: Query[] = [spec];
+      if (alternatives.length > 0) {
+        or.push({ queries: alternatives.map((a) => a.term), prefix: false, fuzzy: false });
+      }
+      if (stems.length > 0) {
+        or.push({
+          queries: stems.map((s) => s.term),
+          prefix: false,
+          fuzzy: false,
+          boostTerm: () => STEM_BOOST,
+        });
+      }
+      return { combineWith: 'OR', queries: or };
     });
     const results = this.plain!.search(
       { combineWith, queries },
@@ -425,6 +476,7 @@ export class SearchIndex {
    */
   private filterFor(request: SearchFilters, parsed: ParsedQuery): QueryFilter {
     const { kind, year } = request;
+    const language = request.language?.trim() || undefined;
     let since: number | undefined;
     if (request.since !== undefined) {
       since = Date.parse(request.since);
@@ -439,10 +491,12 @@ export class SearchIndex {
       passes: null,
       isKept: null,
     };
-    if (kind !== undefined || country !== undefined || hasProjectFilter || since !== undefined) {
+    const hasFilter = kind !== undefined || country !== undefined || language !== undefined;
+    if (hasFilter || hasProjectFilter || since !== undefined) {
       const passes = (facts: FilterFacts | undefined): boolean => {
         if (!facts) return false;
         if (kind !== undefined && facts.kind !== kind) return false;
+        if (language !== undefined && !matchesLanguage(facts.language, language)) return false;
         if (since !== undefined && (facts.publishedAt === null || facts.publishedAt < since)) return false;
         if (country !== undefined && facts.country !== country) return false;
         if (hasProjectFilter) {
@@ -459,8 +513,15 @@ export class SearchIndex {
       filter.isKept = (id) => {
         const record = this.records.full(id);
         if (!record) return false;
-        const sequence = textTerms(`${record.title}\n${record.paragraphs.join('\n')}`);
-        return parsed.phrases.every((phrase) => containsSequence(sequence, phrase));
+        // Phrases are analysed like the document: in its language.
+        const language = languageOf(record);
+        const sequence = analyzeText(`${record.title}\n${record.paragraphs.join('\n')}`, language);
+        return parsed.phrases.every((phrase) =>
+          containsSequence(
+            sequence,
+            phrase.map((word) => analyzeWord(word, language)).filter((t): t is string => t !== null),
+          ),
+        );
       };
     }
     return filter;
@@ -473,6 +534,7 @@ export class SearchIndex {
     const p = record.project;
     const facts: FilterFacts = {
       kind: record.kind,
+      language: languageOf(record),
       country: foldValue(record.country),
       isProject: p !== null,
       year: p?.year ?? null,
@@ -547,9 +609,10 @@ export class SearchIndex {
     ];
     if (record.project)
       texts.push(String(record.project.primaId ?? ''), String(record.project.projectId ?? ''));
+    const language = languageOf(record);
     for (const text of texts) {
       for (const word of tokenize(text)) {
-        if (processTerm(word) === term) return word.toLowerCase().replace(/['’]s$/, '');
+        if (analyzeWord(word, language) === term) return word.toLowerCase().replace(/['’]s$/, '');
       }
     }
     return null;
@@ -598,13 +661,25 @@ function planQuery(parsed: ParsedQuery): TermQuery[] {
     const isPrefix = parsed.isLastPrefix && i === last && term.length >= MIN_PREFIX_LENGTH;
     const main = { term, prefix: isPrefix, fuzzy: fuzzyDistance(term), boost: 1 };
     const stems = isPrefix ? stemsOfPrefix(term) : [];
-    return { main, stems: stems.map((stem) => ({ term: stem, prefix: false, fuzzy: 0, boost: STEM_BOOST })) };
+    // The word analysed in the index's other languages: an exact match, scored as one.
+    const alternatives = (parsed.alternatives.get(term) ?? []).map((form) => ({
+      term: form,
+      prefix: false,
+      fuzzy: 0,
+      boost: 1,
+    }));
+    return {
+      main,
+      stems: stems.map((stem) => ({ term: stem, prefix: false, fuzzy: 0, boost: STEM_BOOST })),
+      alternatives,
+    };
   });
 }
 
 /** A document's values the field filters compare, folded like the filters. */
 interface FilterFacts {
   readonly kind: DocumentKind;
+  readonly language: string;
   readonly country: string | null;
   readonly isProject: boolean;
   readonly year: number | null;

@@ -16,9 +16,10 @@ export const SNAPSHOT_FORMAT = 'migration-news-bot/index-snapshot';
 /**
  * Bump when the snapshot's own layout changes. 2: the records and a stamp per page file are kept.
  * 3: binary sections: the index as a frozen segment, record metadata, and texts compressed one
- * record at a time and read on demand.
+ * record at a time and read on demand. 4: records carry their `language` (and the index holds terms
+ * analysed in it), so a snapshot of version 3 is rebuilt once.
  */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 /**
  * A page file as it was when its record was made: a later file with the same size and mtime is
@@ -141,7 +142,8 @@ export const isRecordMeta = (v: unknown): v is RecordMeta =>
   typeof v.contentHash === 'string' &&
   Array.isArray(v.contacts) &&
   (v.country === null || typeof v.country === 'string') &&
-  (v.project === null || isObject(v.project));
+  (v.project === null || isObject(v.project)) &&
+  (v.language === undefined || typeof v.language === 'string');
 
 /**
  * Whether a parsed value is the people named in one record's text (a line of the mentions

@@ -1,4 +1,6 @@
-import { fold, processTerm, wordSpans, type WordSpan } from './terms.js';
+import { wordAnalyzer } from '../text/analysis.js';
+import { primaryLanguage } from '../text/language.js';
+import { fold, wordSpans, type WordSpan } from './terms.js';
 
 /** Longest snippet, in characters of the document text (the ellipses included). */
 export const MAX_SNIPPET_LENGTH = 200;
@@ -22,17 +24,25 @@ export function sentences(paragraphs: readonly string[]): string[] {
   return paragraphs.flatMap((p) => p.split(SENTENCE_RE)).filter((s) => s.trim().length > 0);
 }
 
-/** The ranges of the words of `text` whose index term is in `matched`, offset by `offset`. */
+/**
+ * The ranges of the words of `text` whose index term (in `language`) is in `matched`, offset by
+ * `offset`. Overlapping or touching ranges (Chinese and Japanese bigrams) are merged.
+ */
 export function highlightRanges(
   text: string,
   matched: ReadonlySet<string>,
   spans: readonly WordSpan[] = wordSpans(text),
   offset = 0,
+  language = 'en',
 ): HighlightRange[] {
-  const ranges: HighlightRange[] = [];
+  const ranges: Array<[number, number]> = [];
+  const analyze = wordAnalyzer(language);
   for (const span of spans) {
-    const term = processTerm(span.word);
-    if (term !== null && matched.has(term)) ranges.push([span.start + offset, span.end + offset]);
+    const term = analyze(span.word);
+    if (term === null || !matched.has(term)) continue;
+    const last = ranges.at(-1);
+    if (last && span.start + offset < last[1]) last[1] = Math.max(last[1], span.end + offset);
+    else ranges.push([span.start + offset, span.end + offset]);
   }
   return ranges;
 }
@@ -46,7 +56,10 @@ const APOSTROPHES_RE = /['’]/g;
  * way. Text with a capital sigma is always tested word by word (its lower case depends on the
  * letters around it, so folding a whole sentence may differ from folding each word).
  */
-function sentenceFilter(matched: ReadonlySet<string>): (text: string) => boolean {
+function sentenceFilter(matched: ReadonlySet<string>, language: string): (text: string) => boolean {
+  // Other languages' stemmers and normalization may change letters: only English's keeps terms
+  // substrings of the folded text.
+  if (primaryLanguage(language) !== 'en') return () => true;
   const keys = [...matched].map((term) => (term.endsWith('y') ? term.slice(0, -1) : term));
   if (keys.some((key) => key.length === 0)) return () => true;
   return (text) => {
@@ -65,10 +78,17 @@ function sentenceFilter(matched: ReadonlySet<string>): (text: string) => boolean
 export function buildSnippet(
   paragraphs: readonly string[],
   matched: ReadonlySet<string>,
-  options: { readonly exact?: ReadonlySet<string>; readonly extra?: readonly string[] } = {},
+  options: {
+    readonly exact?: ReadonlySet<string>;
+    readonly extra?: readonly string[];
+    /** The document's language, in which its words are analysed (default English). */
+    readonly language?: string;
+  } = {},
 ): Snippet {
   const exact = options.exact ?? matched;
-  const mayMatch = sentenceFilter(matched);
+  const language = options.language ?? 'en';
+  const mayMatch = sentenceFilter(matched, language);
+  const analyze = wordAnalyzer(language);
   let best: { text: string; spans: WordSpan[] | null; first: number } | undefined;
   let bestScore = -1;
   for (const sentence of [...sentences(paragraphs), ...(options.extra ?? [])]) {
@@ -81,7 +101,7 @@ export function buildSnippet(
       const distinct = new Set<string>();
       let hits = 0;
       spans.forEach((span, i) => {
-        const term = processTerm(span.word);
+        const term = analyze(span.word);
         if (term !== null && matched.has(term)) {
           distinct.add(term);
           hits++;
@@ -99,7 +119,9 @@ export function buildSnippet(
   if (!best) return { text: '', highlights: [] };
   const text = best.text;
   const spans = best.spans ?? wordSpans(text);
-  if (text.length <= MAX_SNIPPET_LENGTH) return { text, highlights: highlightRanges(text, matched, spans) };
+  if (text.length <= MAX_SNIPPET_LENGTH) {
+    return { text, highlights: highlightRanges(text, matched, spans, 0, language) };
+  }
 
   // Window of whole words: start a little before the first match so it has context.
   const anchor = spans[Math.max(0, best.first)] ?? spans[0];
@@ -115,7 +137,9 @@ export function buildSnippet(
     if (span.end - start > budget) break;
     end = span.end;
   }
-  if (end <= start) end = Math.min(text.length, start + budget);
+  // One word longer than the budget (or text without spaces): cut between grapheme clusters, never
+  // inside one (a surrogate pair, a letter and its marks, an emoji sequence).
+  if (end <= start) end = graphemeBoundaryAtOrBefore(text, Math.min(text.length, start + budget), start);
   // Keep closing punctuation that sits right after the last word.
   while (end < text.length && end - start < budget && /[.,;:!?”"’)]/.test(text[end]!)) end++;
   const lead = start > 0 ? '…' : '';
@@ -125,6 +149,20 @@ export function buildSnippet(
   const body = text.slice(start, end);
   return {
     text: `${lead}${body}${end < text.length ? '…' : ''}`,
-    highlights: highlightRanges(body, matched, inside, lead.length),
+    highlights: highlightRanges(body, matched, inside, lead.length, language),
   };
+}
+
+let graphemes: Intl.Segmenter | undefined;
+
+/** The last grapheme cluster boundary of `text` at or before `at` (and after `from`, if any). */
+function graphemeBoundaryAtOrBefore(text: string, at: number, from: number): number {
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let boundary = from;
+  for (const { index, segment } of graphemes.segment(text.slice(from, Math.min(text.length, at + 16)))) {
+    const end = from + index + segment.length;
+    if (end > at) break;
+    boundary = end;
+  }
+  return boundary > from ? boundary : at;
 }

@@ -4,6 +4,17 @@
  * sorted array is a trie laid flat, terms sharing a prefix sit side by side.
  */
 
+/**
+ * Where scripts start in UTF-16 order: Latin (with digits), Greek, Cyrillic, Armenian, Hebrew,
+ * Arabic and the scripts after it, Indic, Thai and Lao, Tibetan and Myanmar, Georgian, Hangul
+ * Jamo and Ethiopic on, Latin extended additional, CJK (radicals, kana, ideographs, Hangul),
+ * surrogates (ideographs beyond the BMP), private use and the rest.
+ */
+const SCRIPT_BLOCKS = [
+  0, 0x0370, 0x0400, 0x0530, 0x0590, 0x0600, 0x0900, 0x0e00, 0x0f00, 0x10a0, 0x1100, 0x1e00, 0x2e80, 0xd800,
+  0xe000,
+];
+
 /** Index of `term` in `terms`, or -1. */
 export function findTerm(terms: readonly string[], term: string): number {
   const at = lowerBound(terms, term, 0, terms.length);
@@ -46,8 +57,17 @@ export function fuzzyMatches(
   // Rows 1..valid hold the characters of `previous`.
   let previous = '';
   let valid = 0;
-  let t = 0;
-  while (t < terms.length) {
+  // Only the terms in the query's script block are walked (see SCRIPT_BLOCKS): a typo does not
+  // turn a Latin word into an Arabic one, and the other scripts' words, whose first letters all
+  // differ from the query's, would each be visited (every Chinese bigram is a prefix of its own).
+  const code = query.charCodeAt(0);
+  let block = 0;
+  while (block + 1 < SCRIPT_BLOCKS.length && code >= SCRIPT_BLOCKS[block + 1]!) block++;
+  let t = lowerBound(terms, String.fromCharCode(SCRIPT_BLOCKS[block]!), 0, terms.length);
+  const next = SCRIPT_BLOCKS[block + 1];
+  const end =
+    next === undefined ? terms.length : lowerBound(terms, String.fromCharCode(next), t, terms.length);
+  while (t < end) {
     const term = terms[t]!;
     let common = 0;
     const limit = Math.min(valid, term.length, previous.length);

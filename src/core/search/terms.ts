@@ -3,6 +3,7 @@
  * directory. Everything that compares words goes through these functions, so a word folds and stems
  * the same way at index time and at query time.
  */
+import { tokenize } from '../text/words.js';
 
 /** Letters that NFKD does not decompose into a base letter plus a mark. */
 const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
@@ -34,29 +35,7 @@ export function fold(text: string): string {
     .replace(SPECIAL_RE, (c) => SPECIAL_LETTERS[c] ?? c);
 }
 
-/** Words: runs of letters and digits; apostrophes inside a word are kept for {@link processTerm}. */
-const WORD_RE = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
-
-/** Splits text into raw words (not folded, not stemmed). */
-export function tokenize(text: string): string[] {
-  return text.match(WORD_RE) ?? [];
-}
-
-/** A word of `text` with its position, for highlighting. */
-export interface WordSpan {
-  readonly word: string;
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Like {@link tokenize}, with the offsets of each word in `text`. */
-export function wordSpans(text: string): WordSpan[] {
-  const spans: WordSpan[] = [];
-  for (const match of text.matchAll(WORD_RE)) {
-    spans.push({ word: match[0], start: match.index, end: match.index + match[0].length });
-  }
-  return spans;
-}
+export { tokenize, wordSpans, type WordSpan } from '../text/words.js';
 
 /**
  * Words too common to help a search. Kept short on purpose: "who", "us", "will" are left in, since

@@ -6,6 +6,8 @@ import { reflowParagraphs } from '../parse/paragraphs.js';
 import { splitLines } from '../parse/pageText.js';
 import { err, ok, type Result } from '../errors.js';
 import { DocumentRecordSchema, type DocumentRecord } from '../record.js';
+import { decideLanguage, languageSample, type LanguageDetector } from '../text/detect.js';
+import { UNDETERMINED } from '../text/language.js';
 import { canonicalUrl, linkUrl, uniqueCanonicalUrls } from './canonicalUrl.js';
 import { sanitizeLine, sanitizeText } from './sanitizeText.js';
 import type { SourceItem } from './sourceItem.js';
@@ -47,7 +49,13 @@ export function itemPageText(item: Pick<SourceItem, 'title' | 'text' | 'summary'
  * long) still gives a record, built from the same pieces. `source` is `web/<sourceId>`.
  * `contentHash` is the sha256 of the page text: an edit changes it, a refetch does not.
  */
-export function itemToRecord(item: SourceItem): Result<DocumentRecord> {
+export function itemToRecord(
+  item: SourceItem,
+  options: {
+    readonly detectLanguage?: LanguageDetector | null;
+    readonly configuredLanguage?: string | null;
+  } = {},
+): Result<DocumentRecord> {
   const title = sanitizeLine(item.title);
   if (title === '') return err(`item ${item.guid ?? item.url ?? '?'} has no title`);
   const text = itemPageText(item);
@@ -63,8 +71,28 @@ export function itemToRecord(item: SourceItem): Result<DocumentRecord> {
     sourceId: item.sourceId,
   };
 
-  const parsed = parseDocument({ id, source, text, contentHash });
-  const base = parsed.ok ? parsed.value : fallbackRecord(id, title, text, source, contentHash);
+  // An item whose text cannot tell its language is `und`: never a guess.
+  const language = {
+    configured: options.configuredLanguage ?? null,
+    declared: item.language ?? null,
+    detector: options.detectLanguage ?? null,
+    fallback: UNDETERMINED,
+  };
+  const parsed = parseDocument(
+    { id, source, text, contentHash },
+    {
+      detectLanguage: language.detector,
+      fallbackLanguage: language.fallback,
+      configuredLanguage: language.configured,
+      declaredLanguage: language.declared,
+    },
+  );
+  const base = parsed.ok
+    ? parsed.value
+    : {
+        ...fallbackRecord(id, title, text, source, contentHash),
+        language: decideLanguage({ ...language, sample: languageSample(title, [text]) }),
+      };
   const country = base.country ?? (item.country !== null ? sanitizeLine(item.country) || null : null);
   const record = DocumentRecordSchema.safeParse({ ...base, country, ...extra });
   if (!record.success) {

@@ -26,4 +26,10 @@ export interface SourceItem {
   readonly tag: string | null;
   /** A country the source names (ReliefWeb's primary country), used when the text has no dateline. */
   readonly country: string | null;
+  /**
+   * The language the publisher declares for the item or its feed (RSS `<language>`, `dc:language`,
+   * Atom `xml:lang`, the page's `<html lang>` or `og:locale`, ReliefWeb's `language`), as given;
+   * absent or null when it declares none.
+   */
+  readonly language?: string | null;
 }

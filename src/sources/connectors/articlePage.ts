@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { findContactBlock, parseContactBlock } from '../../core/parse/contactBlock.js';
 import type { Contact } from '../../core/record.js';
 import { sanitizeLine } from '../../core/sources/sanitizeText.js';
-import { blockText, parseHtmlDocument, removeInert } from './html.js';
+import { blockText, declaredLanguage, parseHtmlDocument, removeInert } from './html.js';
 
 /** What could be read from a page without a known structure. */
 export interface ExtractedArticle {
@@ -12,6 +12,8 @@ export interface ExtractedArticle {
   readonly text: string;
   /** The contact block's people, parsed by the same parser as the scraped pages. */
   readonly contacts: readonly Contact[];
+  /** The language the page declares (`<html lang>`, `og:locale`), or null. */
+  readonly language: string | null;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface ExtractedArticle {
  */
 export function extractArticle(html: string, url: string): ExtractedArticle | null {
   const document = parseHtmlDocument(html);
+  const language = declaredLanguage(document);
   removeInert(document);
   let article: ReturnType<Readability<string>['parse']> = null;
   try {
@@ -42,5 +45,6 @@ export function extractArticle(html: string, url: string): ExtractedArticle | nu
     title: article.title ? sanitizeLine(article.title) || null : null,
     text,
     contacts: block ? parseContactBlock(block.lines) : [],
+    language,
   };
 }

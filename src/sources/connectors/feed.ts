@@ -23,6 +23,8 @@ interface RawEntry {
   updated?: string | undefined;
   summary?: string | undefined;
   content?: string | undefined;
+  /** The entry's declared language, else its feed's. */
+  language?: string | undefined;
 }
 
 /** Resolves a link against the feed's URL; null when it is not an http(s) address. */
@@ -39,8 +41,10 @@ function absolute(link: string | undefined, base: string): string | null {
 function readEntries(text: string): RawEntry[] {
   const { format, feed } = parseFeed(text);
   switch (format) {
-    case 'rss':
+    case 'rss': {
+      const language = feed.language ?? feed.dc?.languages?.[0];
       return (feed.items ?? []).map((i) => ({
+        language: i.dc?.languages?.[0] ?? language,
         guid: i.guid?.value,
         link: i.link,
         title: i.title,
@@ -49,8 +53,10 @@ function readEntries(text: string): RawEntry[] {
         summary: i.description,
         content: i.content?.encoded,
       }));
+    }
     case 'atom':
       return (feed.entries ?? []).map((e) => ({
+        language: e.xml?.lang ?? feed.xml?.lang,
         guid: e.id,
         link: (e.links ?? []).find((l) => !l.rel || l.rel === 'alternate')?.href,
         title: e.title?.value,
@@ -61,6 +67,7 @@ function readEntries(text: string): RawEntry[] {
       }));
     case 'rdf':
       return (feed.items ?? []).map((i) => ({
+        language: i.dc?.languages?.[0] ?? feed.dc?.languages?.[0],
         guid: i.rdf?.about,
         link: i.link,
         title: i.title,
@@ -70,6 +77,7 @@ function readEntries(text: string): RawEntry[] {
       }));
     case 'json':
       return (feed.items ?? []).map((i) => ({
+        language: i.language ?? feed.language,
         guid: i.id,
         link: i.url ?? i.external_url,
         title: i.title,
@@ -130,6 +138,7 @@ export function parseFeedItems(
       text: content || summary,
       tag: null,
       country: null,
+      language: entry.language ?? null,
     });
   }
   return ok(items);
@@ -170,7 +179,13 @@ export async function readArticlePage(client: WebClient, item: LinkedItem): Prom
         retryError: null,
       };
     const alternateUrls = page.url !== item.url ? [page.url] : [];
-    return { item: { ...item, text: article.text, alternateUrls }, problem: null, retryError: null };
+    // The page says what its own text is in; the feed's declaration is the fallback.
+    const language = article.language ?? item.language;
+    return {
+      item: { ...item, text: article.text, alternateUrls, language },
+      problem: null,
+      retryError: null,
+    };
   } catch (error) {
     if (!(error instanceof WebError)) throw error;
     // A WebError names the URL already.

@@ -82,6 +82,17 @@ export function parseHtmlDocument(html: string): HtmlDocument {
   return parseHTML(html).document as unknown as HtmlDocument;
 }
 
+/**
+ * The language a page declares: `<html lang>`, else `<meta property="og:locale">` (`fr_FR`), as
+ * written (the record's language is canonicalized later); null when it declares none.
+ */
+export function declaredLanguage(document: HtmlParent): string | null {
+  const lang = document.querySelector('html')?.getAttribute('lang')?.trim();
+  if (lang) return lang;
+  const locale = document.querySelector('meta[property="og:locale"]')?.getAttribute('content')?.trim();
+  return locale || null;
+}
+
 /** Removes every element whose content must never become text. */
 export function removeInert(root: HtmlParent): void {
   for (const element of Array.from(root.querySelectorAll(INERT))) element.remove();

@@ -4,7 +4,7 @@ import type { SourceItem } from '../../core/sources/sourceItem.js';
 import type { IomSource } from '../sourcesFile.js';
 import { WebError, type WebClient } from '../webClient.js';
 import { NO_VALIDATORS, toIsoDate, type SourceFetchOutcome, type Validators } from './fetchOutcome.js';
-import { blockText, parseHtmlDocument, removeInert, type HtmlElement } from './html.js';
+import { blockText, declaredLanguage, parseHtmlDocument, removeInert, type HtmlElement } from './html.js';
 
 /** Cards per listing page on iom.int. */
 export const IOM_CARDS_PER_PAGE = 12;
@@ -96,6 +96,8 @@ export interface IomPage {
   /** Body lines after the title: project fields (`-`, label, value), then paragraphs and contacts. */
   readonly text: string;
   readonly kind: 'press-release' | 'project';
+  /** The language the page declares (`<html lang>`, `og:locale`), or null. */
+  readonly language: string | null;
 }
 
 /**
@@ -105,6 +107,7 @@ export interface IomPage {
  */
 export function parseIomPage(html: string, pageUrl: string): IomPage | null {
   const document = parseHtmlDocument(html);
+  const language = declaredLanguage(document);
   const headTitle = sanitizeLine(document.title ?? '').replace(TITLE_SUFFIX, '');
   removeInert(document);
   const title = textOf(document.querySelector('h1')) || headTitle;
@@ -115,7 +118,7 @@ export function parseIomPage(html: string, pageUrl: string): IomPage | null {
     document.querySelector('div.field--type-text-with-summary');
   if (!isProject) {
     const text = body ? blockText(body) : '';
-    return text === '' ? null : { title, text, kind: 'press-release' };
+    return text === '' ? null : { title, text, kind: 'press-release', language };
   }
   const lines: string[] = [];
   for (const field of Array.from(document.querySelectorAll('div.field'))) {
@@ -127,7 +130,7 @@ export function parseIomPage(html: string, pageUrl: string): IomPage | null {
     lines.push('-', label, values.join(', '));
   }
   if (body) lines.push(blockText(body));
-  return lines.length === 0 ? null : { title, text: lines.join('\n'), kind: 'project' };
+  return lines.length === 0 ? null : { title, text: lines.join('\n'), kind: 'project', language };
 }
 
 export interface IomFetchOptions {
@@ -202,6 +205,7 @@ export async function fetchIomSource(
         text: page.text,
         tag: card.tag,
         country: null,
+        language: page.language,
       });
     } catch (error) {
       if (!(error instanceof WebError)) throw error;

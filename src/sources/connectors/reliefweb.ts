@@ -15,6 +15,7 @@ export const RELIEFWEB_FIELDS = [
   'source.shortname',
   'primary_country.name',
   'country.name',
+  'language.code',
 ] as const;
 const APPNAME_DOCS = 'https://apidoc.reliefweb.int/parameters#appname';
 
@@ -64,6 +65,7 @@ const ReportSchema = z.object({
       url: z.string().optional(),
       primary_country: named.optional(),
       country: z.array(named).optional(),
+      language: z.array(z.object({ code: z.string().optional() }).passthrough()).optional(),
     })
     .passthrough(),
 });
@@ -113,6 +115,8 @@ export function parseReliefWebAnswer(
       text: body || PDF_ONLY_LINE,
       tag: null,
       country: f.primary_country?.name ?? f.country?.[0]?.name ?? null,
+      // A report in several languages lists each; the first is the one its text is in.
+      language: f.language?.[0]?.code ?? null,
     });
   }
   return ok({ totalCount: answer.data.totalCount ?? items.length, items });

@@ -16,11 +16,11 @@ describe('search/query', () => {
       expect(parsed.phrases).toEqual([]);
     });
 
-    it('reads quoted phrases, straight or curly, and keeps their words as terms', () => {
+    it('reads quoted phrases, straight or curly, keeps their words (analysed in each document language) and makes them terms', () => {
       const parsed = parseQuery('"liaison office" “Head of Office” Beijing');
       expect(parsed.phrases).toEqual([
-        ['liaison', 'offic'],
-        ['head', 'offic'],
+        ['liaison', 'office'],
+        ['Head', 'of', 'Office'],
       ]);
       expect(parsed.terms).toEqual(['liaison', 'offic', 'head', 'beij']);
     });

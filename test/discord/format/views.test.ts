@@ -120,6 +120,7 @@ describe('format views with oversized content', () => {
         kind: 'article' as const,
         title: `Title ${i} ${words(100)}`,
         country: 'China',
+        language: 'en',
         score: 1,
         snippet: { text: `match ${words(400)}`, highlights: [[0, 5] as const] },
       })),
