@@ -7,7 +7,7 @@ import { findNearDuplicate, fingerprintText, type TextFingerprint } from '../cor
 import { decideNews } from '../core/sources/newsPolicy.js';
 import { MAX_PAGE_ATTEMPTS, isRetryDue, pageFailed, type PageRetry } from '../core/sources/pageRetries.js';
 import type { SourceItem } from '../core/sources/sourceItem.js';
-import type { Repositories, Store } from '../store/store.js';
+import type { Repositories, Store, StoreLog } from '../store/store.js';
 import type { SourceState } from '../store/sourceStates.js';
 import type { WebDocument } from '../store/webDocuments.js';
 import { fetchFeedSource, readArticlePage } from './connectors/feed.js';
@@ -50,6 +50,8 @@ export interface SourceFetcherOptions {
    * 10 min, longer than any fetch's timeouts add up to. Default: a random owner.
    */
   readonly claimOwner?: string;
+  /** Where a failure to give a claim back is reported (a pino logger fits). Default: a process warning. */
+  readonly log?: StoreLog;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -109,7 +111,21 @@ export class SourceFetcher {
     try {
       return await this.run(source);
     } finally {
-      await store.sourceStates.release(source.id, owner).catch(() => undefined);
+      await this.release(source.id, owner);
+    }
+  }
+
+  /**
+   * Gives a claim back. A failure is reported, not thrown: the claim then expires on its own (after
+   * FETCH_CLAIM_MS), and the fetch it guarded is over either way.
+   */
+  private async release(sourceId: string, owner: string): Promise<void> {
+    try {
+      await this.options.store.sourceStates.release(sourceId, owner);
+    } catch (error) {
+      const message = `could not release the fetch claim on source ${sourceId}; it expires in ${FETCH_CLAIM_MS / 60_000} min`;
+      if (this.options.log) this.options.log.warn({ err: error, source: sourceId }, message);
+      else process.emitWarning(`${message}: ${String(error)}`);
     }
   }
 
@@ -120,7 +136,7 @@ export class SourceFetcher {
   async releaseInFlight(): Promise<void> {
     const owner = this.options.claimOwner ?? RANDOM_OWNER;
     for (const sourceId of this.inFlight.keys()) {
-      await this.options.store.sourceStates.release(sourceId, owner).catch(() => undefined);
+      await this.release(sourceId, owner);
     }
   }
 

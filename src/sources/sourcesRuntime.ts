@@ -70,6 +70,7 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
     library,
     now: options.now,
     claimOwner: claimOwner(dataDir),
+    log,
   });
   let timer: NodeJS.Timeout | undefined;
   let tick: Promise<void> | undefined;
@@ -104,20 +105,26 @@ export function createSourcesRuntime(options: SourcesRuntimeOptions): SourcesRun
   /** Documents logged by another process since the last look: into this library. */
   const follow = async () => {
     followedSeq ??= await store.log.latestSeq();
-    const entries = await store.log.entries(followedSeq);
-    for (const entry of entries) {
-      followedSeq = entry.seq;
-      const stored = await store.webDocuments.get(entry.docId);
-      if (!stored) continue;
-      const current = library.has(entry.docId) ? library.getDocument(entry.docId) : undefined;
-      if (
-        current?.contentHash === stored.record.contentHash &&
-        current.urls?.length === stored.record.urls?.length
-      )
-        continue;
-      library.upsert(stored.record);
-      changedSinceSave++;
+    // A page of the log at a time: after a long stop, another process may have logged a great deal.
+    for await (const page of store.log.pages(followedSeq, await store.log.latestSeq())) {
+      for (const entry of page) {
+        followedSeq = entry.seq;
+        await followEntry(entry.docId);
+      }
     }
+  };
+
+  const followEntry = async (docId: string) => {
+    const stored = await store.webDocuments.get(docId);
+    if (!stored) return;
+    const current = library.has(docId) ? library.getDocument(docId) : undefined;
+    if (
+      current?.contentHash === stored.record.contentHash &&
+      current.urls?.length === stored.record.urls?.length
+    )
+      return;
+    library.upsert(stored.record);
+    changedSinceSave++;
   };
 
   const runTick = async () => {
