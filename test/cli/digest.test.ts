@@ -165,7 +165,7 @@ describe('cli digest why', () => {
     );
     expect(await cli(d.dir, 'digest', 'why', 'nope_0000')).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('No document with id "nope_0000".'),
+      stderr: expect.stringContaining('No document with id "nope_0000".') as string,
     });
     expect((await cli(d.dir, 'digest', 'why', '500_fresh', '--subscription', '99')).code).toBe(1);
     expect((await cli(d.dir, 'digest', 'why')).code).toBe(2);

@@ -83,7 +83,7 @@ describe('DigestService.explain', () => {
       outcome: 'before-subscription',
       reason: expect.stringMatching(
         /^Not posted: it was ingested at .+ UTC, before the subscription began at/,
-      ),
+      ) as string,
     });
     const file = path.join(h.data.raw, '003_bfb7b29f8f6badf6.txt');
     writeFileSync(file, `${readFileSync(file, 'utf8')}\nA paragraph added by an edit of the page.\n`);
@@ -128,7 +128,7 @@ describe('DigestService.explain', () => {
       explanation: { digestsAhead: 1, followsAt: runs[1] },
       reason: expect.stringContaining(
         'a digest carries at most 100 items: it follows in the digest after the next',
-      ),
+      ) as string,
     });
     expect(await h.service.send(s.id)).toMatchObject({ kind: 'delivered', items: 100 });
     expect(await only(ids[100] ?? '', s.id)).toMatchObject({ outcome: 'will-deliver' });
