@@ -18,6 +18,8 @@ import { checkDigestChannel } from '../src/digests/channel.js';
 import { digestLanguage } from '../src/digests/digestLanguage.js';
 import * as reply from '../src/digests/format.js';
 import { matchTimeZones } from '../src/digests/schedule.js';
+import { whyReply } from '../src/discord/format/why.js';
+import { focusedText, MAX_QUERY_LENGTH, readText, respondChoices } from '../src/discord/options.js';
 
 /** Catalog keys of /digest's subcommands and options. */
 const sub = (name: string): CommandText => `commands.digest.subcommands.${name}`;
@@ -55,7 +57,24 @@ export const data = localizedCommand('commands.digest')
   .addSubcommand((s) =>
     subcommand(sub('preview'))(s).addIntegerOption(integerOption(id)).addStringOption(topic),
   )
-  .addSubcommand(onOne(sub('send')));
+  .addSubcommand(onOne(sub('send')))
+  .addSubcommand((s) =>
+    subcommand(sub('why'))(s)
+      .addStringOption(
+        stringOption({
+          text: opt('article'),
+          required: true,
+          autocomplete: true,
+          maxLength: MAX_QUERY_LENGTH,
+        }),
+      )
+      .addChannelOption(
+        channelOption({
+          text: opt('whyChannel'),
+          channelTypes: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+        }),
+      ),
+  );
 
 const DONE = { remove: 'removed', pause: 'paused', resume: 'resumed' } as const;
 
@@ -105,6 +124,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         reply.sendReplyFor(await digests.get(guild.id, view.id), outcome, ctx.language),
       );
     }
+    case 'why':
+      return why(interaction, ctx, guild.id, digests);
     default:
       throw new UserError('unknown-subcommand', `Unknown subcommand /digest ${sub}.`, {
         values: { command: 'digest', subcommand: sub },
@@ -112,8 +133,36 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
 }
 
+/**
+ * `/digest why`: the article as chosen from the list (or the best title match for typed text; an
+ * id the library does not hold may still be one merged into another), for the server's digests or
+ * those posting to one channel.
+ */
+async function why(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  guildId: string,
+  digests: NonNullable<CommandContext['digests']>,
+): Promise<void> {
+  const text = readText(interaction, 'article');
+  const id = ctx.library.has(text) ? text : (ctx.library.suggest('title', text)[0]?.value ?? text);
+  const channel = interaction.options.getChannel('channel')?.id;
+  const subscriptions = (await digests.list(guildId)).filter((s) => !channel || s.channelId === channel);
+  const answer = await digests.explain(guildId, id);
+  const kept = new Set(subscriptions.map((s) => s.id));
+  const names = new Map(
+    subscriptions.map((s) => [s.id, interaction.guild?.channels.cache.get(s.channelId)?.name ?? s.channelId]),
+  );
+  const title = ctx.library.meta(answer.documentId)?.title ?? answer.documentId;
+  const filtered = { ...answer, results: answer.results.filter((r) => kept.has(r.subscriptionId)) };
+  return sendReply(interaction, whyReply(filtered, { title, channels: names, channel }, ctx.language));
+}
+
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
   const focused = interaction.options.getFocused(true);
+  if (focused.name === 'article') {
+    return respondChoices(interaction, ctx.library.suggest('title', focusedText(interaction).value));
+  }
   if (focused.name === 'timezone') {
     const zones = matchTimeZones(String(focused.value), L.autocompleteChoices);
     return interaction.respond(zones.map((z) => ({ name: z, value: z })));

@@ -127,7 +127,7 @@ async function assemble(
     const client = config.discordToken ? createClient(config, { metrics }) : undefined;
     readiness.client = client;
     const parts = { config, logger, store, library: loaded.library, metrics };
-    const digests = client && createDigests(parts, client);
+    const digests = client && createDigests(parts, client, sourcesFile);
     const ingestion = client ? undefined : createRawIngestion({ ...config, ...parts });
     const sources = createSources(parts, sourcesFile, followFromSeq);
     const ctx = createCommandContext(loaded.library, logger, {
@@ -208,10 +208,12 @@ interface Parts {
 }
 
 /** Digests post through the bot client's REST, so they share its rate limits. */
-function createDigests(parts: Parts, client: Client): DigestRuntime {
+function createDigests(parts: Parts, client: Client, sourcesFile: SourcesFile): DigestRuntime {
   const { config } = parts;
+  const maxAgeDays = new Map(sourcesFile.sources.map((s) => [s.id, s.maxAgeDays]));
   return createDigestRuntime({
     ...parts,
+    maxAgeDays: (id) => maxAgeDays.get(id),
     dataDir: config.dataDir,
     rescanIntervalSeconds: config.rescanIntervalSeconds,
     rest: client.rest,

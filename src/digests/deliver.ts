@@ -132,9 +132,13 @@ export class DigestDelivery {
       /** When the subscription began; null for a stand-alone preview, which covers no period. */
       readonly createdAt: string | null;
     },
+    /** A document whose place among the items runs would take is wanted (see `position`). */
+    track?: string,
   ): Promise<{
     plan: DigestPlan;
     toSeq: number;
+    /** `track`'s place (0-based) among every item runs would take, in order; null when none. */
+    position: number | null;
   }> {
     const { store } = this.options;
     const end = await store.log.latestSeq();
@@ -144,14 +148,18 @@ export class DigestDelivery {
     const kept: DigestItem[] = [];
     let matched = 0;
     const seen = new Set<string>();
+    let position: number | null = null;
     const take = (items: readonly DigestItem[]) => {
+      const at = track === undefined ? -1 : items.findIndex((i) => i.record.id === track);
+      if (at >= 0) position = matched + at;
       matched += items.length;
       for (const item of items) if (kept.length <= MAX_DIGEST_ITEMS) kept.push(item);
     };
+    const disabledSources = await store.sourceStates.disabledIds();
     const backfill = await store.log.latestNewArticles(subscription.cursorSeq, subscription.backfill);
-    take(await this.candidates(subscription.query, { entries: [], backfill, seen }));
+    take(await this.candidates(subscription.query, { entries: [], backfill, seen, disabledSources }));
     for await (const entries of store.log.pages(subscription.cursorSeq, end)) {
-      take(await this.candidates(subscription.query, { entries, backfill: [], seen }));
+      take(await this.candidates(subscription.query, { entries, backfill: [], seen, disabledSources }));
     }
     const { items, toSeq } = capDigestItems(kept, { cursor: subscription.cursorSeq, end });
     const plan = planDigest({
@@ -161,7 +169,7 @@ export class DigestDelivery {
       now: this.now(),
       query: subscription.query,
     });
-    return { plan, toSeq };
+    return { plan, toSeq, position };
   }
 
   /**
@@ -170,7 +178,13 @@ export class DigestDelivery {
    */
   private async candidates(
     query: string | null,
-    page: { entries: readonly LogEntry[]; backfill: readonly LogEntry[]; seen: Set<string> },
+    page: {
+      entries: readonly LogEntry[];
+      backfill: readonly LogEntry[];
+      seen: Set<string>;
+      /** Live sources disabled (after failing for days, or by `sources disable`): not posted. */
+      disabledSources: ReadonlySet<string>;
+    },
   ): Promise<DigestItem[]> {
     const { store, library } = this.options;
     // A document another process fetched may reach the log before this library follows it.
@@ -184,7 +198,7 @@ export class DigestDelivery {
     const candidates = selectDigestItems({
       ...page,
       lookup: (id) => library.document(id) ?? fetched.get(id),
-    });
+    }).filter((i) => i.record.sourceId === undefined || !page.disabledSources.has(i.record.sourceId));
     if (!query || candidates.length === 0) return candidates;
     const ids = library.matching(
       query,
@@ -426,6 +440,7 @@ export class DigestDelivery {
           return { kind: 'paused', reason: failure.reason };
         }
         if (attempt >= attempts) {
+          await store.deliveries.recordError(delivery.id, failure.reason);
           this.log.warn({ ...context, reason: failure.reason }, 'digest delivery kept pending');
           return { kind: 'pending', reason: failure.reason };
         }

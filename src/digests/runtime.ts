@@ -59,6 +59,8 @@ export interface DigestRuntimeOptions {
   readonly tuning?: DigestTuning;
   /** Deliveries, failures and the pending count for /metrics; absent, nothing is measured. */
   readonly metrics?: DigestMetrics | undefined;
+  /** A live source's `maxAgeDays` (sources.json), for `explain`. */
+  readonly maxAgeDays?: ((sourceId: string) => number | undefined) | undefined;
 }
 
 /**
@@ -78,6 +80,7 @@ export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntim
     classify: classifyDiscordError,
     log: logger.child({ component: 'digests' }),
     metrics: options.metrics,
+    maxAgeDays: options.maxAgeDays,
   });
   const ingestion = createRawIngestion(options);
   const { ingester } = ingestion;

@@ -3,6 +3,7 @@ import type { DigestPlan } from '../core/digest.js';
 import type { NewSubscription, Store, Subscription } from '../store/store.js';
 import { DigestDelivery, type DeliveryOptions, type RunOutcome } from './deliver.js';
 import { DigestRunQueue, type DigestMetrics } from './runQueue.js';
+import { DeliveryExplainer, type WhyAnswer } from './explain.js';
 import { upcomingRuns, validateCron, validateTimeZone } from './schedule.js';
 
 /** Where due subscriptions are scheduled (src/scheduler.ts, or nothing in the CLI). */
@@ -17,6 +18,8 @@ export interface DigestServiceOptions extends DeliveryOptions {
   readonly concurrency?: number;
   /** Counts deliveries and failed runs; absent, nothing is counted. */
   readonly metrics?: DigestMetrics | undefined;
+  /** A live source's `maxAgeDays` (sources.json), so `explain` can say an item was too old. */
+  readonly maxAgeDays?: ((sourceId: string) => number | undefined) | undefined;
 }
 
 /** What `/digest subscribe` asks for: the store's new subscription, validated by the service. */
@@ -224,6 +227,23 @@ export class DigestService {
         createdAt: null,
       })
     ).plan;
+  }
+
+  /**
+   * Why a document was or was not posted to each subscription of the guild, or to the one asked
+   * (the panel's `why`, `/digest why`, `digest why`). UserError for an unknown document or
+   * subscription.
+   */
+  async explain(guildId: string, documentId: string, subscriptionId?: number): Promise<WhyAnswer> {
+    const subscriptions =
+      subscriptionId === undefined
+        ? await this.store.subscriptions.list(guildId)
+        : [await this.get(guildId, subscriptionId)];
+    const { store, library, maxAgeDays } = this.options;
+    return new DeliveryExplainer({ store, library, delivery: this.delivery, maxAgeDays }).explain(
+      documentId,
+      subscriptions,
+    );
   }
 
   /** Runs a subscription now (the /digest send path). */

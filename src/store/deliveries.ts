@@ -57,6 +57,8 @@ export interface Delivery {
   readonly status: 'pending' | 'delivered';
   readonly createdAt: string;
   readonly deliveredAt: string | null;
+  /** The last error posting it (a pending delivery's reason to wait); null when none. */
+  readonly lastError: string | null;
   readonly parts: readonly DeliveryPart[];
 }
 
@@ -78,6 +80,7 @@ const deliveryRow = z.object({
   status: z.enum(['pending', 'delivered']),
   created_at: z.string(),
   delivered_at: z.string().nullable(),
+  last_error: z.string().nullable(),
 });
 
 /** The payload column is JSON text; a payload that is not a message is reported, not trusted. */
@@ -174,6 +177,29 @@ export class Deliveries {
     );
   }
 
+  /**
+   * The subscription's deliveries whose messages carry `docId` (a Read button), oldest first. The
+   * payload is matched as text first, then each candidate's buttons are checked.
+   */
+  async mentioning(subscriptionId: number, docId: string): Promise<Delivery[]> {
+    const needle = JSON.stringify({ docId })
+      .slice(1, -1)
+      .replace(/[\\%_]/g, (c) => `\\${c}`);
+    const candidates = await this.byIds(
+      await this.db.all(
+        `SELECT DISTINCT d.id FROM deliveries d JOIN delivery_parts p ON p.delivery_id = d.id
+         WHERE d.subscription_id = ? AND p.payload LIKE ? ESCAPE '\\' ORDER BY d.id`,
+        [subscriptionId, `%${needle}%`],
+      ),
+    );
+    return candidates.filter((d) => d.parts.some((p) => p.payload.buttons.some((b) => b.docId === docId)));
+  }
+
+  /** Keeps why a delivery is still pending (shown by /digest why and the panel). */
+  async recordError(deliveryId: number, error: string): Promise<void> {
+    await this.db.run('UPDATE deliveries SET last_error = ? WHERE id = ?', [error, deliveryId]);
+  }
+
   /** Notes that Discord accepted one part, so a restart does not need to send it again. */
   async markPartPosted(deliveryId: number, part: number, messageId: string, now = new Date()): Promise<void> {
     await this.db.run(
@@ -229,6 +255,7 @@ async function readDelivery(db: SqlDriver, id: number): Promise<Delivery | undef
     status: row.status,
     createdAt: row.created_at,
     deliveredAt: row.delivered_at,
+    lastError: row.last_error,
     parts: read.data,
   };
 }

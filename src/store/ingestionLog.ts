@@ -155,6 +155,13 @@ export class IngestionLog {
     }
   }
 
+  /** Every entry of one document, oldest first. */
+  async forDocument(docId: string): Promise<LogEntry[]> {
+    return logRow
+      .array()
+      .parse(await this.db.all('SELECT * FROM ingestion_log WHERE doc_id = ? ORDER BY seq', [docId]));
+  }
+
   /** The `limit` latest `new` entries of articles at or before `uptoSeq`, oldest first. */
   async latestNewArticles(uptoSeq: number, limit: number): Promise<LogEntry[]> {
     if (limit <= 0) return [];

@@ -108,4 +108,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  `
+  -- Why a digest is still pending: the last posting error, kept for /digest why and the panel.
+  ALTER TABLE deliveries ADD COLUMN last_error TEXT;
+  `,
 ];

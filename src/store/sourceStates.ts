@@ -99,6 +99,18 @@ export class SourceStates {
     return row ?? initialState(sourceId);
   }
 
+  /** Ids of the sources disabled in the store (after failing for days, or by `sources disable`). */
+  async disabledIds(): Promise<Set<string>> {
+    const rows = await this.db.all('SELECT source_id FROM source_states WHERE disabled_reason IS NOT NULL');
+    return new Set(
+      z
+        .object({ source_id: z.string() })
+        .array()
+        .parse(rows)
+        .map((r) => r.source_id),
+    );
+  }
+
   /** Writes the changed fields of a source's state (creating its row on first use). */
   update(sourceId: string, change: Partial<Omit<SourceState, 'sourceId'>>): Promise<SourceState> {
     return this.db.transaction(async (tx) => {

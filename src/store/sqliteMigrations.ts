@@ -133,4 +133,8 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- Why a digest is still pending: the last posting error, kept for /digest why and the panel.
+  ALTER TABLE deliveries ADD COLUMN last_error TEXT;
+  `,
 ];

@@ -127,3 +127,47 @@ describe('cli digest preview', () => {
     expect((await cli(d.dir, 'digest', 'send')).code).toBe(2);
   });
 });
+
+describe('cli digest why', () => {
+  it('says per subscription why a document was or was not posted, as text or JSON; exit 1 for an unknown id', async () => {
+    const d = data();
+    await cli(d.dir, 'ingest');
+    const store = await Store.open(d.dir);
+    const base = { guildId: '1', channelId: '2', cron: '0 9 * * *', timezone: 'UTC', backfill: 0 };
+    const all = await store.subscriptions.create({ ...base, query: null });
+    const topical = await store.subscriptions.create({ ...base, query: 'drought' });
+    await store.close();
+    const fresh = path.join(d.dir, '500_fresh.txt');
+    writeFileSync(fresh, articleText(1));
+    expect((await cli(d.dir, 'ingest', fresh)).code).toBe(0);
+
+    const asJson = await cli(d.dir, 'digest', 'why', '500_fresh', '--json');
+    expect(asJson.code).toBe(0);
+    const answer = JSON.parse(asJson.stdout) as {
+      documentId: string;
+      results: { subscriptionId: number; outcome: string; reason: string }[];
+    };
+    expect(answer.documentId).toBe('500_fresh');
+    expect(answer.results.map((r) => [r.subscriptionId, r.outcome])).toEqual([
+      [all.id, 'will-deliver'],
+      [topical.id, 'filtered'],
+    ]);
+    expect(answer.results[1]?.reason).toBe(
+      'Not posted: it does not match the topic "drought" (no match for "drought").',
+    );
+
+    const text = await cli(d.dir, 'digest', 'why', '002_6920415c55e1d6e5', '--subscription', String(all.id));
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^#${all.id} before-subscription: Not posted: it was ingested at .+ UTC, before the subscription began at .+ UTC\\.\\n$`,
+      ),
+    );
+    expect(await cli(d.dir, 'digest', 'why', 'nope_0000')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('No document with id "nope_0000".') as string,
+    });
+    expect((await cli(d.dir, 'digest', 'why', '500_fresh', '--subscription', '99')).code).toBe(1);
+    expect((await cli(d.dir, 'digest', 'why')).code).toBe(2);
+  });
+});

@@ -62,6 +62,7 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
       'resume',
       'preview',
       'send',
+      'why',
     ]);
   });
 
@@ -134,6 +135,41 @@ describe('/digest (real discord.js client, loopback Discord, real SQLite)', () =
     expect(topic.reply?.embeds[1]?.fields?.[0]?.name).toBe(
       '1. Agreement with China Paves Way for IOM Presence in Beijing',
     );
+  });
+
+  it('says why an article was or was not posted, per subscription, with the article autocomplete', async () => {
+    const id = idOf(reply(await subscribe({ query: 'drought' })));
+    const article = dropArticle(`${bot.dataDir}/raw`, 3, 'Peru', 'flood response');
+    await until(async () =>
+      (await bot.digests?.service.store.log.entries(0))?.find((e) => e.docId === article),
+    );
+    const choices = await bot.server.sendAutocomplete(
+      'digest why',
+      { article: 'Article 3 on flood' },
+      'article',
+      asModerator(),
+    );
+    expect(choices.map((c) => c.value)).toContain(article);
+    const session = await bot.server.sendSlashCommand('digest why', { article }, asModerator());
+    expect(session.isEphemeral).toBe(true);
+    const embed = session.reply?.embeds[0];
+    expect(embed?.title).toBe('Why Article 3 on flood response in Peru');
+    expect(embed?.fields?.find((f) => f.name === `Digest #${id} · #general`)?.value).toBe(
+      'Not posted: it does not match the topic `drought` (no match for `drought`).',
+    );
+    const elsewhere = await bot.server.sendSlashCommand(
+      'digest why',
+      { article, channel: bot.server.channel('general').id },
+      asModerator(),
+    );
+    expect(elsewhere.reply?.embeds[0]?.fields?.length).toBeGreaterThan(0);
+    const unknown = await bot.server.sendSlashCommand(
+      'digest why',
+      { article: 'zz_nothing_like_it' },
+      asModerator(),
+    );
+    expect(unknown.isEphemeral).toBe(true);
+    expect(reply(unknown)).toContain('No document with id');
   });
 
   it('lists, pauses, resumes and removes, with status and reasons', async () => {

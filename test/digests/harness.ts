@@ -41,7 +41,16 @@ export interface Harness {
  */
 export async function startHarness(
   tuning: DigestTuning = {},
-  { metrics, logger = pino({ level: 'silent' }) }: { metrics?: BotMetrics; logger?: Logger } = {},
+  {
+    metrics,
+    logger = pino({ level: 'silent' }),
+    maxAgeDays,
+  }: {
+    metrics?: BotMetrics;
+    logger?: Logger;
+    /** sources.json's `maxAgeDays` per live source, as createApp hands it to the runtime. */
+    maxAgeDays?: (sourceId: string) => number | undefined;
+  } = {},
 ): Promise<Harness> {
   const server = await LoopbackDiscord.start();
   const data = makeDataDir({ shipped: true });
@@ -59,6 +68,7 @@ export async function startHarness(
       rest: more.rest ?? rest,
       tuning: { attempts: 2, backoffMs: 5, ...tuning, ...more },
       metrics,
+      maxAgeDays,
     });
   const others: DigestRuntime[] = [];
   const harness: Harness = {

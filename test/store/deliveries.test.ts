@@ -14,6 +14,38 @@ async function oneDelivery(store: Store) {
 }
 
 describe.each(STORE_KINDS)('store/deliveries (%s)', (kind) => {
+  describe('mentioning, recordError', () => {
+    it('finds the deliveries whose buttons carry a document, not those where the id is only text', async () => {
+      const store = await openFresh(kind);
+      const { s, d } = await oneDelivery(store);
+      const withButton = (docId: string, content: string) => ({
+        ...message(content),
+        buttons: [{ label: 'Read', docId }],
+      });
+      await store.deliveries.complete(d.id, NOW);
+      const second = await store.deliveries.create(
+        {
+          subscriptionId: s.id,
+          fromSeq: 1,
+          toSeq: 2,
+          itemCount: 2,
+          // "a_b" in text only, and "a%b" (LIKE's wildcards, escaped) as a button.
+          payloads: [withButton('a%b', 'mentions a_b in text'), withButton('zz', 'x')],
+          nonce: (id, part) => `m${id}.${part}`,
+        },
+        NOW,
+      );
+      expect((await store.deliveries.mentioning(s.id, 'doc-1')).map((x) => x.id)).toEqual([d.id]);
+      expect((await store.deliveries.mentioning(s.id, 'a%b')).map((x) => x.id)).toEqual([second.id]);
+      expect(await store.deliveries.mentioning(s.id, 'a_b')).toEqual([]);
+      expect(await store.deliveries.mentioning(s.id, 'axb')).toEqual([]);
+      expect((await store.deliveries.get(second.id))?.lastError).toBeNull();
+      await store.deliveries.recordError(second.id, 'Discord answered 500');
+      expect((await store.deliveries.pendingFor(s.id))?.lastError).toBe('Discord answered 500');
+      await store.close();
+    });
+  });
+
   describe('create, markPartPosted, complete', () => {
     it('allows one pending delivery per subscription and completes it with the cursor in one step', async () => {
       const store = await openFresh(kind);
