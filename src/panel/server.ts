@@ -56,9 +56,10 @@ export async function buildPanel(deps: Omit<PanelDeps, 'oauth' | 'access'>): Pro
   const { panel, config } = deps;
   const oauth = new DiscordOAuth(panel, config.discordApiBase, config.discordToken ?? '');
   const full: PanelDeps = { ...deps, oauth, access: new GuildAccess(oauth) };
+  const log: FastifyBaseLogger = deps.logger.child({ component: 'panel' });
   // Request lines are not logged: /auth/callback's carries a sign-in code.
   const app = Fastify({
-    loggerInstance: deps.logger.child({ component: 'panel' }),
+    loggerInstance: log,
     disableRequestLogging: true,
     bodyLimit: 64 * 1024,
     trustProxy: false,
