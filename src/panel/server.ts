@@ -5,6 +5,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySecureSession from '@fastify/secure-session';
 import type { Client } from 'discord.js';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
@@ -60,7 +61,7 @@ export async function buildPanel(deps: Omit<PanelDeps, 'oauth' | 'access'>): Pro
   // Request lines are not logged: /auth/callback's carries a sign-in code.
   const app = Fastify({
     loggerInstance: log,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: false,
   });
