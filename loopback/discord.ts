@@ -21,6 +21,7 @@ import {
   findComponent,
 } from './discord/interactions.js';
 import { storeMessage } from './discord/messages.js';
+import { LoopbackOAuth } from './discord/oauth.js';
 import type { StoredMessage } from './discord/messages.js';
 import { apiChannel, apiGuildCreate } from './discord/payloads.js';
 import type { MessageInit } from './discord/payloads.js';
@@ -63,6 +64,7 @@ export type { ShardPair } from './discord/sharding.js';
 export type { Fault, FaultRule, RecordedRequest } from './discord/http.js';
 export { MESSAGE_LIMITS } from './discord/http.js';
 export type { CallbackRecord, InteractionContext, InteractionRecipient } from './discord/session.js';
+export type { ApiUserGuild, LoopbackOAuth } from './discord/oauth.js';
 export { InteractionSession } from './discord/session.js';
 
 export interface LoopbackDiscordOptions {
@@ -87,6 +89,8 @@ export interface LoopbackDiscordOptions {
    * discord.js identifies at once (it waits 5 s between the others). Default 1, as for most bots.
    */
   readonly maxConcurrency?: number;
+  /** The application's OAuth2 client secret. Default `loopback-client-secret`. */
+  readonly clientSecret?: string;
 }
 
 /** One identified gateway connection and the shard it serves. */
@@ -109,6 +113,8 @@ export class LoopbackDiscord {
   globalCommands: APIApplicationCommand[] = [];
   readonly guildCommands = new Map<string, APIApplicationCommand[]>();
   readonly sessions = new Map<string, InteractionSession>();
+  /** OAuth2 sign-in (authorize, token, the user's own /users/@me and guilds): see oauth.ts. */
+  readonly oauth: LoopbackOAuth;
 
   /** @internal */
   readonly messages = new Map<string, StoredMessage>();
@@ -154,6 +160,7 @@ export class LoopbackDiscord {
     this.recommendedShards = options.recommendedShards ?? 1;
     this.requiredShardCount = options.requiredShardCount;
     this.maxConcurrency = options.maxConcurrency ?? 1;
+    this.oauth = new LoopbackOAuth(options.clientSecret ?? 'loopback-client-secret');
     this.events.setMaxListeners(0);
   }
 
@@ -205,6 +212,26 @@ export class LoopbackDiscord {
   /** Base URL for `rest.api` / DISCORD_API_BASE. */
   get apiBase(): string {
     return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  /** Where browsers sign in (DISCORD_OAUTH_AUTHORIZE_URL); it approves for `oauth.signIn`'s user. */
+  get authorizeUrl(): string {
+    return `http://127.0.0.1:${this.port}/oauth2/authorize`;
+  }
+
+  /**
+   * The settings of a web panel signing in through this server, served at `panelUrl` on `port`
+   * (PANEL_*, DISCORD_CLIENT_SECRET, DISCORD_OAUTH_AUTHORIZE_URL), for {@link botEnv}'s `extra`.
+   */
+  panelEnv(panelUrl: string, port: number): Record<string, string> {
+    return {
+      PANEL_PORT: String(port),
+      PANEL_HOST: '127.0.0.1',
+      PANEL_URL: panelUrl,
+      DISCORD_CLIENT_SECRET: this.oauth.clientSecret,
+      PANEL_SESSION_SECRET: 'loopback-panel-session-secret-of-32+chars',
+      DISCORD_OAUTH_AUTHORIZE_URL: this.authorizeUrl,
+    };
   }
 
   get gatewayUrl(): string {

@@ -13,6 +13,7 @@ import { createCommandContext, loadLibrary, type LoadedLibrary } from './discord
 import { createRawIngestion, type RawIngestion } from './ingest/rawIngestion.js';
 import { startOpsServer, type OpsServer } from './ops/httpServer.js';
 import { createBotMetrics, type BotMetrics } from './ops/metrics.js';
+import { startPanel, type PanelServer } from './panel/server.js';
 import { loadSourcesFile, SourcesFileError, type SourcesFile } from './sources/sourcesFile.js';
 import { createSourcesRuntime, type SourcesRuntime } from './sources/sourcesRuntime.js';
 import { createSourcesView } from './sources/sourcesView.js';
@@ -72,6 +73,8 @@ export interface App {
   readonly ops: OpsServer | undefined;
   /** The Discord client (Discord mode); logged in by `start`. */
   readonly client: Client | undefined;
+  /** The web panel, once `start` has started it (PANEL_PORT set, Discord mode). */
+  readonly panel: PanelServer | undefined;
   /**
    * Discord: logs in, then starts digests (ingestion, recovery, scheduling, watching raw/).
    * Console: reconciles and watches raw/, then reads commands until its input ends.
@@ -261,21 +264,28 @@ function runnable(built: Built): App {
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let stopping: Promise<void> | undefined;
+  let panel: PanelServer | undefined;
   const app: App = {
     ...built,
     mode: client ? 'discord' : 'console',
     library: built.loaded.library,
+    get panel() {
+      return panel;
+    },
     finished,
     async start() {
       sources.start();
-      if (client) await startDiscord(built, client);
-      else await startConsole(built, io).then(finish);
+      if (!client) return startConsole(built, io).then(finish);
+      await startDiscord(built, client);
+      panel = await startPanelStep(built, client);
     },
     stop() {
       stopping ??= (async () => {
         if (!client) io.input.destroy();
         const logFailure = (what: string) => (error: unknown) =>
           logger.error({ err: error }, `stopping ${what} failed`);
+        // No new requests from the panel while the rest stops.
+        await panel?.close().catch(logFailure('the web panel'));
         // Deliveries in flight finish (or stay recorded as pending) before the client goes.
         await Promise.all([
           digests?.stop().catch(logFailure('digests')),
@@ -306,6 +316,30 @@ async function startDiscord(built: Built, client: Client): Promise<void> {
   await digests
     ?.start(client)
     .catch((error: unknown) => logger.error({ err: error }, 'digests could not start; commands still work'));
+}
+
+/**
+ * The web panel (PANEL_PORT set), served by this process over the same store, digests and client.
+ * Sessions are sealed cookies, so any process of the bot could serve it as well.
+ */
+async function startPanelStep(built: Built, client: Client): Promise<PanelServer | undefined> {
+  const { config, digests } = built;
+  if (!config.panel) return undefined;
+  if (!digests) throw new StartError('the web panel needs the digests, which did not start', 1);
+  try {
+    return await startPanel({
+      config,
+      panel: config.panel,
+      logger: built.logger,
+      store: built.store,
+      digests: digests.service,
+      sources: built.ctx.sources,
+      client,
+    });
+  } catch (error) {
+    const where = `${config.panel.host}:${config.panel.port}`;
+    throw new StartError(`cannot serve the web panel on ${where}: ${String(error)}`, 1, { cause: error });
+  }
 }
 
 /** Console mode: raw/ followed as the bot follows it, commands read until the input ends. */

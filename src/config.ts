@@ -19,6 +19,104 @@ const SHARD_ID_LIST = /^\s*\d+\s*(,\s*\d+\s*)*$/;
 const SHARD_COUNT_PROBLEM =
   "must be a whole number of shards, 1 or more (remove it for Discord's recommendation)";
 
+// ── The web panel (src/panel) ───────────────────────────────────────────────────────────────────
+// Off unless PANEL_PORT is set; then its sign-in settings are required (checkPanelSettings).
+
+const PANEL_FIELDS = {
+  PANEL_PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a TCP port number (unset or empty turns the web panel off)' })
+      .int('must be a whole port number')
+      .min(0, 'must be a port from 0 to 65535 (0: any free port)')
+      .max(65535, 'must be a port from 0 to 65535 (0: any free port)')
+      .optional(),
+  ),
+  PANEL_HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+$/, 'must be an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::')
+      .default('127.0.0.1'),
+  ),
+  PANEL_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be the http(s) URL people open the panel at, such as https://news.example.org',
+      })
+      .optional(),
+  ),
+  DISCORD_CLIENT_SECRET: optionalString,
+  PANEL_SESSION_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional(),
+  ),
+  DISCORD_OAUTH_AUTHORIZE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s) URL such as https://discord.com/oauth2/authorize',
+      })
+      .default('https://discord.com/oauth2/authorize'),
+  ),
+};
+
+/** What the panel cannot sign anyone in without, once PANEL_PORT asks for it. */
+const PANEL_NEEDS = [
+  'PANEL_URL',
+  'DISCORD_APPLICATION_ID',
+  'DISCORD_CLIENT_SECRET',
+  'PANEL_SESSION_SECRET',
+] as const;
+
+type PanelEnv = z.output<z.ZodObject<typeof PANEL_FIELDS>> & { DISCORD_APPLICATION_ID?: string | undefined };
+
+function checkPanelSettings(env: PanelEnv, ctx: z.RefinementCtx): void {
+  if (env.PANEL_PORT === undefined) return;
+  const missing = PANEL_NEEDS.filter((name) => env[name] === undefined);
+  if (missing.length === 0) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['PANEL_PORT'],
+    message: `is set, so the web panel needs ${missing.join(', ')} (see .env.example), or unset PANEL_PORT`,
+  });
+}
+
+/** The web panel's settings (PANEL_PORT set). Two secrets: never log this object. */
+export interface PanelConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Public base URL without a trailing slash; sign-in returns to `${url}/auth/callback`. */
+  readonly url: string;
+  /** OAuth2 client id: the application's id. */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Seals session cookies (at least 32 characters). */
+  readonly sessionSecret: string;
+  readonly authorizeUrl: string;
+  /** Cookies carry `Secure` when the panel is served over https. */
+  readonly secureCookies: boolean;
+}
+
+function panelConfig(e: PanelEnv): PanelConfig | undefined {
+  if (e.PANEL_PORT === undefined) return undefined;
+  // checkPanelSettings made sure of these.
+  const url = e.PANEL_URL!.replace(/\/+$/, '');
+  return Object.freeze({
+    port: e.PANEL_PORT,
+    host: e.PANEL_HOST,
+    url,
+    clientId: e.DISCORD_APPLICATION_ID!,
+    clientSecret: e.DISCORD_CLIENT_SECRET!,
+    sessionSecret: e.PANEL_SESSION_SECRET!,
+    authorizeUrl: e.DISCORD_OAUTH_AUTHORIZE_URL,
+    secureCookies: url.startsWith('https:'),
+  });
+}
+
 /** Every variable, each checked on its own. */
 const EnvFields = z.object({
   DISCORD_TOKEN: optionalString,
@@ -136,10 +234,11 @@ const EnvFields = z.object({
     emptyToUndefined,
     z.enum(LANGUAGES, { error: `must be a language with a catalog: ${LANGUAGES.join(', ')}` }).default('en'),
   ),
+  ...PANEL_FIELDS,
 });
 
-/** With the checks that span variables (SHARD_IDS against SHARD_COUNT). */
-const EnvSchema = EnvFields.superRefine(
+/** With the checks that span variables (SHARD_IDS against SHARD_COUNT, the panel's settings). */
+const EnvSchema = EnvFields.superRefine(checkPanelSettings).superRefine(
   (env, ctx) => {
     const ids = env.SHARD_IDS;
     if (ids === undefined) return;
@@ -229,6 +328,8 @@ export interface Config {
   readonly fetchAllowNetworks: readonly string[];
   /** The console's language, and the last fallback of Discord replies (see replyLanguage). */
   readonly botLanguage: (typeof LANGUAGES)[number];
+  /** The web panel (src/panel), served when PANEL_PORT is set; undefined otherwise. */
+  readonly panel: PanelConfig | undefined;
 }
 
 /** Thrown with every problem in the environment at once, each naming the variable. */
@@ -271,6 +372,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     metricsHost: e.METRICS_HOST,
     fetchAllowNetworks: Object.freeze([...e.FETCH_ALLOW_NETWORKS]),
     botLanguage: e.BOT_LANGUAGE,
+    panel: panelConfig(e),
   });
 }
 

@@ -21,6 +21,11 @@ export const LOG_REDACTION = {
     ...['token', '*.token', 'discordToken', '*.discordToken', 'DISCORD_TOKEN', '*.DISCORD_TOKEN'],
     ...['password', '*.password', 'secret', '*.secret', 'clientSecret', '*.clientSecret'],
     ...['databaseUrl', '*.databaseUrl', 'DATABASE_URL', '*.DATABASE_URL'],
+    // The web panel's secrets, and the OAuth2 tokens of its users.
+    ...['sessionSecret', '*.sessionSecret', 'panel.clientSecret', 'panel.sessionSecret'],
+    ...['*.panel.clientSecret', '*.panel.sessionSecret', 'DISCORD_CLIENT_SECRET', '*.DISCORD_CLIENT_SECRET'],
+    ...['PANEL_SESSION_SECRET', '*.PANEL_SESSION_SECRET', 'accessToken', '*.accessToken'],
+    ...['access_token', '*.access_token', 'refresh_token', '*.refresh_token'],
     ...['url', '*.url', 'route', '*.route'],
   ],
   censor: (value: unknown, path: string[]): unknown =>

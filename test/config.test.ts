@@ -24,6 +24,7 @@ describe('config', () => {
         metricsHost: '0.0.0.0',
         fetchAllowNetworks: [],
         botLanguage: 'en',
+        panel: undefined,
       });
       expect(Object.isFrozen(config)).toBe(true);
     });
@@ -251,6 +252,66 @@ describe('config', () => {
       expect(problems).toContain('RESCAN_INTERVAL_SECONDS: must be 0 (off) or more');
       expect(problems.some((p) => p.startsWith('DISCORD_API_BASE: must be an http(s) URL'))).toBe(true);
       expect((caught as Error).message).not.toContain('secret-token');
+    });
+  });
+
+  describe('loadConfig: the web panel', () => {
+    const SIGN_IN = {
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      PANEL_URL: 'https://news.example.org/',
+      DISCORD_CLIENT_SECRET: 'client-secret',
+      PANEL_SESSION_SECRET: 'x'.repeat(32),
+    };
+
+    it('is off without PANEL_PORT, whatever else is set', () => {
+      expect(loadConfig({ ...SIGN_IN, PANEL_HOST: '0.0.0.0' }).panel).toBeUndefined();
+    });
+
+    it('reads the panel settings when PANEL_PORT is set, https URLs giving Secure cookies', () => {
+      const panel = loadConfig({ ...SIGN_IN, PANEL_PORT: '8090' }).panel;
+      expect(panel).toEqual({
+        port: 8090,
+        host: '127.0.0.1',
+        url: 'https://news.example.org',
+        clientId: '123456789012345678',
+        clientSecret: 'client-secret',
+        sessionSecret: 'x'.repeat(32),
+        authorizeUrl: 'https://discord.com/oauth2/authorize',
+        secureCookies: true,
+      });
+      expect(Object.isFrozen(panel)).toBe(true);
+      const local = loadConfig({ ...SIGN_IN, PANEL_PORT: '0', PANEL_URL: 'http://127.0.0.1:8090' }).panel;
+      expect(local?.secureCookies).toBe(false);
+    });
+
+    it('stops the start naming every sign-in setting PANEL_PORT needs and lacks', () => {
+      expect(() => loadConfig({ PANEL_PORT: '8090', DISCORD_CLIENT_SECRET: 'client-secret' })).toThrow(
+        expect.objectContaining({
+          problems: [
+            'PANEL_PORT: is set, so the web panel needs PANEL_URL, DISCORD_APPLICATION_ID, PANEL_SESSION_SECRET (see .env.example), or unset PANEL_PORT',
+          ],
+        }) as Error,
+      );
+    });
+
+    it('refuses a short session secret and a URL that is not http(s), without echoing them', () => {
+      let error: unknown;
+      try {
+        loadConfig({
+          ...SIGN_IN,
+          PANEL_PORT: '8090',
+          PANEL_SESSION_SECRET: 'short-secret',
+          PANEL_URL: 'ftp://x',
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        'PANEL_URL: must be the http(s) URL people open the panel at, such as https://news.example.org',
+        'PANEL_SESSION_SECRET: must be at least 32 characters (e.g. openssl rand -base64 48)',
+      ]);
+      expect((error as Error).message).not.toContain('short-secret');
     });
   });
 

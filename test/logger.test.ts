@@ -19,9 +19,11 @@ describe('logger', () => {
       logger.info({ token: 'secret-3', config: { discordToken: 'secret-4', dataDir: 'data' } }, 'c');
       logger.info({ databaseUrl: 'postgres://bot:secret-5@db/bot', env: { DISCORD_TOKEN: 'secret-6' } }, 'd');
       logger.info({ secret: 'secret-7', app: { clientSecret: 'secret-8', password: 'secret-9' } }, 'e');
+      logger.info({ config: { panel: { clientSecret: 'secret-10', sessionSecret: 'secret-11' } } }, 'f');
+      logger.info({ panel: { clientSecret: 'secret-12' }, session: { accessToken: 'secret-13' } }, 'g');
 
       expect(lines.join('')).not.toMatch(/secret-\d/);
-      const [a, b, c, d, e] = entries();
+      const [a, b, c, d, e, f, g] = entries();
       expect(a?.headers).toEqual({ authorization: '[Redacted]', 'content-type': 'application/json' });
       expect(b?.req).toEqual({ method: 'GET', headers: { authorization: '[Redacted]' } });
       expect(c).toMatchObject({
@@ -32,6 +34,13 @@ describe('logger', () => {
       expect(e).toMatchObject({
         secret: '[Redacted]',
         app: { clientSecret: '[Redacted]', password: '[Redacted]' },
+      });
+      expect(f).toMatchObject({
+        config: { panel: { clientSecret: '[Redacted]', sessionSecret: '[Redacted]' } },
+      });
+      expect(g).toMatchObject({
+        panel: { clientSecret: '[Redacted]' },
+        session: { accessToken: '[Redacted]' },
       });
     });
 

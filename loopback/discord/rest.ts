@@ -18,6 +18,7 @@ import type { RecordedRequest } from './http.js';
 import { takeFault } from './faults.js';
 import { interactionCallback, webhookRoute } from './interactions.js';
 import { editMessage, storeMessage } from './messages.js';
+import { isAuthorizePage, userGuilds } from './oauth.js';
 import { apiChannel, apiGuildCreate, apiMember, apiUser } from './payloads.js';
 import type { LoopbackChannel, LoopbackGuild } from './state.js';
 import { channelPermissions, snowflake } from './state.js';
@@ -35,6 +36,10 @@ export async function handleHttp(
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (isAuthorizePage(req, url)) {
+    host.oauth.authorize(host, url, res);
+    return;
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
@@ -108,6 +113,10 @@ export function route(
     return interactionCallback(host, parts[1]!, parts[2]!, query, record);
   }
   if (head === 'webhooks' && parts.length >= 3) return webhookRoute(host, method, parts, query, record);
+  if (head === 'oauth2' && parts[1] === 'token' && method === 'POST') return host.oauth.token(host, record);
+  const authorization = record.headers.authorization;
+  if (typeof authorization === 'string' && authorization.startsWith('Bearer '))
+    return host.oauth.bearerRoute(host, method, path, authorization);
   requireAuth(host, record);
   if (head === 'gateway' && method === 'GET') {
     return {
@@ -121,6 +130,8 @@ export function route(
       },
     };
   }
+  if (head === 'users' && parts[1] === '@me' && parts[2] === 'guilds' && method === 'GET')
+    return userGuilds(host.guilds, host.bot);
   if (head === 'users' && parts[1] === '@me' && method === 'GET') return apiUser(host.bot);
   if (head === 'applications' && parts[1] === host.applicationId)
     return commandRoute(host, method, parts, record);

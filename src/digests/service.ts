@@ -1,6 +1,7 @@
 import { UserError } from '../core/errors.js';
 import type { DigestPlan } from '../core/digest.js';
-import type { NewSubscription, Store, Subscription } from '../store/store.js';
+import type { NewSubscription, Store, Subscription, SubscriptionChange } from '../store/store.js';
+
 import { DigestDelivery, type DeliveryOptions, type RunOutcome } from './deliver.js';
 import { DigestRunQueue, type DigestMetrics } from './runQueue.js';
 import { DeliveryExplainer, type WhyAnswer } from './explain.js';
@@ -95,13 +96,44 @@ export class DigestService {
 
   /** Validates and creates a subscription starting at the current end of the log; schedules it. */
   async subscribe(input: SubscribeInput): Promise<SubscriptionView> {
+    const valid = this.validate(input);
+    if (!Number.isInteger(input.backfill) || input.backfill < 0 || input.backfill > 25) {
+      throw new UserError('invalid-backfill', 'Backfill must be a whole number from 0 to 25.', {});
+    }
+    const subscription = await this.store.subscriptions.create({ ...input, ...valid }, this.now());
+    this.schedule(subscription);
+    return this.view(subscription);
+  }
+
+  /**
+   * Changes a subscription's channel, schedule, time zone, topic or mention (the web panel's edit),
+   * with subscribe's checks and messages; keeps its cursor and status; reschedules it.
+   */
+  async update(guildId: string, id: number, change: SubscriptionChange): Promise<SubscriptionView> {
+    await this.get(guildId, id);
+    const valid = this.validate({ ...change, guildId });
+    const s = await this.store.subscriptions.update(
+      id,
+      { channelId: change.channelId, ...valid },
+      this.now(),
+    );
+    if (!s)
+      throw new UserError('unknown-subscription', `There is no digest subscription #${id} any more.`, {
+        key: 'errors.subscription-gone',
+        values: { id },
+      });
+    this.schedule(s);
+    return this.view(s);
+  }
+
+  /** What subscribe and update check, normalised: cron, time zone, mention, topic. */
+  private validate(
+    input: Pick<SubscribeInput, 'guildId' | 'cron' | 'timezone' | 'query' | 'mentionRoleId'>,
+  ): { cron: string; timezone: string; query: string | null; mentionRoleId: string | null } {
     const schedule = validateCron(input.cron);
     if (!schedule.ok) throw new UserError('invalid-cron', schedule.error);
     const zone = validateTimeZone(input.timezone);
     if (!zone.ok) throw new UserError('invalid-timezone', zone.error);
-    if (!Number.isInteger(input.backfill) || input.backfill < 0 || input.backfill > 25) {
-      throw new UserError('invalid-backfill', 'Backfill must be a whole number from 0 to 25.', {});
-    }
     const mention = input.mentionRoleId ?? null;
     if (mention !== null && !/^\d{1,20}$/.test(mention))
       throw new UserError('invalid-mention', 'The mention must be a role of this server.', {
@@ -122,12 +154,7 @@ export class DigestService {
       // Throws the library's own UserError for a query it cannot run.
       this.options.library.matching(query, []);
     }
-    const subscription = await this.store.subscriptions.create(
-      { ...input, cron: schedule.value, timezone: zone.value, query, mentionRoleId: mention },
-      this.now(),
-    );
-    this.schedule(subscription);
-    return this.view(subscription);
+    return { cron: schedule.value, timezone: zone.value, query, mentionRoleId: mention };
   }
 
   async list(guildId: string): Promise<SubscriptionView[]> {

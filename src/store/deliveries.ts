@@ -200,6 +200,42 @@ export class Deliveries {
     await this.db.run('UPDATE deliveries SET last_error = ? WHERE id = ?', [error, deliveryId]);
   }
 
+  /**
+   * One page of a guild's delivery log, newest first, with the channel each went to and how many
+   * deliveries the guild has in all (the number of pages).
+   */
+  async pageForGuild(
+    guildId: string,
+    page: number,
+    perPage: number,
+  ): Promise<{ deliveries: (Delivery & { channelId: string })[]; total: number }> {
+    const total = z
+      .object({ n: z.coerce.number().int() })
+      .parse(
+        await this.db.get(
+          'SELECT count(*) AS n FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE s.guild_id = ?',
+          [guildId],
+        ),
+      ).n;
+    const rows = z
+      .object({ id: z.number().int(), channel_id: z.string() })
+      .array()
+      .parse(
+        await this.db.all(
+          `SELECT d.id, s.channel_id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+         WHERE s.guild_id = ? ORDER BY d.id DESC LIMIT ? OFFSET ?`,
+          [guildId, perPage, (page - 1) * perPage],
+        ),
+      );
+    const deliveries: (Delivery & { channelId: string })[] = [];
+    for (const row of rows) {
+      // Removed with its subscription between the two reads (another process): left out.
+      const delivery = await readDelivery(this.db, row.id);
+      if (delivery) deliveries.push({ ...delivery, channelId: row.channel_id });
+    }
+    return { deliveries, total };
+  }
+
   /** Notes that Discord accepted one part, so a restart does not need to send it again. */
   async markPartPosted(deliveryId: number, part: number, messageId: string, now = new Date()): Promise<void> {
     await this.db.run(

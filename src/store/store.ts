@@ -13,7 +13,12 @@ export { storePath } from './sqliteDriver.js';
 export type { Delivery, DeliveryPart, NewDelivery, StoredMessage } from './deliveries.js';
 export type { GuildSettings } from './guildSettings.js';
 export type { DocumentState, IngestEvent, LogAppend, LogEntry } from './ingestionLog.js';
-export type { NewSubscription, Subscription, SubscriptionStatus } from './subscriptions.js';
+export type {
+  NewSubscription,
+  Subscription,
+  SubscriptionChange,
+  SubscriptionStatus,
+} from './subscriptions.js';
 export type { SourceState } from './sourceStates.js';
 export type { WebDocument, WebDocumentStamp } from './webDocuments.js';
 export type { Deliveries, GuildSettingsRepository, IngestionLog, SourceStates, Subscriptions, WebDocuments };

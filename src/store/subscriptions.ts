@@ -37,6 +37,15 @@ export interface NewSubscription {
   readonly mentionRoleId?: string | null;
 }
 
+/** What an edit may change: everything `/digest subscribe` sets except the backfill. */
+export interface SubscriptionChange {
+  readonly channelId: string;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly query: string | null;
+  readonly mentionRoleId: string | null;
+}
+
 /** A row of `subscriptions` as the database returns it, checked and renamed on the way out. */
 const subscriptionRow = z
   .object({
@@ -130,6 +139,27 @@ export class Subscriptions {
     const row = await this.db.get(
       'UPDATE subscriptions SET status = ?, paused_reason = ?, updated_at = ? WHERE id = ? RETURNING *',
       [status, status === 'paused' ? reason : null, now.toISOString(), id],
+    );
+    return subscriptionRow.optional().parse(row);
+  }
+
+  /**
+   * Changes where, when and what a subscription posts (the web panel's edit), keeping its cursor and
+   * status. Returns undefined when it no longer exists.
+   */
+  async update(id: number, change: SubscriptionChange, now = new Date()): Promise<Subscription | undefined> {
+    const row = await this.db.get(
+      `UPDATE subscriptions SET channel_id = ?, cron = ?, timezone = ?, query = ?, mention_role_id = ?,
+         updated_at = ? WHERE id = ? RETURNING *`,
+      [
+        change.channelId,
+        change.cron,
+        change.timezone,
+        change.query,
+        change.mentionRoleId,
+        now.toISOString(),
+        id,
+      ],
     );
     return subscriptionRow.optional().parse(row);
   }

@@ -46,6 +46,32 @@ describe.each(STORE_KINDS)('store/deliveries (%s)', (kind) => {
     });
   });
 
+  describe('pageForGuild', () => {
+    it("pages one guild's deliveries newest first, with their channel and the total", async () => {
+      const store = await openFresh(kind);
+      const mine = await store.subscriptions.create(sub, NOW);
+      const theirs = await store.subscriptions.create({ ...sub, guildId: '999' }, NOW);
+      const ids: number[] = [];
+      for (const s of [mine, theirs, mine, mine]) {
+        const input = { subscriptionId: s.id, fromSeq: 0, toSeq: 0, itemCount: 1, payloads: [message('x')] };
+        const d = await store.deliveries.create({ ...input, nonce: (id) => `p${id}` }, NOW);
+        await store.deliveries.complete(d.id, NOW);
+        if (s === mine) ids.push(d.id);
+      }
+      const first = await store.deliveries.pageForGuild(sub.guildId, 1, 2);
+      expect(first.total).toBe(3);
+      expect(first.deliveries.map((d) => [d.id, d.channelId])).toEqual([
+        [ids[2], sub.channelId],
+        [ids[1], sub.channelId],
+      ]);
+      expect((await store.deliveries.pageForGuild(sub.guildId, 2, 2)).deliveries.map((d) => d.id)).toEqual([
+        ids[0],
+      ]);
+      expect(await store.deliveries.pageForGuild('404', 1, 2)).toEqual({ deliveries: [], total: 0 });
+      await store.close();
+    });
+  });
+
   describe('create, markPartPosted, complete', () => {
     it('allows one pending delivery per subscription and completes it with the cursor in one step', async () => {
       const store = await openFresh(kind);
