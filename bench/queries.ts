@@ -213,14 +213,24 @@ export function buildMultilingualQueries(seed: number, perLanguage = 8): BenchQu
       const last = words.pop() ?? '';
       switch (cls) {
         case 'prefix': {
-          const cut = language === 'zh' ? Math.max(1, last.length - 1) : Math.max(3, last.length - 2);
+          // Chinese: a word of three or more characters less its last (one character alone is refused).
+          const cut =
+            language === 'zh'
+              ? last.length >= 3
+                ? last.length - 1
+                : last.length
+              : Math.max(3, last.length - 2);
           queries.push({ ...base, text: [...words, last.slice(0, cut)].join(' ') });
           break;
         }
         case 'typo':
           queries.push({
             ...base,
-            text: language !== 'zh' && last.length >= 6 ? [...words, typo(last, next())].join(' ') : text,
+            // Outside Latin script only drop, swap or double (the fourth edit writes a Latin letter).
+            text:
+              language !== 'zh' && last.length >= 6
+                ? [...words, typo(last, script === 'Latin' ? next() : next() * 0.75)].join(' ')
+                : text,
           });
           break;
         case 'filtered':
