@@ -27,7 +27,7 @@ describe('multilingualCorpus', () => {
   describe('multilingualRecord', () => {
     it('gives each document its source language, six languages in four scripts', () => {
       const counts = new Map<string, number>();
-      for (const record of records) counts.set(record.language, (counts.get(record.language) ?? 0) + 1);
+      for (const { language = 'und' } of records) counts.set(language, (counts.get(language) ?? 0) + 1);
       expect([...counts.keys()].sort()).toEqual(['ar', 'es', 'fa', 'fr', 'ru', 'zh']);
       for (const count of counts.values()) expect(count).toBeGreaterThan(picked.length / 6 / 2);
       expect(new Set(MULTILINGUAL_LANGUAGES.map((l) => l.script))).toEqual(
