@@ -24,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { storePath } from '../src/store/sqliteDriver.js';
 import { Store } from '../src/store/store.js';
+import { isMultilingualPage, writeMultilingualCorpus } from './multilingualCorpus.js';
 import { writeCorpus } from './syntheticCorpus.js';
 import { DEFAULT_WEB_SHARE, isWebPage, writeWebCorpus } from './webCorpus.js';
 
@@ -35,10 +36,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  */
 function generatorVersion(): string {
   const hash = createHash('sha256');
-  for (const file of ['syntheticCorpus.ts', 'vocabulary.ts', 'webCorpus.ts'])
+  for (const file of ['syntheticCorpus.ts', 'vocabulary.ts', 'webCorpus.ts', 'multilingualCorpus.ts'])
     hash.update(readFileSync(path.join(here, file)));
   hash.update(readFileSync(path.join(here, '../src/core/sources/itemRecord.ts')));
   hash.update(readFileSync(path.join(here, '../src/store/webDocuments.ts')));
+  hash.update(readFileSync(path.join(here, '../test/fixtures/languages/sentences.txt')));
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -50,55 +52,96 @@ export interface CachedCorpus {
   /** Pages in raw/ and documents in the store. */
   readonly files: number;
   readonly webDocuments: number;
+  /** Of the fetched documents, those in other languages (the multilingual share). */
+  readonly multilingualDocuments: number;
   /** Seconds spent generating now; 0 when the cache was used. */
   readonly generatedSeconds: number;
 }
 
-/** The corpus for (size, seed), generated on first use: 70% pages in raw/, 30% fetched documents. */
+/**
+ * The corpus for (size, seed, multilingual share), generated on first use: `multilingualShare` of
+ * the pages are fetched documents in six other languages (multilingualCorpus.ts); of the rest, 70%
+ * are pages in raw/ and 30% fetched documents. A share of 0 (the default, for the benches of their
+ * own) is the English corpus.
+ */
 export async function ensureCorpus(
   size: number,
   seed: number,
   log: (line: string) => void,
+  multilingualShare = 0,
 ): Promise<CachedCorpus> {
   const version = generatorVersion();
-  const dir = path.join(tmpdir(), 'mnb-bench-corpus', `n${size}-s${seed}-${version}`);
+  const shareTag = multilingualShare > 0 ? `-m${multilingualShare}` : '';
+  const dir = path.join(tmpdir(), 'mnb-bench-corpus', `n${size}-s${seed}${shareTag}-${version}`);
   const rawDir = path.join(dir, 'raw');
   const storeFile = storePath(dir);
   const marker = path.join(dir, 'complete.json');
   if (existsSync(marker)) {
-    const done = JSON.parse(readFileSync(marker, 'utf8')) as { files: number; webDocuments: number };
+    const done = JSON.parse(readFileSync(marker, 'utf8')) as {
+      files: number;
+      webDocuments: number;
+      multilingualDocuments?: number;
+    };
     log(`corpus ${size}: cached in ${dir}`);
-    return { rawDir, storeFile, files: done.files, webDocuments: done.webDocuments, generatedSeconds: 0 };
+    return {
+      rawDir,
+      storeFile,
+      files: done.files,
+      webDocuments: done.webDocuments,
+      multilingualDocuments: done.multilingualDocuments ?? 0,
+      generatedSeconds: 0,
+    };
   }
   rmSync(dir, { recursive: true, force: true });
   log(`corpus ${size}: generating into ${dir}`);
   const started = performance.now();
   const options = { count: size, seed };
+  const isMultilingual = (index: number) => isMultilingualPage(index, seed, multilingualShare);
   const result = await writeCorpus(
     rawDir,
     options,
     (done, total) => log(`corpus ${size}: ${done}/${total} pages`),
-    (index) => !isWebPage(index, seed, DEFAULT_WEB_SHARE),
+    (index) => !isWebPage(index, seed, DEFAULT_WEB_SHARE) && !isMultilingual(index),
   );
   const store = await Store.open(dir);
   let webDocuments: number;
+  let multilingualDocuments: number;
   try {
-    webDocuments = await writeWebCorpus(store, options, DEFAULT_WEB_SHARE, (done) =>
-      log(`corpus ${size}: ${done} fetched documents stored`),
+    webDocuments = await writeWebCorpus(
+      store,
+      options,
+      DEFAULT_WEB_SHARE,
+      (done) => log(`corpus ${size}: ${done} fetched documents stored`),
+      isMultilingual,
     );
+    multilingualDocuments = await writeMultilingualCorpus(store, options, multilingualShare);
+    webDocuments += multilingualDocuments;
   } finally {
     await store.close();
   }
-  log(`corpus ${size}: ${result.files} pages in raw/, ${webDocuments} fetched documents in bot.sqlite`);
+  log(
+    `corpus ${size}: ${result.files} pages in raw/, ${webDocuments} fetched documents in bot.sqlite ` +
+      `(${multilingualDocuments} in other languages)`,
+  );
   writeFileSync(
     marker,
-    JSON.stringify({ size, seed, version, bytes: result.bytes, files: result.files, webDocuments }),
+    JSON.stringify({
+      size,
+      seed,
+      multilingualShare,
+      version,
+      bytes: result.bytes,
+      files: result.files,
+      webDocuments,
+      multilingualDocuments,
+    }),
   );
   return {
     rawDir,
     storeFile,
     files: result.files,
     webDocuments,
+    multilingualDocuments,
     generatedSeconds: (performance.now() - started) / 1000,
   };
 }

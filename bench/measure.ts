@@ -2,7 +2,7 @@
  * One measurement in its own process, so one side's garbage never slows the other's queries:
  *
  *   measure.ts --task prepare --data DIR            parse DIR/raw with the real loader, cache records
- *   measure.ts --task raw|ours --data DIR [--rounds N] [--seed S]
+ *   measure.ts --task raw|ours --data DIR [--rounds N] [--seed S] [--multilingual]
  *                                                   build, snapshot write/load, search, autocomplete
  *
  * Prints one JSON line on stdout; progress goes to stderr. Run under `node --expose-gc`.
@@ -15,7 +15,7 @@ import type { DocumentRecord } from '../src/core/record.js';
 import { loadCorpus } from '../src/ingest/loadCorpus.js';
 import { storePath } from '../src/store/sqliteDriver.js';
 import { storedWebDocuments } from './storedDocuments.js';
-import { buildPrefixMix, buildQueryMix, QUERY_CLASSES, type QueryClass } from './queries.js';
+import { buildPrefixMix, buildQueryMix, QUERY_CLASSES, type BenchQuery, type QueryClass } from './queries.js';
 import {
   percentiles,
   type GcStats,
@@ -29,6 +29,7 @@ import { loadSide } from './sides.js';
 /** Where the prepare task leaves the parsed records for the side tasks (v8 format: no size cap). */
 const documentsCache = (dataDir: string) => path.join(dataDir, 'bench-documents.v8');
 
+const ENGLISH_QUERY: BenchQuery = { class: 'exact', text: '' };
 const log = (line: string) => process.stderr.write(`  ${line}\n`);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -59,9 +60,19 @@ async function prepare(dataDir: string): Promise<PrepareResult> {
     articles: documents.filter((d) => d.kind === 'article').length,
     projects: documents.filter((d) => d.kind === 'project').length,
     errors: errors.length,
+    languages: countLanguages(documents),
     firstErrors: errors.slice(0, 5),
     parseSeconds,
   };
+}
+
+function countLanguages(documents: readonly DocumentRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const document of documents) {
+    const language = document.language ?? 'und';
+    counts[language] = (counts[language] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** Per latency loop: stop starting new samples after this long, once enough were taken. */
@@ -115,6 +126,7 @@ async function measureSide(
   dataDir: string,
   rounds: number,
   seed: number,
+  multilingual: boolean,
 ): Promise<SideResult> {
   const side = await loadSide(name);
   const documents = deserialize(readFileSync(documentsCache(dataDir))) as DocumentRecord[];
@@ -133,6 +145,9 @@ async function measureSide(
         QueryClass,
         Percentiles
       >,
+      searchByScript: {},
+      searchByLanguage: {},
+      searchQueries: 0,
       searchEmpty: 0,
       searchGc: { count: 0, totalMs: 0, maxMs: 0 },
       suggestGc: { count: 0, totalMs: 0, maxMs: 0 },
@@ -154,11 +169,14 @@ async function measureSide(
   const [answerer, snapshotLoadSeconds] = await timed<Answerer>(() => side.loadSnapshot(dataDir, documents));
   gc();
 
-  const queries = buildQueryMix(seed);
+  const queries = buildQueryMix(seed, undefined, multilingual);
   log(`${name}: ${queries.length} queries x ${rounds} rounds`);
   const searched = await latencies(queries, rounds, (q: (typeof queries)[number]) => answerer.search(q));
-  const byClass = (cls: QueryClass) =>
-    percentiles(searched.times.filter((_, k) => queries[k % queries.length]?.class === cls));
+  const timesWhere = (test: (query: BenchQuery) => boolean) =>
+    percentiles(searched.times.filter((_, k) => test(queries[k % queries.length] ?? ENGLISH_QUERY)));
+  const byClass = (cls: QueryClass) => timesWhere((q) => q.class === cls);
+  const groups = (key: (q: BenchQuery) => string) =>
+    Object.fromEntries([...new Set(queries.map(key))].map((g) => [g, timesWhere((q) => key(q) === g)]));
   const prefixes = buildPrefixMix(seed);
   log(`${name}: ${prefixes.length} autocomplete prefixes x ${rounds} rounds`);
   const suggested = await latencies(prefixes, rounds, (p: (typeof prefixes)[number]) => answerer.suggest(p));
@@ -175,6 +193,9 @@ async function measureSide(
       QueryClass,
       Percentiles
     >,
+    searchByScript: groups((q) => q.script ?? 'Latin'),
+    searchByLanguage: groups((q) => q.language ?? 'en'),
+    searchQueries: queries.length,
     searchEmpty: searched.empty,
     searchGc: searched.gc,
     suggest: percentiles(suggested.times),
@@ -202,6 +223,7 @@ async function main(argv: readonly string[]): Promise<void> {
           dataDir,
           Number(option(argv, 'rounds') ?? 5),
           Number(option(argv, 'seed') ?? 1),
+          argv.includes('--multilingual'),
         );
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -4,6 +4,7 @@
  * size and a result is comparable across sizes.
  */
 import { parseSince } from '../src/core/library.js';
+import { MULTILINGUAL_LANGUAGES, type MultilingualLanguage, type Script } from './multilingualCorpus.js';
 import { ROSTER, toAscii } from './syntheticCorpus.js';
 import * as V from './vocabulary.js';
 import { BENCH_NOW } from './webCorpus.js';
@@ -24,6 +25,9 @@ export interface QueryFilter {
 export interface BenchQuery {
   readonly class: QueryClass;
   readonly text: string;
+  /** The language the query is typed in and its script; absent: English (Latin script). */
+  readonly language?: MultilingualLanguage;
+  readonly script?: Script;
   readonly filter?: QueryFilter;
   /** `newest`: newest publication first (undated last) instead of best match first. */
   readonly sort?: 'newest';
@@ -102,7 +106,7 @@ const cities = V.COUNTRIES.flatMap((c) => c.cities);
  * filter, exact words sorted newest first, and a topic (sometimes with a country) with a `since`
  * (a time back such as 30d, or a day). Same seed, same list.
  */
-export function buildQueryMix(seed: number, count = 240): BenchQuery[] {
+export function buildQueryMix(seed: number, count = 240, multilingual = false): BenchQuery[] {
   const pick = picker(seed ^ 0x51ed);
   const next = rng(seed ^ 0xa11);
   const exactText = (): string => {
@@ -147,6 +151,99 @@ export function buildQueryMix(seed: number, count = 240): BenchQuery[] {
       default: {
         const text = next() < 0.7 ? pick(TOPICS) : `${pick(TOPICS)} ${pick(countryNames)}`;
         queries.push({ class: 'since', text, since: sinceAt(pick(SINCE_TEXTS)) });
+      }
+    }
+  }
+  return multilingual ? [...queries, ...buildMultilingualQueries(seed)] : queries;
+}
+
+/**
+ * Words of the multilingual share's real sentences, per language: `exact` as printed in them,
+ * `forms` as a reader would type them without finding them printed so (another inflection, no
+ * article, a letter variant: Arabic yeh in Persian, bare alef for hamza), which only analysis
+ * (stemming, normalization, segmentation) can match. Chinese words are runs inside sentences
+ * written without spaces.
+ */
+export const MULTILINGUAL_QUERY_WORDS: Readonly<
+  Record<MultilingualLanguage, { readonly exact: readonly string[]; readonly forms: readonly string[] }>
+> = {
+  fr: {
+    exact: ['liberté', 'dignité', 'conscience', 'personnalité juridique', 'rivière', 'fraternité'],
+    forms: ['libre', 'humain', 'arrêtés', 'exilés', 'rivières'],
+  },
+  es: {
+    exact: ['dignidad', 'asilo', 'persecución', 'libertad', 'conciencia', 'desiertos'],
+    forms: ['libre', 'humano', 'árbol', 'tortura', 'río'],
+  },
+  ar: {
+    exact: ['الكرامة', 'الحرية', 'إنسان', 'الأنهار', 'القانونية'],
+    forms: ['كرامة', 'حرية', 'انسان', 'الانهار', 'قانونية'],
+  },
+  fa: {
+    exact: ['آزادی', 'حقوق', 'تابعیت', 'وجدان', 'بیابان'],
+    forms: ['امنيت', 'زندگي', 'تابعيت', 'حيثيت'],
+  },
+  ru: {
+    exact: ['свободу', 'достоинстве', 'право', 'пустынях', 'братства'],
+    forms: ['свобода', 'достоинство', 'пустыня', 'братство', 'ареста'],
+  },
+  zh: {
+    exact: ['自由', '尊严', '权利', '人身安全', '酷刑', '理性', '良心', '刑罚'],
+    forms: [],
+  },
+};
+
+/**
+ * `perLanguage` queries in each language of the multilingual share, taking turns through the
+ * classes like the English mix: a word or form as typed, the last word cut to a prefix, one typo in
+ * a word of 6+ letters (Chinese: the word as is), an article filter, newest first, and a `since`.
+ */
+export function buildMultilingualQueries(seed: number, perLanguage = 8): BenchQuery[] {
+  const pick = picker(seed ^ 0x1a46);
+  const next = rng(seed ^ 0x5c1);
+  const queries: BenchQuery[] = [];
+  for (const { language, script } of MULTILINGUAL_LANGUAGES) {
+    const { exact, forms } = MULTILINGUAL_QUERY_WORDS[language];
+    const pool = [...exact, ...forms];
+    for (let k = 0; k < perLanguage; k++) {
+      const cls = QUERY_CLASSES[k % QUERY_CLASSES.length] ?? 'exact';
+      const base = { class: cls, language, script } as const;
+      const text = pick(pool);
+      const words = text.split(' ');
+      const last = words.pop() ?? '';
+      switch (cls) {
+        case 'prefix': {
+          // Chinese: a word of three or more characters less its last (one character alone is refused).
+          const cut =
+            language === 'zh'
+              ? last.length >= 3
+                ? last.length - 1
+                : last.length
+              : Math.max(3, last.length - 2);
+          queries.push({ ...base, text: [...words, last.slice(0, cut)].join(' ') });
+          break;
+        }
+        case 'typo':
+          queries.push({
+            ...base,
+            // Outside Latin script only drop, swap or double (the fourth edit writes a Latin letter).
+            text:
+              language !== 'zh' && last.length >= 6
+                ? [...words, typo(last, script === 'Latin' ? next() : next() * 0.75)].join(' ')
+                : text,
+          });
+          break;
+        case 'filtered':
+          queries.push({ ...base, text, filter: { kind: 'article' } });
+          break;
+        case 'newest':
+          queries.push({ ...base, text, sort: 'newest' });
+          break;
+        case 'since':
+          queries.push({ ...base, text, since: sinceAt(pick(SINCE_TEXTS)) });
+          break;
+        default:
+          queries.push({ ...base, text });
       }
     }
   }

@@ -27,6 +27,8 @@ export interface PrepareResult {
   /** Size of the store (bot.sqlite) holding them. */
   readonly storeBytes: number;
   readonly errors: number;
+  /** Documents per language tag (`en`, `fr`, `und`, …). */
+  readonly languages: Readonly<Record<string, number>>;
   readonly firstErrors: ReadonlyArray<{ file: string; reason: string }>;
   readonly parseSeconds: number;
 }
@@ -42,6 +44,11 @@ export interface SideResult {
   /** Milliseconds per query. */
   readonly search: Percentiles;
   readonly searchByClass: Readonly<Record<QueryClass, Percentiles>>;
+  /** Per script of the query (Latin, Arabic, Cyrillic, Han) and per language (`en`, `fr`, …). */
+  readonly searchByScript: Readonly<Record<string, Percentiles>>;
+  readonly searchByLanguage: Readonly<Record<string, Percentiles>>;
+  /** Queries in the mix (240 English, plus 48 in other languages with a multilingual corpus). */
+  readonly searchQueries: number;
   /** Queries that found nothing: a sanity check that both sides answer the same mix sensibly. */
   readonly searchEmpty: number;
   /** Garbage collection while the search loop ran: pauses land in the latency tail. */

@@ -1,11 +1,14 @@
 /**
- * `npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--no-raw-above N] [--json] [--save FILE.json]`
+ * `npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--no-raw-above N] [--multilingual-share 0.2] [--json] [--save FILE.json]`
  *
- * Our search library against raw MiniSearch (default options) on the same synthetic corpus (70%
- * pages in raw/, 30% fetched documents with dates in the store, see webCorpus.ts), at each size:
+ * Our search library against raw MiniSearch (default options) on the same synthetic corpus (a
+ * fifth of the documents in French, Spanish, Arabic, Persian, Russian and Chinese, made of real
+ * text, see multilingualCorpus.ts; of the rest, 70% pages in raw/, 30% fetched documents with dates
+ * in the store, see webCorpus.ts; `--multilingual-share 0` gives the English corpus of earlier
+ * runs, byte for byte), at each size:
  * parse, index build, snapshot size/write/load, process cold start to the first answer with and
  * without the snapshot, search latency per query class (exact, prefix, typo, filtered, newest,
- * since) and autocomplete latency over a fixed seeded mix, heap/RSS of a serving process and its
+ * since; then per script and language of the query) and autocomplete latency over a fixed seeded mix, heap/RSS of a serving process and its
  * peak during start, and, in a started process, the longest event-loop stall and peak RSS while
  * the snapshot is rewritten and while 1,000 new pages are ingested (liveLoad.ts). Every
  * measurement runs in its own child process so one side's garbage or heap never pollutes the
@@ -32,6 +35,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureColdCli, renderColdCli } from './coldCli.js';
 import { copySnapshotFiles, ensureCorpus, makeWorkDir } from './corpusCache.js';
+import { DEFAULT_MULTILINGUAL_SHARE } from './multilingualCorpus.js';
 import { QUERY_CLASSES } from './queries.js';
 import type { ColdStartResult, LiveLoadResult, Percentiles, PrepareResult, SideResult } from './results.js';
 import type { SideName } from './side.js';
@@ -61,14 +65,19 @@ interface BenchArgs {
   readonly rounds: number | null;
   /** Skip raw MiniSearch at sizes above this (it may not fit in memory); null: never skip. */
   readonly noRawAbove: number | null;
-  /** Run only this part (`cold-cli`); null: everything. */
-  readonly only: 'cold-cli' | null;
+  /** Run only this part (`cold-cli`, or `sizes`: the per-size measurements); null: everything. */
+  readonly only: 'cold-cli' | 'sizes' | null;
   /** Alternating runs of each side for `--only cold-cli`. */
   readonly runs: number;
+  /** Share of the documents in other languages, 0..0.9 (multilingualCorpus.ts). */
+  readonly multilingualShare: number;
 }
 
 const USAGE = [
-  'usage: npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--no-raw-above N] [--json] [--save FILE.json]',
+  'usage: npm run bench [-- --sizes 1000,10000,100000] [--seed 1] [--rounds N] [--no-raw-above N]',
+  '                        [--multilingual-share 0.2] [--json] [--save FILE.json]',
+  '         --multilingual-share 0: the English-only corpus of runs before the multilingual share',
+  '       npm run bench -- --only sizes ...   the per-size table and targets, without the benches of their own',
   '       npm run bench -- --only cold-cli [--sizes 10000] [--runs 5] [--json] [--save FILE.json]',
   '         a cold `cli search` against raw MiniSearch building and answering the same query,',
   '         alternating, at the first size (default 10,000)',
@@ -86,6 +95,7 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let noRawAbove: number | null = null;
   let only: BenchArgs['only'] = null;
   let runs = 5;
+  let multilingualShare = DEFAULT_MULTILINGUAL_SHARE;
   let sizesGiven = false;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
@@ -109,7 +119,12 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
     } else if (arg === '--no-raw-above' && value !== undefined && readCount(value) >= 0) {
       noRawAbove = readCount(value);
       k++;
-    } else if (arg === '--only' && value === 'cold-cli') {
+    } else if (arg === '--multilingual-share' && value !== undefined) {
+      multilingualShare = Number(value);
+      if (!Number.isFinite(multilingualShare) || multilingualShare < 0 || multilingualShare > 0.9)
+        throw new Error(`--multilingual-share must be a number from 0 to 0.9, got "${value}"\n${USAGE}`);
+      k++;
+    } else if (arg === '--only' && (value === 'cold-cli' || value === 'sizes')) {
       only = value;
       k++;
     } else if (
@@ -126,7 +141,7 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
     } else throw new Error(`unknown or incomplete option "${arg ?? ''}"\n${USAGE}`);
   }
   if (only === 'cold-cli' && !sizesGiven) sizes = [10_000];
-  return { sizes, seed, json, save, rounds, noRawAbove, only, runs };
+  return { sizes, seed, json, save, rounds, noRawAbove, only, runs, multilingualShare };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,6 +299,9 @@ function unavailable(task: SideName, prepare: PrepareResult): SideResult {
     snapshotLoadSeconds: 0,
     search: none,
     searchByClass: Object.fromEntries(QUERY_CLASSES.map((c) => [c, none])) as SideResult['searchByClass'],
+    searchByScript: {},
+    searchByLanguage: {},
+    searchQueries: 0,
     searchEmpty: 0,
     searchGc: noGc,
     suggest: none,
@@ -294,7 +312,7 @@ function unavailable(task: SideName, prepare: PrepareResult): SideResult {
 
 async function benchSize(size: number, args: BenchArgs): Promise<SizeReport> {
   log(`\n== ${size.toLocaleString('en-US')} documents ==`);
-  const corpus = await ensureCorpus(size, args.seed, log);
+  const corpus = await ensureCorpus(size, args.seed, log, args.multilingualShare);
   const work = tracked(makeWorkDir(corpus.rawDir));
   const rounds = args.rounds ?? (size >= 100_000 ? 3 : 5);
   const repeats = size >= 100_000 ? 1 : 3;
@@ -317,6 +335,7 @@ async function benchSize(size: number, args: BenchArgs): Promise<SizeReport> {
         String(rounds),
         '--seed',
         String(args.seed),
+        ...(args.multilingualShare > 0 ? ['--multilingual'] : []),
       ]);
       return run.results.at(-1) as SideResult;
     };
@@ -436,18 +455,19 @@ function rowsOf(report: SizeReport): Row[] {
     row('search p50', 'ms', (n) => p(n, (s) => s.search, 'p50')),
     row('search p95', 'ms', (n) => p(n, (s) => s.search, 'p95')),
     row('search p99', 'ms', (n) => p(n, (s) => s.search, 'p99')),
-    row('  exact p99', 'ms', (n) => p(n, (s) => s.searchByClass.exact, 'p99')),
-    row('  prefix p99', 'ms', (n) => p(n, (s) => s.searchByClass.prefix, 'p99')),
-    row('  typo p99', 'ms', (n) => p(n, (s) => s.searchByClass.typo, 'p99')),
-    row('  filtered p99', 'ms', (n) => p(n, (s) => s.searchByClass.filtered, 'p99')),
-    row('  newest p99', 'ms', (n) => p(n, (s) => s.searchByClass.newest, 'p99')),
-    row('  since p99', 'ms', (n) => p(n, (s) => s.searchByClass.since, 'p99')),
-    row('queries with no hit', `of ${QUERY_MIX_SIZE}`, (n) => side(n).searchEmpty),
+    ...QUERY_CLASSES.flatMap((c) => [
+      row(`  ${c} p50`, 'ms', (n) => p(n, (s) => s.searchByClass[c], 'p50')),
+      row(`  ${c} p99`, 'ms', (n) => p(n, (s) => s.searchByClass[c], 'p99')),
+    ]),
+    ...groupRows(report, 'searchByScript', 'script', row),
+    ...groupRows(report, 'searchByLanguage', 'language', row),
+    row('queries with no hit', `of ${ours.searchQueries || raw.searchQueries}`, (n) => side(n).searchEmpty),
     row('  GC during search, total', 'ms', (n) => side(n).searchGc.totalMs),
     row('  GC during search, longest', 'ms', (n) => side(n).searchGc.maxMs),
     row('autocomplete p50', 'ms', (n) => p(n, (s) => s.suggest, 'p50')),
     row('autocomplete p99', 'ms', (n) => p(n, (s) => s.suggest, 'p99')),
     row('  GC during autocomplete, longest', 'ms', (n) => side(n).suggestGc.maxMs),
+    row('heap after build (the index in memory)', 'MB', (n) => side(n).heapAfterBuildBytes / MB),
     row('heap after load (snapshot)', 'MB', (n) => (cold(n, 'snapshot')?.heapUsedBytes ?? NaN) / MB),
     row('RSS after load (snapshot)', 'MB', (n) => (cold(n, 'snapshot')?.rssBytes ?? NaN) / MB),
     row('heap after load (rebuild)', 'MB', (n) => (cold(n, 'rebuild')?.heapUsedBytes ?? NaN) / MB),
@@ -470,6 +490,26 @@ function rowsOf(report: SizeReport): Row[] {
   ].map((r) =>
     Number.isNaN(r.ours) || Number.isNaN(r.raw) ? { ...r, ours: null, raw: null, ratio: null } : r,
   );
+}
+
+/**
+ * p50 and p99 of the queries in each script or language, when the mix has more than one (a
+ * multilingual corpus): `script Arabic p99`, `language fa p99`.
+ */
+function groupRows(
+  report: SizeReport,
+  field: 'searchByScript' | 'searchByLanguage',
+  label: string,
+  row: (metric: string, unit: string, pick: (side: SideName) => number | null) => Row,
+): Row[] {
+  const { ours, raw } = report.sides;
+  const names = Object.keys(ours.available ? ours[field] : raw[field]);
+  if (names.length < 2) return [];
+  const at = (n: SideName, name: string, key: 'p50' | 'p99') => report.sides[n][field][name]?.[key] ?? null;
+  return names.flatMap((name) => [
+    row(`  ${label} ${name} p50`, 'ms', (n) => at(n, name, 'p50')),
+    row(`  ${label} ${name} p99`, 'ms', (n) => at(n, name, 'p99')),
+  ]);
 }
 
 /** The figures targets.ts checks, for one side of one size (null: not measured). */
@@ -508,8 +548,6 @@ function targetsOfReport(report: SizeReport): Target[] {
   return targetsOf(report.size, figuresOf(report, 'ours') ?? none, figuresOf(report, 'raw'));
 }
 
-const QUERY_MIX_SIZE = 240;
-
 function format(value: number | null, unit: string): string {
   if (value === null || !Number.isFinite(value)) return '-';
   if (unit === 'docs/s' || unit.startsWith('of ')) return Math.round(value).toLocaleString('en-US');
@@ -535,6 +573,10 @@ function renderTable(reports: readonly SizeReport[], sections: readonly Section[
         `${prepare.errors} parse errors); ${prepare.webDocuments.toLocaleString('en-US')} of them fetched, ` +
         `dated, in the store (bot.sqlite ${(prepare.storeBytes / MB).toFixed(1)} MB); ` +
         `parse with loadCorpus and read the store: ${prepare.parseSeconds.toFixed(1)} s`,
+      `languages: ${Object.entries(prepare.languages ?? {})
+        .sort((a, b) => b[1] - a[1])
+        .map(([tag, count]) => `${tag} ${count.toLocaleString('en-US')}`)
+        .join(', ')}`,
     );
     if (report.rawSkipped) out.push(report.rawSkipped);
     const rows = rowsOf(report);
@@ -592,7 +634,7 @@ async function section(title: string, script: string, args: readonly string[] = 
 /** `--only cold-cli`: the cold `cli search` against raw MiniSearch, alone. */
 async function coldCliOnly(args: BenchArgs): Promise<void> {
   const size = args.sizes[0] ?? 10_000;
-  const corpus = await ensureCorpus(size, args.seed, log);
+  const corpus = await ensureCorpus(size, args.seed, log, args.multilingualShare);
   const report = await measureColdCli(corpus, args.runs, log, tracked);
   const json = { seed: args.seed, node: process.version, cpus: cpus().length, coldCli: report };
   if (args.save) writeFileSync(args.save, `${JSON.stringify(json, null, 2)}\n`);
@@ -608,15 +650,18 @@ async function main(argv: readonly string[]): Promise<void> {
   const reports: SizeReport[] = [];
   for (const size of args.sizes) reports.push(await benchSize(size, args));
   const targets = reports.flatMap(targetsOfReport);
-  const sections = [
-    await section('Digest fan-out', 'digestFanout.ts'),
-    await section('Ingestion from live sources', 'sourceIngestion.ts', ['--items', '10000']),
-    await section('Answering from login, first start and 1,000 dropped pages', 'onlineAnswering.ts', [
-      '--pages',
-      '10000',
-    ]),
-    await section('Several bot processes on one PostgreSQL', 'multiProcess.ts'),
-  ];
+  const sections =
+    args.only === 'sizes'
+      ? []
+      : [
+          await section('Digest fan-out', 'digestFanout.ts'),
+          await section('Ingestion from live sources', 'sourceIngestion.ts', ['--items', '10000']),
+          await section('Answering from login, first start and 1,000 dropped pages', 'onlineAnswering.ts', [
+            '--pages',
+            '10000',
+          ]),
+          await section('Several bot processes on one PostgreSQL', 'multiProcess.ts'),
+        ];
   log(`\nbenchmark done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const json = {
     seed: args.seed,

@@ -138,12 +138,14 @@ export async function writeWebCorpus(
   options: CorpusOptions,
   share = DEFAULT_WEB_SHARE,
   onProgress?: (done: number) => void,
+  /** Pages that are something else (the multilingual share): never fetched documents. */
+  isTaken: (index: number) => boolean = () => false,
 ): Promise<number> {
   const seed = options.seed ?? 1;
   let batch: Array<{ item: SourceItem; record: DocumentRecord }> = [];
   let done = 0;
   for (let index = 0; index < options.count; index++) {
-    if (!isWebPage(index, seed, share)) continue;
+    if (!isWebPage(index, seed, share) || isTaken(index)) continue;
     batch.push(webRecord(index, options));
     if (batch.length === 1000) {
       await storeWebDocuments(store, batch, BENCH_NOW);

@@ -102,7 +102,20 @@ describe('npm run build (the compiled JavaScript the Dockerfile runs)', () => {
       expect(cli.code, cli.stderr).toBe(0);
       const { sources } = JSON.parse(cli.stdout) as { sources: { id: string }[] };
       // reliefweb-iom is skipped without RELIEFWEB_APPNAME, as the README says.
-      expect(sources.map((s) => s.id)).toEqual(['iom-press', 'un-news-migrants', 'infomigrants']);
+      expect(sources.map((s) => s.id)).toEqual([
+        'iom-press',
+        'iom-press-fr',
+        'iom-press-es',
+        'un-news-migrants',
+        'un-news-migrants-fr',
+        'un-news-migrants-es',
+        'un-news-migrants-ar',
+        'infomigrants',
+        'infomigrants-fr',
+        'infomigrants-ar',
+        'infomigrants-prs',
+        'infomigrants-ps',
+      ]);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

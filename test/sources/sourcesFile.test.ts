@@ -5,6 +5,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSourcesFile, parseSourcesFile, SourcesFileError } from '../../src/sources/sourcesFile.js';
 
 const SHIPPED_DATA = path.resolve(import.meta.dirname, '../../data');
+/** The shipped sources but ReliefWeb's (skipped without an appname), in file order. */
+const SHIPPED_IDS = [
+  'iom-press',
+  'iom-press-fr',
+  'iom-press-es',
+  'un-news-migrants',
+  'un-news-migrants-fr',
+  'un-news-migrants-es',
+  'un-news-migrants-ar',
+  'infomigrants',
+  'infomigrants-fr',
+  'infomigrants-ar',
+  'infomigrants-prs',
+  'infomigrants-ps',
+];
 
 describe('sourcesFile', () => {
   let dir: string;
@@ -27,7 +42,7 @@ describe('sourcesFile', () => {
 
     it('loads the shipped defaults; ReliefWeb only with RELIEFWEB_APPNAME, else one warning', async () => {
       const without = await loadSourcesFile(SHIPPED_DATA);
-      expect(without.sources.map((s) => s.id)).toEqual(['iom-press', 'un-news-migrants', 'infomigrants']);
+      expect(without.sources.map((s) => s.id)).toEqual(SHIPPED_IDS);
       expect(without.warnings).toEqual([
         expect.stringMatching(
           /^source "reliefweb-iom" skipped: ReliefWeb needs an appname; set RELIEFWEB_APPNAME/,
@@ -40,6 +55,43 @@ describe('sourcesFile', () => {
         filter: { 'source.shortname': 'IOM' },
       });
       expect(withApp.warnings).toEqual([]);
+    });
+  });
+
+  describe('the shipped data/sources.json', () => {
+    it('gives every single-language source its language, and the address its language section', async () => {
+      const { sources } = await loadSourcesFile(SHIPPED_DATA, { reliefwebAppname: 'newsroom' });
+      const languages = Object.fromEntries(sources.map((s) => [s.id, s.language ?? null]));
+      expect(languages).toEqual({
+        'iom-press': 'en',
+        'iom-press-fr': 'fr',
+        'iom-press-es': 'es',
+        'un-news-migrants': 'en',
+        'un-news-migrants-fr': 'fr',
+        'un-news-migrants-es': 'es',
+        'un-news-migrants-ar': 'ar',
+        infomigrants: 'en',
+        'infomigrants-fr': 'fr',
+        'infomigrants-ar': 'ar',
+        'infomigrants-prs': 'fa-AF',
+        'infomigrants-ps': 'ps',
+        // ReliefWeb reports carry their own language field; a source language would override it.
+        'reliefweb-iom': null,
+      });
+      // Each publisher's language section in the path: /fr/ on iom.int (none for English),
+      // /subscribe/fr/ on UN News, /prs/ (Dari) on InfoMigrants.
+      const section: Record<string, string> = { 'fa-AF': 'prs' };
+      for (const source of sources) {
+        if (source.language === undefined || source.type === 'reliefweb') continue;
+        const code = section[source.language] ?? source.language;
+        const expected = source.type === 'iom' && code === 'en' ? '/search?' : `/${code}/`;
+        expect(new URL(source.url).pathname + new URL(source.url).search, source.id).toContain(expected);
+      }
+    });
+
+    it('gives every source its own name', async () => {
+      const { sources } = await loadSourcesFile(SHIPPED_DATA, { reliefwebAppname: 'newsroom' });
+      expect(new Set(sources.map((s) => s.name)).size).toBe(sources.length);
     });
   });
 
