@@ -81,7 +81,7 @@ export type {
   SearchRequest,
   SearchSort,
 } from './search/searchIndex.js';
-export { parseSince } from './search/since.js';
+export { parseSince, sinceUserError } from './search/since.js';
 
 /** What `suggest` can complete. */
 export const SUGGEST_FIELDS = ['title', 'contact', 'country', 'project'] as const;
@@ -161,6 +161,8 @@ export class Library {
   private titlesIndex: PrefixIndex | undefined;
   private readonly countries = new PrefixIndex();
   private readonly countryCounts = new Map<string, number>();
+  /** Documents per language tag, kept as documents come and go (the index's set never shrinks). */
+  private readonly languageCounts = new Map<string, number>();
   private readonly projectIds = new PrefixIndex();
   private peopleIndex: PeopleIndex | undefined;
   /**
@@ -291,9 +293,14 @@ export class Library {
     return this.index.compactSteps();
   }
 
-  /** The language tags of the documents held, sorted (see {@link SearchIndex.languages}). */
+  /** The language tags of the documents held now, sorted (a count per tag: no scan). */
   get languages(): string[] {
-    return this.index.languages;
+    return [...this.languageCounts.keys()].sort();
+  }
+
+  /** How many documents each language tag has, by tag (see {@link languages}). */
+  languageCount(tag: string): number {
+    return this.languageCounts.get(tag) ?? 0;
   }
 
   /** See {@link SearchIndex.search}. */
@@ -311,11 +318,12 @@ export class Library {
     const record = this.record(id.trim());
     if (record) return record;
     const close = this.closeDocuments(id.trim());
-    const hint =
-      close.length > 0
-        ? ` Did you mean ${close.map((r) => `${r.id} ("${truncate(r.title, 60)}")`).join(', ')}?`
-        : '';
-    throw new UserError('unknown-id', `No document with id "${truncate(id, 100)}".${hint}`);
+    const suggestions = close.map((r) => `${r.id} ("${truncate(r.title, 60)}")`);
+    const hint = close.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : '';
+    throw new UserError('unknown-id', `No document with id "${truncate(id, 100)}".${hint}`, {
+      key: close.length > 0 ? 'errors.unknown-id-hint' : 'errors.unknown-id',
+      values: { id: truncate(id, 100), suggestions },
+    });
   }
 
   /** Whether a document with this id exists. */
@@ -364,6 +372,7 @@ export class Library {
         throw new UserError(
           'unknown-field',
           `Cannot suggest "${String(field)}"; use one of ${SUGGEST_FIELDS.join(', ')}.`,
+          { values: { field: String(field), fields: SUGGEST_FIELDS } },
         );
     }
   }
@@ -441,6 +450,8 @@ export class Library {
 
   private addLookups(record: RecordMeta): void {
     this.titlesIndex?.set(record.id, record.title, [record.title]);
+    const language = languageOf(record);
+    this.languageCounts.set(language, (this.languageCounts.get(language) ?? 0) + 1);
     if (record.country) {
       const count = this.countryCounts.get(record.country) ?? 0;
       this.countryCounts.set(record.country, count + 1);
@@ -456,6 +467,10 @@ export class Library {
 
   private removeLookups(record: RecordMeta): void {
     this.titlesIndex?.delete(record.id);
+    const language = languageOf(record);
+    const left = (this.languageCounts.get(language) ?? 1) - 1;
+    if (left > 0) this.languageCounts.set(language, left);
+    else this.languageCounts.delete(language);
     if (record.country) {
       const count = (this.countryCounts.get(record.country) ?? 1) - 1;
       if (count <= 0) {
