@@ -8,7 +8,8 @@ import {
   type DigestItem,
   type DigestPlan,
 } from '../core/digest.js';
-import type { DocumentRecord } from '../core/record.js';
+import { languageOf, type DocumentRecord } from '../core/record.js';
+import { matchesLanguage } from '../core/text/language.js';
 import { digestNonce, renderDigestMessages, type DigestMessage } from '../discord/format/digest.js';
 import { digestLanguage } from './digestLanguage.js';
 import type { LogEntry } from '../store/ingestionLog.js';
@@ -131,6 +132,8 @@ export class DigestDelivery {
     subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt'> & {
       /** When the subscription began; null for a stand-alone preview, which covers no period. */
       readonly createdAt: string | null;
+      /** Only documents in this language (`fr` also takes `fr-*`); absent or null for every one. */
+      readonly language?: string | null;
     },
   ): Promise<{
     plan: DigestPlan;
@@ -149,9 +152,10 @@ export class DigestDelivery {
       for (const item of items) if (kept.length <= MAX_DIGEST_ITEMS) kept.push(item);
     };
     const backfill = await store.log.latestNewArticles(subscription.cursorSeq, subscription.backfill);
-    take(await this.candidates(subscription.query, { entries: [], backfill, seen }));
+    const filter = { query: subscription.query, language: subscription.language ?? null };
+    take(await this.candidates(filter, { entries: [], backfill, seen }));
     for await (const entries of store.log.pages(subscription.cursorSeq, end)) {
-      take(await this.candidates(subscription.query, { entries, backfill: [], seen }));
+      take(await this.candidates(filter, { entries, backfill: [], seen }));
     }
     const { items, toSeq } = capDigestItems(kept, { cursor: subscription.cursorSeq, end });
     const plan = planDigest({
@@ -166,10 +170,11 @@ export class DigestDelivery {
 
   /**
    * The items of one page of the window (or of the backfill) that a digest may carry: news, still
-   * there, matching the topic. The topic filter is asked about this page's candidates only.
+   * there, in the subscription's language, matching the topic. The topic filter is asked about this
+   * page's candidates only.
    */
   private async candidates(
-    query: string | null,
+    { query, language }: { query: string | null; language: string | null },
     page: { entries: readonly LogEntry[]; backfill: readonly LogEntry[]; seen: Set<string> },
   ): Promise<DigestItem[]> {
     const { store, library } = this.options;
@@ -184,6 +189,9 @@ export class DigestDelivery {
     const candidates = selectDigestItems({
       ...page,
       lookup: (id) => library.document(id) ?? fetched.get(id),
+      ...(language
+        ? { matches: (record: DocumentRecord) => matchesLanguage(languageOf(record), language) }
+        : {}),
     });
     if (!query || candidates.length === 0) return candidates;
     const ids = library.matching(
@@ -302,7 +310,7 @@ export class DigestDelivery {
       const { plan, toSeq } = await this.preview(subscription);
       const messages = renderDigestMessages(plan, {
         mentionRoleId: subscription.mentionRoleId,
-        language: await digestLanguage(store.guildSettings, subscription.guildId),
+        language: await digestLanguage(store.guildSettings, subscription.guildId, subscription.language),
       });
       if (messages.length === 0) {
         if (toSeq > subscription.cursorSeq || subscription.backfill > 0)

@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { canonicalLanguage, UNDETERMINED } from '../core/text/language.js';
 import type { DigestPlan } from '../core/digest.js';
 import type { NewSubscription, Store, Subscription } from '../store/store.js';
 import { DigestDelivery, type DeliveryOptions, type RunOutcome } from './deliver.js';
@@ -119,8 +120,9 @@ export class DigestService {
       // Throws the library's own UserError for a query it cannot run.
       this.options.library.matching(query, []);
     }
+    const language = subscriptionLanguage(input.language);
     const subscription = await this.store.subscriptions.create(
-      { ...input, cron: schedule.value, timezone: zone.value, query, mentionRoleId: mention },
+      { ...input, cron: schedule.value, timezone: zone.value, query, mentionRoleId: mention, language },
       this.now(),
     );
     this.schedule(subscription);
@@ -254,4 +256,24 @@ export class DigestService {
     // The next run node-cron's live task will fire (it counts from the wall clock, not this.now()).
     return { ...s, nextRunAt: s.status === 'active' ? upcomingRuns(s.cron, s.timezone, 1)[0] : undefined };
   }
+}
+
+/**
+ * A subscription's language filter as stored: a canonical BCP 47 tag (`und` for documents whose
+ * language could not be told), null for every language, or UserError `bad-language`.
+ */
+export function subscriptionLanguage(typed: string | null | undefined): string | null {
+  const text = typed?.trim();
+  if (!text) return null;
+  if (text.toLowerCase() === UNDETERMINED) return UNDETERMINED;
+  const tag = canonicalLanguage(text);
+  if (tag === null || tag.length > 35)
+    throw new UserError(
+      'bad-language',
+      `“${text.slice(0, 40)}” is not a language tag (such as fr, ar or fa-AF).`,
+      {
+        values: { value: text.slice(0, 40) },
+      },
+    );
+  return tag;
 }

@@ -108,4 +108,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  `
+  -- /digest subscribe language: only documents in this language (BCP 47; \`fr\` also takes
+  -- \`fr-*\`), and the digest written in it when it has a catalog. NULL: every language.
+  ALTER TABLE subscriptions ADD COLUMN language TEXT;
+  `,
 ];

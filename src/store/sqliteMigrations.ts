@@ -133,4 +133,9 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- /digest subscribe language: only documents in this language (BCP 47; \`fr\` also takes
+  -- \`fr-*\`), and the digest written in it when it has a catalog. NULL: every language.
+  ALTER TABLE subscriptions ADD COLUMN language TEXT;
+  `,
 ];

@@ -125,6 +125,67 @@ describe('languages on Discord (real discord.js client, loopback Discord)', () =
     });
   });
 
+  describe('/digest subscribe language:', () => {
+    const moderator = (locale = 'en-US') => ({ user: bot.server.owner, locale });
+    const general = () => bot.server.channel('general').id;
+
+    it('offers the same languages, keeps the choice, lists it, and posts only that language, in it', async () => {
+      const offered = await bot.server.sendAutocomplete(
+        'digest subscribe',
+        { channel: general(), schedule: '0 9 * * *', language: 'fr' },
+        'language',
+        moderator(),
+      );
+      expect(offered).toEqual([
+        { name: 'French (fr)', value: 'fr' },
+        { name: 'Canadian French (fr-CA)', value: 'fr-CA' },
+      ]);
+      const created = await bot.server.sendSlashCommand(
+        'digest subscribe',
+        { channel: general(), schedule: '0 9 * * *', language: 'fr' },
+        moderator(),
+      );
+      const id = Number(/#(\d+)/.exec(created.reply?.content ?? '')?.[1]);
+      expect((await bot.digests!.store.subscriptions.get(id))?.language).toBe('fr');
+      const list = await bot.server.sendSlashCommand('digest list', {}, moderator('es-ES'));
+      const line = list.reply?.embeds[0]?.fields?.find((f) => f.name === `#${id}`)?.value;
+      expect(line).toContain('Tema: todo · Idioma: Francés (fr)');
+
+      const store = bot.digests!.store;
+      const records = [udhrRecord('fr'), udhrRecord('fr', 'fr-CA'), udhrRecord('es'), udhrRecord('ar')];
+      await store.log.append(
+        records.map((r) => ({
+          docId: r.id,
+          contentHash: r.contentHash,
+          kind: r.kind,
+          event: 'new' as const,
+        })),
+      );
+      const before = bot.server.requestsTo('POST', `/channels/${general()}/messages`).length;
+      const sent = await bot.server.sendSlashCommand('digest send', { id }, moderator());
+      expect(sent.reply?.content).toMatch(/^Posted digest #\d+ to <#\d+>: 2 items in 1 message\.$/);
+      const posts = bot.server.requestsTo('POST', `/channels/${general()}/messages`).slice(before);
+      expect(posts).toHaveLength(1);
+      const body = posts[0]?.body as { embeds: Array<{ title: string; fields?: Array<{ name: string }> }> };
+      expect(body.embeds[0]?.title).toBe('Résumé de l’actualité des migrations : 2 articles');
+      const titles = body.embeds.flatMap((e) => e.fields ?? []).map((f) => f.name.replace(/^\d+\. /, ''));
+      expect(titles).toEqual([udhr('fr')[0], udhr('fr')[0]]);
+    });
+
+    it('refuses a language that is not one, and stores nothing', async () => {
+      const count = (await bot.digests!.store.subscriptions.list()).length;
+      const session = await bot.server.sendSlashCommand(
+        'digest subscribe',
+        { channel: general(), schedule: '0 9 * * *', language: 'klingon!' },
+        moderator('fr'),
+      );
+      expect(session.reply?.content).toBe(
+        '« klingon! » n’est pas une langue ; choisissez-en une dans la liste (un code comme fr, ar ou fa-AF).',
+      );
+      expect(await bot.digests!.store.subscriptions.list()).toHaveLength(count);
+    });
+  });
+
   describe('errors raised in the core, in the reader’s language', () => {
     it.each([
       [
