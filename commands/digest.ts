@@ -96,10 +96,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     case 'preview': {
       const given = options.getInteger('id');
       const subscription = given === null ? undefined : await digests.get(guild.id, given);
-      const digest = await digests.preview({ subscription, query: options.getString('query') });
       const digestLang = ctx.guildSettings
         ? await digestLanguage(ctx.guildSettings, guild.id, subscription?.language)
         : ctx.language;
+      const query = options.getString('query');
+      const digest = await digests.preview({ subscription, query, language: digestLang });
       return sendReply(interaction, reply.previewReply(digest, ctx.language, digestLang));
     }
     case 'send': {

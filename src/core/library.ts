@@ -10,6 +10,7 @@
  * library.getDocument('002_6920415c55e1d6e5');          // DocumentRecord; UserError 'unknown-id'
  * library.meta('002_6920415c55e1d6e5');                 // RecordMeta (no text) | undefined
  * library.related('002_6920415c55e1d6e5');              // RelatedDocument[] (never itself)
+ * library.translationsOf(id);                           // {language, url, id?}[]: the publisher's language versions
  * library.contacts.search('liljert');                   // ContactEntry[]
  * library.contacts.get('Par Liljert');                  // ContactEntry | undefined (name, alias or e-mail)
  * library.contacts.vcard(entry);                        // vCard 4.0 text (CRLF)
@@ -43,7 +44,14 @@ import { extractMentions, type Mention } from './contacts/mentions.js';
 import { toVCard } from './contacts/vcard.js';
 import { err, ok, UserError, type Result } from './errors.js';
 import { ProjectCatalog, type ProjectListOptions, type ProjectMeta, type ProjectRecord } from './projects.js';
-import { languageOf, metaOf, withParagraphs, type DocumentRecord, type RecordMeta } from './record.js';
+import {
+  languageOf,
+  metaOf,
+  withParagraphs,
+  type DocumentRecord,
+  type RecordMeta,
+  type Translation,
+} from './record.js';
 import { PrefixIndex, type Suggestion } from './search/autocomplete.js';
 import { truncate } from './truncate.js';
 import { runSteps } from './steps.js';
@@ -82,6 +90,11 @@ export type {
   SearchSort,
 } from './search/searchIndex.js';
 export { parseSince, sinceUserError } from './search/since.js';
+
+/** A language version a document links, with the library's document there when it has one. */
+export interface LinkedTranslation extends Translation {
+  readonly id?: string;
+}
 
 /** What `suggest` can complete. */
 export const SUGGEST_FIELDS = ['title', 'contact', 'country', 'project'] as const;
@@ -161,6 +174,8 @@ export class Library {
   private titlesIndex: PrefixIndex | undefined;
   private readonly countries = new PrefixIndex();
   private readonly countryCounts = new Map<string, number>();
+  /** Canonical address → document id, for the translations a record links (see translationsOf). */
+  private readonly byUrl = new Map<string, string>();
   /** Documents per language tag, kept as documents come and go (the index's set never shrinks). */
   private readonly languageCounts = new Map<string, number>();
   private readonly projectIds = new PrefixIndex();
@@ -326,6 +341,23 @@ export class Library {
     });
   }
 
+  /**
+   * The same release in other languages, as the document's publisher links them, each with the id
+   * of the library's document at that address when it holds one (never the document itself).
+   */
+  translationsOf(id: string): LinkedTranslation[] {
+    const meta = this.metas.get(id);
+    return (meta?.translations ?? []).map((t) => {
+      const docId = this.byUrl.get(t.url);
+      return docId !== undefined && docId !== id ? { ...t, id: docId } : { ...t };
+    });
+  }
+
+  /** The id of the document seen at a canonical address, if the library holds one. */
+  idAtUrl(url: string): string | undefined {
+    return this.byUrl.get(url);
+  }
+
   /** Whether a document with this id exists. */
   has(id: string): boolean {
     return this.metas.has(id);
@@ -452,6 +484,7 @@ export class Library {
     this.titlesIndex?.set(record.id, record.title, [record.title]);
     const language = languageOf(record);
     this.languageCounts.set(language, (this.languageCounts.get(language) ?? 0) + 1);
+    for (const url of record.urls ?? []) this.byUrl.set(url, record.id);
     if (record.country) {
       const count = this.countryCounts.get(record.country) ?? 0;
       this.countryCounts.set(record.country, count + 1);
@@ -471,6 +504,7 @@ export class Library {
     const left = (this.languageCounts.get(language) ?? 1) - 1;
     if (left > 0) this.languageCounts.set(language, left);
     else this.languageCounts.delete(language);
+    for (const url of record.urls ?? []) if (this.byUrl.get(url) === record.id) this.byUrl.delete(url);
     if (record.country) {
       const count = (this.countryCounts.get(record.country) ?? 1) - 1;
       if (count <= 0) {

@@ -135,6 +135,8 @@ export class DigestDelivery {
       /** Only documents in this language (`fr` also takes `fr-*`); absent or null for every one. */
       readonly language?: string | null;
     },
+    /** The language the digest is written in: of a release's versions, the one it lists. */
+    writtenIn: string | null = null,
   ): Promise<{
     plan: DigestPlan;
     toSeq: number;
@@ -164,6 +166,7 @@ export class DigestDelivery {
       since: subscription.lastRunAt ?? subscription.createdAt,
       now: this.now(),
       query: subscription.query,
+      language: writtenIn,
     });
     return { plan, toSeq };
   }
@@ -307,11 +310,9 @@ export class DigestDelivery {
     // Paused by another process since the first read: nothing new is composed.
     if (subscription && subscription.status !== 'active') return { kind: 'not-active', status: 'paused' };
     if (subscription && (!options.onlyIfDue || this.isDue(subscription))) {
-      const { plan, toSeq } = await this.preview(subscription);
-      const messages = renderDigestMessages(plan, {
-        mentionRoleId: subscription.mentionRoleId,
-        language: await digestLanguage(store.guildSettings, subscription.guildId, subscription.language),
-      });
+      const language = await digestLanguage(store.guildSettings, subscription.guildId, subscription.language);
+      const { plan, toSeq } = await this.preview(subscription, language);
+      const messages = renderDigestMessages(plan, { mentionRoleId: subscription.mentionRoleId, language });
       if (messages.length === 0) {
         if (toSeq > subscription.cursorSeq || subscription.backfill > 0)
           await store.subscriptions.skipTo(id, toSeq, this.now());

@@ -209,22 +209,27 @@ export class DigestService {
     subscription?: Subscription;
     query?: string | null;
     latest?: number;
+    /** The language it would be written in: of a release's versions, the one it lists. */
+    language?: string | null;
   }): Promise<DigestPlan> {
     const topic = input.query?.trim() ? input.query.trim() : null;
+    const language = input.language ?? null;
     if (input.subscription) {
-      return (
-        await this.delivery.preview(topic ? { ...input.subscription, query: topic } : input.subscription)
-      ).plan;
+      const subscription = topic ? { ...input.subscription, query: topic } : input.subscription;
+      return (await this.delivery.preview(subscription, language)).plan;
     }
     const cursor = await this.store.log.latestSeq();
     return (
-      await this.delivery.preview({
-        cursorSeq: cursor,
-        backfill: input.latest ?? 10,
-        query: topic,
-        lastRunAt: null,
-        createdAt: null,
-      })
+      await this.delivery.preview(
+        {
+          cursorSeq: cursor,
+          backfill: input.latest ?? 10,
+          query: topic,
+          lastRunAt: null,
+          createdAt: null,
+        },
+        language,
+      )
     ).plan;
   }
 

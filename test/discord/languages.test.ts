@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentRecord } from '../../src/core/record.js';
 import { decodeCustomId } from '../../src/discord/customId.js';
 import { pageButtonId, parsePageArgs } from '../../src/discord/components.js';
-import { BotHarness } from '../support/botHarness.js';
-import { fetchedRecord } from '../support/sourceItems.js';
+import { itemToRecord } from '../../src/core/sources/itemRecord.js';
+import { BotHarness, buttonLabelled } from '../support/botHarness.js';
+import { fetchedRecord, nadorMelillaItem } from '../support/sourceItems.js';
 
 const decode = (id: string) => {
   const decoded = decodeCustomId(id);
@@ -183,6 +184,65 @@ describe('languages on Discord (real discord.js client, loopback Discord)', () =
         '« klingon! » n’est pas une langue ; choisissez-en une dans la liste (un code comme fr, ar ou fa-AF).',
       );
       expect(await bot.digests!.store.subscriptions.list()).toHaveLength(count);
+    });
+  });
+
+  describe('one release in several languages', () => {
+    const moderator = (locale = 'en-US') => ({ user: bot.server.owner, locale });
+    const general = () => bot.server.channel('general').id;
+    const release = () =>
+      (['en', 'fr', 'it'] as const).map((language) => {
+        const record = itemToRecord(nadorMelillaItem(language));
+        if (!record.ok) throw new Error(record.error);
+        return record.value;
+      });
+
+    beforeAll(() => {
+      for (const record of release()) bot.ctx.library.upsert(record);
+    });
+
+    it('/article says “Also in” with the names in the reader’s language, and its buttons open them', async () => {
+      const [english, french, italian] = release();
+      const shown = await bot.server.sendSlashCommand('article', { id: french!.id }, { locale: 'es-ES' });
+      // Intl.ListFormat's Spanish: “e” before a word starting with an i sound.
+      expect(shown.reply?.content).toBe('También en: Inglés e Italiano');
+      const opened = await bot.server.clickButton(buttonLabelled(shown.reply, 'Italiano'), shown.reply!, {
+        locale: 'es-ES',
+      });
+      expect(opened.isEphemeral).toBe(true);
+      expect(opened.reply?.embeds[0]?.title).toBe(italian!.title);
+      expect(opened.reply?.content).toBe('También en: Inglés y Francés');
+      const back = await bot.server.clickButton(buttonLabelled(opened.reply, 'Inglés'), opened.reply!);
+      expect(back.reply?.embeds[0]?.title).toBe(english!.title);
+    });
+
+    it('a digest lists the release once, in the digest’s language, with its other languages', async () => {
+      const created = await bot.server.sendSlashCommand(
+        'digest subscribe',
+        { channel: general(), schedule: '0 9 * * *' },
+        moderator(),
+      );
+      const id = Number(/#(\d+)/.exec(created.reply?.content ?? '')?.[1]);
+      const records = release();
+      await bot.digests!.store.log.append(
+        records.map((r) => ({
+          docId: r.id,
+          contentHash: r.contentHash,
+          kind: r.kind,
+          event: 'new' as const,
+        })),
+      );
+      const before = bot.server.requestsTo('POST', `/channels/${general()}/messages`).length;
+      const sent = await bot.server.sendSlashCommand('digest send', { id }, moderator());
+      expect(sent.reply?.content).toMatch(/^Posted digest #\d+ to <#\d+>: 1 item in 1 message\.$/);
+      const [post] = bot.server.requestsTo('POST', `/channels/${general()}/messages`).slice(before);
+      const body = post?.body as {
+        embeds: Array<{ title: string; fields?: Array<{ name: string; value: string }> }>;
+      };
+      expect(body.embeds[0]?.title).toBe('Migration news digest: 1 article');
+      const fields = body.embeds.flatMap((e) => e.fields ?? []);
+      expect(fields.map((f) => f.name)).toEqual([`1. ${records[0]!.title}`]);
+      expect(fields[0]?.value.split('\n').at(-1)).toBe('Also in: French and Italian');
     });
   });
 
