@@ -206,7 +206,6 @@ function translationsPart(
   return { line, row };
 }
 
-
 /**
  * A document as a reply: the article or project card, with buttons for its other language
  * versions ("Also in"), its press contacts and related articles.
