@@ -13,6 +13,7 @@ import {
   subcommand,
 } from '../src/discord/localize.js';
 import { sendReply } from '../src/discord/reply.js';
+import { languageChoices } from '../src/discord/suggestions.js';
 import { requireDigestAccess } from '../src/digests/access.js';
 import { checkDigestChannel } from '../src/digests/channel.js';
 import { digestLanguage } from '../src/digests/digestLanguage.js';
@@ -48,7 +49,8 @@ export const data = localizedCommand('commands.digest')
       .addStringOption(stringOption({ text: opt('timezone'), autocomplete: true, maxLength: 100 }))
       .addStringOption(topic)
       .addIntegerOption(integerOption({ text: opt('backfill'), min: 0, max: 25 }))
-      .addRoleOption(roleOption({ text: opt('mention') })),
+      .addRoleOption(roleOption({ text: opt('mention') }))
+      .addStringOption(stringOption({ text: opt('language'), autocomplete: true, maxLength: 40 })),
   )
   .addSubcommand(subcommand(sub('list')))
   .addSubcommand(onOne(sub('remove')))
@@ -96,6 +98,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         backfill: options.getInteger('backfill') ?? 0,
         createdBy: interaction.user.id,
         mentionRoleId: options.getRole('mention')?.id ?? null,
+        language: options.getString('language'),
       });
       return sendReply(interaction, reply.subscribedReply(view, ctx.language));
     }
@@ -111,8 +114,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     case 'preview': {
       const given = options.getInteger('id');
       const subscription = given === null ? undefined : await digests.get(guild.id, given);
-      const digest = await digests.preview({ subscription, query: options.getString('query') });
-      const digestLang = ctx.guildSettings ? await digestLanguage(ctx.guildSettings, guild.id) : ctx.language;
+      const digestLang = ctx.guildSettings
+        ? await digestLanguage(ctx.guildSettings, guild.id, subscription?.language)
+        : ctx.language;
+      const query = options.getString('query');
+      const digest = await digests.preview({ subscription, query, language: digestLang });
       return sendReply(interaction, reply.previewReply(digest, ctx.language, digestLang));
     }
     case 'send': {
@@ -167,6 +173,8 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
     const zones = matchTimeZones(String(focused.value), L.autocompleteChoices);
     return interaction.respond(zones.map((z) => ({ name: z, value: z })));
   }
+  if (focused.name === 'language')
+    return respondChoices(interaction, languageChoices(ctx.library, String(focused.value), ctx.language));
   const { guild, digests } = requireDigestAccess(interaction, ctx.digests);
   const channelName = (channelId: string) => guild.channels.cache.get(channelId)?.name ?? channelId;
   const choices = reply.subscriptionChoices(

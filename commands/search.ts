@@ -1,6 +1,6 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
-import { parseSince } from '../src/core/library.js';
+import { parseSince, sinceUserError } from '../src/core/library.js';
 import type { ComponentHandler } from '../src/discord/command.js';
 import { ACTION, parsePageArgs } from '../src/discord/components.js';
 import type { SearchState } from '../src/discord/components.js';
@@ -19,7 +19,13 @@ import {
 import { sendReply, updateMessage } from '../src/discord/reply.js';
 import { t } from '../src/i18n/translate.js';
 import { showDocument } from '../src/discord/showDocument.js';
-import { documentById, resolveCountry, titleQueries } from '../src/discord/suggestions.js';
+import {
+  documentById,
+  languageChoices,
+  resolveCountry,
+  resolveLanguage,
+  titleQueries,
+} from '../src/discord/suggestions.js';
 
 const PAGE_SIZE = 5;
 
@@ -32,13 +38,15 @@ export const data = localizedCommand('commands.search')
   .addStringOption(stringOption({ text: `${S}.kind`, choices: ['article', 'project'] }))
   .addStringOption(stringOption({ text: `${S}.country`, autocomplete: true, maxLength: MAX_QUERY_LENGTH }))
   .addStringOption(stringOption({ text: `${S}.sort`, choices: ['relevance', 'newest'] }))
-  .addStringOption(stringOption({ text: `${S}.since`, maxLength: 20 }));
+  .addStringOption(stringOption({ text: `${S}.since`, maxLength: 20 }))
+  .addStringOption(stringOption({ text: `${S}.language`, autocomplete: true, maxLength: 40 }));
 
 function runSearch(ctx: CommandContext, state: SearchState, page: number) {
   return ctx.library.search(state.query, {
     kind: state.kind,
     country: state.country,
     since: state.since,
+    language: state.language,
     sort: state.newest ? 'newest' : 'relevance',
     page,
     pageSize: PAGE_SIZE,
@@ -50,7 +58,7 @@ function readSince(interaction: ChatInputCommandInteraction, ctx: CommandContext
   const text = readOptionalText(interaction, 'since');
   if (text === undefined) return undefined;
   const since = parseSince(text, ctx.now());
-  if (!since.ok) throw new UserError('bad-since', since.error);
+  if (!since.ok) throw sinceUserError(text);
   return since.value;
 }
 
@@ -61,6 +69,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     country: resolveCountry(ctx.library, readOptionalText(interaction, 'country')),
     newest: readChoice(interaction, 'sort', ['relevance', 'newest'] as const) === 'newest',
     since: readSince(interaction, ctx),
+    language: resolveLanguage(ctx.library, readOptionalText(interaction, 'language'), ctx.language),
   };
   await sendReply(interaction, searchReply(state, runSearch(ctx, state, 1), ctx.language));
 }
@@ -69,6 +78,10 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
   const { name, value } = focusedText(interaction);
   if (name === 'country') {
     await respondChoices(interaction, ctx.library.suggest('country', value));
+    return;
+  }
+  if (name === 'language') {
+    await respondChoices(interaction, languageChoices(ctx.library, value, ctx.language));
     return;
   }
   await respondChoices(interaction, titleQueries(ctx.library, value));

@@ -1,4 +1,5 @@
-import type { DocumentKind, DocumentRecord } from './record.js';
+import { languageOf, type DocumentKind, type DocumentRecord } from './record.js';
+import { matchesLanguage } from './text/language.js';
 import { truncate } from './truncate.js';
 
 /** One ingestion-log line as the digest needs it (a structural subset of the store's entry). */
@@ -114,6 +115,11 @@ export interface DigestPlanItem {
   readonly ingestedAt: string;
   /** Included by the subscription's backfill, not because it is new in this window. */
   readonly isBackfill: boolean;
+  /**
+   * The language tags of the same release's other versions in this digest, listed on this item
+   * instead of as items of their own (see {@link mergeTranslations}); empty for most items.
+   */
+  readonly otherLanguages: readonly string[];
 }
 
 /** A group of a digest: the articles of one dateline country, the articles without one, or projects. */
@@ -166,7 +172,47 @@ export function summarize(record: DocumentRecord): string {
   return truncate(leadSentences(record, 1), SUMMARY_LENGTH) || 'No summary available.';
 }
 
-function planItem(item: DigestItem, number: number): DigestPlanItem {
+/**
+ * One item per release: items linked as language versions of each other (a record's
+ * `translations` naming another's address, either way) become one, the version in `language` when
+ * there is one (`fr` also takes `fr-*`), else the first; it keeps the place of the group's first
+ * item and lists the others' languages. Pure.
+ */
+export function mergeTranslations(
+  items: readonly DigestItem[],
+  language: string | null = null,
+): Array<{ item: DigestItem; otherLanguages: string[] }> {
+  const parent = items.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  // A group's root is its first item: groups come out in the order of their first items.
+  const union = (a: number, b: number) => {
+    const [x, y] = [root(a), root(b)];
+    if (x !== y) parent[Math.max(x, y)] = Math.min(x, y);
+  };
+  const at = new Map<string, number>();
+  items.forEach((item, i) => {
+    for (const url of item.record.urls ?? []) if (!at.has(url)) at.set(url, i);
+  });
+  items.forEach((item, i) => {
+    for (const t of item.record.translations ?? []) {
+      const j = at.get(t.url);
+      if (j !== undefined) union(i, j);
+    }
+  });
+  const groups = new Map<number, DigestItem[]>();
+  items.forEach((item, i) => {
+    const r = root(i);
+    groups.set(r, [...(groups.get(r) ?? []), item]);
+  });
+  return [...groups.values()].map((group) => {
+    const chosen =
+      (language !== null && group.find((g) => matchesLanguage(languageOf(g.record), language))) || group[0]!;
+    const others = group.filter((g) => g !== chosen).map((g) => languageOf(g.record));
+    return { item: chosen, otherLanguages: [...new Set(others)] };
+  });
+}
+
+function planItem(item: DigestItem, number: number, otherLanguages: readonly string[] = []): DigestPlanItem {
   const { record } = item;
   const contact = record.contacts[0];
   const p = record.project;
@@ -192,6 +238,7 @@ function planItem(item: DigestItem, number: number): DigestPlanItem {
     publishedAt: record.publishedAt ?? null,
     ingestedAt: item.at,
     isBackfill: item.isBackfill,
+    otherLanguages,
   };
 }
 
@@ -207,9 +254,14 @@ export function planDigest(input: {
   readonly query?: string | null;
   /** Matching items left for the next digest (see capDigestItems). */
   readonly remaining?: number;
+  /** The language the digest is written in: of a release's versions, the one kept (see mergeTranslations). */
+  readonly language?: string | null;
 }): DigestPlan {
-  const articles = input.items.filter((i) => i.record.kind === 'article');
-  const projects = input.items.filter((i) => i.record.kind === 'project');
+  const merged = mergeTranslations(input.items, input.language ?? null);
+  const others = new Map(merged.map((m) => [m.item, m.otherLanguages]));
+  const kept = merged.map((m) => m.item);
+  const articles = kept.filter((i) => i.record.kind === 'article');
+  const projects = kept.filter((i) => i.record.kind === 'project');
   const byCountry = new Map<string, DigestItem[]>();
   for (const item of articles) {
     const key = item.record.country ?? NO_COUNTRY;
@@ -222,13 +274,13 @@ export function planDigest(input: {
   const sections: DigestSection[] = countries.map((country) => ({
     kind: country === NO_COUNTRY ? 'other' : 'country',
     title: country,
-    items: (byCountry.get(country) ?? []).map((item) => planItem(item, ++number)),
+    items: (byCountry.get(country) ?? []).map((item) => planItem(item, ++number, others.get(item))),
   }));
   if (projects.length > 0) {
     sections.push({
       kind: 'projects',
       title: 'Projects',
-      items: projects.map((item) => planItem(item, ++number)),
+      items: projects.map((item) => planItem(item, ++number, others.get(item))),
     });
   }
   return {
@@ -236,7 +288,7 @@ export function planDigest(input: {
     query: input.query ?? null,
     articleCount: articles.length,
     projectCount: projects.length,
-    backfillCount: input.items.filter((i) => i.isBackfill).length,
+    backfillCount: kept.filter((i) => i.isBackfill).length,
     remaining: input.remaining ?? 0,
     sections,
   };

@@ -10,6 +10,7 @@
  * library.getDocument('002_6920415c55e1d6e5');          // DocumentRecord; UserError 'unknown-id'
  * library.meta('002_6920415c55e1d6e5');                 // RecordMeta (no text) | undefined
  * library.related('002_6920415c55e1d6e5');              // RelatedDocument[] (never itself)
+ * library.translationsOf(id);                           // {language, url, id?}[]: the publisher's language versions
  * library.contacts.search('liljert');                   // ContactEntry[]
  * library.contacts.get('Par Liljert');                  // ContactEntry | undefined (name, alias or e-mail)
  * library.contacts.vcard(entry);                        // vCard 4.0 text (CRLF)
@@ -43,7 +44,14 @@ import { extractMentions, type Mention } from './contacts/mentions.js';
 import { toVCard } from './contacts/vcard.js';
 import { err, ok, UserError, type Result } from './errors.js';
 import { ProjectCatalog, type ProjectListOptions, type ProjectMeta, type ProjectRecord } from './projects.js';
-import { languageOf, metaOf, withParagraphs, type DocumentRecord, type RecordMeta } from './record.js';
+import {
+  languageOf,
+  metaOf,
+  withParagraphs,
+  type DocumentRecord,
+  type RecordMeta,
+  type Translation,
+} from './record.js';
 import { PrefixIndex, type Suggestion } from './search/autocomplete.js';
 import { truncate } from './truncate.js';
 import { runSteps } from './steps.js';
@@ -81,7 +89,12 @@ export type {
   SearchRequest,
   SearchSort,
 } from './search/searchIndex.js';
-export { parseSince } from './search/since.js';
+export { parseSince, sinceUserError } from './search/since.js';
+
+/** A language version a document links, with the library's document there when it has one. */
+export interface LinkedTranslation extends Translation {
+  readonly id?: string;
+}
 
 /** What `suggest` can complete. */
 export const SUGGEST_FIELDS = ['title', 'contact', 'country', 'project'] as const;
@@ -161,6 +174,10 @@ export class Library {
   private titlesIndex: PrefixIndex | undefined;
   private readonly countries = new PrefixIndex();
   private readonly countryCounts = new Map<string, number>();
+  /** Canonical address → document id, for the translations a record links (see translationsOf). */
+  private readonly byUrl = new Map<string, string>();
+  /** Documents per language tag, kept as documents come and go (the index's set never shrinks). */
+  private readonly languageCounts = new Map<string, number>();
   private readonly projectIds = new PrefixIndex();
   private peopleIndex: PeopleIndex | undefined;
   /**
@@ -291,9 +308,14 @@ export class Library {
     return this.index.compactSteps();
   }
 
-  /** The language tags of the documents held, sorted (see {@link SearchIndex.languages}). */
+  /** The language tags of the documents held now, sorted (a count per tag: no scan). */
   get languages(): string[] {
-    return this.index.languages;
+    return [...this.languageCounts.keys()].sort();
+  }
+
+  /** How many documents each language tag has, by tag (see {@link languages}). */
+  languageCount(tag: string): number {
+    return this.languageCounts.get(tag) ?? 0;
   }
 
   /** See {@link SearchIndex.search}. */
@@ -311,11 +333,29 @@ export class Library {
     const record = this.record(id.trim());
     if (record) return record;
     const close = this.closeDocuments(id.trim());
-    const hint =
-      close.length > 0
-        ? ` Did you mean ${close.map((r) => `${r.id} ("${truncate(r.title, 60)}")`).join(', ')}?`
-        : '';
-    throw new UserError('unknown-id', `No document with id "${truncate(id, 100)}".${hint}`);
+    const suggestions = close.map((r) => `${r.id} ("${truncate(r.title, 60)}")`);
+    const hint = close.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : '';
+    throw new UserError('unknown-id', `No document with id "${truncate(id, 100)}".${hint}`, {
+      key: close.length > 0 ? 'errors.unknown-id-hint' : 'errors.unknown-id',
+      values: { id: truncate(id, 100), suggestions },
+    });
+  }
+
+  /**
+   * The same release in other languages, as the document's publisher links them, each with the id
+   * of the library's document at that address when it holds one (never the document itself).
+   */
+  translationsOf(id: string): LinkedTranslation[] {
+    const meta = this.metas.get(id);
+    return (meta?.translations ?? []).map((t) => {
+      const docId = this.byUrl.get(t.url);
+      return docId !== undefined && docId !== id ? { ...t, id: docId } : { ...t };
+    });
+  }
+
+  /** The id of the document seen at a canonical address, if the library holds one. */
+  idAtUrl(url: string): string | undefined {
+    return this.byUrl.get(url);
   }
 
   /** Whether a document with this id exists. */
@@ -364,6 +404,7 @@ export class Library {
         throw new UserError(
           'unknown-field',
           `Cannot suggest "${String(field)}"; use one of ${SUGGEST_FIELDS.join(', ')}.`,
+          { values: { field: String(field), fields: SUGGEST_FIELDS } },
         );
     }
   }
@@ -441,6 +482,9 @@ export class Library {
 
   private addLookups(record: RecordMeta): void {
     this.titlesIndex?.set(record.id, record.title, [record.title]);
+    const language = languageOf(record);
+    this.languageCounts.set(language, (this.languageCounts.get(language) ?? 0) + 1);
+    for (const url of record.urls ?? []) this.byUrl.set(url, record.id);
     if (record.country) {
       const count = this.countryCounts.get(record.country) ?? 0;
       this.countryCounts.set(record.country, count + 1);
@@ -456,6 +500,11 @@ export class Library {
 
   private removeLookups(record: RecordMeta): void {
     this.titlesIndex?.delete(record.id);
+    const language = languageOf(record);
+    const left = (this.languageCounts.get(language) ?? 1) - 1;
+    if (left > 0) this.languageCounts.set(language, left);
+    else this.languageCounts.delete(language);
+    for (const url of record.urls ?? []) if (this.byUrl.get(url) === record.id) this.byUrl.delete(url);
     if (record.country) {
       const count = (this.countryCounts.get(record.country) ?? 1) - 1;
       if (count <= 0) {

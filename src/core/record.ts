@@ -27,6 +27,15 @@ export const ProjectFieldsSchema = z.object({
 });
 export type ProjectFields = z.infer<typeof ProjectFieldsSchema>;
 
+/** The same release published in another language, as the publisher links it. */
+export const TranslationSchema = z.object({
+  /** BCP 47 tag of that version. */
+  language: z.string().min(2),
+  /** Its canonical address (a document of the library when one has it among its `urls`). */
+  url: z.string().min(1),
+});
+export type Translation = z.infer<typeof TranslationSchema>;
+
 export const DocumentKindSchema = z.enum(['article', 'project']);
 export type DocumentKind = z.infer<typeof DocumentKindSchema>;
 
@@ -62,6 +71,11 @@ export const DocumentRecordSchema = z.object({
    * were all English (see {@link languageOf}).
    */
   language: z.string().min(2).optional(),
+  /**
+   * Fetched documents only: the same release in other languages, where the publisher says so (an
+   * IOM page's `<link rel="alternate" hreflang>`); absent when it names none.
+   */
+  translations: z.array(TranslationSchema).optional(),
 });
 export type DocumentRecord = z.infer<typeof DocumentRecordSchema>;
 

@@ -8,7 +8,8 @@ import {
   type DigestItem,
   type DigestPlan,
 } from '../core/digest.js';
-import type { DocumentRecord } from '../core/record.js';
+import { languageOf, type DocumentRecord } from '../core/record.js';
+import { matchesLanguage } from '../core/text/language.js';
 import { digestNonce, renderDigestMessages, type DigestMessage } from '../discord/format/digest.js';
 import { digestLanguage } from './digestLanguage.js';
 import type { LogEntry } from '../store/ingestionLog.js';
@@ -131,9 +132,18 @@ export class DigestDelivery {
     subscription: Pick<Subscription, 'cursorSeq' | 'backfill' | 'query' | 'lastRunAt'> & {
       /** When the subscription began; null for a stand-alone preview, which covers no period. */
       readonly createdAt: string | null;
+      /** Only documents in this language (`fr` also takes `fr-*`); absent or null for every one. */
+      readonly language?: string | null;
     },
-    /** A document whose place among the items runs would take is wanted (see `position`). */
-    track?: string,
+    {
+      track,
+      writtenIn = null,
+    }: {
+      /** A document whose place among the items runs would take is wanted (see `position`). */
+      readonly track?: string;
+      /** The language the digest is written in: of a release's versions, the one it lists. */
+      readonly writtenIn?: string | null;
+    } = {},
   ): Promise<{
     plan: DigestPlan;
     toSeq: number;
@@ -157,9 +167,10 @@ export class DigestDelivery {
     };
     const disabledSources = await store.sourceStates.disabledIds();
     const backfill = await store.log.latestNewArticles(subscription.cursorSeq, subscription.backfill);
-    take(await this.candidates(subscription.query, { entries: [], backfill, seen, disabledSources }));
+    const filter = { query: subscription.query, language: subscription.language ?? null };
+    take(await this.candidates(filter, { entries: [], backfill, seen, disabledSources }));
     for await (const entries of store.log.pages(subscription.cursorSeq, end)) {
-      take(await this.candidates(subscription.query, { entries, backfill: [], seen, disabledSources }));
+      take(await this.candidates(filter, { entries, backfill: [], seen, disabledSources }));
     }
     const { items, toSeq } = capDigestItems(kept, { cursor: subscription.cursorSeq, end });
     const plan = planDigest({
@@ -168,16 +179,18 @@ export class DigestDelivery {
       since: subscription.lastRunAt ?? subscription.createdAt,
       now: this.now(),
       query: subscription.query,
+      language: writtenIn,
     });
     return { plan, toSeq, position };
   }
 
   /**
    * The items of one page of the window (or of the backfill) that a digest may carry: news, still
-   * there, matching the topic. The topic filter is asked about this page's candidates only.
+   * there, in the subscription's language, matching the topic. The topic filter is asked about this
+   * page's candidates only.
    */
   private async candidates(
-    query: string | null,
+    { query, language }: { query: string | null; language: string | null },
     page: {
       entries: readonly LogEntry[];
       backfill: readonly LogEntry[];
@@ -198,6 +211,9 @@ export class DigestDelivery {
     const candidates = selectDigestItems({
       ...page,
       lookup: (id) => library.document(id) ?? fetched.get(id),
+      ...(language
+        ? { matches: (record: DocumentRecord) => matchesLanguage(languageOf(record), language) }
+        : {}),
     }).filter((i) => i.record.sourceId === undefined || !page.disabledSources.has(i.record.sourceId));
     if (!query || candidates.length === 0) return candidates;
     const ids = library.matching(
@@ -313,11 +329,9 @@ export class DigestDelivery {
     // Paused by another process since the first read: nothing new is composed.
     if (subscription && subscription.status !== 'active') return { kind: 'not-active', status: 'paused' };
     if (subscription && (!options.onlyIfDue || this.isDue(subscription))) {
-      const { plan, toSeq } = await this.preview(subscription);
-      const messages = renderDigestMessages(plan, {
-        mentionRoleId: subscription.mentionRoleId,
-        language: await digestLanguage(store.guildSettings, subscription.guildId),
-      });
+      const language = await digestLanguage(store.guildSettings, subscription.guildId, subscription.language);
+      const { plan, toSeq } = await this.preview(subscription, { writtenIn: language });
+      const messages = renderDigestMessages(plan, { mentionRoleId: subscription.mentionRoleId, language });
       if (messages.length === 0) {
         if (toSeq > subscription.cursorSeq || subscription.backfill > 0)
           await store.subscriptions.skipTo(id, toSeq, this.now());

@@ -2,13 +2,13 @@ import { catalogLanguage, type Language } from '../i18n/languages.js';
 import type { GuildSettingsRepository } from '../store/store.js';
 
 /**
- * The language a server's digests are written in: the server's `/settings language`, else English.
- * (A subscription's own language, and the guild locale at subscribe time, would come first once the
- * store keeps them.)
+ * The language a digest is written in: the subscription's language filter when it has a catalog
+ * (a French-only digest is written in French), else the server's `/settings language`, else English.
  */
 export async function digestLanguage(
   settings: Pick<GuildSettingsRepository, 'language'>,
   guildId: string,
+  subscriptionLanguage: string | null = null,
 ): Promise<Language> {
-  return catalogLanguage(await settings.language(guildId)) ?? 'en';
+  return catalogLanguage(subscriptionLanguage) ?? catalogLanguage(await settings.language(guildId)) ?? 'en';
 }

@@ -181,7 +181,7 @@ export class DeliveryExplainer {
       const { messageId = null, postedAt = null } = part ?? {};
       return { id: d.id, status: d.status, messageId, postedAt, lastError: d.lastError };
     });
-    const { position } = await delivery.preview(subscription, record.id);
+    const { position } = await delivery.preview(subscription, { track: record.id });
     const runs = position === null ? 1 : Math.floor(position / MAX_DIGEST_ITEMS) + 1;
     return {
       subscription,

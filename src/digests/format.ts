@@ -6,21 +6,24 @@ import { DISCORD_LIMITS } from '../discord/limits.js';
 import { renderDigestMessages, toMessageBody } from '../discord/format/digest.js';
 import type { RunOutcome } from './deliver.js';
 import type { SubscriptionView } from './service.js';
-import { t, translator, type Language, type Translate } from '../i18n/translate.js';
+import { languageNameIn, t, translator, type Language, type Translate } from '../i18n/translate.js';
 
 const stamp = (date: Date | string, style: 'F' | 'R' | 'f') => time(new Date(date), style);
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 /** Three lines saying where, when and what a subscription posts, in the reader's language. */
-function describe(s: SubscriptionView, t: Translate): string {
+function describe(s: SubscriptionView, t: Translate, lang: Language): string {
   const topic = t('digest.describe.topic', {
     topic: s.query ? code(s.query) : t('digest.describe.everything'),
   });
   const pings = s.mentionRoleId ? ` · ${t('digest.describe.pings', { role: `<@&${s.mentionRoleId}>` })}` : '';
+  const language = s.language
+    ? ` · ${t('digest.describe.language', { language: `${languageNameIn(lang, s.language)} (${s.language})` })}`
+    : '';
   const lines = [
     `${t(`digest.status.${s.status === 'active' ? 'active' : 'paused'}`)} · <#${s.channelId}> · ${code(s.cron)} (${s.timezone})`,
-    `${topic}${pings}`,
+    `${topic}${language}${pings}`,
     t('digest.describe.runs', {
       last: s.lastRunAt ? stamp(s.lastRunAt, 'R') : t('digest.describe.notYet'),
       next: s.nextRunAt ? stamp(s.nextRunAt, 'F') : '—',
@@ -54,7 +57,7 @@ export function listReply(subscriptions: readonly SubscriptionView[], lang: Lang
     title: t('digest.listTitle', { count: subscriptions.length }),
     fields: shown.map((s) => ({
       name: `#${s.id}`,
-      value: truncate(describe(s, t), DISCORD_LIMITS.fieldValue),
+      value: truncate(describe(s, t, lang), DISCORD_LIMITS.fieldValue),
     })),
     ...(subscriptions.length > shown.length
       ? { footer: { text: t('digest.listMore', { count: subscriptions.length - shown.length }) } }

@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { canonicalLanguage, UNDETERMINED } from '../core/text/language.js';
 import type { DigestPlan } from '../core/digest.js';
 import type { NewSubscription, Store, Subscription, SubscriptionChange } from '../store/store.js';
 
@@ -100,7 +101,9 @@ export class DigestService {
     if (!Number.isInteger(input.backfill) || input.backfill < 0 || input.backfill > 25) {
       throw new UserError('invalid-backfill', 'Backfill must be a whole number from 0 to 25.', {});
     }
-    const subscription = await this.store.subscriptions.create({ ...input, ...valid }, this.now());
+    // The panel's edit keeps a subscription's language, so only subscribe sets it.
+    const language = subscriptionLanguage(input.language);
+    const subscription = await this.store.subscriptions.create({ ...input, ...valid, language }, this.now());
     this.schedule(subscription);
     return this.view(subscription);
   }
@@ -237,22 +240,27 @@ export class DigestService {
     subscription?: Subscription;
     query?: string | null;
     latest?: number;
+    /** The language it would be written in: of a release's versions, the one it lists. */
+    language?: string | null;
   }): Promise<DigestPlan> {
     const topic = input.query?.trim() ? input.query.trim() : null;
+    const language = input.language ?? null;
     if (input.subscription) {
-      return (
-        await this.delivery.preview(topic ? { ...input.subscription, query: topic } : input.subscription)
-      ).plan;
+      const subscription = topic ? { ...input.subscription, query: topic } : input.subscription;
+      return (await this.delivery.preview(subscription, { writtenIn: language })).plan;
     }
     const cursor = await this.store.log.latestSeq();
     return (
-      await this.delivery.preview({
-        cursorSeq: cursor,
-        backfill: input.latest ?? 10,
-        query: topic,
-        lastRunAt: null,
-        createdAt: null,
-      })
+      await this.delivery.preview(
+        {
+          cursorSeq: cursor,
+          backfill: input.latest ?? 10,
+          query: topic,
+          lastRunAt: null,
+          createdAt: null,
+        },
+        { writtenIn: language },
+      )
     ).plan;
   }
 
@@ -301,4 +309,24 @@ export class DigestService {
     // The next run node-cron's live task will fire (it counts from the wall clock, not this.now()).
     return { ...s, nextRunAt: s.status === 'active' ? upcomingRuns(s.cron, s.timezone, 1)[0] : undefined };
   }
+}
+
+/**
+ * A subscription's language filter as stored: a canonical BCP 47 tag (`und` for documents whose
+ * language could not be told), null for every language, or UserError `bad-language`.
+ */
+export function subscriptionLanguage(typed: string | null | undefined): string | null {
+  const text = typed?.trim();
+  if (!text) return null;
+  if (text.toLowerCase() === UNDETERMINED) return UNDETERMINED;
+  const tag = canonicalLanguage(text);
+  if (tag === null || tag.length > 35)
+    throw new UserError(
+      'bad-language',
+      `“${text.slice(0, 40)}” is not a language tag (such as fr, ar or fa-AF).`,
+      {
+        values: { value: text.slice(0, 40) },
+      },
+    );
+  return tag;
 }

@@ -82,15 +82,21 @@ export interface SearchState {
   readonly newest?: boolean;
   /** ISO time, resolved when the search was typed (so `7d` pages through the same results). */
   readonly since?: string | undefined;
+  /** BCP 47 tag: only documents in this language (`fr` also matches `fr-*`). */
+  readonly language?: string | undefined;
 }
 
 const KIND_CODE = { article: 'a', project: 'p' } as const;
-/** The flags argument: kind code, `n` for newest, `s<seconds, base 36>` for since. */
-const FLAGS_RE = /^([ap]?)(n?)(?:s(-?[0-9a-z]{1,12}))?$/;
+/**
+ * The flags argument: kind code, `n` for newest, `s<seconds, base 36>` for since, `l<tag>` for the
+ * language (last: a tag may hold letters and digits).
+ */
+const FLAGS_RE = /^([ap]?)(n?)(?:s(-?[0-9a-z]{1,12}))?(?:l([A-Za-z0-9-]{2,35}))?$/;
 
 /**
- * `page:<n>:<flags>:<country>:<query>` (flags: kind, sort, since; see FLAGS_RE): undefined when it
- * does not fit in 100 characters. Ids sent before sort and since existed still read back.
+ * `page:<n>:<flags>:<country>:<query>` (flags: kind, sort, since, language; see FLAGS_RE): undefined
+ * when it does not fit in 100 characters. Ids sent before sort, since and language existed still
+ * read back.
  */
 export function pageButtonId(state: SearchState, page: number): string | undefined {
   const since =
@@ -98,7 +104,7 @@ export function pageButtonId(state: SearchState, page: number): string | undefin
   return encodeCustomId(
     ACTION.page,
     page,
-    `${state.kind ? KIND_CODE[state.kind] : ''}${state.newest ? 'n' : ''}${since}`,
+    `${state.kind ? KIND_CODE[state.kind] : ''}${state.newest ? 'n' : ''}${since}${state.language ? `l${state.language}` : ''}`,
     state.country ?? '',
     state.query,
   );
@@ -110,7 +116,7 @@ export function parsePageArgs(args: readonly string[]): { state: SearchState; pa
   const n = Number(page);
   const parsed = FLAGS_RE.exec(flags ?? '');
   if (!Number.isInteger(n) || n < 1 || !parsed || query.length !== 1) return undefined;
-  const [, kind, newest, since] = parsed;
+  const [, kind, newest, since, language] = parsed;
   const sinceMs = since === undefined ? undefined : parseInt(since, 36) * 1000;
   if (sinceMs !== undefined && !Number.isFinite(new Date(sinceMs).getTime())) return undefined;
   return {
@@ -121,6 +127,7 @@ export function parsePageArgs(args: readonly string[]): { state: SearchState; pa
       country: country || undefined,
       ...(newest ? { newest: true } : {}),
       ...(sinceMs !== undefined ? { since: new Date(sinceMs).toISOString() } : {}),
+      ...(language !== undefined ? { language } : {}),
     },
   };
 }

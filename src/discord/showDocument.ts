@@ -29,6 +29,7 @@ export async function showDocument(
       ephemeral,
       view: presentationOf(doc, ctx),
       lang: ctx.language,
+      translations: ctx.library.translationsOf(doc.id),
     }),
   );
 }

@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors.js';
-import { t } from '../i18n/translate.js';
+import { languageNameIn, t, type Language } from '../i18n/translate.js';
+import { canonicalLanguage, UNDETERMINED } from '../core/text/language.js';
 import { escapeText } from './format/text.js';
 import type { ContactEntry, Library, Suggestion } from '../core/library.js';
 import type { DocumentRecord } from '../core/record.js';
@@ -82,4 +83,48 @@ export function resolveProject(
     );
   }
   return { project, others };
+}
+
+/** Lower case without accents: "Árabe" is found by "ara". */
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * The languages the library holds, for a `language` option: each named in the reader's language
+ * ("Arabe (ar)" for a French reader), value the tag, those whose name or tag starts a word with
+ * what was typed first. The library counts documents per tag as they come and go: no scan.
+ */
+export function languageChoices(library: Library, typed: string, reader: Language): Suggestion[] {
+  const wanted = fold(typed.trim());
+  const choices = library.languages.map((tag) => ({
+    name: `${languageNameIn(reader, tag)} (${tag})`,
+    value: tag,
+  }));
+  if (wanted === '') return choices;
+  const starts = (c: Suggestion) =>
+    fold(c.value).startsWith(wanted) ||
+    fold(c.name)
+      .split(/[\s(]+/)
+      .some((w) => w.startsWith(wanted));
+  return [...choices.filter(starts), ...choices.filter((c) => !starts(c) && fold(c.name).includes(wanted))];
+}
+
+/**
+ * A `language` option's value as a tag (`fr`, `fa-AF`, `und`), or UserError `bad-language` when it
+ * is not one (a client may submit the typed text instead of the choice: a name typed in full that
+ * matches one choice is taken as that choice).
+ */
+export function resolveLanguage(
+  library: Library,
+  typed: string | undefined,
+  reader: Language,
+): string | undefined {
+  if (!typed) return undefined;
+  if (typed.toLowerCase() === UNDETERMINED) return UNDETERMINED;
+  const tag = canonicalLanguage(typed);
+  if (tag) return tag;
+  const named = languageChoices(library, typed, reader);
+  if (named.length === 1) return named[0]!.value;
+  throw new UserError('bad-language', `“${escapeText(typed)}” is not a language; pick one from the list.`, {
+    values: { value: escapeText(typed) },
+  });
 }

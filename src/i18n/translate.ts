@@ -87,6 +87,27 @@ export function languageName(lang: Language): string {
   return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
 }
 
+const displayNames = new Map<Language, Intl.DisplayNames>();
+
+/**
+ * A document language's name in the reader's language, capitalized as a list item: for a French
+ * reader `ar` is "Arabe", `fa-AF` "Dari". A tag Intl cannot name is returned as is.
+ */
+export function languageNameIn(reader: Language, tag: string): string {
+  // Intl names `und` "root" (CLDR's name for the root locale), which means nothing to a reader.
+  if (tag.toLowerCase() === 'und') return t(reader, 'language.undetermined');
+  let names = displayNames.get(reader);
+  if (!names) displayNames.set(reader, (names = new Intl.DisplayNames([reader], { type: 'language' })));
+  let name: string | undefined;
+  try {
+    name = names.of(tag);
+  } catch {
+    return tag; // not a well-formed tag (a record written by hand): show it as it is
+  }
+  if (!name || name === tag) return tag;
+  return name.charAt(0).toLocaleUpperCase(reader) + name.slice(1);
+}
+
 /**
  * A left-to-right fragment (an id, a channel mention, a cron expression) made safe to drop into a
  * sentence of `lang`: in right-to-left text it is wrapped in U+2068 … U+2069 so its digits and

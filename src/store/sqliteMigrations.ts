@@ -137,4 +137,9 @@ export const MIGRATIONS: readonly string[] = [
   -- Why a digest is still pending: the last posting error, kept for /digest why and the panel.
   ALTER TABLE deliveries ADD COLUMN last_error TEXT;
   `,
+  `
+  -- /digest subscribe language: only documents in this language (BCP 47; \`fr\` also takes
+  -- \`fr-*\`), and the digest written in it when it has a catalog. NULL: every language.
+  ALTER TABLE subscriptions ADD COLUMN language TEXT;
+  `,
 ];

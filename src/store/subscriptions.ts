@@ -23,6 +23,11 @@ export interface Subscription {
   readonly lastRunAt: string | null;
   /** A role pinged once per digest (its first message); null for none. */
   readonly mentionRoleId: string | null;
+  /**
+   * BCP 47 tag: only documents in this language (`fr` also takes `fr-*`), and the digest is written
+   * in it when it has a catalog; null for every language.
+   */
+  readonly language: string | null;
 }
 
 export interface NewSubscription {
@@ -35,6 +40,8 @@ export interface NewSubscription {
   readonly createdBy?: string | null;
   /** A role to ping once per digest. */
   readonly mentionRoleId?: string | null;
+  /** Only documents in this language (BCP 47); null or absent for every language. */
+  readonly language?: string | null;
 }
 
 /** What an edit may change: everything `/digest subscribe` sets except the backfill. */
@@ -64,6 +71,7 @@ const subscriptionRow = z
     updated_at: z.string(),
     last_run_at: z.string().nullable(),
     mention_role_id: z.string().nullable(),
+    language: z.string().nullable(),
   })
   .transform((r): Subscription => ({
     id: r.id,
@@ -81,6 +89,7 @@ const subscriptionRow = z
     updatedAt: r.updated_at,
     lastRunAt: r.last_run_at,
     mentionRoleId: r.mention_role_id,
+    language: r.language,
   }));
 
 /** Digest subscriptions: one channel, schedule and topic each, with a cursor into the ingestion log. */
@@ -94,8 +103,8 @@ export class Subscriptions {
       subscriptionRow.parse(
         await tx.get(
           `INSERT INTO subscriptions (guild_id, channel_id, cron, timezone, query, status, cursor_seq, backfill,
-             created_by, created_at, updated_at, mention_role_id)
-           VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING *`,
+             created_by, created_at, updated_at, mention_role_id, language)
+           VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
           [
             input.guildId,
             input.channelId,
@@ -108,6 +117,7 @@ export class Subscriptions {
             at,
             at,
             input.mentionRoleId ?? null,
+            input.language ?? null,
           ],
         ),
       ),

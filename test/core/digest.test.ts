@@ -5,6 +5,7 @@ import {
   digestHeadline,
   digestNotes,
   itemLines,
+  mergeTranslations,
   planDigest,
   selectDigestItems,
   summarize,
@@ -134,12 +135,54 @@ describe('digest', () => {
         publishedAt: null,
         ingestedAt: AT,
         isBackfill: true,
+        otherLanguages: [],
       });
       expect(digestHeadline(plan)).toBe('Migration news digest: 4 articles and 1 project');
       expect(digestNotes(plan)).toEqual([
         'Includes 1 earlier article as a backfill.',
         '2 more items will follow in the next digest.',
       ]);
+    });
+
+    describe('mergeTranslations', () => {
+      // Ids and addresses only: the texts are not read.
+      const at = (lang: string) => `https://www.iom.int/${lang}/news/release`;
+      const version = (seq: number, lang: string, links: string[]) =>
+        item(
+          seq,
+          record(`r-${lang}`, {
+            language: lang,
+            urls: [at(lang)],
+            translations: links.map((l) => ({ language: l, url: at(l) })),
+          }),
+        );
+      const other = item(9, record('other', { urls: ['https://example.org/other'] }));
+
+      it.each([
+        ['fr', 'r-fr', ['en', 'es']],
+        ['fr-CA', 'r-en', ['fr', 'es']],
+        [null, 'r-en', ['fr', 'es']],
+        ['ar', 'r-en', ['fr', 'es']],
+      ])('keeps one item per release: in %s → %s, listing %j', (language, kept, others) => {
+        // Linked one way only (es names no one): still one release.
+        const items = [version(1, 'en', ['fr']), other, version(2, 'fr', ['en', 'es']), version(3, 'es', [])];
+        const merged = mergeTranslations(items, language);
+        expect(merged.map((m) => [m.item.record.id, m.otherLanguages])).toEqual([
+          [kept, others],
+          ['other', []],
+        ]);
+      });
+
+      it('counts the release once in the plan', () => {
+        const plan = planDigest({
+          items: [version(1, 'en', ['fr']), version(2, 'fr', ['en'])],
+          since: null,
+          now: NOW,
+          language: 'fr',
+        });
+        expect(plan.articleCount).toBe(1);
+        expect(plan.sections[0]?.items.map((i) => [i.id, i.otherLanguages])).toEqual([['r-fr', ['en']]]);
+      });
     });
 
     it('keeps titles and summaries as plain text: no markup is added or escaped', () => {

@@ -26,6 +26,22 @@ describe.each(STORE_KINDS)('store/subscriptions (%s)', (kind) => {
     });
   });
 
+  describe('language', () => {
+    it('keeps a subscription’s language filter, and none (every language) by default', async () => {
+      const store = await openFresh(kind);
+      const french = await store.subscriptions.create({ ...sub, language: 'fr-CA' }, NOW);
+      const every = await store.subscriptions.create(sub, NOW);
+      expect(french.language).toBe('fr-CA');
+      expect(every.language).toBeNull();
+      expect((await store.subscriptions.get(french.id))?.language).toBe('fr-CA');
+      expect((await store.subscriptions.list(sub.guildId)).map((s) => s.language)).toEqual(['fr-CA', null]);
+      // Other updates leave it as it is.
+      await store.subscriptions.setStatus(french.id, 'paused', 'x', NOW);
+      await store.subscriptions.skipTo(french.id, 5, NOW);
+      expect((await store.subscriptions.get(french.id))?.language).toBe('fr-CA');
+    });
+  });
+
   describe('setStatus', () => {
     it('pauses with a reason, resumes clearing it, and keeps the cursor', async () => {
       const store = await openFresh(kind);

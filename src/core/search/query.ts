@@ -39,6 +39,7 @@ export function parseQuery(query: string, languages: Iterable<string> = ['en']):
     throw new UserError(
       'query-too-long',
       `Query is ${query.length} characters; the limit is ${MAX_QUERY_LENGTH}.`,
+      { values: { length: query.length, limit: MAX_QUERY_LENGTH } },
     );
   }
   const [first, ...others] = queryLanguages(languages);
@@ -52,7 +53,7 @@ export function parseQuery(query: string, languages: Iterable<string> = ['en']):
   });
   const raw = tokenize(outside);
   if (raw.length === 0) {
-    throw new UserError('empty-query', 'The query is empty: type at least one word to search for.');
+    throw new UserError('empty-query', 'The query is empty: type at least one word to search for.', {});
   }
   const words: Array<{ word: string; term: string }> = [];
   const alternatives = new Map<string, string[]>();
@@ -74,6 +75,7 @@ export function parseQuery(query: string, languages: Iterable<string> = ['en']):
     throw new UserError(
       'empty-query',
       `The query only has very common words (${common.map((w) => `"${w}"`).join(', ')}): add a more specific word.`,
+      { key: 'errors.common-words-only', values: { words: common.map((w) => `"${w}"`).join(', ') } },
     );
   }
   const terms = [...new Set(words.map((w) => w.term))];

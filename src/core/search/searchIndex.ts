@@ -268,17 +268,22 @@ export class SearchIndex {
     const page = request.page ?? 1;
     const pageSize = request.pageSize ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(page) || page < 1) {
-      throw new UserError('bad-page', `Page must be a whole number from 1; got ${String(page)}.`);
+      throw new UserError('bad-page', `Page must be a whole number from 1; got ${String(page)}.`, {
+        values: { value: String(page) },
+      });
     }
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw new UserError(
         'bad-page',
         `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}; got ${String(pageSize)}.`,
+        { key: 'errors.bad-page-size', values: { limit: MAX_PAGE_SIZE, value: String(pageSize) } },
       );
     }
     const sort = request.sort ?? 'relevance';
     if (sort !== 'relevance' && sort !== 'newest') {
-      throw new UserError('bad-sort', `Sort must be relevance or newest; got ${String(sort)}.`);
+      throw new UserError('bad-sort', `Sort must be relevance or newest; got ${String(sort)}.`, {
+        values: { value: String(sort) },
+      });
     }
     const parsed = this.parse(query, request);
     const filter = this.filterFor(request, parsed);
@@ -481,7 +486,10 @@ export class SearchIndex {
     if (request.since !== undefined) {
       since = Date.parse(request.since);
       if (Number.isNaN(since))
-        throw new UserError('bad-since', `"since" must be an ISO time; got "${request.since}".`);
+        throw new UserError('bad-since', `"since" must be an ISO time; got "${request.since}".`, {
+          key: 'errors.bad-since-iso',
+          values: { value: request.since.slice(0, 40) },
+        });
     }
     const country = foldFilter(request.country);
     const status = foldFilter(request.status);

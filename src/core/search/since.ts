@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../errors.js';
+import { err, ok, UserError, type Result } from '../errors.js';
 
 const HOUR_MS = 3_600_000;
 const UNIT_MS = { h: HOUR_MS, d: 24 * HOUR_MS, w: 7 * 24 * HOUR_MS } as const;
@@ -30,4 +30,15 @@ export function parseSince(text: string, now: Date): Result<string> {
 
 function sinceError(text: string): string {
   return `"since" must be a day (YYYY-MM-DD) or a time back such as 24h, 7d or 2w; got "${text.trim().slice(0, 40)}".`;
+}
+
+/**
+ * The UserError for a `since` that {@link parseSince} refused: its English message, and its catalog
+ * key with the value typed, so adapters answer in the reader's language.
+ */
+export function sinceUserError(text: string): UserError {
+  return new UserError('bad-since', sinceError(text), {
+    key: 'errors.bad-since',
+    values: { value: text.trim().slice(0, 40) },
+  });
 }

@@ -143,7 +143,8 @@ export const isRecordMeta = (v: unknown): v is RecordMeta =>
   Array.isArray(v.contacts) &&
   (v.country === null || typeof v.country === 'string') &&
   (v.project === null || isObject(v.project)) &&
-  (v.language === undefined || typeof v.language === 'string');
+  (v.language === undefined || typeof v.language === 'string') &&
+  (v.translations === undefined || Array.isArray(v.translations));
 
 /**
  * Whether a parsed value is the people named in one record's text (a line of the mentions

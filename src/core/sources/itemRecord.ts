@@ -7,7 +7,8 @@ import { splitLines } from '../parse/pageText.js';
 import { err, ok, type Result } from '../errors.js';
 import { DocumentRecordSchema, type DocumentRecord } from '../record.js';
 import { decideLanguage, languageSample, type LanguageDetector } from '../text/detect.js';
-import { UNDETERMINED } from '../text/language.js';
+import { canonicalLanguage, UNDETERMINED } from '../text/language.js';
+import type { Translation } from '../record.js';
 import { canonicalUrl, linkUrl, uniqueCanonicalUrls } from './canonicalUrl.js';
 import { sanitizeLine, sanitizeText } from './sanitizeText.js';
 import type { SourceItem } from './sourceItem.js';
@@ -69,6 +70,7 @@ export function itemToRecord(
       : {}),
     publishedAt: item.publishedAt,
     sourceId: item.sourceId,
+    ...translationsOf(item, urls),
   };
 
   // An item whose text cannot tell its language is `und`: never a guess.
@@ -100,6 +102,24 @@ export function itemToRecord(
     return err(`invalid record: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
   }
   return ok(record.data);
+}
+
+/**
+ * The item's other language versions with canonical tags and addresses: each address once, never
+ * one of the item's own (a page lists itself among its alternates), none with an unreadable tag
+ * (`x-default` is not a language). `{}` when none is left, so the record has no field.
+ */
+function translationsOf(item: SourceItem, own: readonly string[]): { translations?: Translation[] } {
+  const seen = new Set(own);
+  const translations: Translation[] = [];
+  for (const link of item.translations ?? []) {
+    const language = canonicalLanguage(link.language);
+    const url = canonicalUrl(link.url);
+    if (language === null || url === null || seen.has(url)) continue;
+    seen.add(url);
+    translations.push({ language, url });
+  }
+  return translations.length > 0 ? { translations } : {};
 }
 
 /** The record the parser would build, for titles it refuses as titles. */

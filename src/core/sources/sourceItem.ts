@@ -32,4 +32,9 @@ export interface SourceItem {
    * absent or null when it declares none.
    */
   readonly language?: string | null;
+  /**
+   * Other language versions the publisher links (an IOM page's `<link rel="alternate" hreflang>`),
+   * as given: language and absolute address. Absent when it links none.
+   */
+  readonly translations?: readonly { readonly language: string; readonly url: string }[];
 }

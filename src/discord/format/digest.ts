@@ -9,12 +9,18 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import type { DigestContact, DigestPlan, DigestPlanItem, DigestSection } from '../../core/digest.js';
-import { formatList, translator, type Language, type Translate } from '../../i18n/translate.js';
+import {
+  formatList,
+  languageNameIn,
+  translator,
+  type Language,
+  type Translate,
+} from '../../i18n/translate.js';
 import { truncate } from '../../core/truncate.js';
 import { readButtonId } from '../components.js';
 import { DISCORD_LIMITS } from '../limits.js';
 import { fitEmbeds } from './embeds.js';
-import { formatUsd } from './document.js';
+import { formatUsd, isLinkable } from './document.js';
 import { escapeText } from './text.js';
 
 /** Discord's message limits a digest is packed into, named as the packer counts them. */
@@ -171,7 +177,21 @@ function itemLines(item: DigestPlanItem, lang: Language): string[] {
     return [escapeText(bits.length > 0 ? bits.join(' · ') : item.summary)];
   }
   const summary = escapeText(item.summary);
-  return item.contact ? [summary, contactLine(item.contact, translator(lang))] : [summary];
+  const t = translator(lang);
+  return [
+    summary,
+    ...(item.contact ? [contactLine(item.contact, t)] : []),
+    ...(item.otherLanguages.length > 0
+      ? [
+          t('article.alsoIn', {
+            languages: formatList(
+              lang,
+              item.otherLanguages.map((l) => languageNameIn(lang, l)),
+            ),
+          }),
+        ]
+      : []),
+  ];
 }
 
 function headerEmbed(plan: DigestPlan, lang: Language): DigestEmbed {
@@ -339,9 +359,4 @@ export function toMessageBody(message: DigestMessage, nonce: string): RESTPostAP
     // Only the subscription's role, only in the part that names it; nothing else ever pings.
     allowed_mentions: message.mentionRoleId ? { parse: [], roles: [message.mentionRoleId] } : { parse: [] },
   };
-}
-
-/** Discord takes http(s) links of at most 512 characters on a link button. */
-function isLinkable(url: string): boolean {
-  return url.length <= 512 && /^https?:\/\//i.test(url);
 }

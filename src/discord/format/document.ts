@@ -2,19 +2,26 @@ import {
   ButtonStyle,
   ComponentType,
   time,
+  type APIButtonComponent,
   type APIButtonComponentWithURL,
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
 import { leadSentences } from '../../core/digest.js';
 import type { Contact, DocumentRecord, ProjectFields } from '../../core/record.js';
-import { buttonRows, contactButton, readButton } from '../components.js';
+import { buttonRows, contactButton, readButton, type MessageRow } from '../components.js';
 import type { BotReply } from '../reply.js';
 import { BRAND_COLOR } from './about.js';
 import { DISCORD_LIMITS as L } from '../limits.js';
 import { truncate } from '../../core/truncate.js';
 import { escapeText } from './text.js';
-import { translator, type Language, type Translate } from '../../i18n/translate.js';
+import {
+  formatList,
+  languageNameIn,
+  translator,
+  type Language,
+  type Translate,
+} from '../../i18n/translate.js';
 
 const PROJECT_COLOR = 0x2e8540;
 
@@ -49,9 +56,14 @@ const FILE_PAGE: DocumentPresentation = { fullText: true, sourceName: null };
 /** Sentences a third-party article shows in Discord. */
 const SUMMARY_SENTENCES = 2;
 
-/** An http(s) address Discord accepts as an embed url or a link button (≤ 512 characters). */
+/** Whether Discord accepts an address as an embed url or a link button: http(s), ≤ 512 characters. */
+export function isLinkable(url: string): boolean {
+  return url.length <= 512 && /^https?:\/\//i.test(url);
+}
+
+/** The document's address when Discord can link it. */
 function linkOf(doc: DocumentRecord): string | null {
-  return doc.url !== undefined && doc.url.length <= 512 && /^https?:\/\//i.test(doc.url) ? doc.url : null;
+  return doc.url !== undefined && isLinkable(doc.url) ? doc.url : null;
 }
 
 /** "Source: UN News · published <t:…:D> · id …", or the file path for a shipped page. */
@@ -150,18 +162,70 @@ export function projectEmbed(
   };
 }
 
+/** A language version of a document: the library's document there (`id`), else its address. */
+export interface TranslationLink {
+  readonly language: string;
+  readonly url: string;
+  readonly id?: string;
+}
+
 /**
- * A document as a reply: the article or project card, with buttons for its press contacts and
- * related articles.
+ * "Also in: French, Italian" (names in the reader's language) and a button per version: one that
+ * opens the library's document (the stateless `read` action), else a link to the publisher's page.
+ */
+function translationsPart(
+  translations: readonly TranslationLink[],
+  lang: Language,
+): { line: string | null; row: MessageRow[] } {
+  if (translations.length === 0) return { line: null, row: [] };
+  const named = translations.map((tr) => ({ ...tr, name: languageNameIn(lang, tr.language) }));
+  const line = translator(lang)('article.alsoIn', {
+    languages: formatList(
+      lang,
+      named.map((n) => n.name),
+    ),
+  });
+  const buttons = named.flatMap((n): APIButtonComponent[] => {
+    const read = n.id !== undefined ? readButton(n.id, n.name) : undefined;
+    if (read) return [read];
+    return isLinkable(n.url)
+      ? [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Link,
+            label: truncate(n.name, L.buttonLabel),
+            url: n.url,
+          },
+        ]
+      : [];
+  });
+  const row: MessageRow[] =
+    buttons.length > 0
+      ? [{ type: ComponentType.ActionRow, components: buttons.slice(0, L.buttonsPerRow) }]
+      : [];
+  return { line, row };
+}
+
+/**
+ * A document as a reply: the article or project card, with buttons for its other language
+ * versions ("Also in"), its press contacts and related articles.
  */
 export function documentReply(
   doc: DocumentRecord,
   related: readonly { readonly id: string; readonly title: string }[],
-  options: { ephemeral?: boolean; note?: string; view?: DocumentPresentation; lang?: Language } = {},
+  options: {
+    ephemeral?: boolean;
+    note?: string;
+    view?: DocumentPresentation;
+    lang?: Language;
+    translations?: readonly TranslationLink[];
+  } = {},
 ): BotReply {
   const view = options.view ?? FILE_PAGE;
   const lang = options.lang ?? 'en';
   const t = translator(lang);
+  const versions = translationsPart(options.translations ?? [], lang);
+  const content = [options.note, versions.line].filter(Boolean).join('\n');
   const contactRow = buttonRows(doc.contacts.flatMap((c) => contactButton(c.name, t) ?? []).slice(0, 5));
   const relatedRow = buttonRows(related.flatMap((r) => readButton(r.id, r.title) ?? []).slice(0, 5));
   const link = linkOf(doc);
@@ -169,10 +233,11 @@ export function documentReply(
     ? { type: ComponentType.Button, style: ButtonStyle.Link, label: t('buttons.openOriginal'), url: link }
     : null;
   return {
-    ...(options.note ? { content: options.note } : {}),
+    ...(content ? { content } : {}),
     embeds: [doc.kind === 'project' ? projectEmbed(doc, view, lang) : articleEmbed(doc, view, lang)],
     components: [
       ...(linkButton ? [{ type: ComponentType.ActionRow as const, components: [linkButton] }] : []),
+      ...versions.row,
       ...contactRow,
       ...relatedRow,
     ].slice(0, L.actionRows),

@@ -7,7 +7,14 @@ import { BRAND_COLOR } from './about.js';
 import { DISCORD_LIMITS as L } from '../limits.js';
 import { truncate } from '../../core/truncate.js';
 import { escapeText, snippetMarkdown } from './text.js';
-import { formatDate, formatList, translator, type Language, type Translate } from '../../i18n/translate.js';
+import {
+  formatDate,
+  formatList,
+  languageNameIn,
+  translator,
+  type Language,
+  type Translate,
+} from '../../i18n/translate.js';
 
 function describeState(state: SearchState, lang: Language): string {
   const t = translator(lang);
@@ -15,6 +22,7 @@ function describeState(state: SearchState, lang: Language): string {
     state.kind ? t(`search.filter.${state.kind}s`) : null,
     state.country ? t('search.filter.country', { country: state.country }) : null,
     state.since ? t('search.filter.since', { date: formatDate(lang, state.since) }) : null,
+    state.language ? t('search.filter.language', { language: languageNameIn(lang, state.language) }) : null,
     state.newest ? t('search.filter.newest') : null,
   ].filter((f): f is string => f !== null);
   return `“${state.query}”${filters.length ? ` (${filters.join(', ')})` : ''}`;

@@ -93,6 +93,29 @@ export function declaredLanguage(document: HtmlParent): string | null {
   return locale || null;
 }
 
+/**
+ * The page's other language versions: `<link rel="alternate" hreflang="…" href="…">` in its head,
+ * the address resolved against `pageUrl` (a link that does not resolve is skipped), language as
+ * written (`x-default` included: the record keeps only real tags, and not the page itself).
+ */
+export function alternateLanguages(
+  document: HtmlParent,
+  pageUrl: string,
+): { language: string; url: string }[] {
+  const found: { language: string; url: string }[] = [];
+  for (const link of Array.from(document.querySelectorAll('link[rel~="alternate"][hreflang][href]'))) {
+    const language = link.getAttribute('hreflang')?.trim();
+    const href = link.getAttribute('href')?.trim();
+    if (!language || !href) continue;
+    try {
+      found.push({ language, url: new URL(href, pageUrl).toString() });
+    } catch {
+      // Not an address: nothing to link.
+    }
+  }
+  return found;
+}
+
 /** Removes every element whose content must never become text. */
 export function removeInert(root: HtmlParent): void {
   for (const element of Array.from(root.querySelectorAll(INERT))) element.remove();

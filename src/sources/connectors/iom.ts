@@ -4,7 +4,14 @@ import type { SourceItem } from '../../core/sources/sourceItem.js';
 import type { IomSource } from '../sourcesFile.js';
 import { WebError, type WebClient } from '../webClient.js';
 import { NO_VALIDATORS, toIsoDate, type SourceFetchOutcome, type Validators } from './fetchOutcome.js';
-import { blockText, declaredLanguage, parseHtmlDocument, removeInert, type HtmlElement } from './html.js';
+import {
+  alternateLanguages,
+  blockText,
+  declaredLanguage,
+  parseHtmlDocument,
+  removeInert,
+  type HtmlElement,
+} from './html.js';
 
 /** Cards per listing page on iom.int. */
 export const IOM_CARDS_PER_PAGE = 12;
@@ -98,6 +105,8 @@ export interface IomPage {
   readonly kind: 'press-release' | 'project';
   /** The language the page declares (`<html lang>`, `og:locale`), or null. */
   readonly language: string | null;
+  /** Its other language versions (`<link rel="alternate" hreflang>`), as written. */
+  readonly translations: readonly { readonly language: string; readonly url: string }[];
 }
 
 /**
@@ -108,6 +117,7 @@ export interface IomPage {
 export function parseIomPage(html: string, pageUrl: string): IomPage | null {
   const document = parseHtmlDocument(html);
   const language = declaredLanguage(document);
+  const translations = alternateLanguages(document, pageUrl);
   const headTitle = sanitizeLine(document.title ?? '').replace(TITLE_SUFFIX, '');
   removeInert(document);
   const title = textOf(document.querySelector('h1')) || headTitle;
@@ -118,7 +128,7 @@ export function parseIomPage(html: string, pageUrl: string): IomPage | null {
     document.querySelector('div.field--type-text-with-summary');
   if (!isProject) {
     const text = body ? blockText(body) : '';
-    return text === '' ? null : { title, text, kind: 'press-release', language };
+    return text === '' ? null : { title, text, kind: 'press-release', language, translations };
   }
   const lines: string[] = [];
   for (const field of Array.from(document.querySelectorAll('div.field'))) {
@@ -130,7 +140,9 @@ export function parseIomPage(html: string, pageUrl: string): IomPage | null {
     lines.push('-', label, values.join(', '));
   }
   if (body) lines.push(blockText(body));
-  return lines.length === 0 ? null : { title, text: lines.join('\n'), kind: 'project', language };
+  return lines.length === 0
+    ? null
+    : { title, text: lines.join('\n'), kind: 'project', language, translations };
 }
 
 export interface IomFetchOptions {
@@ -206,6 +218,7 @@ export async function fetchIomSource(
         tag: card.tag,
         country: null,
         language: page.language,
+        ...(page.translations.length > 0 ? { translations: page.translations } : {}),
       });
     } catch (error) {
       if (!(error instanceof WebError)) throw error;
