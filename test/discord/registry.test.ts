@@ -12,6 +12,33 @@ const NAME = /^[-_\p{Ll}\p{Lm}\p{Lo}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 const json = commands.map((c) => c.data.toJSON());
 
+type Localizations = Partial<Record<string, string | null>> | null | undefined;
+const longest = (value: string, localizations: Localizations) =>
+  Math.max(value.length, ...Object.values(localizations ?? {}).map((text) => text?.length ?? 0));
+
+interface Sized {
+  readonly name: string;
+  readonly name_localizations?: Localizations;
+  readonly description?: string;
+  readonly description_localizations?: Localizations;
+  readonly choices?: readonly { name: string; name_localizations?: Localizations; value: string | number }[];
+  readonly options?: readonly Sized[];
+}
+
+/**
+ * Discord's size of a command: the characters of every name, description and choice value of the
+ * command, its options and choices, counting for each field only its longest localization (the
+ * default included). Discord's documentation says 8,000; older references (Sapphire's limits) say
+ * 4,000: we keep under the stricter.
+ */
+function commandSize(o: Sized): number {
+  let size = longest(o.name, o.name_localizations);
+  if (o.description !== undefined) size += longest(o.description, o.description_localizations);
+  for (const c of o.choices ?? []) size += longest(c.name, c.name_localizations) + String(c.value).length;
+  for (const option of o.options ?? []) size += commandSize(option);
+  return size;
+}
+
 function allOptions(options: readonly APIApplicationCommandOption[] = []): APIApplicationCommandOption[] {
   return options.flatMap((o) => [o, ...allOptions('options' in o ? (o.options ?? []) : [])]);
 }
@@ -30,7 +57,7 @@ describe('commands/index.ts', () => {
     expect(command.name).toMatch(NAME);
     expect(command.description.length).toBeGreaterThan(0);
     expect(command.description.length).toBeLessThanOrEqual(100);
-    expect(JSON.stringify(command).length).toBeLessThan(8000);
+    expect(commandSize(command as Sized)).toBeLessThan(4000);
     const siblings = [
       command.options ?? [],
       ...allOptions(command.options).map((o) => ('options' in o ? (o.options ?? []) : [])),

@@ -197,9 +197,9 @@ describe('languages', () => {
       [
         'fa',
         'wikipedia',
-        'گیاه‌شناسی',
         'گیاهشناسی',
-        'a zero-width non-joiner typed in the query does not matter',
+        'گیاه‌شناسی',
+        'a query typed without the zero-width non-joiner finds the word written with it',
       ],
       ['zh', 'udhr', '自由', '自由', 'Chinese words are found without spaces'],
       ['ja', 'udhr', '自由', '自由', 'Japanese words are found without spaces'],
