@@ -5,6 +5,7 @@ import { checkDigestChannel } from '../digests/channel.js';
 import { upcomingRuns } from '../digests/schedule.js';
 import type { DigestService, SubscriptionView } from '../digests/service.js';
 import type { RunOutcome } from '../digests/deliver.js';
+import type { WhyAnswer } from '../digests/explain.js';
 import type { Delivery } from '../store/store.js';
 import { PanelError } from './errors.js';
 
@@ -198,6 +199,17 @@ export class GuildDigests {
       page,
       pages: Math.max(1, Math.ceil(total / DELIVERIES_PER_PAGE)),
     };
+  }
+
+  /** The page of the delivery log (newest first) that shows delivery `id`. */
+  async deliveryPage(id: number): Promise<number> {
+    const newer = await this.digests.store.deliveries.newerInGuild(this.guildId, id);
+    return Math.floor(newer / DELIVERIES_PER_PAGE) + 1;
+  }
+
+  /** Why a document was or was not posted to each of the server's digests (or the one given). */
+  why(documentId: string, subscriptionId?: number): Promise<WhyAnswer> {
+    return this.digests.explain(this.guildId, documentId, subscriptionId);
   }
 
   /** The text and announcement channels and the roles a form offers, by name. */

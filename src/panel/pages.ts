@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UserError } from '../core/errors.js';
 import { userErrorMessage } from '../discord/dispatch.js';
 import { translator } from '../i18n/translate.js';
-import { guildOf } from './api.js';
+import { guildOf, whyQuery } from './api.js';
 import { PANEL_CSS, PANEL_JS } from './assets.js';
 import { parseSubscriptionFields, wholeNumber, type GuildDigests } from './digestsPort.js';
 import { PanelError } from './errors.js';
@@ -13,10 +13,11 @@ import { errorView, serversView, signedOutView } from './views/home.js';
 import { html, type SafeHtml } from './views/html.js';
 import { layout, type PageContext } from './views/layout.js';
 import { deliveriesView, sourcesView } from './views/logs.js';
+import { whyView, type WhyResult, type WhyRow } from './views/why.js';
 
 interface GuildRoute {
   Params: { guild: string; id?: string; action?: string };
-  Querystring: { page?: string; query?: string };
+  Querystring: { page?: string; query?: string; document?: string; subscription?: string };
 }
 type GuildRequest = FastifyRequest<GuildRoute>;
 
@@ -29,8 +30,8 @@ interface GuildPageInput {
 }
 
 /**
- * A server's pages, in navigation order: adding one (the "why" page, once its service is merged)
- * is an entry here, its view, and its catalog key `panel.nav.<name>`.
+ * A server's pages, in navigation order: adding one is an entry here, its view, and its catalog
+ * key `panel.nav.<name>`.
  */
 const GUILD_PAGES: readonly {
   readonly name: string;
@@ -40,6 +41,7 @@ const GUILD_PAGES: readonly {
   { name: 'digests', path: '', render: digestsPage },
   { name: 'deliveries', path: '/deliveries', render: deliveriesPage },
   { name: 'sources', path: '/sources', render: sourcesPage },
+  { name: 'why', path: '/why', render: whyPage },
 ];
 
 async function digestsPage({ page, digests }: GuildPageInput) {
@@ -64,6 +66,49 @@ async function sourcesPage({ page, deps }: GuildPageInput) {
     title: page.t('panel.nav.sources'),
     content: sourcesView(page, (await deps.sources?.list()) ?? []),
   };
+}
+
+/** The "why" page: the form alone, or with the answer for the document asked (`?document=`). */
+async function whyPage({ page, digests, request }: GuildPageInput) {
+  const title = page.t('panel.nav.why');
+  const asked = request.query.document?.trim() ?? '';
+  const choices = await digests.choices();
+  const channelName = (id: string) => choices.channels.find((c) => c.id === id)?.name ?? id;
+  if (asked === '')
+    return { title, content: whyView(page, digests.guildId, '', { kind: 'none' }, channelName) };
+  const { document, subscription } = whyQuery(request.query);
+  let result: WhyResult;
+  try {
+    const rows = await whyRows(digests, channelName, document, subscription);
+    result = { kind: 'answer', documentId: document, rows };
+  } catch (error) {
+    // An unknown id is a typo to correct in the form, not an error page.
+    if (!(error instanceof UserError)) throw error;
+    result = { kind: 'error', message: userErrorMessage(error, page.lang) };
+  }
+  return { title, content: whyView(page, digests.guildId, document, result, channelName) };
+}
+
+/** Each digest's answer with its channel's name and, when a digest carried it, its place in the log. */
+async function whyRows(
+  digests: GuildDigests,
+  channelName: (id: string) => string,
+  document: string,
+  subscription?: number,
+): Promise<WhyRow[]> {
+  const [answer, subs] = await Promise.all([digests.why(document, subscription), digests.list()]);
+  const channelOf = new Map(subs.map((s) => [s.id, s.channelId]));
+  return Promise.all(
+    answer.results.map(async (r) => ({
+      subscriptionId: r.subscriptionId,
+      channelName: channelName(channelOf.get(r.subscriptionId) ?? '—'),
+      answer: r,
+      deliveryHref:
+        r.deliveryId === undefined
+          ? undefined
+          : `/guilds/${digests.guildId}/deliveries?page=${await digests.deliveryPage(r.deliveryId)}#delivery-${r.deliveryId}`,
+    })),
+  );
 }
 
 /** The context of a page: language (browser, else the server's setting), user, CSRF token, notice. */
@@ -139,7 +184,10 @@ export function registerPages(app: FastifyInstance, deps: PanelDeps): void {
     const base = `/guilds/${digests.guildId}/digests/${id}`;
     const query = request.query.query ?? '';
     const items = await digests.preview(id, query || undefined);
-    const content = [digestForm(page, base, s, choices), previewView(page, base, query, items)];
+    const content = [
+      digestForm(page, base, s, choices),
+      previewView(page, digests.guildId, base, query, items),
+    ];
     return sendPage(reply, layout(page, page.t('panel.digests.editTitle', { id }), html`${content}`));
   });
 
@@ -151,7 +199,7 @@ export function registerPages(app: FastifyInstance, deps: PanelDeps): void {
       wholeNumber(request.params.id, 'id'),
       request.query.query || undefined,
     );
-    return sendPage(reply, previewItems(page, items).text);
+    return sendPage(reply, previewItems(page, digests.guildId, items).text);
   });
 
   registerForms(app, deps);

@@ -163,10 +163,15 @@ async function respond(
     .send(await renderErrorPage(deps, request, status, body.message));
 }
 
+/** The UserErrors that mean "no such thing here": 404, not 400. */
+const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['unknown-subscription', 'unknown-document']);
+
 function toPanelError(error: unknown): PanelError | undefined {
   if (error instanceof PanelError) return error;
   if (error instanceof UserError)
-    return new PanelError(400, error.code, userErrorMessage(error, 'en'), fieldOf(error));
+    return NOT_FOUND_CODES.has(error.code)
+      ? new PanelError(404, error.code, userErrorMessage(error, 'en'))
+      : new PanelError(400, error.code, userErrorMessage(error, 'en'), fieldOf(error));
   if (error instanceof DiscordOAuthError)
     return error.status === 401
       ? new PanelError(401, 'unauthorized', 'Discord no longer accepts this sign-in. Sign in again.')

@@ -3,6 +3,7 @@ import type { SubscriptionView } from '../../digests/service.js';
 import { upcomingRuns } from '../../digests/schedule.js';
 import { html, type SafeHtml } from './html.js';
 import { csrfField, when, type PageContext } from './layout.js';
+import { whyLink } from './why.js';
 
 /** Channels and roles by id, for names in lists and choices in forms. */
 export interface Choices {
@@ -146,6 +147,7 @@ export function digestForm(
 /** What the next digest would hold, with a form to try another topic (live with panel.js). */
 export function previewView(
   page: PageContext,
+  guildId: string,
   action: string,
   query: string,
   items: readonly { documentId: string; title: string; publishedAt: string | null }[],
@@ -158,16 +160,18 @@ export function previewView(
       <input id="preview-query" name="query" maxlength="200" value="${query}" />
       <button type="submit">${t('panel.preview.button')}</button>
     </form>
-    <div id="preview-items" aria-live="polite">${previewItems(page, items)}</div>
+    <div id="preview-items" aria-live="polite">${previewItems(page, guildId, items)}</div>
   </section>`;
 }
 
+/** The preview's list, each item with a link to why it would (not) be posted. */
 export function previewItems(
   page: PageContext,
+  guildId: string,
   items: readonly { documentId: string; title: string; publishedAt: string | null }[],
 ): SafeHtml {
   if (items.length === 0) return html`<p>${page.t('panel.preview.empty')}</p>`;
   return html`<ol class="preview">
-    ${items.map((i) => html`<li>${i.title} <span class="muted">(${i.documentId}${i.publishedAt ? html`, ${when(page, i.publishedAt)}` : html``})</span></li>`)}
+    ${items.map((i) => html`<li>${i.title} <span class="muted">(${i.documentId}${i.publishedAt ? html`, ${when(page, i.publishedAt)}` : html``})</span> ${whyLink(page, guildId, i.documentId)}</li>`)}
   </ol>`;
 }
