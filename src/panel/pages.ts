@@ -8,7 +8,7 @@ import { parseSubscriptionFields, wholeNumber, type GuildDigests } from './diges
 import { PanelError } from './errors.js';
 import { pageLanguage } from './language.js';
 import type { PanelDeps } from './server.js';
-import { digestForm, digestsView, previewItems, previewView } from './views/digests.js';
+import { digestForm, digestsView, previewItems, previewView, type Choices } from './views/digests.js';
 import { errorView, serversView, signedOutView } from './views/home.js';
 import { html, type SafeHtml } from './views/html.js';
 import { layout, type PageContext } from './views/layout.js';
@@ -44,8 +44,13 @@ const GUILD_PAGES: readonly {
   { name: 'why', path: '/why', render: whyPage },
 ];
 
-async function digestsPage({ page, digests }: GuildPageInput) {
-  const [subs, choices] = await Promise.all([digests.list(), digests.choices()]);
+/** What the digest form offers: the server's channels and roles, and the library's languages. */
+async function formChoices(deps: PanelDeps, digests: GuildDigests): Promise<Choices> {
+  return { ...(await digests.choices()), languages: deps.library.languages };
+}
+
+async function digestsPage({ deps, page, digests }: GuildPageInput) {
+  const [subs, choices] = await Promise.all([digests.list(), formChoices(deps, digests)]);
   return { title: page.t('panel.nav.digests'), content: digestsView(page, digests.guildId, subs, choices) };
 }
 
@@ -179,7 +184,7 @@ export function registerPages(app: FastifyInstance, deps: PanelDeps): void {
   app.get<GuildRoute>('/guilds/:guild/digests/:id', async (request, reply) => {
     const { digests } = await guildOf(deps, request);
     const id = wholeNumber(request.params.id, 'id');
-    const [s, choices] = await Promise.all([digests.get(id), digests.choices()]);
+    const [s, choices] = await Promise.all([digests.get(id), formChoices(deps, digests)]);
     const page = await guildPageContext(deps, request, reply, 'digests');
     const base = `/guilds/${digests.guildId}/digests/${id}`;
     const query = request.query.query ?? '';

@@ -14,6 +14,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import type { Config, PanelConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
+import type { Library } from '../core/library.js';
 import type { DigestService } from '../digests/service.js';
 import type { SourcesView } from '../sources/sourcesView.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +37,8 @@ export interface PanelDeps {
   readonly digests: DigestService;
   readonly sources: SourcesView | undefined;
   readonly client: Client;
+  /** The languages the library holds now (a count per tag, no scan), offered by the digest form. */
+  readonly library: Pick<Library, 'languages'>;
   readonly oauth: DiscordOAuth;
   readonly access: GuildAccess;
 }
