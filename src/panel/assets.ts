@@ -35,6 +35,7 @@ button,.button{font:inherit;padding:8px 14px;min-height:44px;border-radius:6px;b
 button.danger{background:var(--bad);border-color:var(--bad)}
 .signout button{background:var(--bg);color:var(--accent);min-height:36px}
 form.digest,form.why{display:grid;gap:4px;max-width:520px}
+form.why{margin-block-end:16px}
 form.digest button,form.why button{justify-self:start;margin-block-start:8px}
 label{font-weight:600;margin-block-start:6px}
 input,select{font:inherit;padding:8px;min-height:44px;border:1px solid var(--muted);border-radius:6px;background:var(--bg);color:var(--fg);width:100%}

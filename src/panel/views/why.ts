@@ -21,7 +21,7 @@ export type WhyResult =
 function panelStyle(page: PageContext, channelName: (id: string) => string): ExplanationStyle {
   return {
     time: (iso) => `${when(page, iso)} UTC`,
-    code: (text) => `“${text}”`,
+    code: (text) => page.t('panel.why.quoted', { text }),
     channel: (id) => `#${channelName(id)}`,
     text: (value) => value,
   };
