@@ -307,6 +307,18 @@ describe('web panel', () => {
     await page.getByRole('button', { name: 'Explain' }).click();
     expect(await page.getByRole('alert').textContent()).toContain('No document with id');
     await expectAccessible(page);
+    // The digest's language through the API: checked as /digest subscribe checks it, kept by an
+    // edit that leaves it out, cleared with null.
+    const patch = (body: unknown) =>
+      api(page, `/api/guilds/${managed}/subscriptions/${subId}`, { method: 'PATCH', body, csrf });
+    expect(await patch({ language: 'not a language!' })).toMatchObject({
+      status: 400,
+      body: { error: 'bad-language', field: 'language' },
+    });
+    expect((await patch({ language: 'FR-ca' })).body).toMatchObject({ language: 'fr-CA' });
+    expect((await patch({ query: 'drought' })).body).toMatchObject({ query: 'drought', language: 'fr-CA' });
+    expect((await patch({ language: null, query: TOPIC })).body).toMatchObject({ language: null });
+
     await context.close();
 
     const french = await newPage('fr-FR');
