@@ -334,6 +334,7 @@ async function startPanelStep(built: Built, client: Client): Promise<PanelServer
       store: built.store,
       digests: digests.service,
       sources: built.ctx.sources,
+      library: built.loaded.library,
       client,
     });
   } catch (error) {

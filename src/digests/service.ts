@@ -101,7 +101,6 @@ export class DigestService {
     if (!Number.isInteger(input.backfill) || input.backfill < 0 || input.backfill > 25) {
       throw new UserError('invalid-backfill', 'Backfill must be a whole number from 0 to 25.', {});
     }
-    // The panel's edit keeps a subscription's language, so only subscribe sets it.
     const language = subscriptionLanguage(input.language);
     const subscription = await this.store.subscriptions.create({ ...input, ...valid, language }, this.now());
     this.schedule(subscription);
@@ -109,15 +108,17 @@ export class DigestService {
   }
 
   /**
-   * Changes a subscription's channel, schedule, time zone, topic or mention (the web panel's edit),
-   * with subscribe's checks and messages; keeps its cursor and status; reschedules it.
+   * Changes a subscription's channel, schedule, time zone, topic, mention or (when the change names
+   * it) language (the web panel's edit), with subscribe's checks and messages; keeps its cursor and
+   * status; reschedules it.
    */
   async update(guildId: string, id: number, change: SubscriptionChange): Promise<SubscriptionView> {
     await this.get(guildId, id);
     const valid = this.validate({ ...change, guildId });
+    const language = change.language === undefined ? {} : { language: subscriptionLanguage(change.language) };
     const s = await this.store.subscriptions.update(
       id,
-      { channelId: change.channelId, ...valid },
+      { channelId: change.channelId, ...valid, ...language },
       this.now(),
     );
     if (!s)

@@ -6,7 +6,7 @@ import { requireSignedIn, type SignedIn } from './session.js';
 
 interface GuildRoute {
   Params: { guild: string; id?: string };
-  Querystring: { page?: string; query?: string };
+  Querystring: { page?: string; query?: string; document?: string; subscription?: string };
 }
 type GuildRequest = FastifyRequest<GuildRoute>;
 
@@ -25,8 +25,7 @@ export async function guildOf(
 
 /**
  * The JSON API under /api (shapes in the README; fields are only ever added). Every state-changing
- * request needs the session's CSRF token in `x-csrf-token`. A route here is a line in this table;
- * `/api/guilds/:guild/why` joins it once the "why" service is merged.
+ * request needs the session's CSRF token in `x-csrf-token`.
  */
 export function registerApi(app: FastifyInstance, deps: PanelDeps): void {
   const csrf = { preHandler: app.csrfProtection.bind(app) };
@@ -89,4 +88,33 @@ export function registerApi(app: FastifyInstance, deps: PanelDeps): void {
     const { digests } = await guildOf(deps, request);
     return digests.deliveries(wholeNumber(request.query.page, 'page', 1));
   });
+
+  app.get<GuildRoute>('/api/guilds/:guild/why', async (request) => {
+    const { digests } = await guildOf(deps, request);
+    const { document, subscription } = whyQuery(request.query);
+    return digests.why(document, subscription);
+  });
+}
+
+/**
+ * The `document` (required) and `subscription` (optional) of a "why" request, or 400 naming the
+ * one at fault. An id is what `/search` and the delivery log show: at most 200 characters.
+ */
+export function whyQuery(query: { document?: string; subscription?: string }): {
+  document: string;
+  subscription: number | undefined;
+} {
+  const document = typeof query.document === 'string' ? query.document.trim() : '';
+  if (document === '' || document.length > 200)
+    throw new PanelError(
+      400,
+      'bad-request',
+      'document: must be a document id (1 to 200 characters)',
+      'document',
+    );
+  const subscription =
+    query.subscription === undefined || query.subscription === ''
+      ? undefined
+      : wholeNumber(query.subscription, 'subscription');
+  return { document, subscription };
 }

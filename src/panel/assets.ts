@@ -34,8 +34,9 @@ dt{font-weight:600}dd{margin:0}
 button,.button{font:inherit;padding:8px 14px;min-height:44px;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer;text-decoration:none;display:inline-flex;align-items:center}
 button.danger{background:var(--bad);border-color:var(--bad)}
 .signout button{background:var(--bg);color:var(--accent);min-height:36px}
-form.digest{display:grid;gap:4px;max-width:520px}
-form.digest button{justify-self:start;margin-block-start:8px}
+form.digest,form.why{display:grid;gap:4px;max-width:520px}
+form.why{margin-block-end:16px}
+form.digest button,form.why button{justify-self:start;margin-block-start:8px}
 label{font-weight:600;margin-block-start:6px}
 input,select{font:inherit;padding:8px;min-height:44px;border:1px solid var(--muted);border-radius:6px;background:var(--bg);color:var(--fg);width:100%}
 .help,.muted{color:var(--muted);font-size:.9rem;margin:0}

@@ -5,6 +5,7 @@ import { checkDigestChannel } from '../digests/channel.js';
 import { upcomingRuns } from '../digests/schedule.js';
 import type { DigestService, SubscriptionView } from '../digests/service.js';
 import type { RunOutcome } from '../digests/deliver.js';
+import type { WhyAnswer } from '../digests/explain.js';
 import type { Delivery } from '../store/store.js';
 import { PanelError } from './errors.js';
 
@@ -20,6 +21,8 @@ export interface ApiSubscription {
   readonly pauseReason: string | null;
   /** The next three runs (ISO), none while paused. */
   readonly nextRuns: string[];
+  /** Only documents in this language (BCP 47 tag); null for every language. */
+  readonly language: string | null;
 }
 
 export interface ApiDelivery {
@@ -48,6 +51,7 @@ export function apiSubscription(s: SubscriptionView): ApiSubscription {
     status: s.status,
     pauseReason: s.pausedReason,
     nextRuns: s.status === 'active' ? upcomingRuns(s.cron, s.timezone, 3).map((d) => d.toISOString()) : [],
+    language: s.language,
   };
 }
 
@@ -85,6 +89,14 @@ const SubscriptionFields = z.object({
     .optional()
     .transform((v) => v || null),
   backfill: z.coerce.number('must be a whole number from 0 to 25').int().min(0).max(25).optional().default(0),
+  // Checked by the service as /digest subscribe checks it; '' (the form's "every language") is null,
+  // absent keeps an edited subscription's own.
+  language: z
+    .string()
+    .max(40, 'is at most 40 characters')
+    .nullable()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v?.trim() || null)),
 });
 export type SubscriptionFields = z.output<typeof SubscriptionFields>;
 
@@ -104,6 +116,7 @@ const FIELD_OF: Readonly<Record<string, string>> = {
   'invalid-backfill': 'backfill',
   'invalid-mention': 'mentionRoleId',
   'query-too-long': 'query',
+  'bad-language': 'language',
   'foreign-channel': 'channelId',
   'wrong-channel-type': 'channelId',
   'missing-channel-permissions': 'channelId',
@@ -147,6 +160,7 @@ export class GuildDigests {
       backfill: fields.backfill,
       createdBy,
       mentionRoleId: fields.mentionRoleId,
+      language: fields.language ?? null,
     });
   }
 
@@ -160,6 +174,7 @@ export class GuildDigests {
       timezone: fields.timezone,
       query: fields.query,
       mentionRoleId: fields.mentionRoleId,
+      language: fields.language,
     });
   }
 
@@ -198,6 +213,17 @@ export class GuildDigests {
       page,
       pages: Math.max(1, Math.ceil(total / DELIVERIES_PER_PAGE)),
     };
+  }
+
+  /** The page of the delivery log (newest first) that shows delivery `id`. */
+  async deliveryPage(id: number): Promise<number> {
+    const newer = await this.digests.store.deliveries.newerInGuild(this.guildId, id);
+    return Math.floor(newer / DELIVERIES_PER_PAGE) + 1;
+  }
+
+  /** Why a document was or was not posted to each of the server's digests (or the one given). */
+  why(documentId: string, subscriptionId?: number): Promise<WhyAnswer> {
+    return this.digests.explain(this.guildId, documentId, subscriptionId);
   }
 
   /** The text and announcement channels and the roles a form offers, by name. */

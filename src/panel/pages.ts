@@ -2,21 +2,22 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UserError } from '../core/errors.js';
 import { userErrorMessage } from '../discord/dispatch.js';
 import { translator } from '../i18n/translate.js';
-import { guildOf } from './api.js';
+import { guildOf, whyQuery } from './api.js';
 import { PANEL_CSS, PANEL_JS } from './assets.js';
 import { parseSubscriptionFields, wholeNumber, type GuildDigests } from './digestsPort.js';
 import { PanelError } from './errors.js';
 import { pageLanguage } from './language.js';
 import type { PanelDeps } from './server.js';
-import { digestForm, digestsView, previewItems, previewView } from './views/digests.js';
+import { digestForm, digestsView, previewItems, previewView, type Choices } from './views/digests.js';
 import { errorView, serversView, signedOutView } from './views/home.js';
 import { html, type SafeHtml } from './views/html.js';
 import { layout, type PageContext } from './views/layout.js';
 import { deliveriesView, sourcesView } from './views/logs.js';
+import { whyView, type WhyResult, type WhyRow } from './views/why.js';
 
 interface GuildRoute {
   Params: { guild: string; id?: string; action?: string };
-  Querystring: { page?: string; query?: string };
+  Querystring: { page?: string; query?: string; document?: string; subscription?: string };
 }
 type GuildRequest = FastifyRequest<GuildRoute>;
 
@@ -29,8 +30,8 @@ interface GuildPageInput {
 }
 
 /**
- * A server's pages, in navigation order: adding one (the "why" page, once its service is merged)
- * is an entry here, its view, and its catalog key `panel.nav.<name>`.
+ * A server's pages, in navigation order: adding one is an entry here, its view, and its catalog
+ * key `panel.nav.<name>`.
  */
 const GUILD_PAGES: readonly {
   readonly name: string;
@@ -40,10 +41,16 @@ const GUILD_PAGES: readonly {
   { name: 'digests', path: '', render: digestsPage },
   { name: 'deliveries', path: '/deliveries', render: deliveriesPage },
   { name: 'sources', path: '/sources', render: sourcesPage },
+  { name: 'why', path: '/why', render: whyPage },
 ];
 
-async function digestsPage({ page, digests }: GuildPageInput) {
-  const [subs, choices] = await Promise.all([digests.list(), digests.choices()]);
+/** What the digest form offers: the server's channels and roles, and the library's languages. */
+async function formChoices(deps: PanelDeps, digests: GuildDigests): Promise<Choices> {
+  return { ...(await digests.choices()), languages: deps.library.languages };
+}
+
+async function digestsPage({ deps, page, digests }: GuildPageInput) {
+  const [subs, choices] = await Promise.all([digests.list(), formChoices(deps, digests)]);
   return { title: page.t('panel.nav.digests'), content: digestsView(page, digests.guildId, subs, choices) };
 }
 
@@ -64,6 +71,49 @@ async function sourcesPage({ page, deps }: GuildPageInput) {
     title: page.t('panel.nav.sources'),
     content: sourcesView(page, (await deps.sources?.list()) ?? []),
   };
+}
+
+/** The "why" page: the form alone, or with the answer for the document asked (`?document=`). */
+async function whyPage({ page, digests, request }: GuildPageInput) {
+  const title = page.t('panel.nav.why');
+  const asked = request.query.document?.trim() ?? '';
+  const choices = await digests.choices();
+  const channelName = (id: string) => choices.channels.find((c) => c.id === id)?.name ?? id;
+  if (asked === '')
+    return { title, content: whyView(page, digests.guildId, '', { kind: 'none' }, channelName) };
+  const { document, subscription } = whyQuery(request.query);
+  let result: WhyResult;
+  try {
+    const rows = await whyRows(digests, channelName, document, subscription);
+    result = { kind: 'answer', documentId: document, rows };
+  } catch (error) {
+    // An unknown id is a typo to correct in the form, not an error page.
+    if (!(error instanceof UserError)) throw error;
+    result = { kind: 'error', message: userErrorMessage(error, page.lang) };
+  }
+  return { title, content: whyView(page, digests.guildId, document, result, channelName) };
+}
+
+/** Each digest's answer with its channel's name and, when a digest carried it, its place in the log. */
+async function whyRows(
+  digests: GuildDigests,
+  channelName: (id: string) => string,
+  document: string,
+  subscription?: number,
+): Promise<WhyRow[]> {
+  const [answer, subs] = await Promise.all([digests.why(document, subscription), digests.list()]);
+  const channelOf = new Map(subs.map((s) => [s.id, s.channelId]));
+  return Promise.all(
+    answer.results.map(async (r) => ({
+      subscriptionId: r.subscriptionId,
+      channelName: channelName(channelOf.get(r.subscriptionId) ?? '—'),
+      answer: r,
+      deliveryHref:
+        r.deliveryId === undefined
+          ? undefined
+          : `/guilds/${digests.guildId}/deliveries?page=${await digests.deliveryPage(r.deliveryId)}#delivery-${r.deliveryId}`,
+    })),
+  );
 }
 
 /** The context of a page: language (browser, else the server's setting), user, CSRF token, notice. */
@@ -134,12 +184,15 @@ export function registerPages(app: FastifyInstance, deps: PanelDeps): void {
   app.get<GuildRoute>('/guilds/:guild/digests/:id', async (request, reply) => {
     const { digests } = await guildOf(deps, request);
     const id = wholeNumber(request.params.id, 'id');
-    const [s, choices] = await Promise.all([digests.get(id), digests.choices()]);
+    const [s, choices] = await Promise.all([digests.get(id), formChoices(deps, digests)]);
     const page = await guildPageContext(deps, request, reply, 'digests');
     const base = `/guilds/${digests.guildId}/digests/${id}`;
     const query = request.query.query ?? '';
     const items = await digests.preview(id, query || undefined);
-    const content = [digestForm(page, base, s, choices), previewView(page, base, query, items)];
+    const content = [
+      digestForm(page, base, s, choices),
+      previewView(page, digests.guildId, base, query, items),
+    ];
     return sendPage(reply, layout(page, page.t('panel.digests.editTitle', { id }), html`${content}`));
   });
 
@@ -151,7 +204,7 @@ export function registerPages(app: FastifyInstance, deps: PanelDeps): void {
       wholeNumber(request.params.id, 'id'),
       request.query.query || undefined,
     );
-    return sendPage(reply, previewItems(page, items).text);
+    return sendPage(reply, previewItems(page, digests.guildId, items).text);
   });
 
   registerForms(app, deps);

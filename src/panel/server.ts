@@ -14,6 +14,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import type { Config, PanelConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
+import type { Library } from '../core/library.js';
 import type { DigestService } from '../digests/service.js';
 import type { SourcesView } from '../sources/sourcesView.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +37,8 @@ export interface PanelDeps {
   readonly digests: DigestService;
   readonly sources: SourcesView | undefined;
   readonly client: Client;
+  /** The languages the library holds now (a count per tag, no scan), offered by the digest form. */
+  readonly library: Pick<Library, 'languages'>;
   readonly oauth: DiscordOAuth;
   readonly access: GuildAccess;
 }
@@ -163,10 +166,15 @@ async function respond(
     .send(await renderErrorPage(deps, request, status, body.message));
 }
 
+/** The UserErrors that mean "no such thing here": 404, not 400. */
+const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['unknown-subscription', 'unknown-document']);
+
 function toPanelError(error: unknown): PanelError | undefined {
   if (error instanceof PanelError) return error;
   if (error instanceof UserError)
-    return new PanelError(400, error.code, userErrorMessage(error, 'en'), fieldOf(error));
+    return NOT_FOUND_CODES.has(error.code)
+      ? new PanelError(404, error.code, userErrorMessage(error, 'en'))
+      : new PanelError(400, error.code, userErrorMessage(error, 'en'), fieldOf(error));
   if (error instanceof DiscordOAuthError)
     return error.status === 401
       ? new PanelError(401, 'unauthorized', 'Discord no longer accepts this sign-in. Sign in again.')

@@ -200,6 +200,18 @@ export class Deliveries {
     await this.db.run('UPDATE deliveries SET last_error = ? WHERE id = ?', [error, deliveryId]);
   }
 
+  /** How many of the guild's deliveries are newer than `id`: its place in the log, newest first. */
+  async newerInGuild(guildId: string, id: number): Promise<number> {
+    return z
+      .object({ n: z.coerce.number().int() })
+      .parse(
+        await this.db.get(
+          'SELECT count(*) AS n FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE s.guild_id = ? AND d.id > ?',
+          [guildId, id],
+        ),
+      ).n;
+  }
+
   /**
    * One page of a guild's delivery log, newest first, with the channel each went to and how many
    * deliveries the guild has in all (the number of pages).

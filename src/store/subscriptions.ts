@@ -51,6 +51,8 @@ export interface SubscriptionChange {
   readonly timezone: string;
   readonly query: string | null;
   readonly mentionRoleId: string | null;
+  /** A new language filter (null: every language); absent, the subscription keeps its own. */
+  readonly language?: string | null;
 }
 
 /** A row of `subscriptions` as the database returns it, checked and renamed on the way out. */
@@ -154,19 +156,22 @@ export class Subscriptions {
   }
 
   /**
-   * Changes where, when and what a subscription posts (the web panel's edit), keeping its cursor and
-   * status. Returns undefined when it no longer exists.
+   * Changes where, when and what a subscription posts (the web panel's edit), and its language when
+   * the change names one, keeping its cursor and status. Returns undefined when it no longer exists.
    */
   async update(id: number, change: SubscriptionChange, now = new Date()): Promise<Subscription | undefined> {
+    // The language is only written when the change names it, so an edit without it keeps it.
+    const language = change.language === undefined ? '' : 'language = ?, ';
     const row = await this.db.get(
       `UPDATE subscriptions SET channel_id = ?, cron = ?, timezone = ?, query = ?, mention_role_id = ?,
-         updated_at = ? WHERE id = ? RETURNING *`,
+         ${language}updated_at = ? WHERE id = ? RETURNING *`,
       [
         change.channelId,
         change.cron,
         change.timezone,
         change.query,
         change.mentionRoleId,
+        ...(change.language === undefined ? [] : [change.language]),
         now.toISOString(),
         id,
       ],

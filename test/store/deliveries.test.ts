@@ -68,6 +68,9 @@ describe.each(STORE_KINDS)('store/deliveries (%s)', (kind) => {
         ids[0],
       ]);
       expect(await store.deliveries.pageForGuild('404', 1, 2)).toEqual({ deliveries: [], total: 0 });
+      // newerInGuild places a delivery in that log: the other guild's newer one does not count.
+      expect(await store.deliveries.newerInGuild(sub.guildId, ids[0]!)).toBe(2);
+      expect(await store.deliveries.newerInGuild(sub.guildId, ids[2]!)).toBe(0);
       await store.close();
     });
   });

@@ -40,6 +40,31 @@ describe.each(STORE_KINDS)('store/subscriptions (%s)', (kind) => {
       await store.subscriptions.skipTo(french.id, 5, NOW);
       expect((await store.subscriptions.get(french.id))?.language).toBe('fr-CA');
     });
+
+    it('is kept by an edit that does not name it, and changed or cleared by one that does', async () => {
+      const store = await openFresh(kind);
+      const s = await store.subscriptions.create({ ...sub, language: 'fr' }, NOW);
+      const change = {
+        channelId: sub.channelId,
+        cron: '0 9 * * *',
+        timezone: 'UTC',
+        query: 'flood',
+        mentionRoleId: null,
+      };
+      expect(await store.subscriptions.update(s.id, change, NOW)).toMatchObject({
+        cron: '0 9 * * *',
+        query: 'flood',
+        language: 'fr',
+      });
+      expect((await store.subscriptions.update(s.id, { ...change, language: 'ar' }, NOW))?.language).toBe(
+        'ar',
+      );
+      expect(
+        (await store.subscriptions.update(s.id, { ...change, language: null }, NOW))?.language,
+      ).toBeNull();
+      expect((await store.subscriptions.get(s.id))?.language).toBeNull();
+      expect(await store.subscriptions.update(999, { ...change, language: 'ar' }, NOW)).toBeUndefined();
+    });
   });
 
   describe('setStatus', () => {

@@ -1,14 +1,21 @@
 import { cronShape } from '../../core/cronWords.js';
 import type { SubscriptionView } from '../../digests/service.js';
 import { upcomingRuns } from '../../digests/schedule.js';
+import { languageNameIn } from '../../i18n/translate.js';
 import { html, type SafeHtml } from './html.js';
 import { csrfField, when, type PageContext } from './layout.js';
+import { whyLink } from './why.js';
 
-/** Channels and roles by id, for names in lists and choices in forms. */
+/** Channels and roles by id, for names in lists and choices in forms, and the library's languages. */
 export interface Choices {
   readonly channels: readonly { readonly id: string; readonly name: string }[];
   readonly roles: readonly { readonly id: string; readonly name: string }[];
+  /** Language tags the library holds documents in, sorted. */
+  readonly languages: readonly string[];
 }
+
+/** A language tag named in the page's language (Intl.DisplayNames), with the tag: "French (fr)". */
+const languageName = (page: PageContext, tag: string) => `${languageNameIn(page.lang, tag)} (${tag})`;
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -79,6 +86,8 @@ function digestCard(page: PageContext, guildId: string, s: SubscriptionView, cho
       </dd>
       <dt>${t('panel.digests.query')}</dt>
       <dd>${s.query ?? t('panel.digests.everything')}</dd>
+      <dt>${t('panel.digests.language')}</dt>
+      <dd>${s.language ? languageName(page, s.language) : t('panel.digests.everyLanguage')}</dd>
       <dt>${t('panel.digests.mention')}</dt>
       <dd>
         ${s.mentionRoleId ? `@${nameOf(choices.roles, s.mentionRoleId)}` : t('panel.digests.noMention')}
@@ -138,14 +147,36 @@ export function digestForm(
       <option value="">${t('panel.digests.noMention')}</option>
       ${options(choices.roles, s?.mentionRoleId ?? null, '@')}
     </select>
+    ${languageField(page, key, s?.language ?? null, choices.languages)}
     ${s ? html`` : html`<label for="${key}-backfill">${t('panel.digests.backfill')}</label><input id="${key}-backfill" name="backfill" type="number" min="0" max="25" value="0" />`}
     <button type="submit">${s ? t('panel.digests.save') : t('panel.digests.createButton')}</button>
   </form>`;
 }
 
+/**
+ * The optional language filter: every language, or one the library holds (the subscription's own
+ * stays offered when the library holds none in it now).
+ */
+function languageField(page: PageContext, key: string, current: string | null, held: readonly string[]) {
+  const { t } = page;
+  const tags = current === null || held.includes(current) ? held : [...held, current];
+  return html`<label for="${key}-language">${t('panel.digests.language')}</label>
+    <select id="${key}-language" name="language" aria-describedby="${key}-language-help">
+      <option value="">${t('panel.digests.everyLanguage')}</option>
+      ${tags.map(
+        (tag) =>
+          html`<option value="${tag}" ${tag === current ? html` selected` : html``}>
+            ${languageName(page, tag)}
+          </option>`,
+      )}
+    </select>
+    <p class="help" id="${key}-language-help">${t('panel.digests.languageHelp')}</p>`;
+}
+
 /** What the next digest would hold, with a form to try another topic (live with panel.js). */
 export function previewView(
   page: PageContext,
+  guildId: string,
   action: string,
   query: string,
   items: readonly { documentId: string; title: string; publishedAt: string | null }[],
@@ -158,16 +189,18 @@ export function previewView(
       <input id="preview-query" name="query" maxlength="200" value="${query}" />
       <button type="submit">${t('panel.preview.button')}</button>
     </form>
-    <div id="preview-items" aria-live="polite">${previewItems(page, items)}</div>
+    <div id="preview-items" aria-live="polite">${previewItems(page, guildId, items)}</div>
   </section>`;
 }
 
+/** The preview's list, each item with a link to why it would (not) be posted. */
 export function previewItems(
   page: PageContext,
+  guildId: string,
   items: readonly { documentId: string; title: string; publishedAt: string | null }[],
 ): SafeHtml {
   if (items.length === 0) return html`<p>${page.t('panel.preview.empty')}</p>`;
   return html`<ol class="preview">
-    ${items.map((i) => html`<li>${i.title} <span class="muted">(${i.documentId}${i.publishedAt ? html`, ${when(page, i.publishedAt)}` : html``})</span></li>`)}
+    ${items.map((i) => html`<li>${i.title} <span class="muted">(${i.documentId}${i.publishedAt ? html`, ${when(page, i.publishedAt)}` : html``})</span> ${whyLink(page, guildId, i.documentId)}</li>`)}
   </ol>`;
 }

@@ -2,6 +2,7 @@ import type { SourceStatus } from '../../sources/sourcesView.js';
 import type { ApiDelivery } from '../digestsPort.js';
 import { html, type SafeHtml } from './html.js';
 import { when, type PageContext } from './layout.js';
+import { whyLink } from './why.js';
 
 /** The delivery log, newest first, one page of it, with links to the newer and older pages. */
 export function deliveriesView(
@@ -32,7 +33,7 @@ export function deliveriesView(
         <tbody>
           ${log.deliveries.map(
             (d) =>
-              html`<tr>
+              html`<tr id="delivery-${d.id}">
                 <td>${when(page, d.startedAt)}</td>
                 <td>#${d.subscriptionId} · #${channelName(d.channelId)}</td>
                 <td>
@@ -45,7 +46,7 @@ export function deliveriesView(
                       ? html`<details>
                           <summary>${d.documentIds.length}</summary>
                           <ul>
-                            ${d.documentIds.map((id) => html`<li><code>${id}</code></li>`)}
+                            ${d.documentIds.map((id) => html`<li><code>${id}</code> ${whyLink(page, guildId, id)}</li>`)}
                           </ul>
                         </details>`
                       : '0'
