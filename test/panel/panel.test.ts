@@ -1,4 +1,6 @@
+import { mkdtempSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
@@ -9,7 +11,12 @@ import { dropArticle } from '../digests/articles.js';
 import { BotHarness } from '../support/botHarness.js';
 import { axeViolations, freePort, launchBrowser } from './browser.js';
 
-const SHOTS = path.resolve(import.meta.dirname, '../../docs/panel');
+// The README's screenshots are taken by these tests; they land in docs/panel only when asked
+// (`PANEL_SCREENSHOTS=1 npx vitest run test/panel`), so a test run leaves the checkout as it was.
+const SHOTS =
+  process.env.PANEL_SCREENSHOTS === '1'
+    ? path.resolve(import.meta.dirname, '../../docs/panel')
+    : mkdtempSync(path.join(tmpdir(), 'mnb-panel-shots-'));
 const moderator = { id: snowflake(), username: 'moderator' };
 const modRole = snowflake();
 /** The topic of the digest the "why" test explains. */
