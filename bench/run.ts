@@ -27,6 +27,12 @@
  * `--only cold-cli` runs one part alone: a cold `cli search` against raw MiniSearch building and
  * answering the same query (bench/coldCli.ts), `--runs` alternating pairs (default 5) at the
  * first of `--sizes` (default 10,000 then).
+ *
+ * `--only panel` runs the web panel alone (bench/panelPages.ts), at each of `--sizes` (default
+ * 10,000): the program through createApp with the panel on 127.0.0.1 and the loopback Discord, a
+ * moderator signed in through OAuth2, two digests and a delivery; then time to first byte (median,
+ * p90 of `--rounds` requests, default 30, after 3 warm-up ones) and bytes of every page, fragment
+ * and JSON endpoint, with the CSS and JS each page links.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -36,6 +42,7 @@ import { fileURLToPath } from 'node:url';
 import { measureColdCli, renderColdCli } from './coldCli.js';
 import { copySnapshotFiles, ensureCorpus, makeWorkDir } from './corpusCache.js';
 import { DEFAULT_MULTILINGUAL_SHARE } from './multilingualCorpus.js';
+import { renderPanel, type PanelReport } from './panelReport.js';
 import { QUERY_CLASSES } from './queries.js';
 import type { ColdStartResult, LiveLoadResult, Percentiles, PrepareResult, SideResult } from './results.js';
 import type { SideName } from './side.js';
@@ -65,8 +72,11 @@ interface BenchArgs {
   readonly rounds: number | null;
   /** Skip raw MiniSearch at sizes above this (it may not fit in memory); null: never skip. */
   readonly noRawAbove: number | null;
-  /** Run only this part (`cold-cli`, or `sizes`: the per-size measurements); null: everything. */
-  readonly only: 'cold-cli' | 'sizes' | null;
+  /**
+   * Run only this part (`cold-cli`, `panel`, or `sizes`: the per-size measurements); null:
+   * everything.
+   */
+  readonly only: 'cold-cli' | 'panel' | 'sizes' | null;
   /** Alternating runs of each side for `--only cold-cli`. */
   readonly runs: number;
   /** Share of the documents in other languages, 0..0.9 (multilingualCorpus.ts). */
@@ -81,6 +91,10 @@ const USAGE = [
   '       npm run bench -- --only cold-cli [--sizes 10000] [--runs 5] [--json] [--save FILE.json]',
   '         a cold `cli search` against raw MiniSearch building and answering the same query,',
   '         alternating, at the first size (default 10,000)',
+  '       npm run bench -- --only panel [--sizes 10000] [--rounds 30] [--json] [--save FILE.json]',
+  '         the web panel at each size (default 10,000): time to first byte (p50, p90 of --rounds',
+  '         requests after 3 warm-up ones) and bytes of each page and API endpoint, with the CSS and JS',
+  '         each page links (bench/panelPages.ts)',
 ].join('\n');
 
 /** `100000`, `100_000` or `100k`. */
@@ -124,7 +138,7 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
       if (!Number.isFinite(multilingualShare) || multilingualShare < 0 || multilingualShare > 0.9)
         throw new Error(`--multilingual-share must be a number from 0 to 0.9, got "${value}"\n${USAGE}`);
       k++;
-    } else if (arg === '--only' && (value === 'cold-cli' || value === 'sizes')) {
+    } else if (arg === '--only' && (value === 'cold-cli' || value === 'panel' || value === 'sizes')) {
       only = value;
       k++;
     } else if (
@@ -140,7 +154,7 @@ function parseBenchArgs(argv: readonly string[]): BenchArgs {
       process.exit(0);
     } else throw new Error(`unknown or incomplete option "${arg ?? ''}"\n${USAGE}`);
   }
-  if (only === 'cold-cli' && !sizesGiven) sizes = [10_000];
+  if ((only === 'cold-cli' || only === 'panel') && !sizesGiven) sizes = [10_000];
   return { sizes, seed, json, save, rounds, noRawAbove, only, runs, multilingualShare };
 }
 
@@ -643,9 +657,30 @@ async function coldCliOnly(args: BenchArgs): Promise<void> {
   );
 }
 
+/** `--only panel`: the web panel's pages at each size, each in a child process of its own. */
+async function panelOnly(args: BenchArgs): Promise<void> {
+  const reports: PanelReport[] = [];
+  for (const size of args.sizes) {
+    log(`\n== web panel, ${size.toLocaleString('en-US')} documents ==`);
+    const run = await runChild('panelPages.ts', [
+      ...['--size', String(size), '--seed', String(args.seed)],
+      ...['--multilingual-share', String(args.multilingualShare)],
+      ...(args.rounds === null ? [] : ['--rounds', String(args.rounds)]),
+      '--json',
+    ]);
+    reports.push(run.results.at(-1) as PanelReport);
+  }
+  const json = { seed: args.seed, node: process.version, cpus: cpus().length, panel: reports };
+  if (args.save) writeFileSync(args.save, `${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(
+    args.json ? `${JSON.stringify(json, null, 2)}\n` : `${reports.map(renderPanel).join('\n\n')}\n`,
+  );
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseBenchArgs(argv);
   if (args.only === 'cold-cli') return coldCliOnly(args);
+  if (args.only === 'panel') return panelOnly(args);
   const started = performance.now();
   const reports: SizeReport[] = [];
   for (const size of args.sizes) reports.push(await benchSize(size, args));
