@@ -15,7 +15,7 @@ import { json } from './output.js';
 
 const help = `Usage: npm run --silent cli -- sources <list|fetch|enable|disable> [options]
 
-Live sources are declared in $DATA_DIR/sources.json (see the README).
+Live sources are declared in $DATA_DIR/sources.json (see docs/sources.md).
 
   sources list [--json]                  each source's status, last and next fetch, failures,
                                          last error and documents

@@ -14,7 +14,7 @@ import { LANGUAGES, type Language } from './languages.js';
 
 export { LANGUAGES, catalogLanguage, isLanguage, type Language } from './languages.js';
 
-/** Every catalog as shipped, for the completeness test and the README's table. */
+/** Every catalog as shipped, for the completeness test. */
 export const CATALOGS: Readonly<Record<Language, Catalog>> = { en, fr, es, ar };
 
 /** Values an ICU message interpolates: already escaped for where it goes (Discord markdown, a terminal). */

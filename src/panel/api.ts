@@ -24,7 +24,7 @@ export async function guildOf(
 }
 
 /**
- * The JSON API under /api (shapes in the README; fields are only ever added). Every state-changing
+ * The JSON API under /api (shapes in docs/panel.md; fields are only ever added). Every state-changing
  * request needs the session's CSRF token in `x-csrf-token`.
  */
 export function registerApi(app: FastifyInstance, deps: PanelDeps): void {

@@ -71,7 +71,7 @@ export interface PoliteClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** The defaults, in one place (the README quotes them). */
+/** The defaults, in one place (docs/sources.md quotes them). */
 export const POLITE_DEFAULTS = {
   minGapMs: 1000,
   headersTimeoutMs: 20_000,
