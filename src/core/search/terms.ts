@@ -6,7 +6,7 @@
 import { tokenize } from '../text/words.js';
 
 /** Letters that NFKD does not decompose into a base letter plus a mark. */
-const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
+export const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
   ß: 'ss',
   æ: 'ae',
   œ: 'oe',
@@ -17,7 +17,7 @@ const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
   þ: 'th',
   ı: 'i',
 };
-const SPECIAL_RE = /[ßæœøđðłþı]/g;
+export const SPECIAL_RE = /[ßæœøđðłþı]/g;
 const MARKS_RE = /\p{M}+/gu;
 const ASCII_RE = /^[\x20-\x7e]*$/;
 

@@ -8,7 +8,12 @@
  * English keeps the light stemmer, stop words and folding of `terms.ts` unchanged, so English
  * documents index exactly the terms they did before languages.
  */
-import { processTerm } from '../search/terms.js';
+// English's table of letters NFKD leaves whole (ß, æ, ł…), shared by every Latin-script language.
+import {
+  processTerm,
+  SPECIAL_LETTERS as SPECIAL_LATIN,
+  SPECIAL_RE as SPECIAL_LATIN_RE,
+} from '../search/terms.js';
 import { primaryLanguage, UNDETERMINED } from './language.js';
 import { stemmerFor } from './stemmers.js';
 import { tokenize, wordSpans, type WordSpan } from './words.js';
@@ -68,18 +73,6 @@ export function unifyArabicLetters(word: string): string {
 const ARABIC_ARTICLE_RE = /^(?:وال|بال|كال|فال|لل|ال)(?=[؀-ۿ]{2})/;
 
 const LATIN_MARKS_RE = /(\p{Script=Latin})\p{M}+/gu;
-const SPECIAL_LATIN: Readonly<Record<string, string>> = {
-  ß: 'ss',
-  æ: 'ae',
-  œ: 'oe',
-  ø: 'o',
-  đ: 'd',
-  ð: 'd',
-  ł: 'l',
-  þ: 'th',
-  ı: 'i',
-};
-const SPECIAL_LATIN_RE = /[ßæœøđðłþı]/g;
 
 /**
  * Accents of Latin letters removed (`réfugié` → `refugie`, `ş` → `s`, `ı` → `i`); other scripts
