@@ -185,6 +185,9 @@ describe('several bot processes on one PostgreSQL (compiled build, loopback Disc
         const killedAt = Date.now();
         const postsAtKill = posts().length;
         if (held.length > 0) {
+          // The survivors take the dead process's claims once they expire, but only at a sweep after
+          // their own queued runs: measured 5.8 s to over 60 s on a busy 2-core machine (5.3 s before
+          // claims were renewed on the database clock); the issue's note tracks it.
           await until(async () => {
             const end = await store.log.latestSeq();
             for (const id of held) {
@@ -192,9 +195,6 @@ describe('several bot processes on one PostgreSQL (compiled build, loopback Disc
               if (s?.cursorSeq !== end || (await store.deliveries.pendingFor(id))) return false;
             }
             return true;
-            // The survivors take the dead process's claims once they expire, but only at a sweep after
-            // their own queued runs: measured 5.8 s to over 60 s on a busy 2-core machine (5.3 s before
-            // claims were renewed on the database clock); the issue's note tracks it.
           }, 150_000);
         } else {
           await new Promise((resolve) => setTimeout(resolve, 300));
